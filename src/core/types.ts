@@ -1,0 +1,218 @@
+// Shared data shapes of the pure core. Every memory figure is in KB (1024 bytes),
+// exactly as the kernel prints it; conversion to display units happens only in units.ts.
+
+/**
+ * The memory categories of SPEC 2.1/2.2. In fast mode the rollup fills them as
+ * data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem, pswap = SwapPss, so that
+ * "other" (otherOf) is Pss_File + Pss_Shmem in both modes.
+ */
+export interface Mem {
+  pswap: number;
+  shSYSV: number;
+  shOth: number;
+  stack: number;
+  text: number;
+  data: number;
+  /** shSYSV + shOth + stack + text + data (+ pswap when zRAM is active). */
+  ptotal: number;
+}
+
+/** The detail categories that fast mode folds into "other". */
+export const OTHER_KEYS = ['shSYSV', 'shOth', 'stack', 'text'] as const;
+export const MEM_KEYS = ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] as const;
+export type MemKey = (typeof MEM_KEYS)[number];
+
+export function zeroMem(): Mem {
+  return { pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 0, data: 0, ptotal: 0 };
+}
+
+export function addMem(into: Mem, m: Mem): void {
+  into.pswap += m.pswap;
+  into.shSYSV += m.shSYSV;
+  into.shOth += m.shOth;
+  into.stack += m.stack;
+  into.text += m.text;
+  into.data += m.data;
+  into.ptotal += m.ptotal;
+}
+
+/** "other" of fast mode and of the collapsed view: the four non-data categories. */
+export function otherOf(m: Mem): number {
+  return m.shSYSV + m.shOth + m.stack + m.text;
+}
+
+/** The fields of smaps_rollup that pmemstat uses (KB). */
+export interface Rollup {
+  pss: number;
+  pssAnon: number;
+  pssFile: number;
+  pssShmem: number;
+  swapPss: number;
+}
+
+/** The fields of /proc/meminfo that pmemstat uses (KB). */
+export interface MemInfo {
+  memTotal: number;
+  memAvailable: number;
+  shmem: number;
+  dirty: number;
+  swapTotal: number;
+  swapFree: number;
+}
+
+/** The aggregate "cpu" line of /proc/stat. */
+export interface CpuStat {
+  /** Sum of all fields of the aggregate cpu line (ticks). */
+  totalTicks: number;
+  /** Number of cpuN lines. */
+  ncpu: number;
+}
+
+/** The fields of /proc/PID/stat that pmemstat uses. */
+export interface PidStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  /** utime + stime, in clock ticks. */
+  ticks: number;
+  /** Field 22, clock ticks after boot: with the pid it identifies a process. */
+  starttime: number;
+}
+
+/** Sum over zram devices of the first fields of mm_stat, and disksize (bytes). */
+export interface ZramStats {
+  origDataSize: number;
+  comprDataSize: number;
+  memUsedTotal: number;
+  memLimit: number;
+  disksize: number;
+}
+
+export type GroupBy = 'exe' | 'cmd' | 'pid';
+export type SortBy = 'mem' | 'cpu' | 'name';
+export type Units = 'MB' | 'mB' | 'KB' | 'human';
+
+/** One user process in one sample. */
+export interface ProcSample {
+  pid: number;
+  starttime: number;
+  /** Group key of SPEC 2.4 (e.g. `python3->pmemstat.py`). */
+  exe: string;
+  /** The whole command string of SPEC 2.4 step 7, not yet cut to cmdlen. */
+  cmd: string;
+  mem: Mem;
+  /** utime + stime ticks (for CPU%). */
+  ticks: number;
+  /** CPU% over the moving window (0 on a process's first sample). */
+  cpu: number;
+}
+
+export interface KernelThreadCpu {
+  pid: number;
+  comm: string;
+  cpu: number;
+}
+
+/** Everything one sample read; the input of grouping and reporting. */
+export interface Sample {
+  /** Wall-clock time of the sample, ms since the epoch. */
+  time: number;
+  meminfo: MemInfo;
+  cpu: CpuStat;
+  pgmajfault: number;
+  /** null when zRAM is not active (no device with disksize > 0). */
+  zram: ZramStats | null;
+  /** Wanted, readable user processes in ascending pid order. */
+  procs: ProcSample[];
+  /** User processes (kernel threads and zombies excluded). */
+  totalUserProcs: number;
+  /** User processes left out because a file was not readable (EACCES/EPERM). */
+  inaccessible: number;
+  /** User processes left out by the pid/name filter. */
+  filtered: number;
+  /** Kernel CPU% (sum over kernel threads) and the busiest kernel threads. */
+  kernelCpu: number;
+  topKernelThreads: KernelThreadCpu[];
+  /** Major faults per second since the previous sample (0 on the first). */
+  majfaultsPerSec: number;
+  /** Whether per-mapping categories were read (detail mode). */
+  detail: boolean;
+}
+
+/** Row type of SPEC 3. '' = unchanged. Deltas are '+NK' / '-NK'. */
+export type RowType = 'T' | 'A' | 'O' | 'x' | '' | `+${number}K` | `-${number}K`;
+
+export interface GroupMember {
+  pid: number;
+  starttime: number;
+  cmd: string;
+  mem: Mem;
+  cpu: number;
+}
+
+/** One row of the report: a group, the total, or the overflow. */
+export interface GroupRow {
+  /** Group key: exe key, cut cmd string, or the pid as a string. */
+  key: string;
+  /** What the last column shows (the key, or "PID cmd" with -g pid, or TOTALS). */
+  info: string;
+  type: RowType;
+  /** ptotal change in KB that produced a +NK/-NK type (0 otherwise). */
+  delta: number;
+  mem: Mem;
+  cpu: number;
+  /** Number of processes. */
+  count: number;
+  /** The pid when the group has exactly one process (shown instead of `1x` in exe/cmd mode). */
+  pid: number | null;
+  members: GroupMember[];
+}
+
+export interface LeaderFigures {
+  time: number;
+  memTotal: number;
+  used: number;
+  avail: number;
+  /** null before the first sample. */
+  oth: number | null;
+  shTmp: number;
+  dirty: number;
+  pidsShown: number;
+  pidsTotal: number;
+  inaccessible: number;
+  search: string;
+  kernelCpu: number;
+  topKernelThreads: KernelThreadCpu[];
+  zram: ZramEffective | null;
+  majfaultsPerSec: number;
+}
+
+/** SPEC 4.3, in bytes. */
+export interface ZramEffective {
+  zramUsed: number;
+  ratio: number;
+  eTot: number;
+  eUsed: number;
+  eAvail: number;
+}
+
+export interface ReportOptions {
+  groupBy: GroupBy;
+  sortBy: SortBy;
+  /** --min-delta-kb; see SPEC 3. */
+  minDeltaKb: number;
+  /** Raise new/changed groups to the top. */
+  rise: boolean;
+  cmdlen: number;
+  search: string;
+}
+
+/** A grouped, typed sample: what the CLI prints, the helper sends and the panel shows. */
+export interface Report {
+  leader: LeaderFigures;
+  detail: boolean;
+  total: GroupRow;
+  /** Groups in display order (after rise and sort), including `x` rows of vanished groups. */
+  rows: GroupRow[];
+}
