@@ -1,0 +1,49 @@
+// CPU% over a moving window (SPEC 3): ncpu × 100 × Δ(utime+stime) / Δ(total ticks).
+// Not normalised: four busy CPUs read 400 %.
+
+export const CPU_AVG_SECS = [5, 10, 20, 45, 90] as const;
+
+interface Point {
+  time: number;
+  ticks: number;
+  total: number;
+}
+
+/** Keeps a short history per process (pid + start time) and answers its CPU%. */
+export class CpuTracker {
+  private hist = new Map<string, Point[]>();
+  private seen = new Set<string>();
+
+  constructor(public avgSecs = 20) {}
+
+  /** Start a sample: processes not updated before `endSample` are forgotten. */
+  beginSample(): void {
+    this.seen.clear();
+  }
+
+  /**
+   * Record a process's ticks at `time` (ms) and return its CPU% over the window
+   * (0 for a process seen for the first time).
+   */
+  update(id: string, time: number, ticks: number, totalTicks: number, ncpu: number): number {
+    this.seen.add(id);
+    let pts = this.hist.get(id);
+    if (!pts) {
+      pts = [];
+      this.hist.set(id, pts);
+    }
+    pts.push({ time, ticks, total: totalTicks });
+    // Keep the newest point that is at least the window old, as the base.
+    const horizon = time - this.avgSecs * 1000;
+    while (pts.length > 2 && pts[1].time <= horizon) pts.shift();
+    const base = pts[0];
+    const dTotal = totalTicks - base.total;
+    if (pts.length < 2 || dTotal <= 0) return 0;
+    const pct = (ncpu * 100 * (ticks - base.ticks)) / dTotal;
+    return pct > 0 ? pct : 0;
+  }
+
+  endSample(): void {
+    for (const id of this.hist.keys()) if (!this.seen.has(id)) this.hist.delete(id);
+  }
+}

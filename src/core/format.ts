@@ -1,0 +1,88 @@
+// The text report of SPEC 4.4: leader line(s), header, rows.
+import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
+import { columnWidth, fixed1, formatKb, human, withCommas } from './units';
+
+export interface FormatOptions {
+  units: Units;
+  /** Detail mode: seven memory columns instead of four. */
+  detail: boolean;
+  showCpu: boolean;
+  numbers: boolean;
+  groupBy: GroupBy;
+}
+
+const TYPE_WIDTH = 8;
+const COUNT_WIDTH = 7;
+
+/** The memory column labels, in order. */
+export function memColumns(detail: boolean): string[] {
+  return detail
+    ? ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal']
+    : ['pswap', 'other', 'data', 'ptotal'];
+}
+
+export function memValues(m: Mem, detail: boolean): number[] {
+  return detail
+    ? [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, m.ptotal]
+    : [m.pswap, otherOf(m), m.data, m.ptotal];
+}
+
+export function formatCpu(pct: number): string {
+  return fixed1(pct);
+}
+
+/** COUNT column: `Nx`, or the pid of a single-process group in exe/cmd mode. */
+export function countText(r: GroupRow, groupBy: GroupBy): string {
+  if (r.type !== 'T' && r.type !== 'O' && r.pid !== null && groupBy !== 'pid') return String(r.pid);
+  return `${r.count}x`;
+}
+
+export function headerLine(o: FormatOptions): string {
+  const w = columnWidth(o.units);
+  let s = o.numbers ? '     ' : '';
+  if (o.showCpu) s += 'cpu%'.padStart(w);
+  for (const c of memColumns(o.detail)) s += c.padStart(w);
+  return s + ' ' + 'type'.padStart(TYPE_WIDTH) + ' ' + 'count'.padStart(COUNT_WIDTH) + ' key/info';
+}
+
+export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string {
+  const w = columnWidth(o.units);
+  let s = o.numbers ? (lineNo === undefined ? '' : String(lineNo)).padStart(4) + ' ' : '';
+  if (o.showCpu) s += formatCpu(r.cpu).padStart(w);
+  for (const v of memValues(r.mem, o.detail)) s += formatKb(v, o.units).padStart(w);
+  return s + ' ' + r.type.padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
+}
+
+function hhmmss(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+const hk = (kb: number) => human(kb * 1024);
+const pctOf = (part: number, whole: number) => (whole > 0 ? `/${Math.round((100 * part) / whole)}%` : '');
+
+/** Leader line(s) of SPEC 4.1. */
+export function leaderLines(l: LeaderFigures, showCpu: boolean): string[] {
+  let first =
+    `${hhmmss(l.time)} Tot=${hk(l.memTotal)} Used=${hk(l.used)} Avail=${hk(l.avail)}` +
+    (l.oth === null ? '' : ` Oth=${hk(l.oth)}`) +
+    ` Sh+Tmp=${hk(l.shTmp)} Dirty=${hk(l.dirty)} PIDs=${l.pidsShown}/${l.pidsTotal}`;
+  if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible: run as root]`;
+  if (l.search) first += ` /${l.search}/`;
+  const lines = [first];
+  if (l.zram) {
+    const z = l.zram;
+    const tot = l.memTotal * 1024;
+    lines.push(
+      `${fixed1(l.kernelCpu)}%/ker MajF/s=${withCommas(Math.round(l.majfaultsPerSec))}` +
+        ` zRAM=${human(z.zramUsed)} CR=${fixed1(z.ratio)}` +
+        ` eTot=${human(z.eTot)}${pctOf(z.eTot, tot)} eUsed=${human(z.eUsed)}${pctOf(z.eUsed, tot)}` +
+        ` eAvail=${human(z.eAvail)}${pctOf(z.eAvail, tot)}`,
+    );
+  } else if (showCpu) {
+    const top = l.topKernelThreads.map((t) => ` ${t.comm}=${fixed1(t.cpu)}%`).join('');
+    lines.push(`${fixed1(l.kernelCpu)}%/ker${top}`);
+  }
+  return lines;
+}

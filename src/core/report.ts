@@ -1,0 +1,237 @@
+// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (SPEC 3, 4.1).
+// Pure: a Reporter keeps only the baselines it needs between samples.
+import {
+  addMem,
+  zeroMem,
+  type GroupBy,
+  type GroupRow,
+  type LeaderFigures,
+  type ProcSample,
+  type Report,
+  type ReportOptions,
+  type RowType,
+  type Sample,
+  type SortBy,
+} from './types';
+import { zramEffective } from './zram';
+
+export const TOTAL_INFO = 'TOTALS';
+
+export function defaultReportOptions(): ReportOptions {
+  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' };
+}
+
+/** The group key and the info text of one process under a grouping. */
+export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { key: string; info: string } {
+  switch (groupBy) {
+    case 'exe':
+      return { key: p.exe, info: p.exe };
+    case 'cmd': {
+      const cut = p.cmd.slice(0, cmdlen);
+      return { key: cut, info: cut };
+    }
+    case 'pid':
+      return { key: String(p.pid), info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
+  }
+}
+
+/** Group processes (ascending pid order in, first-seen order out). */
+export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdlen: number): GroupRow[] {
+  const byKey = new Map<string, GroupRow>();
+  for (const p of procs) {
+    const { key, info } = groupKeyOf(p, groupBy, cmdlen);
+    let g = byKey.get(key);
+    if (!g) {
+      g = { key, info, type: '', delta: 0, mem: zeroMem(), cpu: 0, count: 0, pid: null, members: [] };
+      byKey.set(key, g);
+    }
+    addMem(g.mem, p.mem);
+    g.cpu += p.cpu;
+    g.count++;
+    g.members.push({ pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu });
+  }
+  for (const g of byKey.values()) g.pid = g.count === 1 ? g.members[0].pid : null;
+  return [...byKey.values()];
+}
+
+export function sumRows(rows: readonly GroupRow[], info: string, type: RowType): GroupRow {
+  const t: GroupRow = { key: info, info, type, delta: 0, mem: zeroMem(), cpu: 0, count: 0, pid: null, members: [] };
+  for (const r of rows) {
+    addMem(t.mem, r.mem);
+    t.cpu += r.cpu;
+    t.count += r.count;
+  }
+  return t;
+}
+
+export function compareRows(a: GroupRow, b: GroupRow, sortBy: SortBy): number {
+  switch (sortBy) {
+    case 'mem':
+      return b.mem.ptotal - a.mem.ptotal;
+    case 'cpu':
+      return b.cpu - a.cpu || compareNames(a, b);
+    case 'name':
+      return compareNames(a, b);
+  }
+}
+
+function compareNames(a: GroupRow, b: GroupRow): number {
+  const x = a.info.toLowerCase();
+  const y = b.info.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function isRaised(t: RowType): boolean {
+  return t !== '' && t !== 'T' && t !== 'O';
+}
+
+/** Sort in place: stable, so ties keep pid order; with rise, new/changed/vanished first. */
+export function sortRows(rows: GroupRow[], sortBy: SortBy, rise: boolean): GroupRow[] {
+  return rows.sort((a, b) => {
+    if (rise) {
+      const d = Number(isRaised(b.type)) - Number(isRaised(a.type));
+      if (d) return d;
+    }
+    return compareRows(a, b, sortBy);
+  });
+}
+
+/**
+ * Whether ptotal moved far enough from the last reported value (SPEC 3):
+ * k > 0 → growth ≥ k only; k ≤ 0 → any change ≥ |k|.
+ */
+export function deltaType(delta: number, k: number): RowType {
+  if (k > 0) return delta >= k ? `+${delta}K` : '';
+  if (delta === 0 || Math.abs(delta) < -k) return '';
+  return delta > 0 ? `+${delta}K` : `-${-delta}K`;
+}
+
+export class Reporter {
+  /** ptotal last reported per group key: the baseline of +NK/-NK. */
+  private reported = new Map<string, number>();
+  /** Last sample's rows, to report vanished groups once as `x`. */
+  private previous = new Map<string, GroupRow>();
+  private samples = 0;
+
+  constructor(public opts: ReportOptions = defaultReportOptions()) {}
+
+  /** Change options; a new grouping restarts the baselines (every group is new again). */
+  setOptions(opts: Partial<ReportOptions>): void {
+    const regroup =
+      (opts.groupBy !== undefined && opts.groupBy !== this.opts.groupBy) ||
+      (opts.cmdlen !== undefined && opts.cmdlen !== this.opts.cmdlen);
+    this.opts = { ...this.opts, ...opts };
+    if (regroup) {
+      this.reported.clear();
+      this.previous.clear();
+    }
+  }
+
+  get sampleCount(): number {
+    return this.samples;
+  }
+
+  report(sample: Sample): Report {
+    const { groupBy, cmdlen, minDeltaKb, sortBy, rise } = this.opts;
+    const groups = groupProcs(sample.procs, groupBy, cmdlen);
+    const now = new Map<string, GroupRow>();
+    for (const g of groups) {
+      now.set(g.key, g);
+      const base = this.reported.get(g.key);
+      if (base === undefined) {
+        g.type = 'A';
+        this.reported.set(g.key, g.mem.ptotal);
+      } else {
+        const delta = g.mem.ptotal - base;
+        g.type = deltaType(delta, minDeltaKb);
+        if (g.type !== '') {
+          g.delta = delta;
+          this.reported.set(g.key, g.mem.ptotal);
+        }
+      }
+    }
+    const gone: GroupRow[] = [];
+    for (const [key, old] of this.previous) {
+      if (now.has(key)) continue;
+      gone.push({ ...old, type: 'x', delta: 0 });
+      this.reported.delete(key);
+    }
+    this.previous = now;
+    this.samples++;
+
+    const total = sumRows(groups, TOTAL_INFO, 'T');
+    const rows = sortRows([...groups, ...gone], sortBy, rise);
+    return { leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
+  }
+}
+
+export function leaderFigures(sample: Sample, grandPtotal: number | null, search: string): LeaderFigures {
+  const m = sample.meminfo;
+  const used = m.memTotal - m.memAvailable;
+  const oth = grandPtotal === null ? null : Math.max(0, m.memTotal - m.memAvailable - m.shmem - grandPtotal);
+  return {
+    time: sample.time,
+    memTotal: m.memTotal,
+    used,
+    avail: m.memAvailable,
+    oth,
+    shTmp: m.shmem,
+    dirty: m.dirty,
+    pidsShown: sample.procs.length,
+    pidsTotal: sample.totalUserProcs,
+    inaccessible: sample.inaccessible,
+    search,
+    kernelCpu: sample.kernelCpu,
+    topKernelThreads: sample.topKernelThreads,
+    zram: sample.zram ? zramEffective(m.memTotal * 1024, used * 1024, sample.zram) : null,
+    majfaultsPerSec: sample.majfaultsPerSec,
+  };
+}
+
+export interface ViewOptions {
+  /** Plain substring of the row info; '' = no search. */
+  search: string;
+  /** --top-pct: fold groups past this share of the grand ptotal into O (100 = none). */
+  topPct: number;
+  /** Fit to window: at most this many group rows (the O row takes the last one); 0 = no limit. */
+  maxRows: number;
+}
+
+export interface View {
+  rows: GroupRow[];
+  /** The O row summing what search, top-pct or fit hid; null when nothing was hidden. */
+  overflow: GroupRow | null;
+  /** Processes in the rows the search keeps (the leader's "shown"). */
+  pidsShown: number;
+}
+
+/** Apply search, top-pct and fit-to-window to a report's rows (SPEC 3, 5). */
+export function applyView(report: Report, v: ViewOptions): View {
+  const shown: GroupRow[] = [];
+  const hidden: GroupRow[] = [];
+  const grand = report.total.mem.ptotal;
+  const limit = (grand * v.topPct * 1.001) / 100;
+  let running = 0;
+  let pidsShown = 0;
+  for (const r of report.rows) {
+    if (v.search && !r.info.includes(v.search)) {
+      if (r.type !== 'x') hidden.push(r);
+      continue;
+    }
+    if (r.type !== 'x') pidsShown += r.count;
+    if (v.topPct < 100 && r.type !== 'x') {
+      running += r.mem.ptotal;
+      if (running > limit) {
+        hidden.push(r);
+        continue;
+      }
+    }
+    shown.push(r);
+  }
+  if (v.maxRows > 0 && shown.length + (hidden.length ? 1 : 0) > v.maxRows) {
+    const keep = Math.max(0, v.maxRows - 1);
+    for (const r of shown.splice(keep)) if (r.type !== 'x') hidden.push(r);
+  }
+  const overflow = hidden.length ? sumRows(hidden, `${hidden.length} more groups`, 'O') : null;
+  return { rows: shown, overflow, pidsShown };
+}

@@ -1,0 +1,253 @@
+// Command-line options of the `pmemstat` command (the original's, plus --json and --root).
+import type { GroupBy, SortBy, Units } from '../core/types';
+import { defaultMinDeltaKb, isUnits } from '../core/units';
+
+export interface CliOptions {
+  groupBy: GroupBy;
+  minDeltaKb: number;
+  loopSecs: number;
+  cmdlen: number;
+  topPct: number;
+  numbers: boolean;
+  runAsUser: boolean;
+  detail: boolean;
+  units: Units;
+  rise: boolean;
+  sortBy: SortBy;
+  search: string;
+  cpu: boolean;
+  json: boolean;
+  root: string;
+  help: boolean;
+  /** Positional pids and exe names. */
+  filter: string[];
+}
+
+export class UsageError extends Error {}
+
+export const HELP = `usage: pmemstat [options] [pids-or-names ...]
+
+Proportional (PSS) memory of Linux processes, grouped by application.
+
+positional arguments:
+  pids-or-names          keep only these pids and exe names (as shown by -g exe);
+                         none means every accessible process
+
+options:
+  -h, --help             show this help and exit
+  -g, --groupby {exe,cmd,pid}
+                         group rows by executable (default), command line, or pid
+  -o, --others           detail mode: split "other" into shSYSV, shOth, stack and
+                         text by reading every mapping of /proc/PID/smaps (slower;
+                         in a loop only processes whose rollup changed are re-read)
+  -u, --units {MB,mB,KB,human}
+                         memory units: MB = 1024², mB = 1000², KB, or human
+                         (K/M/G/T with one decimal); default MB
+  -k, --min-delta-kb N   in a loop, how far a group's ptotal must move from the
+                         value last reported for it to be shown again: N > 0
+                         shows growth of at least N KB, N <= 0 any change of at
+                         least |N| KB (default 100 with -u KB, else 1000)
+  -l, --loop SECS        repeat every SECS seconds; after the first report only
+                         new (A), changed (+NK/-NK) and vanished (x) groups print
+                         (default 0: one report)
+  -L, --cmdlen N         cut command lines to N characters (default 96)
+  -t, --top-pct PCT      show the groups making up the top PCT% of the total
+                         ptotal; the rest fold into one O row (default 100)
+  -n, --numbers          number the rows
+  -s, --sortby {mem,cpu,name}
+                         sort by ptotal (default), CPU, or name
+  -/, --search TEXT      show only groups whose info contains TEXT
+  -R, --no-rise          do not raise new and changed groups to the top
+  -C, --no-cpu           do not show the cpu% column (shown only in a loop)
+  -U, --run-as-user      do not re-run under sudo; only your own processes are
+                         readable and the rest are counted as not accessible
+  -W, --no-window        accepted for compatibility and ignored (this report
+                         never uses a curses window; the VS Code panel is the
+                         window)
+      --json             print each sample as one JSON document per line
+      --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
+                         instead of the live system (implies -U)
+
+Columns (KB as the kernel prints them, shown in the chosen units):
+  cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
+  pswap   proportional swap (SwapPss)
+  other   shSYSV + shOth + stack + text (fast mode: Pss_File + Pss_Shmem)
+  data    private writable memory (fast mode: Pss_Anon)
+  ptotal  the sum of the columns (+ pswap when zRAM is active)
+  type    T total, A new group, +NK/-NK change since last shown, x vanished,
+          O the groups folded by --top-pct or --search
+  count   Nx processes, or the pid of a single-process group
+
+Exit status: 0 on success, 2 on bad options, 3 on an unexpected error.
+`;
+
+export function defaultCliOptions(): CliOptions {
+  return {
+    groupBy: 'exe',
+    minDeltaKb: NaN,
+    loopSecs: 0,
+    cmdlen: 96,
+    topPct: 100,
+    numbers: false,
+    runAsUser: false,
+    detail: false,
+    units: 'MB',
+    rise: true,
+    sortBy: 'mem',
+    search: '',
+    cpu: true,
+    json: false,
+    root: '/',
+    help: false,
+    filter: [],
+  };
+}
+
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root';
+
+const LONG: Record<string, string> = {
+  help: 'h',
+  groupby: 'g',
+  'min-delta-kb': 'k',
+  loop: 'l',
+  cmdlen: 'L',
+  'top-pct': 't',
+  numbers: 'n',
+  'run-as-user': 'U',
+  others: 'o',
+  units: 'u',
+  'no-rise': 'R',
+  sortby: 's',
+  search: '/',
+  'no-cpu': 'C',
+  'no-window': 'W',
+  debug: 'D',
+  json: 'json',
+  root: 'root',
+};
+
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root']);
+
+function num(opt: string, v: string, integer: boolean): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`option -${opt}: invalid ${integer ? 'integer' : 'number'} value: '${v}'`);
+  }
+  return n;
+}
+
+function choice<T extends string>(opt: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new UsageError(`option -${opt}: invalid choice: '${v}' (choose from ${allowed.join(', ')})`);
+  }
+  return v as T;
+}
+
+function apply(o: CliOptions, opt: ValueOpt, v: string): void {
+  switch (opt) {
+    case 'g':
+      o.groupBy = choice('g', v, ['exe', 'cmd', 'pid'] as const);
+      break;
+    case 'k':
+      o.minDeltaKb = num('k', v, true);
+      break;
+    case 'l':
+      o.loopSecs = num('l', v, false);
+      if (o.loopSecs < 0) throw new UsageError(`option -l: must be >= 0: '${v}'`);
+      break;
+    case 'L':
+      o.cmdlen = num('L', v, true);
+      if (o.cmdlen < 1) throw new UsageError(`option -L: must be >= 1: '${v}'`);
+      break;
+    case 't':
+      o.topPct = num('t', v, false);
+      if (o.topPct <= 0 || o.topPct > 100) throw new UsageError(`option -t: must be in (0, 100]: '${v}'`);
+      break;
+    case 'u':
+      if (!isUnits(v)) throw new UsageError(`option -u: invalid choice: '${v}' (choose from MB, mB, KB, human)`);
+      o.units = v;
+      break;
+    case 's':
+      o.sortBy = choice('s', v, ['mem', 'cpu', 'name'] as const);
+      break;
+    case '/':
+      o.search = v;
+      break;
+    case 'root':
+      o.root = v;
+      o.runAsUser = true;
+      break;
+  }
+}
+
+function flag(o: CliOptions, f: string): void {
+  switch (f) {
+    case 'h':
+      o.help = true;
+      break;
+    case 'n':
+      o.numbers = true;
+      break;
+    case 'U':
+      o.runAsUser = true;
+      break;
+    case 'o':
+      o.detail = true;
+      break;
+    case 'R':
+      o.rise = false;
+      break;
+    case 'C':
+      o.cpu = false;
+      break;
+    case 'W':
+    case 'D':
+      break; // accepted for compatibility
+    case 'json':
+      o.json = true;
+      break;
+    default:
+      throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
+  }
+}
+
+/** Parse argv (without node and script). Throws UsageError with a one-line message. */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const o = defaultCliOptions();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const need = (opt: string): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`option -${opt.length > 1 ? '-' : ''}${opt}: expected a value`);
+      return argv[++i];
+    };
+    if (a === '--') {
+      o.filter.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const short = LONG[name];
+      if (!short) throw new UsageError(`unknown option: --${name}`);
+      if (TAKES_VALUE.has(short)) apply(o, short as ValueOpt, eq < 0 ? need(name) : a.slice(eq + 1));
+      else if (eq >= 0) throw new UsageError(`option --${name}: takes no value`);
+      else flag(o, short);
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
+      // Bundled short options: -nU, -uKB, -l2, -/text
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j];
+        if (TAKES_VALUE.has(c)) {
+          apply(o, c as ValueOpt, j + 1 < a.length ? a.slice(j + 1) : need(c));
+          break;
+        }
+        flag(o, c);
+      }
+      continue;
+    }
+    o.filter.push(a);
+  }
+  if (Number.isNaN(o.minDeltaKb)) o.minDeltaKb = defaultMinDeltaKb(o.units);
+  return o;
+}

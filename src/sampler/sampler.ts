@@ -1,0 +1,277 @@
+// Reads a /proc tree (the live one, or a captured one under another root) into Samples.
+// Per-process state is cached by pid + start time, so a reused pid is read afresh, and
+// in detail mode smaps is re-read only for processes whose rollup changed (SPEC 3).
+import { readdirSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { CpuTracker } from '../core/cpu';
+import { exeKey, type ExeEnv } from '../core/exekey';
+import {
+  parseCmdline,
+  parseCpuStat,
+  parseDisksize,
+  parseMeminfo,
+  parsePidStat,
+  parseVmstat,
+  parseZramMmStat,
+} from '../core/procfiles';
+import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
+import type { KernelThreadCpu, Mem, ProcSample, Rollup, Sample, ZramStats } from '../core/types';
+import { isDenied, readBytes, readLink, readText } from './readfile';
+
+export interface SamplerOptions {
+  /** Root of the tree to read; '/' for the live system. */
+  root: string;
+  /** Read per-mapping smaps categories (detail mode) instead of rollups only. */
+  detail: boolean;
+  /** Track kernel-thread CPU for the second leader line. */
+  kernelCpu: boolean;
+  cpuAvgSecs: number;
+  /** Keep only processes whose pid or exe key is listed; empty = all. */
+  filter: string[];
+}
+
+export function defaultSamplerOptions(): SamplerOptions {
+  return { root: '/', detail: false, kernelCpu: true, cpuAvgSecs: 20, filter: [] };
+}
+
+interface ProcEntry {
+  starttime: number;
+  /** Kernel thread or zombie: never a user process. */
+  nonUser: boolean;
+  kthread: boolean;
+  comm: string;
+  exe: string;
+  cmd: string;
+  filtered: boolean;
+  /** Rollup figures when smaps was last read, and what it gave. */
+  detailFor: Rollup | null;
+  detailZram: boolean;
+  detailMem: Mem | null;
+}
+
+/** Counters of the work one sample did (for tests and benchmarks). */
+export interface SampleStats {
+  smapsReads: number;
+  rollupReads: number;
+}
+
+export class Sampler {
+  private cache = new Map<number, ProcEntry>();
+  private cpu: CpuTracker;
+  private prevMajf: { time: number; count: number } | null = null;
+  readonly opts: SamplerOptions;
+  lastStats: SampleStats = { smapsReads: 0, rollupReads: 0 };
+
+  constructor(opts: Partial<SamplerOptions> = {}) {
+    this.opts = { ...defaultSamplerOptions(), ...opts };
+    this.cpu = new CpuTracker(this.opts.cpuAvgSecs);
+  }
+
+  setOptions(o: Partial<Pick<SamplerOptions, 'detail' | 'kernelCpu' | 'cpuAvgSecs' | 'filter'>>): void {
+    Object.assign(this.opts, o);
+    this.cpu.avgSecs = this.opts.cpuAvgSecs;
+    if (o.filter) for (const [pid, e] of this.cache) e.filtered = !this.wanted(pid, e.exe);
+  }
+
+  private path(...parts: string[]): string {
+    return posix.join(this.opts.root, ...parts);
+  }
+
+  private wanted(pid: number, exe: string): boolean {
+    const f = this.opts.filter;
+    return f.length === 0 || f.includes(String(pid)) || f.includes(exe);
+  }
+
+  /** Take one sample. Never throws because of one process. */
+  sample(now = Date.now()): Sample {
+    const stats: SampleStats = { smapsReads: 0, rollupReads: 0 };
+    const meminfo = parseMeminfo(readText(this.path('proc/meminfo')).text ?? '');
+    const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
+    const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
+    const zram = this.readZram();
+    const zramActive = zram !== null;
+
+    const procs: ProcSample[] = [];
+    const kthreads: KernelThreadCpu[] = [];
+    let totalUser = 0;
+    let inaccessible = 0;
+    let filtered = 0;
+    let kernelCpu = 0;
+    const seen = new Set<number>();
+    this.cpu.beginSample();
+
+    for (const pid of this.listPids()) {
+      const statText = readText(this.path('proc', String(pid), 'stat')).text;
+      const st = statText === null ? null : parsePidStat(statText);
+      if (!st) continue; // vanished
+      let e = this.cache.get(pid);
+      if (!e || e.starttime !== st.starttime) {
+        const fresh = this.newEntry(pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2);
+        if (!fresh) continue; // vanished between reads
+        e = fresh;
+        this.cache.set(pid, e);
+      }
+      seen.add(pid);
+      const id = `${pid}:${st.starttime}`;
+      if (e.nonUser) {
+        if (e.kthread && this.opts.kernelCpu) {
+          const c = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+          kernelCpu += c;
+          if (c > 0) kthreads.push({ pid, comm: e.comm, cpu: c });
+        }
+        continue;
+      }
+      totalUser++;
+      if (e.filtered) {
+        filtered++;
+        continue;
+      }
+      const mem = this.readMem(pid, e, zramActive, stats);
+      if (mem === 'denied') {
+        inaccessible++;
+        continue;
+      }
+      if (mem === null) {
+        totalUser--; // vanished: as if never listed
+        continue;
+      }
+      const cpu = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu });
+    }
+    this.cpu.endSample();
+    for (const pid of this.cache.keys()) if (!seen.has(pid)) this.cache.delete(pid);
+
+    let majfaultsPerSec = 0;
+    if (this.prevMajf && now > this.prevMajf.time) {
+      majfaultsPerSec = Math.max(0, ((pgmajfault - this.prevMajf.count) * 1000) / (now - this.prevMajf.time));
+    }
+    this.prevMajf = { time: now, count: pgmajfault };
+    kthreads.sort((a, b) => b.cpu - a.cpu || a.pid - b.pid);
+    this.lastStats = stats;
+    return {
+      time: now,
+      meminfo,
+      cpu: cpuStat,
+      pgmajfault,
+      zram,
+      procs,
+      totalUserProcs: totalUser,
+      inaccessible,
+      filtered,
+      kernelCpu,
+      topKernelThreads: kthreads.slice(0, 2),
+      majfaultsPerSec,
+      detail: this.opts.detail,
+    };
+  }
+
+  private listPids(): number[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.path('proc'));
+    } catch {
+      return [];
+    }
+    const pids: number[] = [];
+    for (const n of names) {
+      const c = n.charCodeAt(0);
+      if (c >= 48 && c <= 57 && /^\d+$/.test(n)) pids.push(Number(n));
+    }
+    return pids.sort((a, b) => a - b);
+  }
+
+  private newEntry(pid: number, starttime: number, comm: string, kthread: boolean): ProcEntry | null {
+    const dir = this.path('proc', String(pid));
+    const cl = readBytes(posix.join(dir, 'cmdline'));
+    const args = cl.bytes ? parseCmdline(cl.bytes) : [];
+    const base: ProcEntry = {
+      starttime,
+      nonUser: true,
+      kthread,
+      comm,
+      exe: '',
+      cmd: '',
+      filtered: false,
+      detailFor: null,
+      detailZram: false,
+      detailMem: null,
+    };
+    if (cl.bytes === null) {
+      if (!isDenied(cl.code)) return null;
+      // Not ours to read: a user process we cannot name; its rollup will be denied too.
+      return { ...base, nonUser: kthread, exe: comm, cmd: comm };
+    }
+    const root = this.opts.root;
+    let exeLink: string | null | undefined;
+    let cwd: string | null | undefined;
+    const env: ExeEnv = {
+      get exeLink() {
+        if (exeLink === undefined) exeLink = readLink(posix.join(dir, 'exe'));
+        return exeLink;
+      },
+      get cwd() {
+        if (cwd === undefined) cwd = readLink(posix.join(dir, 'cwd'));
+        return cwd;
+      },
+      isRegularFile(abs: string): boolean {
+        try {
+          return statSync(posix.join(root, abs)).isFile();
+        } catch {
+          return false;
+        }
+      },
+    };
+    const key = exeKey(args, env);
+    if (!key) return base;
+    return { ...base, nonUser: false, kthread: false, exe: key.exe, cmd: key.cmd, filtered: !this.wanted(pid, key.exe) };
+  }
+
+  /** The process's categories; 'denied' when not ours to read; null when it vanished. */
+  private readMem(pid: number, e: ProcEntry, zramActive: boolean, stats: SampleStats): Mem | 'denied' | null {
+    const dir = this.path('proc', String(pid));
+    const rt = readText(posix.join(dir, 'smaps_rollup'));
+    stats.rollupReads++;
+    if (rt.text === null) return isDenied(rt.code) ? 'denied' : null;
+    const rollup = parseRollup(rt.text);
+    if (!rollup) return null;
+    if (!this.opts.detail) return rollupToMem(rollup, zramActive);
+    if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
+    const st = readText(posix.join(dir, 'smaps'));
+    stats.smapsReads++;
+    if (st.text === null) return isDenied(st.code) ? 'denied' : null;
+    if (st.text.length === 0) return null;
+    const mem = parseSmapsDetail(st.text, zramActive);
+    e.detailFor = rollup;
+    e.detailZram = zramActive;
+    e.detailMem = mem;
+    return mem;
+  }
+
+  private readZram(): ZramStats | null {
+    const dir = this.path('sys/class/block');
+    let devs: string[];
+    try {
+      devs = readdirSync(dir).filter((d) => d.startsWith('zram'));
+    } catch {
+      return null;
+    }
+    let sum: ZramStats | null = null;
+    for (const d of devs.sort()) {
+      const size = parseDisksize(readText(posix.join(dir, d, 'disksize')).text ?? '');
+      if (!(size > 0)) continue; // an uninitialised device is not active (SPEC 2.3)
+      const mm = parseZramMmStat(readText(posix.join(dir, d, 'mm_stat')).text ?? '');
+      if (!mm) continue;
+      sum ??= { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 0 };
+      sum.origDataSize += mm.origDataSize;
+      sum.comprDataSize += mm.comprDataSize;
+      sum.memUsedTotal += mm.memUsedTotal;
+      sum.memLimit += mm.memLimit;
+      sum.disksize += size;
+    }
+    return sum;
+  }
+}
+
+function sameRollup(a: Rollup, b: Rollup): boolean {
+  return a.pssAnon === b.pssAnon && a.pssFile === b.pssFile && a.pssShmem === b.pssShmem && a.swapPss === b.swapPss;
+}
