@@ -1,5 +1,7 @@
 // The `pmemstat` command: the original's terminal report (SPEC 4.4).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { applyView, Reporter, type View } from '../core/report';
@@ -18,7 +20,7 @@ const stdio: CliIO = {
 };
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
-export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean): string[] {
+export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
   const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu);
@@ -26,6 +28,7 @@ export function reportLines(report: Report, view: View, o: CliOptions, first: bo
     lines.push(headerLine(f), rowLine(report.total, f));
     view.rows.forEach((r, i) => lines.push(rowLine(r, f, i + 1)));
     if (view.overflow) lines.push(rowLine(view.overflow, f, view.rows.length + 1));
+    if (looping) lines.push('');
   } else {
     view.rows.forEach((r, i) => {
       if (r.type !== '') lines.push(rowLine(r, f, i + 1));
@@ -56,6 +59,21 @@ function rerunUnderSudo(argv: readonly string[], io: CliIO): number | null {
   return r.status ?? 3;
 }
 
+/**
+ * The trees to read: `root` itself, or — for a captured loop sequence (DIR/0, DIR/1, …
+ * each holding proc/) — every sample in order, replayed as a loop.
+ */
+export function replayRoots(root: string): string[] {
+  if (root === '/' || existsSync(join(root, 'proc'))) return [root];
+  let names: string[] = [];
+  try {
+    names = readdirSync(root).filter((n) => /^\d+$/.test(n) && existsSync(join(root, n, 'proc')));
+  } catch {
+    /* reported below as a missing tree */
+  }
+  return names.sort((a, b) => Number(a) - Number(b)).map((n) => join(root, n));
+}
+
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 export async function runCli(argv: readonly string[], io: CliIO = stdio): Promise<number> {
@@ -77,9 +95,15 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     if (status !== null) return status;
   }
 
-  const looping = o.loopSecs > 0;
+  const roots = replayRoots(o.root);
+  if (roots.length === 0) {
+    io.err(`pmemstat: error: --root ${o.root}: no proc/ directory there (nor numbered samples 0/, 1/, … holding one)`);
+    return 2;
+  }
+  const replay = roots.length > 1;
+  const looping = o.loopSecs > 0 || replay;
   const showCpu = o.cpu && looping;
-  const sampler = new Sampler({ root: o.root, detail: o.detail, kernelCpu: showCpu, filter: o.filter });
+  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu, filter: o.filter });
   const reporter = new Reporter({
     groupBy: o.groupBy,
     sortBy: o.sortBy,
@@ -88,7 +112,11 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     cmdlen: o.cmdlen,
     search: o.search,
   });
-  for (let first = true; ; first = false) {
+  for (let first = true, n = 0; ; first = false, n++) {
+    if (replay) {
+      if (n === roots.length) return 0;
+      sampler.setOptions({ root: roots[n] });
+    }
     const started = Date.now();
     const report = reporter.report(sampler.sample());
     const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
@@ -97,8 +125,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       return 0;
     }
     if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
-    else for (const line of reportLines(report, view, o, first, showCpu)) io.out(line);
+    else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
     if (!looping) return 0;
-    await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
+    if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
   }
 }

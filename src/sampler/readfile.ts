@@ -3,19 +3,24 @@ import { closeSync, openSync, readSync, readlinkSync } from 'node:fs';
 
 let buf = Buffer.allocUnsafe(1 << 20);
 
+// Node's Buffer has a faster latin1 decoder than toString('latin1') (no argument
+// checks, no slice); it is undocumented, so fall back when it is missing.
+type Latin1 = { latin1Slice?: (start: number, end: number) => string };
+const latin1 = (b: Buffer): string => {
+  const f = (b as Latin1).latin1Slice;
+  return f ? f.call(b, 0, b.length) : b.toString('latin1');
+};
+
 export type ReadResult = { ok: true; data: Buffer } | { ok: false; code: string };
 
 /**
- * Read a whole file into the shared buffer. The returned Buffer is a view that is
- * valid only until the next call — decode it before reading another file.
+ * Read a whole open file from offset 0 into the shared buffer (a /proc file
+ * regenerates on a read at offset 0, so a kept fd gives fresh figures each time).
+ * `singleRecord`: the file is one seq_file record (stat, smaps_rollup, meminfo), which
+ * the kernel hands over in one read when the buffer is larger — a short read is EOF.
+ * The returned Buffer is valid only until the next call.
  */
-export function readShared(path: string): ReadResult {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    return { ok: false, code: errCode(e) };
-  }
+export function readFd(fd: number, singleRecord: boolean): ReadResult {
   try {
     let len = 0;
     for (;;) {
@@ -24,25 +29,69 @@ export function readShared(path: string): ReadResult {
         buf.copy(bigger, 0, 0, len);
         buf = bigger;
       }
-      const n = readSync(fd, buf, len, buf.length - len, null);
-      if (n === 0) break;
+      const space = buf.length - len;
+      const n = readSync(fd, buf, len, space, len);
       len += n;
+      if (n === 0 || (singleRecord && n < space)) break;
     }
     return { ok: true, data: buf.subarray(0, len) };
   } catch (e) {
     return { ok: false, code: errCode(e) };
-  } finally {
+  }
+}
+
+/** Open for reading; a negative result is not an fd but means the error in `code`. */
+export function openRead(path: string): { fd: number; code: null } | { fd: -1; code: string } {
+  try {
+    return { fd: openSync(path, 'r'), code: null };
+  } catch (e) {
+    return { fd: -1, code: errCode(e) };
+  }
+}
+
+export function closeFd(fd: number): void {
+  try {
     closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+}
+
+/** The soft limit on open files (from /proc/self/limits), or 1024 when unknown. */
+export function openFilesLimit(): number {
+  const r = readText('/proc/self/limits');
+  const m = r.text === null ? null : /^Max open files\s+(\d+)/m.exec(r.text);
+  return m ? Number(m[1]) : 1024;
+}
+
+/**
+ * Read a whole file into the shared buffer. The returned Buffer is a view that is
+ * valid only until the next call — decode it before reading another file.
+ */
+export function readShared(path: string, singleRecord = false): ReadResult {
+  const o = openRead(path);
+  if (o.code !== null) return { ok: false, code: o.code };
+  try {
+    return readFd(o.fd, singleRecord);
+  } finally {
+    closeSync(o.fd);
   }
 }
 
 /** Read a file as a latin1 string (byte-exact, fast); null with the error code on failure. */
-export function readText(path: string): { text: string; code: null } | { text: null; code: string } {
-  const r = readShared(path);
-  return r.ok ? { text: r.data.toString('latin1'), code: null } : { text: null, code: r.code };
+export function readText(path: string, singleRecord = false): { text: string; code: null } | { text: null; code: string } {
+  const r = readShared(path, singleRecord);
+  return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
 
 /** A private copy of a file's bytes (for cmdline, which is kept). */
+export type TextResult = { text: string; code: null } | { text: null; code: string };
+
+export function fdText(fd: number, singleRecord: boolean): TextResult {
+  const r = readFd(fd, singleRecord);
+  return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
+}
+
 export function readBytes(path: string): { bytes: Buffer; code: null } | { bytes: null; code: string } {
   const r = readShared(path);
   return r.ok ? { bytes: Buffer.from(r.data), code: null } : { bytes: null, code: r.code };

@@ -16,7 +16,7 @@ import {
 } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { KernelThreadCpu, Mem, ProcSample, Rollup, Sample, ZramStats } from '../core/types';
-import { isDenied, readBytes, readLink, readText } from './readfile';
+import { closeFd, fdText, isDenied, openFilesLimit, openRead, readBytes, readLink, readText, type TextResult } from './readfile';
 
 export interface SamplerOptions {
   /** Root of the tree to read; '/' for the live system. */
@@ -36,6 +36,11 @@ export function defaultSamplerOptions(): SamplerOptions {
 
 interface ProcEntry {
   starttime: number;
+  /** Kept open across samples (-1 = none): a re-read at offset 0 costs one syscall, not four. */
+  statFd: number;
+  rollupFd: number;
+  /** Its files were not ours to read: not retried for the same pid + start time. */
+  denied: boolean;
   /** Kernel thread or zombie: never a user process. */
   nonUser: boolean;
   kthread: boolean;
@@ -59,6 +64,8 @@ export class Sampler {
   private cache = new Map<number, ProcEntry>();
   private cpu: CpuTracker;
   private prevMajf: { time: number; count: number } | null = null;
+  /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
+  private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
   lastStats: SampleStats = { smapsReads: 0, rollupReads: 0 };
 
@@ -67,7 +74,9 @@ export class Sampler {
     this.cpu = new CpuTracker(this.opts.cpuAvgSecs);
   }
 
-  setOptions(o: Partial<Pick<SamplerOptions, 'detail' | 'kernelCpu' | 'cpuAvgSecs' | 'filter'>>): void {
+  setOptions(o: Partial<SamplerOptions>): void {
+    // Kept fds belong to the old tree; the per-process cache (pid + start time) stays.
+    if (o.root !== undefined && o.root !== this.opts.root) for (const e of this.cache.values()) this.closeFds(e);
     Object.assign(this.opts, o);
     this.cpu.avgSecs = this.opts.cpuAvgSecs;
     if (o.filter) for (const [pid, e] of this.cache) e.filtered = !this.wanted(pid, e.exe);
@@ -101,16 +110,30 @@ export class Sampler {
     this.cpu.beginSample();
 
     for (const pid of this.listPids()) {
-      const statText = readText(this.path('proc', String(pid), 'stat')).text;
-      const st = statText === null ? null : parsePidStat(statText);
-      if (!st) continue; // vanished
       let e = this.cache.get(pid);
-      if (!e || e.starttime !== st.starttime) {
-        const fresh = this.newEntry(pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2);
-        if (!fresh) continue; // vanished between reads
-        e = fresh;
-        this.cache.set(pid, e);
+      let st = null;
+      if (e && e.statFd >= 0) {
+        const kept = fdText(e.statFd, true).text;
+        st = kept === null ? null : parsePidStat(kept);
+        if (!st || st.starttime !== e.starttime) st = null; // the process we knew is gone
       }
+      if (!st) {
+        if (e) this.forget(pid, e);
+        e = undefined;
+        const o = openRead(this.path('proc', String(pid), 'stat'));
+        if (o.code !== null) continue; // vanished
+        const text = fdText(o.fd, true).text;
+        st = text === null ? null : parsePidStat(text);
+        const fresh = st ? this.newEntry(pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2) : null;
+        if (!st || !fresh) {
+          closeFd(o.fd);
+          continue; // vanished between reads
+        }
+        fresh.statFd = this.keep(o.fd);
+        this.cache.set(pid, fresh);
+        e = fresh;
+      }
+      if (!e) continue;
       seen.add(pid);
       const id = `${pid}:${st.starttime}`;
       if (e.nonUser) {
@@ -139,7 +162,7 @@ export class Sampler {
       procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu });
     }
     this.cpu.endSample();
-    for (const pid of this.cache.keys()) if (!seen.has(pid)) this.cache.delete(pid);
+    for (const [pid, e] of this.cache) if (!seen.has(pid)) this.forget(pid, e);
 
     let majfaultsPerSec = 0;
     if (this.prevMajf && now > this.prevMajf.time) {
@@ -165,6 +188,62 @@ export class Sampler {
     };
   }
 
+  /** Release every kept fd (the sampler stays usable). */
+  close(): void {
+    for (const [pid, e] of this.cache) this.forget(pid, e);
+  }
+
+  private keep(fd: number): number {
+    if (this.fdBudget > 0) {
+      this.fdBudget--;
+      return fd;
+    }
+    closeFd(fd);
+    return -1;
+  }
+
+  private release(fd: number): void {
+    if (fd < 0) return;
+    closeFd(fd);
+    this.fdBudget++;
+  }
+
+  private closeFds(e: ProcEntry): void {
+    this.release(e.statFd);
+    this.release(e.rollupFd);
+    e.statFd = e.rollupFd = -1;
+  }
+
+  private forget(pid: number, e: ProcEntry): void {
+    this.closeFds(e);
+    this.cache.delete(pid);
+  }
+
+  /** smaps_rollup through the kept fd, opening (and keeping) it on first use. */
+  private readRollup(pid: number, e: ProcEntry): TextResult {
+    if (e.rollupFd >= 0) {
+      const r = fdText(e.rollupFd, true);
+      if (r.text !== null && r.text.length > 0) return r;
+      // A kept fd pins the address space it was opened on: after an exec it fails
+      // although pid and start time are the same. Reopen, and name the new program.
+      this.release(e.rollupFd);
+      e.rollupFd = -1;
+      const renamed = this.newEntry(pid, e.starttime, e.comm, e.kthread);
+      if (renamed) {
+        e.exe = renamed.exe;
+        e.cmd = renamed.cmd;
+        e.nonUser = renamed.nonUser;
+        e.filtered = renamed.filtered;
+        e.detailMem = null;
+      }
+    }
+    const o = openRead(this.path('proc', String(pid), 'smaps_rollup'));
+    if (o.code !== null) return { text: null, code: o.code };
+    const r = fdText(o.fd, true);
+    e.rollupFd = this.keep(o.fd);
+    return r;
+  }
+
   private listPids(): number[] {
     let names: string[];
     try {
@@ -186,6 +265,9 @@ export class Sampler {
     const args = cl.bytes ? parseCmdline(cl.bytes) : [];
     const base: ProcEntry = {
       starttime,
+      statFd: -1,
+      rollupFd: -1,
+      denied: false,
       nonUser: true,
       kthread,
       comm,
@@ -228,17 +310,23 @@ export class Sampler {
 
   /** The process's categories; 'denied' when not ours to read; null when it vanished. */
   private readMem(pid: number, e: ProcEntry, zramActive: boolean, stats: SampleStats): Mem | 'denied' | null {
-    const dir = this.path('proc', String(pid));
-    const rt = readText(posix.join(dir, 'smaps_rollup'));
+    if (e.denied) return 'denied';
+    const rt = this.readRollup(pid, e);
     stats.rollupReads++;
-    if (rt.text === null) return isDenied(rt.code) ? 'denied' : null;
+    if (rt.text === null) {
+      e.denied = isDenied(rt.code);
+      return e.denied ? 'denied' : null;
+    }
     const rollup = parseRollup(rt.text);
     if (!rollup) return null;
     if (!this.opts.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
-    const st = readText(posix.join(dir, 'smaps'));
+    const st = readText(this.path('proc', String(pid), 'smaps'));
     stats.smapsReads++;
-    if (st.text === null) return isDenied(st.code) ? 'denied' : null;
+    if (st.text === null) {
+      e.denied = isDenied(st.code);
+      return e.denied ? 'denied' : null;
+    }
     if (st.text.length === 0) return null;
     const mem = parseSmapsDetail(st.text, zramActive);
     e.detailFor = rollup;
