@@ -1,0 +1,233 @@
+// The sampler against the live /proc, with processes these tests start.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Reporter } from '../../src/core/report';
+import type { Report } from '../../src/core/types';
+import { Sampler } from '../../src/sampler/sampler';
+import { buildMemtest, ensureUser, isRoot, Procs, publicSamplerCopy, REPO, sleep, uidOf } from './live';
+
+const procs = new Procs();
+let memtest = '';
+// A key base of our own, so a developer's memtest does not share our segments.
+const keyBaseNum = 0x50600000 + ((process.pid & 0xfff) << 8);
+const key = (offset: number) => `0x${(keyBaseNum + offset).toString(16)}`;
+const keyBase = key(0);
+
+beforeAll(() => {
+  memtest = buildMemtest();
+});
+afterAll(() => procs.stopAll());
+
+function sumPss(pid: number, field = 'Pss'): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps`, 'latin1');
+    let s = 0;
+    for (const m of text.matchAll(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'gm'))) s += Number(m[1]);
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+function rollupPss(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'));
+  return Number(m![1]);
+}
+
+describe('two memtests started apart', () => {
+  it('split their SysV memory (the T row counts it once) and grow between loops', async () => {
+    const a = procs.start(memtest, ['-i', '250', '-s', '-k', keyBase]);
+    await Procs.waitFor(a, /step 2\//);
+    const b = procs.start(memtest, ['-i', '250', '-s', '-k', keyBase]);
+    await Procs.waitFor(b, /step 1\//);
+    const filter = [String(a.pid), String(b.pid)];
+    const sampler = new Sampler({ detail: true, filter });
+    const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 10, rise: true, cmdlen: 96, search: '' });
+    const first = reporter.report(sampler.sample());
+    expect(first.rows.map((r) => [r.key, r.type, r.count])).toEqual([['memtest', 'A', 2]]);
+    await sleep(1200);
+    const grown = reporter.report(sampler.sample());
+    expect(grown.rows[0].type).toMatch(/^\+\d+K$/);
+    expect(grown.rows[0].delta).toBeGreaterThan(500); // ≈ 5 steps × 2 copies × ≥ 256 KB heap
+
+    await Promise.all([Procs.waitFor(a, /step 16\/16/), Procs.waitFor(b, /step 16\/16/)]);
+    const byPid = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 10, rise: true, cmdlen: 96, search: '' });
+    const done = byPid.report(sampler.sample());
+    expect(done.rows).toHaveLength(2);
+    for (const r of done.rows) {
+      // 16 segments of 64 KB, attached by both: each copy pays half
+      expect(r.mem.shSYSV).toBeGreaterThanOrEqual(500);
+      expect(r.mem.shSYSV).toBeLessThanOrEqual(524);
+    }
+    expect(done.total.mem.shSYSV).toBeGreaterThanOrEqual(1000);
+    expect(done.total.mem.shSYSV).toBeLessThanOrEqual(1048);
+    sampler.close();
+  });
+});
+
+describe('accuracy against the kernel and smem', () => {
+  let pids: number[] = [];
+  beforeAll(async () => {
+    const m = procs.start(memtest, ['-i', '50', '-s', '-k', key(0x40)]);
+    await Procs.waitFor(m, /step 16\/16/);
+    const s1 = procs.start('sleep', ['1000']);
+    const py = procs.start('python3', ['-c', 'import time\nprint("up", flush=True)\ntime.sleep(1000)']);
+    await Procs.waitFor(py, /up/);
+    const sh = procs.start('sh', ['-c', 'echo up; sleep 1000; :']);
+    await Procs.waitFor(sh, /up/);
+    pids = [m.pid!, s1.pid!, py.pid!, sh.pid!];
+  });
+
+  it('detail ptotal equals the sum of Pss over the smaps mappings, exactly', async () => {
+    // Sharing changes whenever any process maps or unmaps a library, so compare only
+    // when the kernel's figure was the same just before and just after our sample.
+    for (const pid of pids) {
+      let checked = false;
+      for (let attempt = 0; attempt < 10 && !checked; attempt++) {
+        const before = sumPss(pid);
+        const s = new Sampler({ detail: true, filter: [String(pid)] }).sample();
+        const after = sumPss(pid);
+        if (before === null || before !== after) continue;
+        expect(s.procs).toHaveLength(1);
+        expect(s.procs[0].mem.ptotal).toBe(before);
+        checked = true;
+      }
+      expect(checked, `pid ${pid}: never a stable read`).toBe(true);
+    }
+  });
+
+  it('fast ptotal equals the rollup Pss exactly (zRAM inactive here)', () => {
+    for (const pid of pids) {
+      let checked = false;
+      for (let attempt = 0; attempt < 10 && !checked; attempt++) {
+        const before = rollupPss(pid);
+        const s = new Sampler({ detail: false, filter: [String(pid)] }).sample();
+        if (s.zram) return; // with zRAM, SwapPss is added: covered by the unit tests
+        if (rollupPss(pid) !== before) continue;
+        expect(s.procs[0].mem.ptotal).toBe(before);
+        checked = true;
+      }
+      expect(checked).toBe(true);
+    }
+  });
+
+  it("detail ptotal equals Debian smem's PSS for the same snapshot", () => {
+    // smem reads a /proc-shaped tree with -S; snapshot our processes so both read the same bytes.
+    const root = mkdtempSync(join(tmpdir(), 'pmemstat-snap-'));
+    try {
+      // (read, not copy: /proc files report size 0)
+      const copy = (from: string, to: string) => writeFileSync(to, readFileSync(from));
+      mkdirSync(join(root, 'proc'));
+      for (const f of ['meminfo', 'stat', 'vmstat']) copy(`/proc/${f}`, join(root, 'proc', f));
+      for (const pid of pids) {
+        const d = join(root, 'proc', String(pid));
+        mkdirSync(d, { recursive: true });
+        for (const f of ['cmdline', 'stat', 'smaps', 'smaps_rollup']) copy(`/proc/${pid}/${f}`, join(d, f));
+        symlinkSync(readlinkSync(`/proc/${pid}/exe`), join(d, 'exe'));
+        symlinkSync(readlinkSync(`/proc/${pid}/cwd`), join(d, 'cwd'));
+      }
+      const smem = execFileSync('smem', ['-S', root, '-c', 'pid pss', '-H']).toString();
+      const theirs = new Map(smem.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]));
+      const ours = new Sampler({ root, detail: true }).sample();
+      expect(ours.procs.map((p) => p.pid).sort()).toEqual([...pids].sort());
+      for (const p of ours.procs) expect(p.mem.ptotal, `pid ${p.pid}`).toBe(theirs.get(p.pid));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('incremental detail sampling', () => {
+  it('re-reads smaps only for processes whose rollup changed, and stays exact', async () => {
+    const idle = procs.start('sleep', ['1000']);
+    const grow = procs.start(memtest, ['-i', '400', '-s', '-k', key(0x80)]);
+    await Procs.waitFor(grow, /step 1\//);
+    const sampler = new Sampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
+    sampler.sample();
+    expect(sampler.lastStats.smapsReads).toBe(2);
+    await sleep(900);
+    const s = sampler.sample();
+    // memtest grew (its rollup changed): re-read; sleep did not
+    expect(sampler.lastStats.smapsReads).toBe(1);
+    const g = s.procs.find((p) => p.pid === grow.pid)!;
+    const fresh = new Sampler({ detail: true, filter: [String(grow.pid)] }).sample().procs[0];
+    expect(Math.abs(g.mem.ptotal - fresh.mem.ptotal)).toBeLessThan(600); // at most one more step
+    sampler.close();
+  });
+
+  it('names a process again after it execs (same pid and start time)', async () => {
+    const c = procs.start('sh', ['-c', 'echo up; read x < /dev/null; sleep 0.6; exec sleep 1000']);
+    await Procs.waitFor(c, /up/);
+    const sampler = new Sampler({ detail: false, filter: [] });
+    const before = sampler.sample().procs.find((p) => p.pid === c.pid);
+    expect(before?.exe).toBe('sh');
+    await sleep(1200);
+    sampler.sample(); // the kept rollup fd fails once on the new address space
+    const after = sampler.sample().procs.find((p) => p.pid === c.pid);
+    expect(after?.exe).toBe('sleep');
+    sampler.close();
+  });
+});
+
+describe('churn', () => {
+  it('~200 short-lived processes a second for 20 s: no sample throws, T = Σ groups', async () => {
+    const churn = procs.start('sh', ['-c', 'while :; do for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true & /bin/sleep 0.05 & done; sleep 0.1; wait; done']);
+    const sampler = new Sampler({ detail: true });
+    const fast = new Sampler({ detail: false });
+    const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 0, rise: true, cmdlen: 96, search: '' });
+    const end = Date.now() + 20_000;
+    let reports = 0;
+    const check = (r: Report) => {
+      const live = r.rows.filter((x) => x.type !== 'x');
+      expect(r.total.mem.ptotal).toBe(live.reduce((a, x) => a + x.mem.ptotal, 0));
+      expect(r.total.count).toBe(live.reduce((a, x) => a + x.count, 0));
+      reports++;
+    };
+    while (Date.now() < end) {
+      check(reporter.report(sampler.sample()));
+      check(new Reporter().report(fast.sample()));
+      await sleep(20);
+    }
+    expect(churn.exitCode).toBeNull();
+    expect(reports).toBeGreaterThan(40);
+    sampler.close();
+    fast.close();
+  }, 40_000);
+});
+
+describe.skipIf(!isRoot())('as an unprivileged user', () => {
+  const user = 'pmemstat-cli';
+  let script = '';
+  beforeAll(() => {
+    ensureUser(user);
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO });
+    script = publicSamplerCopy();
+  });
+
+  it('sees only its own processes and counts the rest as not accessible', () => {
+    const r = spawnSync('runuser', ['-u', user, '--', process.execPath, script, '-U', '--json', '-g', 'pid'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const rep = JSON.parse(r.stdout) as Report;
+    const uid = Number(execFileSync('id', ['-u', user]).toString());
+    expect(rep.rows.length).toBeGreaterThan(0);
+    for (const row of rep.rows) for (const m of row.members) {
+      const owner = uidOf(m.pid);
+      if (owner !== null) expect(owner).toBe(uid); // (null: exited since)
+    }
+    expect(rep.leader.inaccessible).toBeGreaterThan(0);
+    expect(rep.leader.pidsShown + rep.leader.inaccessible).toBeLessThanOrEqual(rep.leader.pidsTotal);
+  });
+
+  it('without -U tries sudo, says why it could not in one line, and runs as the user', () => {
+    const r = spawnSync('runuser', ['-u', user, '--', process.execPath, script, '--json'], { encoding: 'utf8', input: '' });
+    expect(r.status).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('pmemstat:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/sudo .*running as user/);
+    expect((JSON.parse(r.stdout.trim().split('\n').pop()!) as Report).total.type).toBe('T');
+  });
+});
