@@ -4,7 +4,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
+import { History, historyCapacity } from '../core/history';
+import { LeakTracker, type LeakVerdict } from '../core/leaks';
 import { applyView, Reporter, type View } from '../core/report';
+import { formatKb, withCommas } from '../core/units';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { Sampler } from './sampler';
@@ -36,6 +39,17 @@ export function reportLines(report: Report, view: View, o: CliOptions, first: bo
     lines.push('');
   }
   return lines;
+}
+
+function hhmmss(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+export function leakLine(time: number, info: string, ptotal: number, v: LeakVerdict, o: CliOptions): string {
+  return (
+    `${hhmmss(time)} LEAK? ${info}: +${withCommas(v.growthKb)}K in ${Math.round(v.seconds)}s` +
+    ` (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); ptotal ${formatKb(ptotal, o.units)} ${o.units}`
+  );
 }
 
 /**
@@ -112,6 +126,11 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     cmdlen: o.cmdlen,
     search: o.search,
   });
+  const history = new History(historyCapacity(o.loopSecs || 1));
+  const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
+  if (o.leaks) {
+    io.out(`watching for leaks: ptotal up by >= ${o.leakGrowthKb} KB over ${o.leakSamples} samples, rising in most`);
+  }
   for (let first = true, n = 0; ; first = false, n++) {
     if (replay) {
       if (n === roots.length) return 0;
@@ -124,7 +143,13 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       io.out('DONE: no pids to report');
       return 0;
     }
-    if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
+    if (o.leaks) {
+      history.add(report.leader.time, report.rows);
+      for (const { key, verdict } of leaks.update(history)) {
+        const row = report.rows.find((r) => r.key === key);
+        if (row) io.out(leakLine(report.leader.time, row.info, row.mem.ptotal, verdict, o));
+      }
+    } else if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
     if (!looping) return 0;
     if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));

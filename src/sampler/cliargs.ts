@@ -19,6 +19,10 @@ export interface CliOptions {
   json: boolean;
   root: string;
   help: boolean;
+  /** Print groups as they become leak suspects (with a loop). */
+  leaks: boolean;
+  leakSamples: number;
+  leakGrowthKb: number;
   /** Positional pids and exe names. */
   filter: string[];
 }
@@ -66,7 +70,14 @@ options:
                          window)
       --json             print each sample as one JSON document per line
       --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
-                         instead of the live system (implies -U)
+                         instead of the live system (implies -U); numbered
+                         samples DIR/0, DIR/1, ... are replayed as a loop
+      --leaks            with -l: print only the groups that become leak
+                         suspects, as they are flagged: ptotal rose in most of
+                         the last N samples (at most a quarter fell) and by at
+                         least G KB over them
+      --leak-samples N   the window N (default 20)
+      --leak-growth-kb G the growth G (default 1024)
 
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
@@ -99,11 +110,14 @@ export function defaultCliOptions(): CliOptions {
     json: false,
     root: '/',
     help: false,
+    leaks: false,
+    leakSamples: 20,
+    leakGrowthKb: 1024,
     filter: [],
   };
 }
 
-type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root';
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb';
 
 const LONG: Record<string, string> = {
   help: 'h',
@@ -124,9 +138,12 @@ const LONG: Record<string, string> = {
   debug: 'D',
   json: 'json',
   root: 'root',
+  leaks: 'leaks',
+  'leak-samples': 'leak-samples',
+  'leak-growth-kb': 'leak-growth-kb',
 };
 
-const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root']);
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb']);
 
 function num(opt: string, v: string, integer: boolean): number {
   const n = Number(v);
@@ -177,6 +194,14 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       o.root = v;
       o.runAsUser = true;
       break;
+    case 'leak-samples':
+      o.leakSamples = num('-leak-samples', v, true);
+      if (o.leakSamples < 2) throw new UsageError(`option --leak-samples: must be >= 2: '${v}'`);
+      break;
+    case 'leak-growth-kb':
+      o.leakGrowthKb = num('-leak-growth-kb', v, true);
+      if (o.leakGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
+      break;
   }
 }
 
@@ -205,6 +230,9 @@ function flag(o: CliOptions, f: string): void {
       break; // accepted for compatibility
     case 'json':
       o.json = true;
+      break;
+    case 'leaks':
+      o.leaks = true;
       break;
     default:
       throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
@@ -249,5 +277,6 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     o.filter.push(a);
   }
   if (Number.isNaN(o.minDeltaKb)) o.minDeltaKb = defaultMinDeltaKb(o.units);
+  if (o.leaks && !(o.loopSecs > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
   return o;
 }

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { History, historyCapacity, MAX_CAPACITY } from '../../src/core/history';
+import { judgeLeak, LeakTracker } from '../../src/core/leaks';
+import { Reporter } from '../../src/core/report';
+import { zeroMem, type GroupRow } from '../../src/core/types';
+import { replayRoots } from '../../src/sampler/cli';
+import { Sampler } from '../../src/sampler/sampler';
+
+function row(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
+  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
+}
+
+describe('History', () => {
+  it('keeps per-group series of every category, oldest first, bounded by its capacity', () => {
+    const h = new History(4);
+    for (let i = 0; i < 6; i++) h.add(1000 * i, [row('a', 100 + i), row('b', 50)]);
+    expect(h.length('a')).toBe(4);
+    expect(h.series('a')).toEqual({ times: [2000, 3000, 4000, 5000], values: [102, 103, 104, 105] });
+    expect(h.series('a', 'text').values).toEqual([10, 10, 10, 10]);
+    expect(h.series('a', 'ptotal', 2).values).toEqual([104, 105]);
+    expect(h.series('b').values).toEqual([50, 50, 50, 50]);
+  });
+  it('starts a new group at its first sample and ends it when it vanishes', () => {
+    const h = new History(10);
+    h.add(0, [row('a', 1)]);
+    h.add(1, [row('a', 2), row('b', 7)]);
+    expect(h.series('b').values).toEqual([7]);
+    h.add(2, [row('a', 3), row('b', 7, 'x')]);
+    expect(h.has('b')).toBe(false);
+    expect(h.keys()).toEqual(['a']);
+  });
+  it('stays within ~10 MB for 500 groups at the default hour', () => {
+    const cap = historyCapacity(5);
+    expect(cap).toBe(720);
+    expect(historyCapacity(2)).toBe(MAX_CAPACITY); // an hour at 2 s would not fit: capped
+    const h = new History(cap);
+    h.add(0, Array.from({ length: 500 }, (_, i) => row(`g${i}`, i)));
+    expect(h.bytes()).toBeLessThanOrEqual(10.5 * 1024 * 1024);
+  });
+  it('is built from a captured loop sequence', () => {
+    const roots = replayRoots(join(__dirname, '..', '..', 'fixtures', 'loop-a'));
+    const sampler = new Sampler({ root: roots[0], detail: true });
+    const reporter = new Reporter();
+    const h = new History(10);
+    for (const root of roots) {
+      sampler.setOptions({ root });
+      const rep = reporter.report(sampler.sample());
+      h.add(rep.leader.time, rep.rows);
+    }
+    const memtest = h.series('memtest').values;
+    expect(memtest).toHaveLength(3);
+    expect(memtest[1]).toBeGreaterThan(memtest[0]);
+    expect(memtest[2]).toBeGreaterThan(memtest[1]);
+    const sleeps = h.series('sleep').values;
+    // (sharing shifts a little as other processes come and go)
+    expect(Math.max(...sleeps) - Math.min(...sleeps)).toBeLessThan(100);
+    const t = new LeakTracker({ samples: 2, minGrowthKb: 1000 });
+    expect(t.update(h).map((f) => f.key)).toEqual(['memtest']);
+    sampler.close();
+  });
+});
+
+describe('judgeLeak', () => {
+  const times = (n: number) => Array.from({ length: n }, (_, i) => i * 2000);
+  const o = { samples: 10, minGrowthKb: 1000 };
+  it('flags steady growth, also in steps', () => {
+    const steady = Array.from({ length: 11 }, (_, i) => 5000 + 200 * i);
+    expect(judgeLeak(steady, times(11), o)).toMatchObject({ suspect: true, growthKb: 2000, rises: 10, falls: 0, seconds: 20 });
+    const steps = [0, 0, 0, 400, 400, 400, 800, 800, 800, 1200, 1200].map((v) => v + 5000);
+    expect(judgeLeak(steps, times(11), o).suspect).toBe(true);
+  });
+  it('does not flag flat, one jump, sawtooth or too little growth', () => {
+    expect(judgeLeak(Array(11).fill(5000), times(11), o).suspect).toBe(false);
+    expect(judgeLeak([...Array(6).fill(5000), ...Array(5).fill(9000)], times(11), o).suspect).toBe(false); // one jump
+    const saw = [5000, 6000, 5200, 6200, 5400, 6400, 5600, 6600, 5800, 6800, 6900];
+    expect(judgeLeak(saw, times(11), o).suspect).toBe(false); // gives back often
+    expect(judgeLeak(Array.from({ length: 11 }, (_, i) => 5000 + 50 * i), times(11), o).suspect).toBe(false);
+  });
+  it('waits for a full window', () => {
+    expect(judgeLeak([1, 5000, 10000], times(3), o).suspect).toBe(false);
+  });
+  it('does not flag growth that has since been given back', () => {
+    const back = [...Array.from({ length: 10 }, (_, i) => 5000 + 300 * i), 5500];
+    expect(judgeLeak(back, times(11), o).suspect).toBe(false);
+  });
+});
+
+describe('LeakTracker', () => {
+  it('reports a group once when it becomes a suspect, and forgets it when it stops', () => {
+    const h = new History(50);
+    const t = new LeakTracker({ samples: 4, minGrowthKb: 100 });
+    const flagged: string[][] = [];
+    for (let i = 0; i < 8; i++) {
+      h.add(i * 1000, [row('leaky', 1000 + 100 * i), row('flat', 500)]);
+      flagged.push(t.update(h).map((f) => f.key));
+    }
+    expect(flagged.slice(0, 4).flat()).toEqual([]);
+    expect(flagged[4]).toEqual(['leaky']);
+    expect(flagged.slice(5).flat()).toEqual([]);
+    expect(t.isSuspect('leaky')).toBe(true);
+    expect(t.count).toBe(1);
+    for (let i = 8; i < 14; i++) {
+      h.add(i * 1000, [row('leaky', 1800), row('flat', 500)]);
+      t.update(h);
+    }
+    expect(t.isSuspect('leaky')).toBe(false);
+  });
+});
