@@ -1,12 +1,24 @@
 // Entry point of dist/sampler.js: the `pmemstat` command, and (with --serve or
 // --connect) the privileged sampler helper of the extension.
 import { runCli } from './cli';
+import { runServe } from './serve';
 
 function main(): void {
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 3));
   process.on('SIGINT', () => process.exit(130));
-  runCli(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--serve' || argv[0] === '--connect') {
+    runServe(argv).then(
+      (code) => process.exit(code),
+      (e: unknown) => {
+        process.stderr.write(`pmemstat helper: error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(3);
+      },
+    );
+    return;
+  }
+  runCli(argv).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,0 +1,256 @@
+// The sampler helper (SPEC 7): `dist/sampler.js --serve` speaks NDJSON on stdio;
+// `--connect SOCKET` connects back to a Unix socket (the @vscode/sudo-prompt path) and
+// proves itself with the one-time token of $PMEMSTAT_TOKEN. Every request line gets
+// exactly one reply; the helper never runs a shell, and exits when its input closes or
+// its parent dies. Protocol: src/shared/protocol.ts, docs/protocol.md.
+import { createConnection } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { version } from '../../package.json';
+import { Reporter } from '../core/report';
+import {
+  CAPABILITIES,
+  defaultHelperConfig,
+  LineSplitter,
+  MAX_REQUEST_BYTES,
+  parseRequest,
+  PROTOCOL_VERSION,
+  TOKEN_ENV,
+  type HelloInfo,
+  type HelperConfig,
+  type LineEvent,
+  type Reply,
+  type Request,
+} from '../shared/protocol';
+import { killProcesses, type KillOptions } from './kill';
+import { Sampler } from './sampler';
+
+export interface HelperServerOptions {
+  /** Root of the /proc tree to sample (tests); '/' for the live system. Kill always acts on the live system. */
+  root: string;
+  /** Kill timings (tests shorten them). */
+  kill?: Omit<KillOptions, 'escalate'>;
+}
+
+/** The protocol engine, free of any transport: lines in, replies out. */
+export class HelperServer {
+  private config: HelperConfig = defaultHelperConfig();
+  private readonly sampler: Sampler;
+  private readonly reporter: Reporter;
+  private seq = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly send: (reply: Reply) => void,
+    private readonly opts: HelperServerOptions = { root: '/' },
+  ) {
+    const c = this.config;
+    this.sampler = new Sampler({ root: opts.root, detail: c.detail, kernelCpu: c.kernelCpu, cpuAvgSecs: c.cpuAvgSecs, filter: [] });
+    this.reporter = new Reporter({
+      groupBy: c.groupBy,
+      sortBy: c.sortBy,
+      minDeltaKb: c.minDeltaKb,
+      rise: c.rise,
+      cmdlen: c.cmdlen,
+      search: '',
+    });
+  }
+
+  helloInfo(): HelloInfo {
+    return {
+      version,
+      protocol: PROTOCOL_VERSION,
+      uid: process.getuid?.() ?? -1,
+      pid: process.pid,
+      capabilities: [...CAPABILITIES],
+    };
+  }
+
+  /** Lines received so far. */
+  get lines(): number {
+    return this.seq;
+  }
+
+  /** Resolves when no request is being served (for a clean exit after the input closed). */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((res) => this.idleWaiters.push(res));
+  }
+
+  /** Serve one line (or the notice of an oversized one). */
+  handle(ev: LineEvent): void {
+    const seq = ++this.seq;
+    if ('tooLong' in ev) {
+      this.send({
+        type: 'error',
+        id: null,
+        seq,
+        code: 'too-long',
+        message: `line of ${ev.tooLong} bytes is longer than the limit of ${MAX_REQUEST_BYTES} bytes`,
+      });
+      return;
+    }
+    const p = parseRequest(ev.line);
+    if (!p.ok) {
+      this.send({ type: 'error', id: p.id, seq, code: p.code, message: p.message });
+      return;
+    }
+    const r = p.request;
+    let result: Reply | Promise<Reply>;
+    try {
+      result = this.serve(r, seq);
+    } catch (e) {
+      result = this.failure(r, seq, e);
+    }
+    if (!(result instanceof Promise)) {
+      this.send(result);
+      return;
+    }
+    // Kill takes seconds: its reply comes when it is done; other requests go on meanwhile.
+    this.inFlight++;
+    void result
+      .catch((e: unknown) => this.failure(r, seq, e))
+      .then((reply) => {
+        this.send(reply);
+        if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      });
+  }
+
+  private failure(r: Request, seq: number, e: unknown): Reply {
+    return { type: 'error', id: r.id, seq, code: 'failed', message: `${r.type} failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+
+  private serve(r: Request, seq: number): Reply | Promise<Reply> {
+    switch (r.type) {
+      case 'hello':
+        return { type: 'hello', id: r.id, seq, hello: this.helloInfo() };
+      case 'ping':
+        return { type: 'ping', id: r.id, seq };
+      case 'configure':
+        this.configure(r.config);
+        return { type: 'configure', id: r.id, seq, config: { ...this.config, filter: [...this.config.filter] } };
+      case 'sample': {
+        const t0 = performance.now();
+        const report = this.reporter.report(this.sampler.sample());
+        return { type: 'sample', id: r.id, seq, report, ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+      }
+      case 'kill':
+        return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate }).then(
+          (results): Reply => ({ type: 'kill', id: r.id, seq, results }),
+        );
+    }
+  }
+
+  private configure(c: Partial<HelperConfig>): void {
+    this.config = { ...this.config, ...c, filter: c.filter ? [...c.filter] : this.config.filter };
+    const s: Parameters<Sampler['setOptions']>[0] = {};
+    if (c.detail !== undefined) s.detail = c.detail;
+    if (c.kernelCpu !== undefined) s.kernelCpu = c.kernelCpu;
+    if (c.cpuAvgSecs !== undefined) s.cpuAvgSecs = c.cpuAvgSecs;
+    if (c.filter !== undefined) s.filter = [...c.filter];
+    this.sampler.setOptions(s);
+    const ro: Parameters<Reporter['setOptions']>[0] = {};
+    if (c.groupBy !== undefined) ro.groupBy = c.groupBy;
+    if (c.sortBy !== undefined) ro.sortBy = c.sortBy;
+    if (c.minDeltaKb !== undefined) ro.minDeltaKb = c.minDeltaKb;
+    if (c.rise !== undefined) ro.rise = c.rise;
+    if (c.cmdlen !== undefined) ro.cmdlen = c.cmdlen;
+    this.reporter.setOptions(ro);
+  }
+}
+
+/**
+ * Run a HelperServer over a byte stream pair until the input ends. Sends the hello first
+ * (with the token, on the connect-back path). Resolves when the input has ended, the
+ * requests in flight were answered and the output was flushed.
+ */
+export function serveStreams(input: Readable, output: Writable, opts: HelperServerOptions & { token?: string }): Promise<void> {
+  return new Promise((resolve) => {
+    let ended = false;
+    const write = (reply: Reply) => {
+      if (ended && output.writableEnded) return;
+      output.write(JSON.stringify(reply) + '\n');
+      if (output.writableNeedDrain && !input.isPaused()) {
+        input.pause();
+        output.once('drain', () => input.resume());
+      }
+    };
+    const server = new HelperServer(write, opts);
+    const hello: Reply = { type: 'hello', id: null, seq: 0, hello: server.helloInfo() };
+    if (opts.token !== undefined) hello.token = opts.token;
+    write(hello);
+    const splitter = new LineSplitter(MAX_REQUEST_BYTES);
+    input.on('data', (chunk: Buffer | string) => {
+      for (const ev of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) server.handle(ev);
+    });
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      // An unterminated last line is still a line.
+      if (splitter.pending > 0) for (const ev of splitter.push(Buffer.from('\n'))) server.handle(ev);
+      void server.idle().then(() => {
+        if (output === process.stdout) output.write('', () => resolve());
+        else output.end(() => resolve());
+      });
+    };
+    input.on('end', finish);
+    input.on('close', finish);
+    input.on('error', finish);
+    output.on('error', () => resolve());
+  });
+}
+
+/** Exit when the process that started us is gone (we were reparented). */
+export function watchParent(onOrphan: () => void, everyMs = 1000): NodeJS.Timeout {
+  const ppid0 = process.ppid;
+  const t = setInterval(() => {
+    if (process.ppid !== ppid0) onOrphan();
+  }, everyMs);
+  t.unref();
+  return t;
+}
+
+const USAGE = 'usage: sampler.js --serve [--root DIR] | --connect SOCKET [--root DIR]  (token in $' + TOKEN_ENV + ')';
+
+/** Entry of `--serve` / `--connect`; resolves with the exit status. */
+export async function runServe(argv: readonly string[]): Promise<number> {
+  let mode: 'serve' | 'connect' | null = null;
+  let socketPath = '';
+  let root = '/';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--serve' && mode === null) mode = 'serve';
+    else if (a === '--connect' && mode === null && i + 1 < argv.length) {
+      mode = 'connect';
+      socketPath = argv[++i];
+    } else if (a === '--root' && i + 1 < argv.length) root = argv[++i];
+    else {
+      process.stderr.write(`pmemstat helper: unexpected argument ${JSON.stringify(a)}\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  const token = process.env[TOKEN_ENV];
+  delete process.env[TOKEN_ENV];
+  const exit = (code: number) => process.exit(code);
+  watchParent(() => exit(0));
+  process.on('SIGHUP', () => exit(0));
+
+  if (mode === 'serve') {
+    await serveStreams(process.stdin, process.stdout, { root });
+    return 0;
+  }
+  if (mode !== 'connect' || !token) {
+    process.stderr.write(`pmemstat helper: ${mode === 'connect' ? `$${TOKEN_ENV} is not set` : 'no mode given'}\n${USAGE}\n`);
+    return 2;
+  }
+  const sock = createConnection(socketPath);
+  const connected = await new Promise<boolean>((res) => {
+    sock.once('connect', () => res(true));
+    sock.once('error', (e) => {
+      process.stderr.write(`pmemstat helper: cannot connect to ${socketPath}: ${e.message}\n`);
+      res(false);
+    });
+  });
+  if (!connected) return 3;
+  await serveStreams(sock, sock, { root, token });
+  return 0;
+}

@@ -1,0 +1,267 @@
+// The launcher's strategies for real (SPEC 7): as root; as a user without sudo; under
+// `sudo -n` for a NOPASSWD user; under `sudo -S` for a password user (right, wrong, three
+// wrong, cancelled); the sudo-prompt connect-back through a stand-in (a real pkexec needs a
+// desktop agent) with the one-time token and the 0700 directory; and no orphaned root
+// helper when the host is killed -9. The launcher runs inside a driver process started as
+// each throw-away user. Needs root (to create the users) and sudo.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/core/types';
+import { launchHelper } from '../../src/host/launcher';
+import {
+  allowSudo,
+  createUser,
+  Driver,
+  hasSudo,
+  isRoot,
+  makeBundle,
+  NODE,
+  procState,
+  removeBundle,
+  removeSudo,
+  removeUser,
+  SKIP_NO_SUDO,
+  waitUntil,
+  type Bundle,
+  type TestUser,
+} from './helperSetup';
+
+const enabled = isRoot && hasSudo;
+const PASSWORD = 'Pm-test-Secret-7391';
+const WRONG = 'not-the-password-4410';
+
+let b: Bundle;
+let nopw: TestUser;
+let pw: TestUser;
+let plain: TestUser;
+const drivers: Driver[] = [];
+
+function drive(user: TestUser, launch: Record<string, unknown>, passwords: (string | null)[] = [], standIn?: Record<string, unknown>): Driver {
+  const d = new Driver(b, user, { launch: { helperScript: b.script, nodePath: NODE, runAsUser: false, elevate: false, hasGraphicalSession: false, ...launch }, passwords, standIn });
+  drivers.push(d);
+  return d;
+}
+
+interface LaunchedEvent {
+  mode: string;
+  reason: string | null;
+  hello: { uid: number; pid: number };
+  asks: { prompt: string; attempt: number }[];
+  logs: string[];
+  standIn: Record<string, unknown>;
+}
+
+async function launched(d: Driver, ms = 60_000): Promise<LaunchedEvent> {
+  const e = await d.next(['launched', 'error'], ms);
+  if (e.event !== 'launched') throw new Error(`launch failed: ${JSON.stringify(e)} ${d.stderr}`);
+  return e as unknown as LaunchedEvent;
+}
+
+async function sampleVia(d: Driver): Promise<Report> {
+  d.send({ op: 'sample' });
+  return (await d.next('sample')).report as Report;
+}
+
+function allPids(r: Report): number[] {
+  return r.rows.flatMap((row) => row.members.map((m) => m.pid));
+}
+
+/** The password never shows up in anything the driver printed or logged. */
+function expectNoPasswordLeak(d: Driver, e: LaunchedEvent): void {
+  for (const secret of [PASSWORD, WRONG]) {
+    expect(d.stdoutText).not.toContain(secret);
+    expect(d.stderr).not.toContain(secret);
+    expect(e.logs.join('\n')).not.toContain(secret);
+  }
+}
+
+beforeAll(async () => {
+  if (!enabled) return;
+  b = await makeBundle(true);
+  nopw = createUser('pmtest-nopw');
+  pw = createUser('pmtest-pw', PASSWORD);
+  plain = createUser('pmtest-user');
+  allowSudo('pmtest-nopw', `pmtest-nopw ALL=(root) NOPASSWD: ${NODE}, /usr/bin/env`);
+  allowSudo('pmtest-pw', `pmtest-pw ALL=(root) ${NODE}, /usr/bin/env`);
+}, 120_000);
+
+afterAll(async () => {
+  for (const d of drivers) d.kill();
+  await new Promise((r) => setTimeout(r, 300));
+  if (!enabled) return;
+  removeBundle(b);
+  for (const u of ['pmtest-nopw', 'pmtest-pw']) removeSudo(u);
+  for (const u of ['pmtest-nopw', 'pmtest-pw', 'pmtest-user']) removeUser(u);
+});
+
+describe.skipIf(!enabled)(`elevation${enabled ? '' : ` (skipped: ${SKIP_NO_SUDO})`}`, () => {
+  it('as root: starts the helper directly', async () => {
+    const l = await launchHelper({ helperScript: b.script, runAsUser: false, elevate: false, ui: { askPassword: async () => undefined, log: () => {} } });
+    try {
+      expect(l.mode).toBe('root');
+      expect(l.client.hello.uid).toBe(0);
+      expect(allPids(await l.client.sample())).toContain(process.pid);
+    } finally {
+      l.client.dispose();
+    }
+  });
+
+  it('a user without sudo rights gets a user helper and the reason, without being asked', async () => {
+    const d = drive(plain, {});
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.hello.uid).toBe(plain.uid);
+    expect(e.reason).toMatch(/not running as root.*only your own processes/);
+    expect(e.asks).toEqual([]);
+    const r = await sampleVia(d);
+    expect(r.leader.inaccessible).toBeGreaterThan(0);
+    expect(allPids(r)).not.toContain(process.pid);
+    d.close();
+  });
+
+  it('runAsUser: the helper runs as the user and sudo is not even tried', async () => {
+    const d = drive(nopw, { runAsUser: true });
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.hello.uid).toBe(nopw.uid);
+    expect(e.reason).toMatch(/runAsUser/);
+    expect(e.logs.join('\n')).not.toMatch(/sudo -n/);
+    d.close();
+  });
+
+  it('sudo -n: a NOPASSWD user gets a root helper that sees every process', async () => {
+    const d = drive(nopw, {});
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-n');
+    expect(e.hello.uid).toBe(0);
+    expect(e.asks).toEqual([]);
+    expect(allPids(await sampleVia(d))).toContain(process.pid);
+    d.close();
+  });
+
+  it('sudo -n with an Electron runtime passes ELECTRON_RUN_AS_NODE through /usr/bin/env', async () => {
+    const d = drive(nopw, { isElectron: true });
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-n');
+    expect(e.hello.uid).toBe(0);
+    d.close();
+  });
+
+  it('at startup (elevate:false) a password user is never asked and gets a user helper', async () => {
+    const d = drive(pw, {});
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.hello.uid).toBe(pw.uid);
+    expect(e.asks).toEqual([]);
+    expect(e.reason).toMatch(/Run as Root/);
+  });
+
+  it('sudo -S with the right password: a root helper; the password appears nowhere', async () => {
+    const d = drive(pw, { elevate: true }, [PASSWORD]);
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-S');
+    expect(e.hello.uid).toBe(0);
+    expect(e.asks.map((a) => a.attempt)).toEqual([1]);
+    expect(allPids(await sampleVia(d))).toContain(process.pid);
+    expectNoPasswordLeak(d, e);
+    d.close();
+  });
+
+  it('sudo -S with a wrong then the right password: asked again, then root', async () => {
+    const d = drive(pw, { elevate: true }, [WRONG, PASSWORD]);
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-S');
+    expect(e.hello.uid).toBe(0);
+    expect(e.asks.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(e.asks[1].prompt).toMatch(/Wrong password/);
+    expectNoPasswordLeak(d, e);
+    d.close();
+  });
+
+  it('sudo -S with three wrong passwords: a user helper, and why', async () => {
+    const d = drive(pw, { elevate: true }, [WRONG, WRONG, WRONG, PASSWORD]);
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.hello.uid).toBe(pw.uid);
+    expect(e.asks.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    expect(e.reason).toMatch(/3 wrong passwords/);
+    expectNoPasswordLeak(d, e);
+    d.close();
+  });
+
+  it('sudo -S cancelled: a user helper', async () => {
+    const d = drive(pw, { elevate: true }, [null]);
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.asks).toHaveLength(1);
+    expect(e.reason).toMatch(/not given/);
+    d.close();
+  });
+
+  it('sudo-prompt: the helper connects back to a 0700 socket dir with the one-time token; an impostor is turned away', async () => {
+    const d = drive(nopw, { elevate: true, hasGraphicalSession: true, sudoPath: '/bin/false' }, [], { action: 'sudo', impostor: true });
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-prompt');
+    expect(e.hello.uid).toBe(0);
+    expect(e.asks).toEqual([]);
+    const s = e.standIn;
+    expect(s.name).toBe('pmemstat');
+    expect(s.env).toBeNull();
+    expect(s.dirMode).toBe(0o700);
+    expect(s.dirUid).toBe(nopw.uid);
+    expect(s.cmd).toMatch(/^\/usr\/bin\/env PMEMSTAT_TOKEN=[0-9a-f]{64} \S+ \S+ --connect \S+$/);
+    expect(s.impostor).toBe('rejected');
+    expect(s.impostorGotData).toBeUndefined();
+    expect(e.logs.join('\n')).toMatch(/rejected a connection.*token/);
+    // The socket directory is gone once the helper is connected.
+    expect(existsSync(s.sockPath as string)).toBe(false);
+    expect(allPids(await sampleVia(d))).toContain(process.pid);
+    d.close();
+  });
+
+  it('sudo-prompt: a helper with a wrong token is rejected, and the launch falls back to the user', async () => {
+    const d = drive(nopw, { elevate: true, hasGraphicalSession: true, sudoPath: '/bin/false', connectTimeoutMs: 8000 }, [], { action: 'wrong-token' });
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.hello.uid).toBe(nopw.uid);
+    expect(e.logs.join('\n')).toMatch(/rejected a connection.*token/);
+    d.close();
+  });
+
+  it('sudo-prompt dismissed: a user helper, no password box after it', async () => {
+    const d = drive(pw, { elevate: true, hasGraphicalSession: true }, [PASSWORD], { action: 'cancel' });
+    const e = await launched(d);
+    expect(e.mode).toBe('user');
+    expect(e.reason).toMatch(/did not grant permission/);
+    expect(e.asks).toEqual([]);
+    d.close();
+  });
+
+  it('sudo-prompt without a polkit agent falls back to sudo -S', async () => {
+    const d = drive(pw, { elevate: true, hasGraphicalSession: true }, [PASSWORD], { action: 'no-agent' });
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-S');
+    expect(e.hello.uid).toBe(0);
+    expect(e.asks).toHaveLength(1);
+    d.close();
+  });
+
+  it('no orphaned root helper: killing the host -9 ends the sudo -n helper', async () => {
+    const d = drive(nopw, {});
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-n');
+    const helperPid = e.hello.pid;
+    expect(procState(helperPid)).not.toBe('gone');
+    d.kill();
+    expect(await waitUntil(() => procState(helperPid) === 'gone', 5000)).toBe(true);
+  });
+
+  it('no orphaned root helper on the sudo-prompt path either', async () => {
+    const d = drive(nopw, { elevate: true, hasGraphicalSession: true, sudoPath: '/bin/false' }, [], { action: 'sudo' });
+    const e = await launched(d);
+    expect(e.mode).toBe('sudo-prompt');
+    const helperPid = e.hello.pid;
+    d.kill();
+    expect(await waitUntil(() => procState(helperPid) === 'gone', 5000)).toBe(true);
+  });
+});

@@ -1,0 +1,221 @@
+// Kill through the helper, on real processes this test spawns (SPEC 5): SIGTERM, SIGKILL
+// escalation, escalate:false, a reused pid, a vanished pid, several at once. Everything
+// dangerous (pid -1, 0, 1, huge, non-integers, strings, kernel threads, the helper and its
+// parent) is sent ONLY to a helper running as a throw-away unprivileged user, so even a
+// broken check could not signal anything that matters.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HelperClient } from '../../src/host/helperClient';
+import { PID_MAX_LIMIT } from '../../src/shared/protocol';
+import {
+  createUser,
+  isRoot,
+  makeBundle,
+  NODE,
+  procState,
+  RawHelper,
+  removeBundle,
+  removeUser,
+  SKIP_NOT_ROOT,
+  startTime,
+  waitUntil,
+  type Bundle,
+  type TestUser,
+} from './helperSetup';
+
+let b: Bundle;
+let client: HelperClient;
+let user: TestUser | null = null;
+const USER = 'pmtest-user';
+const children: ChildProcess[] = [];
+
+function victim(kind: 'sleep' | 'stubborn', as?: TestUser): Promise<{ pid: number; starttime: number; child: ChildProcess }> {
+  const opts = as ? { uid: as.uid, gid: as.gid, cwd: '/' } : {};
+  const child =
+    kind === 'sleep'
+      ? spawn('sleep', ['300'], { stdio: 'ignore', ...opts })
+      : spawn(NODE, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000);"], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+          ...opts,
+        });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    const done = () => resolve({ pid: child.pid!, starttime: startTime(child.pid!), child });
+    child.once('error', reject);
+    if (kind === 'sleep') child.once('spawn', done);
+    else child.stdout!.once('data', done);
+  });
+}
+
+beforeAll(async () => {
+  b = await makeBundle();
+  const child = spawn(NODE, [b.script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  client = await HelperClient.start({ readable: child.stdout, writable: child.stdin, child });
+  if (isRoot) user = createUser(USER);
+});
+
+afterAll(() => {
+  client?.dispose();
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  removeBundle(b);
+  if (user) removeUser(USER);
+});
+
+describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`, () => {
+  it('a process that exits on SIGTERM is gone after SIGTERM', async () => {
+    const v = await victim('sleep');
+    const t0 = Date.now();
+    expect(await client.kill([v])).toEqual([{ pid: v.pid, outcome: 'gone', signal: 'SIGTERM' }]);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(procState(v.pid)).toBe('gone');
+  });
+
+  it(
+    'one that ignores SIGTERM is SIGKILLed after about 6 s; with escalate:false it is left running; samples go on meanwhile',
+    async () => {
+      const a = await victim('stubborn');
+      const c = await victim('stubborn');
+      const t0 = Date.now();
+      const escalated = client.kill([a]);
+      const notEscalated = client.kill([c], { escalate: false });
+      // The helper keeps serving while the kills wait.
+      const s0 = Date.now();
+      const r = await client.sample();
+      expect(Date.now() - s0).toBeLessThan(3000);
+      expect(r.rows.flatMap((row) => row.members.map((m) => m.pid))).toContain(a.pid);
+      const [ra] = await escalated;
+      const tKill = Date.now() - t0;
+      expect(ra).toEqual({ pid: a.pid, outcome: 'gone', signal: 'SIGKILL' });
+      expect(tKill).toBeGreaterThanOrEqual(5500);
+      expect(tKill).toBeLessThan(10_000);
+      expect(a.child.signalCode ?? (await new Promise((res) => a.child.once('exit', (_c, s) => res(s))))).toBe('SIGKILL');
+      const [rc] = await notEscalated;
+      expect(rc).toMatchObject({ pid: c.pid, outcome: 'running', signal: 'SIGTERM', message: expect.stringMatching(/not escalated/) });
+      expect(procState(c.pid)).not.toBe('gone');
+      c.child.kill('SIGKILL');
+    },
+    30_000,
+  );
+
+  it('refuses a pid whose start time does not match (a reused pid) and leaves that process alone', async () => {
+    const v = await victim('sleep');
+    const [r] = await client.kill([{ pid: v.pid, starttime: v.starttime + 1 }]);
+    expect(r).toMatchObject({ pid: v.pid, outcome: 'pid-reused', message: expect.stringMatching(/not signalled/) });
+    expect(r.signal).toBeUndefined();
+    await new Promise((res) => setTimeout(res, 300));
+    expect(procState(v.pid)).not.toBe('gone');
+    expect(v.child.exitCode).toBeNull();
+    v.child.kill('SIGKILL');
+  });
+
+  it('says not-found for a process that is gone', async () => {
+    const v = await victim('sleep');
+    v.child.kill('SIGKILL');
+    await new Promise((res) => v.child.once('exit', res));
+    await waitUntil(() => procState(v.pid) === 'gone', 2000);
+    const [r] = await client.kill([v]);
+    expect(['not-found', 'gone']).toContain(r.outcome);
+    expect(r.signal).toBeUndefined();
+  });
+
+  it('kills several at once and answers per pid, in order', async () => {
+    const x = await victim('sleep');
+    const y = await victim('sleep');
+    const z = await victim('sleep');
+    const res = await client.kill([x, { pid: y.pid, starttime: y.starttime + 7 }, z]);
+    expect(res.map((r) => [r.pid, r.outcome])).toEqual([
+      [x.pid, 'gone'],
+      [y.pid, 'pid-reused'],
+      [z.pid, 'gone'],
+    ]);
+    expect(procState(y.pid)).not.toBe('gone');
+    y.child.kill('SIGKILL');
+  });
+
+  it('rejects malformed targets in the client before sending', async () => {
+    await expect(client.kill([{ pid: -1, starttime: 0 }])).rejects.toMatchObject({ code: 'invalid' });
+    await expect(client.kill([{ pid: 1.5, starttime: 0 }])).rejects.toMatchObject({ code: 'invalid' });
+    await client.ping();
+  });
+});
+
+describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${isRoot ? '' : ` (skipped: ${SKIP_NOT_ROOT})`}`, () => {
+  let h: RawHelper;
+  let id = 1000;
+  const ask = (targets: unknown[], escalate = true) => h.request({ id: ++id, type: 'kill', targets, escalate });
+
+  beforeAll(async () => {
+    h = new RawHelper(b.script, ['--serve'], user!);
+    const [hello] = await h.waitFor(1);
+    expect(hello.type === 'hello' && hello.hello.uid).toBe(user!.uid);
+  });
+  afterAll(() => h?.kill());
+
+  it('rejects pids -1, 0, huge, non-integers and strings before any system call; nothing of the user dies', async () => {
+    const canary = await victim('sleep', user!);
+    const dangerous = [-1, 0, -2, -canary.pid, 2 ** 31, 2 ** 53, PID_MAX_LIMIT + 1, 1.5, '1', String(canary.pid), '-1', null, true, [], {}];
+    for (const pid of dangerous) {
+      const r = await ask([{ pid, starttime: canary.starttime }]);
+      expect(r, `pid ${JSON.stringify(pid)}`).toMatchObject({ type: 'error', code: 'invalid' });
+      if (r.type === 'error') expect(r.message).toMatch(/pid must be a process id/);
+    }
+    // JSON spellings that become non-integers or Infinity.
+    for (const raw of ['-1.0e0', '1e309', '-0', '0x10', '4194305']) {
+      const line = `{"id":${++id},"type":"kill","targets":[{"pid":${raw},"starttime":0}],"escalate":true}`;
+      h.send(line + '\n');
+      const r = await h.request({ id: ++id, type: 'ping' });
+      expect(r.type).toBe('ping');
+      const answer = h.replies.find((x) => x.seq === r.seq - 1);
+      expect(answer, raw).toMatchObject({ type: 'error' });
+    }
+    // kill(-1) as this user would have taken the canary and the helper with it.
+    await new Promise((res) => setTimeout(res, 300));
+    expect(procState(canary.pid)).not.toBe('gone');
+    expect(procState(h.pid)).not.toBe('gone');
+    expect(await h.request({ id: ++id, type: 'ping' })).toMatchObject({ type: 'ping' });
+    canary.child.kill('SIGKILL');
+  });
+
+  it('refuses pid 1, kernel threads, itself and its parent', async () => {
+    const kthread = readdirSync('/proc')
+      .filter((n) => /^\d+$/.test(n) && n !== '2')
+      .map(Number)
+      .find((pid) => {
+        try {
+          const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
+          return s.slice(s.lastIndexOf(')') + 2).split(' ')[1] === '2';
+        } catch {
+          return false;
+        }
+      });
+    const targets = [
+      { pid: 1, starttime: startTime(1) },
+      { pid: h.pid, starttime: startTime(h.pid) },
+      { pid: process.pid, starttime: startTime(process.pid) },
+    ];
+    if (procState(2) !== 'gone') targets.push({ pid: 2, starttime: startTime(2) });
+    if (kthread) targets.push({ pid: kthread, starttime: startTime(kthread) });
+    const r = await ask(targets);
+    expect(r.type).toBe('kill');
+    if (r.type !== 'kill') return;
+    expect(r.results.map((x) => x.outcome)).toEqual(targets.map(() => 'refused'));
+    expect(r.results[0].message).toMatch(/pid 1/);
+    expect(r.results[1].message).toMatch(/itself/);
+    expect(r.results[2].message).toMatch(/ancestor/);
+    for (const x of r.results.slice(3)) expect(x.message).toMatch(/kernel thread/);
+    for (const x of r.results) expect(x.signal).toBeUndefined();
+  });
+
+  it("says not-permitted for another user's process and leaves it running; kills its own user's", async () => {
+    const theirs = await victim('sleep'); // root's
+    const mine = await victim('sleep', user!);
+    const r = await ask([theirs, mine].map(({ pid, starttime }) => ({ pid, starttime })));
+    expect(r.type).toBe('kill');
+    if (r.type !== 'kill') return;
+    expect(r.results[0]).toMatchObject({ pid: theirs.pid, outcome: 'not-permitted', message: expect.stringMatching(/another user/) });
+    expect(r.results[1]).toEqual({ pid: mine.pid, outcome: 'gone', signal: 'SIGTERM' });
+    expect(procState(theirs.pid)).not.toBe('gone');
+    theirs.child.kill('SIGKILL');
+  });
+});
