@@ -1,0 +1,120 @@
+// activate/deactivate only: wire the commands, the status bar, the panel serializer
+// and the helper launcher together. Everything with logic lives in src/host/.
+import * as vscode from 'vscode';
+import { launchHelper } from './host/launcher';
+import { createLog, type Log } from './host/log';
+import { unsupportedHtml, VIEW_TYPE } from './host/panel';
+import { PanelController, type LaunchFn } from './host/panelController';
+import { SettingsStore } from './host/settings';
+import { StatusBarController } from './host/statusBar';
+
+export const COMMANDS = {
+  open: 'pmemstat.open',
+  refresh: 'pmemstat.refresh',
+  runAsRoot: 'pmemstat.runAsRoot',
+  runAsUser: 'pmemstat.runAsUser',
+  exportSnapshot: 'pmemstat.exportSnapshot',
+  showLog: 'pmemstat.showLog',
+} as const;
+
+export function isSupportedPlatform(platform: string): boolean {
+  return platform === 'linux';
+}
+
+/** The launch function of production: the bundled dist/sampler.js, run by this host's own Node. */
+export function defaultLaunch(context: vscode.ExtensionContext, log: Log): LaunchFn {
+  const helperScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'sampler.js').fsPath;
+  return ({ elevate, runAsUser, ui }) =>
+    launchHelper({
+      helperScript,
+      nodePath: process.execPath,
+      isElectron: !!process.versions.electron,
+      runAsUser,
+      elevate,
+      ui,
+      clientLog: (m) => log.warn(`helper: ${m}`),
+    });
+}
+
+export interface ActivateOptions {
+  platform?: string;
+  /** Replaces the real launcher (tests). */
+  launch?: LaunchFn;
+  /** Root of /proc for the status bar (tests). */
+  procRoot?: string;
+}
+
+export interface Api {
+  controller: PanelController | null;
+  statusBar: StatusBarController | null;
+}
+
+function activateUnsupported(context: vscode.ExtensionContext, log: Log, platform: string): Api {
+  const message = `pmemstat needs a Linux extension host (it reads /proc); this one runs on ${platform}. Open a Linux machine with Remote-SSH, WSL or Dev Containers to use it there.`;
+  log.info(message);
+  for (const id of Object.values(COMMANDS)) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, () => {
+        if (id === COMMANDS.showLog) log.show();
+        else void vscode.window.showInformationMessage(message);
+      }),
+    );
+  }
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        panel.webview.options = { enableScripts: false };
+        panel.webview.html = unsupportedHtml(platform);
+      },
+    }),
+  );
+  return { controller: null, statusBar: null };
+}
+
+export function activateWith(context: vscode.ExtensionContext, opts: ActivateOptions = {}): Api {
+  const log = createLog();
+  context.subscriptions.push(log);
+  const platform = opts.platform ?? process.platform;
+  if (!isSupportedPlatform(platform)) return activateUnsupported(context, log, platform);
+
+  const settings = new SettingsStore();
+  const statusBar = new StatusBarController(settings.statusBar, log, opts.procRoot);
+  const pkg = context.extension?.packageJSON as { version?: unknown } | undefined;
+  const controller = new PanelController({
+    extensionUri: context.extensionUri,
+    launch: opts.launch ?? defaultLaunch(context, log),
+    settings,
+    log,
+    version: typeof pkg?.version === 'string' ? pkg.version : '0.0.0',
+    onTopGroups: (top) => statusBar.setTopGroups(top),
+  });
+  context.subscriptions.push(
+    settings,
+    statusBar,
+    controller,
+    settings.onDidChange((c) => {
+      if (c.statusBar) statusBar.update(settings.statusBar);
+    }),
+    vscode.commands.registerCommand(COMMANDS.open, () => controller.open()),
+    vscode.commands.registerCommand(COMMANDS.refresh, () => controller.refresh()),
+    vscode.commands.registerCommand(COMMANDS.runAsRoot, () => controller.runAsRoot()),
+    vscode.commands.registerCommand(COMMANDS.runAsUser, () => controller.runAsUser()),
+    vscode.commands.registerCommand(COMMANDS.exportSnapshot, () => controller.exportSnapshot()),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        controller.restore(panel);
+      },
+    }),
+  );
+  log.info(`pmemstat activated (${platform}, node ${process.version}, uid ${process.getuid?.() ?? '?'})`);
+  return { controller, statusBar };
+}
+
+export function activate(context: vscode.ExtensionContext): Api {
+  return activateWith(context);
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions: VS Code disposes it (and the helper with it).
+}

@@ -1,0 +1,110 @@
+// "pmemstat: Export Snapshot…": the current sample as JSON (the core Report) or CSV
+// (one line per total, group and process; memory in KB as the kernel prints it).
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { otherOf, type GroupRow, type Mem, type Report } from '../core/types';
+import type { PanelSettings } from '../shared/webviewProtocol';
+
+export interface SnapshotMeta {
+  /** How the helper ran (root, user, …). */
+  mode: string | null;
+  settings: PanelSettings;
+  version: string;
+}
+
+export function snapshotJson(report: Report, meta: SnapshotMeta): string {
+  return (
+    JSON.stringify(
+      {
+        tool: 'pmemstat',
+        version: meta.version,
+        time: new Date(report.leader.time).toISOString(),
+        mode: meta.mode,
+        settings: meta.settings,
+        report,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+export const CSV_COLUMNS = [
+  'level',
+  'type',
+  'delta_kb',
+  'key',
+  'pid',
+  'starttime',
+  'count',
+  'cpu_pct',
+  'pswap_kb',
+  'shSYSV_kb',
+  'shOth_kb',
+  'stack_kb',
+  'text_kb',
+  'data_kb',
+  'other_kb',
+  'ptotal_kb',
+  'info',
+] as const;
+
+/** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused. */
+export function csvField(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  let s = v;
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const TYPE_NAMES: Record<string, string> = { T: 'total', A: 'new', O: 'overflow', x: 'vanished', '': '' };
+
+function typeName(t: GroupRow['type']): string {
+  if (t.startsWith('+')) return 'grew';
+  if (t.startsWith('-')) return 'shrank';
+  return TYPE_NAMES[t] ?? '';
+}
+
+function memFields(m: Mem): number[] {
+  return [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, otherOf(m), m.ptotal];
+}
+
+const cpu1 = (x: number) => Math.round(x * 10) / 10;
+
+export function snapshotCsv(report: Report): string {
+  const lines: string[] = [CSV_COLUMNS.join(',')];
+  const line = (fields: Array<string | number | null>) => lines.push(fields.map(csvField).join(','));
+  const t = report.total;
+  line(['total', typeName(t.type), null, t.key, null, null, t.count, cpu1(t.cpu), ...memFields(t.mem), t.info]);
+  for (const r of report.rows) {
+    line(['group', typeName(r.type), r.delta || null, r.key, r.pid, null, r.count, cpu1(r.cpu), ...memFields(r.mem), r.info]);
+    if (r.type === 'x') continue;
+    for (const m of r.members) {
+      line(['process', '', null, r.key, m.pid, m.starttime, 1, cpu1(m.cpu), ...memFields(m.mem), m.cmd]);
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+function stamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Ask where, then write JSON or CSV (by the chosen extension). Returns the file, or undefined when cancelled. */
+export async function exportSnapshot(report: Report, meta: SnapshotMeta): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const target = await vscode.window.showSaveDialog({
+    title: 'pmemstat: Export Snapshot',
+    saveLabel: 'Export',
+    defaultUri: vscode.Uri.joinPath(folder, `pmemstat-${stamp(report.leader.time)}.json`),
+    filters: { JSON: ['json'], CSV: ['csv'] },
+  });
+  if (!target) return undefined;
+  const csv = target.path.toLowerCase().endsWith('.csv');
+  const text = csv ? snapshotCsv(report) : snapshotJson(report, meta);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  return target;
+}

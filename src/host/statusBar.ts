@@ -1,0 +1,249 @@
+// The status-bar glance (SPEC 6): used/total memory and percent from /proc/meminfo
+// every `pmemstat.statusBar.interval` seconds. No privilege, no smaps, no helper: the
+// only other reads are the tiny zram sysfs files (for the tooltip, when zRAM is active).
+import { promises as fs } from 'node:fs';
+import { posix } from 'node:path';
+import * as vscode from 'vscode';
+import { parseDisksize, parseMeminfo, parseZramMmStat } from '../core/procfiles';
+import type { GroupRow, MemInfo, ZramStats } from '../core/types';
+import { fixed1, human, roundHalfEven } from '../core/units';
+import { errorText, type Log } from './log';
+import type { StatusBarSettings } from './settings';
+
+export const STATUS_ITEM_ID = 'pmemstat.status';
+export const WARNING_AVAIL_PCT = 10;
+export const ERROR_AVAIL_PCT = 5;
+const TOP_GROUPS = 5;
+const NAME_MAX = 60;
+
+export interface Glance {
+  meminfo: MemInfo;
+  zram: ZramStats | null;
+}
+
+/** Read /proc/meminfo (and the active zram devices) under a root directory. */
+export async function readGlance(root = '/'): Promise<Glance> {
+  const meminfo = parseMeminfo(await fs.readFile(posix.join(root, 'proc/meminfo'), 'utf8'));
+  if (meminfo.memTotal <= 0) throw new Error('no MemTotal in /proc/meminfo');
+  return { meminfo, zram: await readZram(root) };
+}
+
+async function readZram(root: string): Promise<ZramStats | null> {
+  const dir = posix.join(root, 'sys/class/block');
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).filter((n) => /^zram\d+$/.test(n));
+  } catch {
+    return null;
+  }
+  let sum: ZramStats | null = null;
+  for (const n of names.sort()) {
+    try {
+      const disksize = parseDisksize(await fs.readFile(posix.join(dir, n, 'disksize'), 'utf8'));
+      if (disksize <= 0) continue;
+      const mm = parseZramMmStat(await fs.readFile(posix.join(dir, n, 'mm_stat'), 'utf8'));
+      if (!mm) continue;
+      sum ??= { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 0 };
+      sum.origDataSize += mm.origDataSize;
+      sum.comprDataSize += mm.comprDataSize;
+      sum.memUsedTotal += mm.memUsedTotal;
+      sum.memLimit += mm.memLimit;
+      sum.disksize += disksize;
+    } catch {
+      // A device that vanished or is unreadable adds nothing.
+    }
+  }
+  return sum;
+}
+
+const SUFFIXES = ['K', 'M', 'G', 'T'];
+
+/** "7.4/23.5G": both figures in the unit that `human` picks for the total. */
+export function usedOfTotal(usedKb: number, totalKb: number): string {
+  let i = 0;
+  let t = totalKb;
+  while (t >= 999.95 && i < SUFFIXES.length - 1) {
+    t /= 1024;
+    i++;
+  }
+  const div = 1024 ** i;
+  return `${fixed1(usedKb / div)}/${fixed1(totalKb / div)}${SUFFIXES[i]}`;
+}
+
+export function usedPct(m: MemInfo): number {
+  return m.memTotal > 0 ? roundHalfEven((100 * (m.memTotal - m.memAvailable)) / m.memTotal) : 0;
+}
+
+export function availPct(m: MemInfo): number {
+  return m.memTotal > 0 ? (100 * m.memAvailable) / m.memTotal : 100;
+}
+
+export type GlanceLevel = 'ok' | 'warning' | 'error';
+
+/** Warning under 10 % available, error under 5 %. */
+export function glanceLevel(m: MemInfo): GlanceLevel {
+  const a = availPct(m);
+  return a < ERROR_AVAIL_PCT ? 'error' : a < WARNING_AVAIL_PCT ? 'warning' : 'ok';
+}
+
+export function glanceText(m: MemInfo): string {
+  return `$(server) ${usedOfTotal(m.memTotal - m.memAvailable, m.memTotal)} ${usedPct(m)}%`;
+}
+
+const hk = (kb: number) => human(kb * 1024);
+
+export function glanceAccessibility(m: MemInfo): string {
+  return `Memory: ${hk(m.memTotal - m.memAvailable)} of ${hk(m.memTotal)} used, ${usedPct(m)} percent; ${hk(m.memAvailable)} available. Open pmemstat.`;
+}
+
+/** One line of the tooltip's group list: the name made plain and short. */
+export function plainName(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return flat.length > NAME_MAX ? flat.slice(0, NAME_MAX - 1) + '\u2026' : flat;
+}
+
+export interface TopGroups {
+  time: number;
+  rows: readonly GroupRow[];
+}
+
+export function topGroupsOf(rows: readonly GroupRow[], n = TOP_GROUPS): GroupRow[] {
+  return rows
+    .filter((r) => r.type !== 'x')
+    .slice()
+    .sort((a, b) => b.mem.ptotal - a.mem.ptotal)
+    .slice(0, n);
+}
+
+function hhmmss(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** The tooltip: the figures, zRAM when active, and the panel's top groups while it runs. */
+export function glanceTooltip(g: Glance, top: TopGroups | null): vscode.MarkdownString {
+  const m = g.meminfo;
+  const md = new vscode.MarkdownString('', true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  const pct = (kb: number) => (m.memTotal > 0 ? ` (${roundHalfEven((100 * kb) / m.memTotal)}%)` : '');
+  md.appendMarkdown('**pmemstat** \u2014 memory\n\n');
+  md.appendMarkdown('| | |\n|:--|--:|\n');
+  md.appendMarkdown(`| Used | ${hk(m.memTotal - m.memAvailable)}${pct(m.memTotal - m.memAvailable)} |\n`);
+  md.appendMarkdown(`| Avail | ${hk(m.memAvailable)}${pct(m.memAvailable)} |\n`);
+  md.appendMarkdown(`| Total | ${hk(m.memTotal)} |\n`);
+  md.appendMarkdown(`| Sh+Tmp | ${hk(m.shmem)} |\n`);
+  md.appendMarkdown(`| Dirty | ${hk(m.dirty)} |\n`);
+  md.appendMarkdown(
+    m.swapTotal > 0 ? `| Swap | ${hk(m.swapTotal - m.swapFree)} of ${hk(m.swapTotal)} |\n` : '| Swap | none |\n',
+  );
+  if (g.zram) {
+    const z = g.zram;
+    const cr = z.comprDataSize > 0 ? z.origDataSize / z.comprDataSize : 0;
+    md.appendMarkdown(`| zRAM | ${human(z.memUsedTotal)} holds ${human(z.origDataSize)} (CR ${fixed1(cr)}) |\n`);
+  }
+  if (top && top.rows.length) {
+    md.appendMarkdown(`\n**Top groups** (ptotal, ${hhmmss(top.time)}):\n\n`);
+    for (const r of topGroupsOf(top.rows)) {
+      md.appendMarkdown(`- ${hk(r.mem.ptotal)} `);
+      md.appendText(plainName(r.info));
+      md.appendMarkdown('\n');
+    }
+  }
+  md.appendMarkdown('\nClick to open pmemstat.');
+  return md;
+}
+
+/** The status-bar item and its timer. */
+export class StatusBarController implements vscode.Disposable {
+  private item: vscode.StatusBarItem | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private top: TopGroups | null = null;
+  private last: Glance | null = null;
+  private failed = false;
+  private settings: StatusBarSettings;
+
+  constructor(
+    settings: StatusBarSettings,
+    private readonly log: Log,
+    private readonly root = '/',
+  ) {
+    this.settings = settings;
+    this.apply();
+  }
+
+  /** The status-bar settings changed. */
+  update(settings: StatusBarSettings): void {
+    const same = settings.enabled === this.settings.enabled && settings.interval === this.settings.interval;
+    this.settings = settings;
+    if (!same) this.apply();
+  }
+
+  /** The panel's latest groups (null when the panel stops). */
+  setTopGroups(top: TopGroups | null): void {
+    this.top = top;
+    if (this.item && this.last) this.item.tooltip = glanceTooltip(this.last, this.top);
+  }
+
+  get visible(): boolean {
+    return this.item !== null;
+  }
+
+  private apply(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (!this.settings.enabled) {
+      this.item?.dispose();
+      this.item = null;
+      return;
+    }
+    if (!this.item) {
+      const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
+      item.name = 'pmemstat';
+      item.command = 'pmemstat.open';
+      item.text = '$(server) \u2026';
+      item.accessibilityInformation = { label: 'pmemstat memory', role: 'button' };
+      item.show();
+      this.item = item;
+    }
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.settings.interval * 1000);
+  }
+
+  /** Read and show once (also what the timer does). */
+  async refresh(): Promise<void> {
+    let g: Glance;
+    try {
+      g = await readGlance(this.root);
+    } catch (e) {
+      if (!this.failed) this.log.warn(`status bar: cannot read /proc/meminfo: ${errorText(e)}`);
+      this.failed = true;
+      if (this.item) {
+        this.item.text = '$(server) ?';
+        this.item.tooltip = 'pmemstat: /proc/meminfo is not readable';
+        this.item.backgroundColor = undefined;
+      }
+      return;
+    }
+    this.failed = false;
+    this.last = g;
+    const item = this.item;
+    if (!item) return;
+    const m = g.meminfo;
+    item.text = glanceText(m);
+    const level = glanceLevel(m);
+    item.backgroundColor =
+      level === 'ok' ? undefined : new vscode.ThemeColor(level === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
+    item.accessibilityInformation = { label: glanceAccessibility(m), role: 'button' };
+    item.tooltip = glanceTooltip(g, this.top);
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.item?.dispose();
+    this.item = null;
+  }
+}

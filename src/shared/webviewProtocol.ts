@@ -1,0 +1,322 @@
+// The one definition of the messages between the extension host and the panel's webview
+// (DESIGN.md). Both ends import it; each receiving end validates with the parse functions
+// below, because a webview message is untrusted input and a report carries command lines.
+// Browser-safe: no Node or vscode imports (types only from the pure core).
+import type { GroupBy, GroupRow, LeaderFigures, Report, RowType, SortBy, Units } from '../core/types';
+
+// ---------------------------------------------------------------- settings
+
+export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
+export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
+export const UNIT_LIST: readonly Units[] = ['MB', 'mB', 'KB', 'human'];
+export const CPU_AVG_LIST = [5, 10, 20, 45, 90] as const;
+export type CpuAvgSecs = (typeof CPU_AVG_LIST)[number];
+
+/** The panel's options: the `pmemstat.*` settings that the panel shows and changes. */
+export interface PanelSettings {
+  groupBy: GroupBy;
+  units: Units;
+  /** Detail mode: per-mapping categories from smaps (key `o` turns "less detail" off). */
+  detail: boolean;
+  sortBy: SortBy;
+  riseToTop: boolean;
+  showCpu: boolean;
+  cpuAvgSecs: CpuAvgSecs;
+  loopSeconds: number;
+  /** null = automatic (100 with KB units, else 1000). */
+  minDeltaKb: number | null;
+  topPct: number;
+  lineNumbers: boolean;
+  fitToWindow: boolean;
+}
+
+export type PanelSettingKey = keyof PanelSettings;
+
+export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = Object.freeze({
+  groupBy: 'exe',
+  units: 'MB',
+  detail: false,
+  sortBy: 'mem',
+  riseToTop: true,
+  showCpu: true,
+  cpuAvgSecs: 20,
+  loopSeconds: 5,
+  minDeltaKb: null,
+  topPct: 100,
+  lineNumbers: false,
+  fitToWindow: false,
+});
+
+export const PANEL_SETTING_KEYS = Object.keys(DEFAULT_PANEL_SETTINGS) as PanelSettingKey[];
+
+export const LOOP_SECONDS_MIN = 0.5;
+export const LOOP_SECONDS_MAX = 3600;
+
+function isOneOf<T extends string | number>(list: readonly T[], v: unknown): v is T {
+  return (list as readonly unknown[]).includes(v);
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Validate one setting value; the value to use, or undefined when it is not acceptable. */
+export function validSetting<K extends PanelSettingKey>(key: K, v: unknown): PanelSettings[K] | undefined {
+  type R = PanelSettings[K] | undefined;
+  switch (key) {
+    case 'groupBy':
+      return (isOneOf(GROUP_BYS, v) ? v : undefined) as R;
+    case 'units':
+      return (isOneOf(UNIT_LIST, v) ? v : undefined) as R;
+    case 'sortBy':
+      return (isOneOf(SORT_BYS, v) ? v : undefined) as R;
+    case 'cpuAvgSecs':
+      return (isOneOf(CPU_AVG_LIST, v) ? v : undefined) as R;
+    case 'detail':
+    case 'riseToTop':
+    case 'showCpu':
+    case 'lineNumbers':
+    case 'fitToWindow':
+      return (typeof v === 'boolean' ? v : undefined) as R;
+    case 'loopSeconds':
+      return (isFiniteNumber(v) && v >= LOOP_SECONDS_MIN && v <= LOOP_SECONDS_MAX ? v : undefined) as R;
+    case 'minDeltaKb':
+      return (v === null ? null : isFiniteNumber(v) && Number.isInteger(v) ? v : undefined) as R;
+    case 'topPct':
+      return (isFiniteNumber(v) && v > 0 && v <= 100 ? v : undefined) as R;
+  }
+  return undefined;
+}
+
+/** Keep only the known, valid settings of an untrusted object. */
+export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null {
+  if (!isRecord(x)) return null;
+  const out: Partial<PanelSettings> = {};
+  for (const key of Object.keys(x)) {
+    if (!(PANEL_SETTING_KEYS as string[]).includes(key)) return null;
+    const k = key as PanelSettingKey;
+    const v = validSetting(k, x[key]);
+    if (v === undefined) return null;
+    (out as Record<PanelSettingKey, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** A complete settings object from an untrusted one (invalid or missing fields → defaults). */
+export function completeSettings(x: unknown): PanelSettings {
+  const out: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
+  if (!isRecord(x)) return out;
+  for (const k of PANEL_SETTING_KEYS) {
+    const v = validSetting(k, x[k]);
+    if (v !== undefined) (out as Record<PanelSettingKey, unknown>)[k] = v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- helper state
+
+/** How the sampler helper runs (the launcher's LaunchMode). */
+export type PrivilegeMode = 'root' | 'user' | 'sudo-n' | 'sudo-prompt' | 'sudo-S';
+export const PRIVILEGE_MODES: readonly PrivilegeMode[] = ['root', 'user', 'sudo-n', 'sudo-prompt', 'sudo-S'];
+
+export type HelperStatus = 'starting' | 'elevating' | 'running' | 'stopped' | 'error';
+const HELPER_STATUSES: readonly HelperStatus[] = ['starting', 'elevating', 'running', 'stopped', 'error'];
+
+export interface HelperState {
+  status: HelperStatus;
+  /** null while no helper runs. */
+  mode: PrivilegeMode | null;
+  /** Human-readable detail (why user mode, the last error). */
+  message: string;
+  /** Whether "Run as root" makes sense now (not root already, not on the way). */
+  canElevate: boolean;
+}
+
+export type KillOutcomeView = 'gone' | 'running' | 'not-permitted' | 'not-found' | 'pid-reused' | 'refused';
+const KILL_OUTCOMES: readonly KillOutcomeView[] = ['gone', 'running', 'not-permitted', 'not-found', 'pid-reused', 'refused'];
+
+export interface KillResultView {
+  pid: number;
+  outcome: KillOutcomeView;
+  message?: string;
+}
+
+export interface KillTargetRef {
+  pid: number;
+  starttime: number;
+}
+
+// ---------------------------------------------------------------- messages
+
+/** Host → webview. */
+export type HostMessage =
+  | { type: 'init'; settings: PanelSettings; helper: HelperState; report: Report | null }
+  | { type: 'settings'; settings: PanelSettings }
+  | { type: 'report'; report: Report }
+  | { type: 'helper'; helper: HelperState }
+  | { type: 'killDone'; results: KillResultView[] };
+
+/** Webview → host. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'setOptions'; options: Partial<PanelSettings> }
+  | { type: 'kill'; targets: KillTargetRef[] }
+  | { type: 'runAsRoot' }
+  | { type: 'refresh' }
+  | { type: 'exportSnapshot' }
+  | { type: 'showLog' };
+
+export const MAX_KILL_TARGETS = 4096;
+
+// ---------------------------------------------------------------- validation
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const isPid = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v > 0 && v < 2 ** 31;
+const isNonNegInt = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v >= 0;
+
+function parseKillTarget(x: unknown): KillTargetRef | null {
+  if (!isRecord(x) || !isPid(x.pid) || !isNonNegInt(x.starttime)) return null;
+  return { pid: x.pid, starttime: x.starttime };
+}
+
+/** Validate a message from the webview (the host's receiving end). null = reject. */
+export function parseWebviewMessage(x: unknown): WebviewMessage | null {
+  if (!isRecord(x) || typeof x.type !== 'string') return null;
+  switch (x.type) {
+    case 'ready':
+    case 'runAsRoot':
+    case 'refresh':
+    case 'exportSnapshot':
+    case 'showLog':
+      return { type: x.type };
+    case 'setOptions': {
+      const options = parsePartialSettings(x.options);
+      return options ? { type: 'setOptions', options } : null;
+    }
+    case 'kill': {
+      if (!Array.isArray(x.targets) || x.targets.length === 0 || x.targets.length > MAX_KILL_TARGETS) return null;
+      const targets: KillTargetRef[] = [];
+      for (const t of x.targets) {
+        const p = parseKillTarget(t);
+        if (!p) return null;
+        targets.push(p);
+      }
+      return { type: 'kill', targets };
+    }
+  }
+  return null;
+}
+
+const MEM_FIELDS = ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] as const;
+
+function isMem(x: unknown): boolean {
+  return isRecord(x) && MEM_FIELDS.every((k) => isFiniteNumber(x[k]));
+}
+
+const ROW_TYPE_RE = /^(T|A|O|x|[+-]\d+K)?$/;
+
+export function isRowType(v: unknown): v is RowType {
+  return typeof v === 'string' && ROW_TYPE_RE.test(v);
+}
+
+function isMember(x: unknown): boolean {
+  return isRecord(x) && isPid(x.pid) && isNonNegInt(x.starttime) && typeof x.cmd === 'string' && isMem(x.mem) && isFiniteNumber(x.cpu);
+}
+
+function isGroupRow(x: unknown): x is GroupRow {
+  return (
+    isRecord(x) &&
+    typeof x.key === 'string' &&
+    typeof x.info === 'string' &&
+    isRowType(x.type) &&
+    isFiniteNumber(x.delta) &&
+    isMem(x.mem) &&
+    isFiniteNumber(x.cpu) &&
+    isNonNegInt(x.count) &&
+    (x.pid === null || isPid(x.pid)) &&
+    Array.isArray(x.members) &&
+    x.members.every(isMember)
+  );
+}
+
+function isLeader(x: unknown): x is LeaderFigures {
+  if (!isRecord(x)) return false;
+  const nums = ['time', 'memTotal', 'used', 'avail', 'shTmp', 'dirty', 'pidsShown', 'pidsTotal', 'inaccessible', 'kernelCpu', 'majfaultsPerSec'];
+  if (!nums.every((k) => isFiniteNumber(x[k]))) return false;
+  if (!(x.oth === null || isFiniteNumber(x.oth))) return false;
+  if (typeof x.search !== 'string') return false;
+  if (!Array.isArray(x.topKernelThreads)) return false;
+  for (const t of x.topKernelThreads) {
+    if (!isRecord(t) || !isFiniteNumber(t.pid) || typeof t.comm !== 'string' || !isFiniteNumber(t.cpu)) return false;
+  }
+  if (x.zram !== null) {
+    if (!isRecord(x.zram)) return false;
+    if (!['zramUsed', 'ratio', 'eTot', 'eUsed', 'eAvail'].every((k) => isFiniteNumber((x.zram as Record<string, unknown>)[k])))
+      return false;
+  }
+  return true;
+}
+
+/** Structural check of a core Report (as it crosses a process or frame boundary). */
+export function isReport(x: unknown): x is Report {
+  return (
+    isRecord(x) &&
+    typeof x.detail === 'boolean' &&
+    isLeader(x.leader) &&
+    isGroupRow(x.total) &&
+    Array.isArray(x.rows) &&
+    x.rows.every(isGroupRow)
+  );
+}
+
+function parseHelperState(x: unknown): HelperState | null {
+  if (!isRecord(x)) return null;
+  if (!isOneOf(HELPER_STATUSES, x.status)) return null;
+  if (!(x.mode === null || isOneOf(PRIVILEGE_MODES, x.mode))) return null;
+  if (typeof x.message !== 'string' || typeof x.canElevate !== 'boolean') return null;
+  return { status: x.status, mode: x.mode, message: x.message, canElevate: x.canElevate };
+}
+
+function parseKillResult(x: unknown): KillResultView | null {
+  if (!isRecord(x) || !isPid(x.pid) || !isOneOf(KILL_OUTCOMES, x.outcome)) return null;
+  if (x.message !== undefined && typeof x.message !== 'string') return null;
+  return x.message === undefined ? { pid: x.pid, outcome: x.outcome } : { pid: x.pid, outcome: x.outcome, message: x.message };
+}
+
+/** Validate a message from the host (the webview's receiving end). null = ignore. */
+export function parseHostMessage(x: unknown): HostMessage | null {
+  if (!isRecord(x) || typeof x.type !== 'string') return null;
+  switch (x.type) {
+    case 'init': {
+      const helper = parseHelperState(x.helper);
+      if (!helper || !isRecord(x.settings)) return null;
+      if (!(x.report === null || isReport(x.report))) return null;
+      return { type: 'init', settings: completeSettings(x.settings), helper, report: x.report };
+    }
+    case 'settings':
+      return isRecord(x.settings) ? { type: 'settings', settings: completeSettings(x.settings) } : null;
+    case 'report':
+      return isReport(x.report) ? { type: 'report', report: x.report } : null;
+    case 'helper': {
+      const helper = parseHelperState(x.helper);
+      return helper ? { type: 'helper', helper } : null;
+    }
+    case 'killDone': {
+      if (!Array.isArray(x.results)) return null;
+      const results: KillResultView[] = [];
+      for (const r of x.results) {
+        const p = parseKillResult(r);
+        if (!p) return null;
+        results.push(p);
+      }
+      return { type: 'killDone', results };
+    }
+  }
+  return null;
+}
+
+/** The --min-delta-kb in force for settings (SPEC 3 default when automatic). */
+export function effectiveMinDeltaKb(s: Pick<PanelSettings, 'minDeltaKb' | 'units'>): number {
+  return s.minDeltaKb ?? (s.units === 'KB' ? 100 : 1000);
+}

@@ -1,0 +1,120 @@
+// The process boundary of the host tests: a stand-in for the sampler helper that answers
+// with real Reports (the core Reporter over hand-built samples, or the real Sampler over a
+// captured fixture tree), and a launcher that plays sudo's password dialogue.
+import { Reporter } from '../../src/core/report';
+import type { ProcSample, Report, Sample } from '../../src/core/types';
+import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
+import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/panelController';
+import { Sampler } from '../../src/sampler/sampler';
+import { baseProcs, sample } from './webview-fixtures';
+
+export class FakeHelper implements HelperLike {
+  readonly hello: HelloInfo;
+  configured: Array<Partial<HelperConfig>> = [];
+  killCalls: Array<{ targets: KillTarget[]; escalate: boolean | undefined }> = [];
+  samples = 0;
+  disposed = false;
+  killOutcome: (pid: number) => KillOutcome = () => 'gone';
+  private exitCbs: Array<(reason: string) => void> = [];
+  private reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' });
+
+  constructor(
+    private readonly source: () => Sample,
+    opts: { pid?: number; uid?: number } = {},
+  ) {
+    this.hello = { version: 'test', protocol: 1, uid: opts.uid ?? 1000, pid: opts.pid ?? 4000, capabilities: ['sample', 'kill'] };
+  }
+
+  async configure(c: Partial<HelperConfig>): Promise<void> {
+    if (this.disposed) throw new Error('disposed');
+    this.configured.push(c);
+    this.reporter.setOptions({
+      ...(c.groupBy !== undefined && { groupBy: c.groupBy }),
+      ...(c.sortBy !== undefined && { sortBy: c.sortBy }),
+      ...(c.minDeltaKb !== undefined && { minDeltaKb: c.minDeltaKb }),
+      ...(c.rise !== undefined && { rise: c.rise }),
+      ...(c.cmdlen !== undefined && { cmdlen: c.cmdlen }),
+    });
+  }
+
+  async sample(): Promise<Report> {
+    if (this.disposed) throw new Error('disposed');
+    this.samples++;
+    return this.reporter.report(this.source());
+  }
+
+  async kill(targets: KillTarget[], opts: { escalate?: boolean } = {}): Promise<KillResult[]> {
+    this.killCalls.push({ targets, escalate: opts.escalate });
+    return targets.map((t) => {
+      const outcome = this.killOutcome(t.pid);
+      return outcome === 'gone' ? { pid: t.pid, outcome, signal: 'SIGTERM' } : { pid: t.pid, outcome, message: 'EPERM' };
+    });
+  }
+
+  onExit(cb: (reason: string) => void): void {
+    this.exitCbs.push(cb);
+  }
+
+  /** Test side: the helper process died. */
+  exit(reason: string): void {
+    for (const cb of this.exitCbs) cb(reason);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+/** Samples of the base processes, with an optional count of inaccessible ones. */
+export function handSamples(inaccessible = 0, procs: () => ProcSample[] = baseProcs): () => Sample {
+  return () => sample(procs(), { inaccessible });
+}
+
+/** The real Sampler reading a captured /proc tree. */
+export function fixtureSamples(root: string): () => Sample {
+  const s = new Sampler({ root, detail: false, kernelCpu: true, cpuAvgSecs: 20, filter: [] });
+  return () => s.sample();
+}
+
+export interface FakeLauncher {
+  launch: LaunchFn;
+  calls: LaunchRequest[];
+  helpers: FakeHelper[];
+  /** How launches fail (throw) from now on, when set. */
+  failWith: string | null;
+}
+
+/**
+ * Without elevate: a user-mode helper (sudo needs a password). With elevate: sudo -S,
+ * asking for the password through the UI up to three times, as the real launcher does.
+ */
+export function fakeLauncher(opts: { password?: string; inaccessible?: number } = {}): FakeLauncher {
+  const f: FakeLauncher = {
+    calls: [],
+    helpers: [],
+    failWith: null,
+    launch: async (r): Promise<LaunchedLike> => {
+      f.calls.push(r);
+      if (f.failWith) throw new Error(f.failWith);
+      const make = (root: boolean) => {
+        const h = new FakeHelper(handSamples(root ? 0 : (opts.inaccessible ?? 0)), { pid: 4000 + f.helpers.length, uid: root ? 0 : 1000 });
+        f.helpers.push(h);
+        return h;
+      };
+      if (!r.elevate) {
+        return { client: make(false), mode: 'user', reason: r.runAsUser ? 'pmemstat.runAsUser is set' : 'sudo needs a password: use "Run as Root"' };
+      }
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const pw = await r.ui.askPassword(attempt === 1 ? '[sudo] password for tester:' : 'Sorry, try again.', attempt);
+        if (pw === undefined) {
+          r.ui.log('sudo -S: cancelled');
+          return { client: make(false), mode: 'user', reason: 'not running as root (cancelled)' };
+        }
+        if (pw === opts.password) return { client: make(true), mode: 'sudo-S' };
+        r.ui.log(`sudo -S: attempt ${attempt} failed`);
+      }
+      return { client: make(false), mode: 'user', reason: 'not running as root (3 incorrect password attempts)' };
+    },
+  };
+  return f;
+}

@@ -1,0 +1,49 @@
+// Hand-built samples and real Reports (made by the core's Reporter) for the panel tests.
+import { Reporter } from '../../src/core/report';
+import { zeroMem, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
+
+export function mem(ptotal: number, extra: Partial<Mem> = {}): Mem {
+  return { ...zeroMem(), data: ptotal, ptotal, ...extra };
+}
+
+export function proc(pid: number, exe: string, ptotalKb: number, cmd = exe, cpu = 0, extra: Partial<Mem> = {}): ProcSample {
+  return { pid, starttime: pid * 10, exe, cmd, mem: mem(ptotalKb, extra), ticks: 0, cpu };
+}
+
+export function sample(procs: ProcSample[], over: Partial<Sample> = {}): Sample {
+  return {
+    time: Date.UTC(2026, 0, 1, 12, 0, 0),
+    meminfo: { memTotal: 16_000_000, memAvailable: 10_000_000, shmem: 200_000, dirty: 1_000, swapTotal: 0, swapFree: 0 },
+    cpu: { totalTicks: 1000, ncpu: 4 },
+    pgmajfault: 0,
+    zram: null,
+    procs,
+    totalUserProcs: procs.length,
+    inaccessible: 0,
+    filtered: 0,
+    kernelCpu: 1.5,
+    topKernelThreads: [{ pid: 12, comm: 'kworker/0:1', cpu: 0.5 }],
+    majfaultsPerSec: 0,
+    detail: false,
+    ...over,
+  };
+}
+
+/** A Reporter fed in sequence: each call gives the next real report. */
+export function reporter(opts: Partial<ReportOptions> = {}): (procs: ProcSample[], over?: Partial<Sample>) => Report {
+  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 4096, search: '', ...opts });
+  return (procs, over = {}) => r.report(sample(procs, over));
+}
+
+/** A typical first sample: firefox (3 processes), code (2), bash, sleep. */
+export function baseProcs(): ProcSample[] {
+  return [
+    proc(100, 'firefox', 900_000, 'firefox --new-window', 12.5),
+    proc(101, 'firefox', 300_000, 'firefox -contentproc -childID 1', 3),
+    proc(102, 'firefox', 200_000, 'firefox -contentproc -childID 2', 1),
+    proc(200, 'code', 500_000, 'code --type=renderer', 4),
+    proc(201, 'code', 100_000, 'code --type=gpu', 0.5),
+    proc(300, 'bash', 5_000, 'bash -l'),
+    proc(400, 'sleep', 1_000, 'sleep 1000'),
+  ];
+}

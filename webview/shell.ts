@@ -1,0 +1,242 @@
+// The panel's fixed DOM: toolbar, leader, banner, kill indicator, table, help overlay.
+// Built with createElement/textContent only (never innerHTML): nothing here is
+// process-derived, but the habit keeps the rows (which are) safe as well.
+import { CPU_AVG_LIST, GROUP_BYS, HELP_KEYS, SORT_BYS, UNIT_LIST } from './model';
+import type { PanelSettingKey } from '../src/shared/webviewProtocol';
+
+export type SelectOption = 'groupBy' | 'sortBy' | 'units' | 'cpuAvgSecs';
+export type CheckOption = 'detail' | 'riseToTop' | 'showCpu' | 'lineNumbers' | 'fitToWindow';
+
+/** A form control whose value/checked the app reads and writes as properties. */
+export interface ValueControl extends HTMLElement {
+  value: string;
+}
+export interface CheckControl extends HTMLElement {
+  checked: boolean;
+}
+
+export interface Shell {
+  root: HTMLElement;
+  toolbar: HTMLElement;
+  selects: Record<SelectOption, ValueControl>;
+  checks: Record<CheckOption, CheckControl>;
+  killToggle: CheckControl;
+  search: HTMLInputElement;
+  helpButton: HTMLElement;
+  refreshButton: HTMLElement;
+  exportButton: HTMLElement;
+  logButton: HTMLElement;
+  leader: HTMLElement;
+  banner: HTMLElement;
+  bannerText: HTMLElement;
+  runAsRoot: HTMLElement;
+  killIndicator: HTMLElement;
+  status: HTMLElement;
+  scroll: HTMLElement;
+  table: HTMLTableElement;
+  thead: HTMLTableSectionElement;
+  headRow: HTMLTableRowElement;
+  tbody: HTMLTableSectionElement;
+  help: HTMLElement;
+  helpClose: HTMLElement;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, props: { id?: string; className?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
+  const e = doc.createElement(tag);
+  if (props.id) e.id = props.id;
+  if (props.className) e.className = props.className;
+  if (props.text !== undefined) e.textContent = props.text;
+  return e;
+}
+
+const SELECTS: ReadonlyArray<{ key: SelectOption; label: string; hotkey: string; values: readonly (string | number)[]; names?: Record<string, string> }> = [
+  { key: 'groupBy', label: 'Group', hotkey: 'g', values: GROUP_BYS },
+  { key: 'sortBy', label: 'Sort', hotkey: 's', values: SORT_BYS },
+  { key: 'units', label: 'Units', hotkey: 'u', values: UNIT_LIST },
+  { key: 'cpuAvgSecs', label: 'CPU avg', hotkey: 'a', values: CPU_AVG_LIST, names: { 5: '5 s', 10: '10 s', 20: '20 s', 45: '45 s', 90: '90 s' } },
+];
+
+const CHECKS: ReadonlyArray<{ key: CheckOption; label: string; hotkey: string }> = [
+  { key: 'detail', label: 'Less detail', hotkey: 'o' },
+  { key: 'riseToTop', label: 'Rise', hotkey: 'r' },
+  { key: 'showCpu', label: 'CPU', hotkey: 'c' },
+  { key: 'lineNumbers', label: 'Numbers', hotkey: 'n' },
+  { key: 'fitToWindow', label: 'Fit', hotkey: 'f' },
+];
+
+/** The setting a toolbar control stands for (detail is shown inverted, as "less detail"). */
+export const CONTROL_SETTING: Record<SelectOption | CheckOption, PanelSettingKey> = {
+  groupBy: 'groupBy',
+  sortBy: 'sortBy',
+  units: 'units',
+  cpuAvgSecs: 'cpuAvgSecs',
+  detail: 'detail',
+  riseToTop: 'riseToTop',
+  showCpu: 'showCpu',
+  lineNumbers: 'lineNumbers',
+  fitToWindow: 'fitToWindow',
+};
+
+/** A custom element (vscode-elements) with an id and text. */
+function custom(doc: Document, tag: string, props: { id?: string; text?: string } = {}): HTMLElement {
+  const e = doc.createElement(tag);
+  if (props.id) e.id = props.id;
+  if (props.text !== undefined) e.textContent = props.text;
+  return e;
+}
+
+function button(doc: Document, id: string, text: string, title: string): HTMLElement {
+  const b = custom(doc, 'vscode-button', { id, text });
+  b.setAttribute('title', title);
+  b.setAttribute('aria-label', title);
+  b.setAttribute('secondary', '');
+  return b;
+}
+
+function checkbox(doc: Document, id: string, label: string): CheckControl {
+  const c = doc.createElement('vscode-checkbox') as unknown as CheckControl;
+  c.id = id;
+  c.setAttribute('label', label);
+  c.setAttribute('aria-label', label);
+  c.checked = false;
+  return c;
+}
+
+export function buildShell(doc: Document, mount: HTMLElement): Shell {
+  const root = el(doc, 'div', { id: 'pm-root' });
+
+  // Toolbar: every option with its key.
+  const toolbar = el(doc, 'div', { id: 'pm-toolbar' });
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', 'pmemstat options');
+
+  const killToggle = checkbox(doc, 'pm-opt-killMode', 'Kill mode (K)');
+  killToggle.classList.add('pm-kill-toggle');
+  toolbar.append(killToggle);
+
+  const selects = {} as Record<SelectOption, ValueControl>;
+  for (const s of SELECTS) {
+    const wrap = el(doc, 'span', { className: 'pm-ctl' });
+    const labelText = `${s.label} (${s.hotkey})`;
+    const lab = el(doc, 'span', { className: 'pm-ctl-label', text: labelText });
+    lab.id = `pm-lbl-${s.key}`;
+    const sel = doc.createElement('vscode-single-select') as unknown as ValueControl;
+    sel.id = `pm-opt-${s.key}`;
+    sel.setAttribute('label', labelText);
+    sel.setAttribute('aria-labelledby', lab.id);
+    for (const v of s.values) {
+      const o = custom(doc, 'vscode-option', { text: s.names?.[String(v)] ?? String(v) });
+      o.setAttribute('value', String(v));
+      sel.append(o);
+    }
+    wrap.append(lab, sel);
+    toolbar.append(wrap);
+    selects[s.key] = sel;
+  }
+
+  const checks = {} as Record<CheckOption, CheckControl>;
+  for (const c of CHECKS) {
+    const cb = checkbox(doc, `pm-opt-${c.key}`, `${c.label} (${c.hotkey})`);
+    toolbar.append(cb);
+    checks[c.key] = cb;
+  }
+
+  const searchWrap = el(doc, 'span', { className: 'pm-ctl pm-search-wrap' });
+  const search = el(doc, 'input', { id: 'pm-search' });
+  search.type = 'search';
+  search.placeholder = 'Search (/)';
+  search.setAttribute('aria-label', 'Search the row info (/)');
+  search.spellcheck = false;
+  search.autocomplete = 'off';
+  searchWrap.append(search);
+  toolbar.append(searchWrap);
+
+  const refreshButton = button(doc, 'pm-refresh', 'Refresh', 'Sample now');
+  const exportButton = button(doc, 'pm-export', 'Export\u2026', 'Export the current sample as JSON or CSV');
+  const logButton = button(doc, 'pm-log', 'Log', 'Show the pmemstat log');
+  const helpButton = button(doc, 'pm-help-button', '?', 'Keys (?)');
+  toolbar.append(refreshButton, exportButton, logButton, helpButton);
+
+  // Leader line(s), one div each.
+  const leader = el(doc, 'div', { id: 'pm-leader' });
+  leader.setAttribute('aria-label', 'Memory summary');
+
+  // Permission banner.
+  const banner = el(doc, 'div', { id: 'pm-banner' });
+  banner.setAttribute('role', 'status');
+  banner.hidden = true;
+  const bannerText = el(doc, 'span', { className: 'pm-banner-text' });
+  const runAsRoot = button(doc, 'pm-run-as-root', 'Run as Root\u2026', 'Restart the sampler as root to see every process');
+  runAsRoot.removeAttribute('secondary');
+  banner.append(bannerText, runAsRoot);
+
+  const killIndicator = el(doc, 'div', { id: 'pm-kill-indicator' });
+  killIndicator.setAttribute('role', 'status');
+  killIndicator.hidden = true;
+  killIndicator.textContent = 'KILL MODE \u2014 Enter (or a row\u2019s \u2715 button) asks to kill the selected row\u2019s processes; K or Esc leaves';
+
+  // The table.
+  const scroll = el(doc, 'div', { id: 'pm-scroll' });
+  const table = el(doc, 'table', { id: 'pm-table' });
+  table.setAttribute('role', 'treegrid');
+  table.setAttribute('aria-label', 'Processes by proportional memory');
+  table.tabIndex = 0;
+  const thead = el(doc, 'thead');
+  const headRow = el(doc, 'tr', { className: 'pm-head' });
+  thead.append(headRow);
+  const tbody = el(doc, 'tbody');
+  table.append(thead, tbody);
+  scroll.append(table);
+
+  const status = el(doc, 'div', { id: 'pm-status' });
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+
+  // Help overlay.
+  const help = el(doc, 'div', { id: 'pm-help' });
+  help.setAttribute('role', 'dialog');
+  help.setAttribute('aria-label', 'pmemstat keys');
+  help.hidden = true;
+  const helpTitle = el(doc, 'h2', { text: 'pmemstat keys' });
+  const helpTable = el(doc, 'table', { className: 'pm-help-keys' });
+  const helpBody = el(doc, 'tbody');
+  for (const [k, what] of HELP_KEYS) {
+    const tr = el(doc, 'tr');
+    const th = el(doc, 'th', { text: k });
+    th.scope = 'row';
+    tr.append(th, el(doc, 'td', { text: what }));
+    helpBody.append(tr);
+  }
+  helpTable.append(helpBody);
+  const helpClose = button(doc, 'pm-help-close', 'Close', 'Close the help (Esc)');
+  help.append(helpTitle, helpTable, helpClose);
+
+  root.append(toolbar, leader, banner, killIndicator, scroll, status, help);
+  mount.append(root);
+
+  return {
+    root,
+    toolbar,
+    selects,
+    checks,
+    killToggle,
+    search,
+    helpButton,
+    refreshButton,
+    exportButton,
+    logButton,
+    leader,
+    banner,
+    bannerText,
+    runAsRoot,
+    killIndicator,
+    status,
+    scroll,
+    table,
+    thead,
+    headRow,
+    tbody,
+    help,
+    helpClose,
+  };
+}
