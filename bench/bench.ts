@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Sampler } from '../src/sampler/sampler';
 import { closeFd, openRead, readFd, readShared } from '../src/sampler/readfile';
+import { benchHelper } from './helper-bench';
 import { startSleepers } from './procs';
 
 const RUNS = 15;
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
       if (r.status !== 0) throw new Error(`pmemstat -o -uKB exited ${r.status}`);
     }
     out(`pmemstat -o -uKB wall time ${fmt(median(wall))} (median of 5)`);
+
+    // The helper of the extension: a sample request over NDJSON against the same in-process.
+    for (const line of await benchHelper({ extraProcs: 0, runs: RUNS })) out(line);
   } finally {
     zoo.stop();
   }
