@@ -4,9 +4,10 @@
 import { promises as fs } from 'node:fs';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
-import { parseDisksize, parseMeminfo, parseZramMmStat } from '../core/procfiles';
+import { parseMeminfo } from '../core/procfiles';
 import type { GroupRow, MemInfo, ZramStats } from '../core/types';
 import { fixed1, human, roundHalfEven } from '../core/units';
+import { readZramStats } from '../sampler/zramfs';
 import { errorText, type Log } from './log';
 import type { StatusBarSettings } from './settings';
 
@@ -25,35 +26,7 @@ export interface Glance {
 export async function readGlance(root = '/'): Promise<Glance> {
   const meminfo = parseMeminfo(await fs.readFile(posix.join(root, 'proc/meminfo'), 'utf8'));
   if (meminfo.memTotal <= 0) throw new Error('no MemTotal in /proc/meminfo');
-  return { meminfo, zram: await readZram(root) };
-}
-
-async function readZram(root: string): Promise<ZramStats | null> {
-  const dir = posix.join(root, 'sys/class/block');
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)).filter((n) => /^zram\d+$/.test(n));
-  } catch {
-    return null;
-  }
-  let sum: ZramStats | null = null;
-  for (const n of names.sort()) {
-    try {
-      const disksize = parseDisksize(await fs.readFile(posix.join(dir, n, 'disksize'), 'utf8'));
-      if (disksize <= 0) continue;
-      const mm = parseZramMmStat(await fs.readFile(posix.join(dir, n, 'mm_stat'), 'utf8'));
-      if (!mm) continue;
-      sum ??= { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 0 };
-      sum.origDataSize += mm.origDataSize;
-      sum.comprDataSize += mm.comprDataSize;
-      sum.memUsedTotal += mm.memUsedTotal;
-      sum.memLimit += mm.memLimit;
-      sum.disksize += disksize;
-    } catch {
-      // A device that vanished or is unreadable adds nothing.
-    }
-  }
-  return sum;
+  return { meminfo, zram: readZramStats(root) };
 }
 
 const SUFFIXES = ['K', 'M', 'G', 'T'];

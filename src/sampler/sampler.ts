@@ -8,14 +8,13 @@ import { exeKey, type ExeEnv } from '../core/exekey';
 import {
   parseCmdline,
   parseCpuStat,
-  parseDisksize,
   parseMeminfo,
   parsePidStat,
   parseVmstat,
-  parseZramMmStat,
 } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
-import type { KernelThreadCpu, Mem, ProcSample, Rollup, Sample, ZramStats } from '../core/types';
+import type { KernelThreadCpu, Mem, ProcSample, Rollup, Sample } from '../core/types';
+import { readZramStats } from './zramfs';
 import { closeFd, fdText, isDenied, openFilesLimit, openRead, readBytes, readLink, readText, type TextResult } from './readfile';
 
 export interface SamplerOptions {
@@ -97,7 +96,7 @@ export class Sampler {
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo')).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
-    const zram = this.readZram();
+    const zram = readZramStats(this.opts.root);
     const zramActive = zram !== null;
 
     const procs: ProcSample[] = [];
@@ -333,30 +332,6 @@ export class Sampler {
     e.detailZram = zramActive;
     e.detailMem = mem;
     return mem;
-  }
-
-  private readZram(): ZramStats | null {
-    const dir = this.path('sys/class/block');
-    let devs: string[];
-    try {
-      devs = readdirSync(dir).filter((d) => d.startsWith('zram'));
-    } catch {
-      return null;
-    }
-    let sum: ZramStats | null = null;
-    for (const d of devs.sort()) {
-      const size = parseDisksize(readText(posix.join(dir, d, 'disksize')).text ?? '');
-      if (!(size > 0)) continue; // an uninitialised device is not active (SPEC 2.3)
-      const mm = parseZramMmStat(readText(posix.join(dir, d, 'mm_stat')).text ?? '');
-      if (!mm) continue;
-      sum ??= { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 0 };
-      sum.origDataSize += mm.origDataSize;
-      sum.comprDataSize += mm.comprDataSize;
-      sum.memUsedTotal += mm.memUsedTotal;
-      sum.memLimit += mm.memLimit;
-      sum.disksize += size;
-    }
-    return sum;
   }
 }
 
