@@ -1,7 +1,7 @@
 // activate/deactivate only: wire the commands, the status bar, the panel serializer
 // and the helper launcher together. Everything with logic lives in src/host/.
 import * as vscode from 'vscode';
-import { launchHelper } from './host/launcher';
+import { detectGraphicalSession, launchHelper } from './host/launcher';
 import { createLog, type Log } from './host/log';
 import { unsupportedHtml, VIEW_TYPE } from './host/panel';
 import { PanelController, type LaunchFn } from './host/panelController';
@@ -32,6 +32,9 @@ export function defaultLaunch(context: vscode.ExtensionContext, log: Log): Launc
       runAsUser,
       elevate,
       ui,
+      // A graphical password dialog only makes sense where the user sits: never over
+      // Remote-SSH, WSL or in a container, whatever DISPLAY says there.
+      hasGraphicalSession: !vscode.env.remoteName && detectGraphicalSession(),
       clientLog: (m) => log.warn(`helper: ${m}`),
     });
 }
