@@ -1,0 +1,118 @@
+// `npm run dev`: try the extension in VS Code in your browser. Builds and packages the extension,
+// installs code-server if needed (scripts/install-code-server.sh, cached in .cache/code-server),
+// installs the .vsix into a private profile in .cache/dev, starts code-server on 127.0.0.1 only
+// (no password: nothing but this machine can reach it) and prints the URL. Ctrl-C stops it all.
+//   PORT=8080 npm run dev      a fixed port (default: a free one)
+//   npm run dev -- FOLDER      the folder to open (default: this repository)
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const csBin = path.join(process.env.CS_DIR || path.join(root, '.cache', 'code-server'), 'bin', 'code-server');
+const devDir = path.join(root, '.cache', 'dev');
+const folder = path.resolve(process.argv[2] ?? root);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+run('bash', [path.join(root, 'scripts', 'install-code-server.sh')]);
+run(process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
+const vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+run(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', vsix]);
+
+const home = path.join(devDir, 'home');
+const userData = path.join(devDir, 'data');
+const extensions = path.join(devDir, 'extensions');
+for (const d of [home, path.join(userData, 'User'), extensions]) mkdirSync(d, { recursive: true });
+const runtime = mkdtempSync(path.join(os.tmpdir(), 'pmdev-'));
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: path.join(home, '.config'),
+  XDG_DATA_HOME: path.join(home, '.local', 'share'),
+  XDG_CACHE_HOME: path.join(home, '.cache'),
+  XDG_RUNTIME_DIR: runtime,
+  TMPDIR: runtime,
+};
+const settings = path.join(userData, 'User', 'settings.json');
+try {
+  readFileSync(settings);
+} catch {
+  writeFileSync(
+    settings,
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'security.workspace.trust.enabled': false }, null, 2),
+  );
+}
+execFileSync(csBin, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix, '--force'], { env, stdio: 'pipe' });
+
+const port = Number(process.env.PORT) || (await new Promise((resolve, reject) => {
+  const s = net.createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+}));
+const config = path.join(devDir, 'config.yaml');
+writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+const log = path.join(devDir, 'code-server.log');
+const out = openSync(log, 'a');
+const cs = spawn(
+  csBin,
+  ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', folder],
+  { detached: true, stdio: ['ignore', out, out], env },
+);
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    process.kill(-cs.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(-cs.pid, 0);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    process.kill(-cs.pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+  rmSync(runtime, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+cs.on('exit', (c) => {
+  if (!stopping) {
+    console.error(`code-server exited (${c}); see ${log}`);
+    void stop(1);
+  }
+});
+
+const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  if (i > 300) {
+    console.error(`code-server did not come up; see ${log}`);
+    await stop(1);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+console.log(`\npmemstat ${pkg.version} in VS Code (code-server), on this machine only:\n\n  ${url}\n`);
+console.log('Open it in a browser (over SSH: ssh -L ' + port + ':127.0.0.1:' + port + ' HOST), then "pmemstat: Open" or click the');
+console.log(`memory figure in the status bar. Log: ${log}. Ctrl-C stops code-server.`);
