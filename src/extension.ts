@@ -14,6 +14,8 @@ export const COMMANDS = {
   runAsRoot: 'pmemstat.runAsRoot',
   runAsUser: 'pmemstat.runAsUser',
   exportSnapshot: 'pmemstat.exportSnapshot',
+  exportGroupHistory: 'pmemstat.exportGroupHistory',
+  compareSnapshot: 'pmemstat.compareSnapshot',
   showLog: 'pmemstat.showLog',
 } as const;
 
@@ -82,6 +84,7 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
 
   const settings = new SettingsStore();
   const statusBar = new StatusBarController(settings.statusBar, log, opts.procRoot);
+  statusBar.setLeakWarning(settings.leak.statusBarWarning);
   const pkg = context.extension?.packageJSON as { version?: unknown } | undefined;
   const controller = new PanelController({
     extensionUri: context.extensionUri,
@@ -90,6 +93,7 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     log,
     version: typeof pkg?.version === 'string' ? pkg.version : '0.0.0',
     onTopGroups: (top) => statusBar.setTopGroups(top),
+    onLeaks: (leaks) => statusBar.setLeaks(leaks),
   });
   context.subscriptions.push(
     settings,
@@ -97,12 +101,19 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     controller,
     settings.onDidChange((c) => {
       if (c.statusBar) statusBar.update(settings.statusBar);
+      if (c.leak) statusBar.setLeakWarning(settings.leak.statusBarWarning);
     }),
     vscode.commands.registerCommand(COMMANDS.open, () => controller.open()),
     vscode.commands.registerCommand(COMMANDS.refresh, () => controller.refresh()),
     vscode.commands.registerCommand(COMMANDS.runAsRoot, () => controller.runAsRoot()),
     vscode.commands.registerCommand(COMMANDS.runAsUser, () => controller.runAsUser()),
     vscode.commands.registerCommand(COMMANDS.exportSnapshot, () => controller.exportSnapshot()),
+    vscode.commands.registerCommand(COMMANDS.exportGroupHistory, (key?: unknown) =>
+      controller.exportGroupHistory(typeof key === 'string' ? key : undefined),
+    ),
+    vscode.commands.registerCommand(COMMANDS.compareSnapshot, (uri?: unknown) =>
+      controller.compareSnapshot(uri instanceof vscode.Uri ? uri : undefined),
+    ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {

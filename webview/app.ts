@@ -7,7 +7,9 @@ import {
   parseHostMessage,
   validSetting,
   type HelperState,
+  type HistoryStamp,
   type HostMessage,
+  type LeakInfo,
   type KillResultView,
   type KillTargetRef,
   type PanelSettingKey,
@@ -20,6 +22,7 @@ import {
   computeView,
   effectiveSort,
   keyAction,
+  leakCountText,
   moveIndex,
   navList,
   optionChange,
@@ -29,6 +32,9 @@ import {
   type RowRef,
   type SortableColumn,
 } from './model';
+import { ChartView, SparkPainter, type SparkDraw } from './chart';
+import { chartSpec, type ChartSpec } from './chartModel';
+import { GroupSeries, SparkStore } from './history';
 import { buildShell, CONTROL_SETTING, type CheckOption, type SelectOption, type Shell } from './shell';
 import { emptyState, parseState, type PersistedState } from './state';
 import { TableRenderer } from './table';
@@ -48,7 +54,19 @@ export interface Metrics {
   firstVisibleRow(): number;
 }
 
+/** Options for tests and benchmarks. */
+export interface AppHooks {
+  /** Replaces the canvas drawing of a sparkline. */
+  drawSpark?: SparkDraw;
+  /** Runs a callback before the next frame (default requestAnimationFrame; tests: at once). */
+  nextFrame?: (cb: () => void) => void;
+}
+
 const PENDING_MS = 3000;
+/** Rows above and below the visible ones whose sparklines are drawn too. */
+const SPARK_MARGIN = 10;
+/** A request for history that got no answer is sent again after this long. */
+const ASK_AGAIN_MS = 5000;
 
 export class PanelApp {
   readonly shell: Shell;
@@ -56,6 +74,21 @@ export class PanelApp {
   helper: HelperState = { status: 'starting', mode: null, message: '', canElevate: false };
   report: Report | null = null;
   killMode = false;
+  /** Leak suspects by group key (from the host, with each report). */
+  leaks = new Map<string, LeakInfo>();
+  /** Every group's sparkline figures. */
+  readonly sparks = new SparkStore();
+  readonly chart: ChartView;
+  private readonly painter: SparkPainter;
+  /** The selected group's history (null: no group selected). */
+  private series: GroupSeries | null = null;
+  private seriesVersion = 0;
+  private spec: { version: number; detail: boolean; spec: ChartSpec | null } | null = null;
+  private askedSparks = 0;
+  private askedSeries = 0;
+  private paintQueued = false;
+  private readonly nextFrame: (cb: () => void) => void;
+  private themeKey = '';
   private ui: PersistedState;
   private expanded: Set<string>;
   private table: TableRenderer;
@@ -72,8 +105,13 @@ export class PanelApp {
     mount: HTMLElement,
     private readonly api: WebviewApi,
     metrics?: Partial<Metrics>,
+    hooks: AppHooks = {},
   ) {
     this.shell = buildShell(doc, mount);
+    const win = doc.defaultView;
+    this.nextFrame = hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
+    this.chart = new ChartView(this.shell.chart, this.nextFrame);
+    this.painter = new SparkPainter(this.sparks, hooks.drawSpark);
     this.ui = parseState(api.getState());
     this.expanded = new Set(this.ui.expanded);
     this.shell.search.value = this.ui.search;
@@ -125,13 +163,30 @@ export class PanelApp {
         this.pending.clear();
         this.helper = m.helper;
         if (m.report) this.report = m.report;
+        this.setLeaks(m.leaks);
+        // The host follows init with every group's sparkline figures (sparks).
         break;
       case 'settings':
         this.settings = this.mergePending(m.settings);
         break;
       case 'report':
         this.report = m.report;
+        this.setLeaks(m.leaks);
+        this.addToHistory(m.report, m.history);
         break;
+      case 'sparks':
+        this.sparks.load(m.history, m.series);
+        this.askedSparks = 0;
+        this.queuePaint();
+        return;
+      case 'groupHistory':
+        if (this.series?.key === m.key) {
+          this.series.load(m.history, m.capacity, m.group);
+          this.seriesVersion++;
+          this.askedSeries = 0;
+          this.syncChart();
+        }
+        return;
       case 'helper':
         this.helper = m.helper;
         break;
@@ -141,6 +196,102 @@ export class PanelApp {
     }
     this.syncControls();
     this.render();
+  }
+
+  private setLeaks(list: readonly LeakInfo[]): void {
+    this.leaks = new Map(list.map((l) => [l.key, l]));
+  }
+
+  /** One more sample for the sparklines and the chart; after a gap, ask the host for the series. */
+  private addToHistory(report: Report, stamp: HistoryStamp | null): void {
+    if (this.sparks.append(stamp, report.rows) === 'gap') this.askSparks();
+    if (this.series) {
+      const rel = this.series.append(stamp, report.leader.time, report.rows);
+      if (rel === 'gap' || (rel === 'none' && stamp)) this.askSeries(); // (rate-limited: an unanswered request is repeated)
+      else if (rel === 'next' || rel === 'restart') this.seriesVersion++;
+    }
+  }
+
+  private askSparks(): void {
+    const now = Date.now();
+    if (now - this.askedSparks < ASK_AGAIN_MS) return;
+    this.askedSparks = now;
+    this.api.postMessage({ type: 'getSparks' });
+  }
+
+  private askSeries(): void {
+    const now = Date.now();
+    if (!this.series || now - this.askedSeries < ASK_AGAIN_MS) return;
+    this.askedSeries = now;
+    this.api.postMessage({ type: 'getGroupHistory', key: this.series.key });
+  }
+
+  private wantsChart(): boolean {
+    const sel = this.ui.selected;
+    return sel !== null && this.report !== null && this.report.rows.some((r) => r.key === sel.key);
+  }
+
+  /** The chart follows the selected group: shown with its history, hidden without a selection. */
+  private syncChart(): void {
+    const sel = this.ui.selected;
+    const row = sel && this.report ? this.report.rows.find((r) => r.key === sel.key) : undefined;
+    if (!row || !this.report) {
+      this.series = null;
+      this.spec = null;
+      this.chart.hide();
+      return;
+    }
+    if (this.series?.key !== row.key) {
+      this.series = new GroupSeries(row.key);
+      this.seriesVersion++;
+      this.askedSeries = 0;
+      this.askSeries();
+    }
+    const detail = this.report.detail;
+    if (!this.spec || this.spec.version !== this.seriesVersion || this.spec.detail !== detail) {
+      this.spec = { version: this.seriesVersion, detail, spec: this.series.data ? chartSpec(this.series.data, detail) : null };
+    }
+    this.chart.show({
+      key: row.key,
+      info: row.info,
+      spec: this.spec.spec,
+      loading: !this.series.loaded,
+      units: this.settings.units,
+      version: this.seriesVersion,
+    });
+  }
+
+  /** Draw the sparklines of the rows in view (and a margin) whose figures changed. */
+  paintSparks(): number {
+    const first = this.metrics.firstVisibleRow();
+    const page = this.metrics.pageRows();
+    return this.painter.paint(this.table.sparkTargets(first - SPARK_MARGIN, first + page + SPARK_MARGIN), this.shell.root);
+  }
+
+  /**
+   * Draw the sparklines before the next frame: by then the browser has laid out the update,
+   * so finding the rows in view forces no extra layout.
+   */
+  private queuePaint(): void {
+    if (this.paintQueued) return;
+    this.paintQueued = true;
+    this.nextFrame(() => {
+      this.paintQueued = false;
+      this.paintSparks();
+    });
+  }
+
+  /** The theme changed (VS Code rewrites the root style and the body's vscode-* classes): redraw every canvas. */
+  private onThemeMaybeChanged(): void {
+    const d = this.doc;
+    const key = `${d.documentElement.getAttribute('style') ?? ''}|${Array.from(d.body.classList)
+      .filter((c) => c.startsWith('vscode'))
+      .join(' ')}`;
+    if (key === this.themeKey) return;
+    this.themeKey = key;
+    this.painter.invalidate();
+    this.queuePaint();
+    this.chart.draw(true);
   }
 
   /** Host settings, except options changed here whose echo has not come back yet. */
@@ -369,10 +520,15 @@ export class PanelApp {
     this.doc.body.classList.toggle('pm-kill-mode', this.killMode);
     s.killIndicator.hidden = !this.killMode;
     const report = this.report;
+    // A chart that appears or goes changes the table's height (fit-to-window measures it): first.
+    // Otherwise the chart follows the table, so an update lays out once.
+    const chartFirst = this.chart.visible !== this.wantsChart();
+    if (chartFirst) this.syncChart();
     const view = this.currentView();
 
     // Leader.
     const lines = report && view ? leaderLines({ ...report.leader, pidsShown: view.pidsShown, search: this.ui.search }, this.settings.showCpu) : ['Waiting for the first sample\u2026'];
+    if (report && view) lines[0] += leakCountText(this.leaks.size);
     syncLines(this.doc, s.leader, lines);
 
     // Banner.
@@ -401,7 +557,7 @@ export class PanelApp {
         if (this.ui.selected.pid !== null && view.rows.some((r) => r.key === key)) this.ui.selected = { key, pid: null };
       }
       this.table.render({
-        cols: columnsFor(report.detail, this.settings.showCpu, this.settings.lineNumbers),
+        cols: columnsFor(report.detail, this.settings.showCpu, this.settings.lineNumbers, true),
         sort: view.sort,
         settings: this.settings,
         total: report.total,
@@ -409,6 +565,7 @@ export class PanelApp {
         overflow: view.overflow,
         expanded: this.expanded,
         selected: this.ui.selected,
+        leaks: this.leaks,
       });
       const tr = this.ui.selected ? this.table.rowElement(this.ui.selected) : null;
       if (tr) s.table.setAttribute('aria-activedescendant', tr.id);
@@ -419,7 +576,7 @@ export class PanelApp {
       }
     } else {
       this.table.render({
-        cols: columnsFor(this.settings.detail, this.settings.showCpu, this.settings.lineNumbers),
+        cols: columnsFor(this.settings.detail, this.settings.showCpu, this.settings.lineNumbers, true),
         sort,
         settings: this.settings,
         total: null,
@@ -427,8 +584,11 @@ export class PanelApp {
         overflow: null,
         expanded: this.expanded,
         selected: null,
+        leaks: this.leaks,
       });
     }
+    if (!chartFirst) this.syncChart();
+    this.queuePaint();
   }
 
   private syncControls(): void {
@@ -477,12 +637,23 @@ export class PanelApp {
     s.helpClose.addEventListener('click', () => this.setHelp(false));
     s.refreshButton.addEventListener('click', () => this.api.postMessage({ type: 'refresh' }));
     s.exportButton.addEventListener('click', () => this.api.postMessage({ type: 'exportSnapshot' }));
+    s.compareButton.addEventListener('click', () => this.api.postMessage({ type: 'compareSnapshot' }));
+    s.chart.exportButton.addEventListener('click', () => {
+      if (this.series) this.api.postMessage({ type: 'exportGroupHistory', key: this.series.key });
+    });
+    s.chart.closeButton.addEventListener('click', () => {
+      this.ui.selected = null;
+      this.render();
+      this.save();
+      this.focusTable();
+    });
     s.logButton.addEventListener('click', () => this.api.postMessage({ type: 'showLog' }));
     s.runAsRoot.addEventListener('click', () => {
       if (s.runAsRoot.hasAttribute('disabled')) return;
       this.api.postMessage({ type: 'runAsRoot' });
     });
     s.scroll.addEventListener('scroll', () => {
+      this.queuePaint();
       this.ui.scrollTop = s.scroll.scrollTop;
       clearTimeout(this.saveTimer);
       this.saveTimer = setTimeout(() => this.save(), 200);
@@ -492,6 +663,8 @@ export class PanelApp {
       const onMessage = (e: MessageEvent) => this.receive(e.data);
       const onResize = () => {
         if (this.settings.fitToWindow) this.render();
+        else this.queuePaint();
+        this.chart.resized();
       };
       win.addEventListener('message', onMessage);
       win.addEventListener('resize', onResize);
@@ -499,6 +672,14 @@ export class PanelApp {
         win.removeEventListener('message', onMessage);
         win.removeEventListener('resize', onResize);
       });
+      if (typeof win.MutationObserver === 'function') {
+        this.themeKey = '';
+        this.onThemeMaybeChanged();
+        const mo = new win.MutationObserver(() => this.onThemeMaybeChanged());
+        mo.observe(this.doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+        mo.observe(this.doc.body, { attributes: true, attributeFilter: ['class'] });
+        this.cleanup.push(() => mo.disconnect());
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 // fit-to-window), the navigable row list, option cycling and the key map.
 // No DOM here: dom.ts renders what these functions decide.
 import { formatCpu, countText } from '../src/core/format';
+import { signedKb } from '../src/core/compare';
 import { applyView, compareRows, isRaised, type View } from '../src/core/report';
 import { otherOf, type GroupRow, type Report, type SortBy } from '../src/core/types';
 import { formatKb } from '../src/core/units';
@@ -10,8 +11,10 @@ import {
   GROUP_BYS,
   SORT_BYS,
   UNIT_LIST,
+  type LeakInfo,
   type PanelSettings,
 } from '../src/shared/webviewProtocol';
+import type { Units } from '../src/core/types';
 
 export type ColumnName =
   | 'line'
@@ -24,11 +27,12 @@ export type ColumnName =
   | 'text'
   | 'data'
   | 'ptotal'
+  | 'trend'
   | 'type'
   | 'count'
   | 'info';
 
-export type SortableColumn = Exclude<ColumnName, 'line'>;
+export type SortableColumn = Exclude<ColumnName, 'line' | 'trend'>;
 export type SortDir = 'asc' | 'desc';
 export interface ColumnSort {
   col: SortableColumn;
@@ -46,6 +50,7 @@ export const COLUMN_LABELS: Record<ColumnName, string> = {
   text: 'text',
   data: 'data',
   ptotal: 'ptotal',
+  trend: 'trend',
   type: 'type',
   count: 'count',
   info: 'key/info',
@@ -62,20 +67,32 @@ export const COLUMN_TITLES: Record<ColumnName, string> = {
   text: 'Read-only and executable maps (proportional)',
   data: 'Private writable memory (proportional)',
   ptotal: 'Proportional total (Pss, + pswap when zRAM is active)',
+  trend: 'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
   type: 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows',
   count: 'Processes (or the pid of a single-process group)',
   info: 'Group key / command',
 };
 
-/** The columns shown, in order. */
-export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boolean): ColumnName[] {
+/** The columns shown, in order (the panel shows the trend column; the CLI's layout has none). */
+export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boolean, trend = false): ColumnName[] {
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
   if (showCpu) cols.push('cpu');
   if (detail) cols.push('pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal');
   else cols.push('pswap', 'other', 'data', 'ptotal');
+  if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
   return cols;
+}
+
+/** How a leak suspect is described (badge tooltip, row label). */
+export function leakText(l: LeakInfo, units: Units): string {
+  return `suspected leak: ptotal ${signedKb(l.growthKb, units)} ${units} in ${Math.round(l.seconds)} s (rose in ${l.rises} of ${l.steps} samples)`;
+}
+
+/** The leader's leak count ("" when there are none). */
+export function leakCountText(n: number): string {
+  return n > 0 ? ` ${n} leak suspect${n === 1 ? '' : 's'}` : '';
 }
 
 export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set([
@@ -218,6 +235,8 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
   switch (col) {
     case 'line':
       return lineNo === null ? '' : String(lineNo);
+    case 'trend':
+      return '';
     case 'cpu':
       return formatCpu(r.cpu);
     case 'other':
@@ -242,6 +261,7 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
 export function memberCellText(m: GroupRow['members'][number], col: ColumnName, s: PanelSettings): string {
   switch (col) {
     case 'line':
+    case 'trend':
     case 'type':
       return '';
     case 'cpu':
@@ -478,6 +498,8 @@ export const HELP_KEYS: ReadonlyArray<readonly [string, string]> = [
   ['0  Home  /  $  End', 'first / last row'],
   ['H  M  L', 'top / middle / bottom of the window'],
   ['Esc', 'close help, clear the search, leave kill mode'],
+  ['trend', 'each row\u2019s ptotal over its last samples; \u201cleak?\u201d marks a group whose ptotal keeps rising'],
+  ['select a row', 'its group\u2019s categories over time chart under the table: hover for values, \u25B2/\u25BC mark the reported +NK/\u2212NK'],
 ];
 
 export { GROUP_BYS, SORT_BYS, UNIT_LIST, CPU_AVG_LIST };

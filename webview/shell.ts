@@ -3,6 +3,7 @@
 // process-derived, but the habit keeps the rows (which are) safe as well.
 import { CPU_AVG_LIST, GROUP_BYS, HELP_KEYS, SORT_BYS, UNIT_LIST } from './model';
 import type { PanelSettingKey } from '../src/shared/webviewProtocol';
+import { buildChartDom, type ChartElements } from './chart';
 
 export type SelectOption = 'groupBy' | 'sortBy' | 'units' | 'cpuAvgSecs';
 export type CheckOption = 'detail' | 'riseToTop' | 'showCpu' | 'lineNumbers' | 'fitToWindow';
@@ -25,6 +26,7 @@ export interface Shell {
   helpButton: HTMLElement;
   refreshButton: HTMLElement;
   exportButton: HTMLElement;
+  compareButton: HTMLElement;
   logButton: HTMLElement;
   leader: HTMLElement;
   banner: HTMLElement;
@@ -37,6 +39,8 @@ export interface Shell {
   thead: HTMLTableSectionElement;
   headRow: HTMLTableRowElement;
   tbody: HTMLTableSectionElement;
+  /** The selected group's chart (#pm-chart), under the table. */
+  chart: ChartElements;
   help: HTMLElement;
   helpClose: HTMLElement;
 }
@@ -153,9 +157,10 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
 
   const refreshButton = button(doc, 'pm-refresh', 'Refresh', 'Sample now');
   const exportButton = button(doc, 'pm-export', 'Export\u2026', 'Export the current sample as JSON or CSV');
+  const compareButton = button(doc, 'pm-compare', 'Compare\u2026', 'Compare a saved JSON snapshot with now: what grew, shrank, appeared or went');
   const logButton = button(doc, 'pm-log', 'Log', 'Show the pmemstat log');
   const helpButton = button(doc, 'pm-help-button', '?', 'Keys (?)');
-  toolbar.append(refreshButton, exportButton, logButton, helpButton);
+  toolbar.append(refreshButton, exportButton, compareButton, logButton, helpButton);
 
   // Leader line(s), one div each.
   const leader = el(doc, 'div', { id: 'pm-leader' });
@@ -211,7 +216,9 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   const helpClose = button(doc, 'pm-help-close', 'Close', 'Close the help (Esc)');
   help.append(helpTitle, helpTable, helpClose);
 
-  root.append(toolbar, leader, banner, killIndicator, scroll, status, help);
+  const chart = buildChartDom(doc);
+
+  root.append(toolbar, leader, banner, killIndicator, scroll, chart.root, status, help);
   mount.append(root);
 
   return {
@@ -224,6 +231,7 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
     helpButton,
     refreshButton,
     exportButton,
+    compareButton,
     logButton,
     leader,
     banner,
@@ -236,6 +244,7 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
     thead,
     headRow,
     tbody,
+    chart,
     help,
     helpClose,
   };

@@ -2,11 +2,13 @@
 // are rewritten, so an update keeps scroll position, selection and focus.
 // Every process-derived string goes through textContent / dataset / title (never HTML).
 import type { GroupMember, GroupRow } from '../src/core/types';
-import type { PanelSettings } from '../src/shared/webviewProtocol';
+import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
+import { SPARK_HEIGHT, SPARK_WIDTH, type SparkTarget } from './chart';
 import {
   cellText,
   COLUMN_LABELS,
   COLUMN_TITLES,
+  leakText,
   memberCellText,
   NUMERIC_COLUMNS,
   sameRef,
@@ -26,6 +28,8 @@ export interface TableModel {
   overflow: GroupRow | null;
   expanded: ReadonlySet<string>;
   selected: RowRef | null;
+  /** Leak suspects by group key. */
+  leaks: ReadonlyMap<string, LeakInfo>;
 }
 
 export interface TableHandlers {
@@ -41,6 +45,10 @@ interface RowEl {
   infoText: HTMLSpanElement;
   twisty: HTMLButtonElement | null;
   kill: HTMLButtonElement | null;
+  /** The sparkline (group rows, when the trend column is shown). */
+  spark: HTMLCanvasElement | null;
+  /** The "leak?" badge of a suspect. */
+  badge: HTMLSpanElement | null;
 }
 
 const TYPE_CLASSES = ['pm-new', 'pm-gone', 'pm-grow', 'pm-shrink'];
@@ -71,6 +79,8 @@ export class TableRenderer {
   private totalEl: RowEl | null = null;
   private overflowEl: RowEl | null = null;
   private nextId = 1;
+  /** Group rows with a sparkline: what to draw in them. */
+  private sparks = new WeakMap<HTMLTableRowElement, SparkTarget>();
 
   constructor(
     private readonly doc: Document,
@@ -82,7 +92,7 @@ export class TableRenderer {
     thead.addEventListener('click', (e) => {
       const th = (e.target as Element | null)?.closest?.('th[data-col]');
       const col = th?.getAttribute('data-col');
-      if (col && col !== 'line') handlers.onSort(col as SortableColumn);
+      if (col && col !== 'line' && col !== 'trend') handlers.onSort(col as SortableColumn);
     });
     tbody.addEventListener('click', (e) => {
       const target = e.target as Element | null;
@@ -101,6 +111,20 @@ export class TableRenderer {
       const ref = tr ? this.refs.get(tr as HTMLTableRowElement) : undefined;
       if (ref && ref.pid === null) handlers.onToggle(ref.key);
     });
+  }
+
+  /**
+   * The sparklines of the table body's rows `from` … `to` (indices of tbody rows, as the
+   * scroll position gives them): only these are drawn.
+   */
+  sparkTargets(from: number, to: number): SparkTarget[] {
+    const rows = this.tbody.children;
+    const out: SparkTarget[] = [];
+    for (let i = Math.max(0, from); i < Math.min(rows.length, to); i++) {
+      const t = this.sparks.get(rows[i] as HTMLTableRowElement);
+      if (t) out.push(t);
+    }
+    return out;
   }
 
   /** The element of a selectable row, if shown. */
@@ -163,7 +187,7 @@ export class TableRenderer {
       th.scope = 'col';
       th.className = `pm-col-${c}` + (NUMERIC_COLUMNS.has(c) ? ' pm-num' : '');
       th.title = COLUMN_TITLES[c];
-      if (c === 'line') th.textContent = COLUMN_LABELS[c];
+      if (c === 'line' || c === 'trend') th.textContent = COLUMN_LABELS[c];
       else {
         const b = this.doc.createElement('button');
         b.type = 'button';
@@ -217,12 +241,12 @@ export class TableRenderer {
       tr.id = `pm-r${this.nextId++}`;
       tr.setAttribute('aria-selected', 'false');
     }
-    return { tr, cells, infoText: infoText ?? this.doc.createElement('span'), twisty: null, kill: null };
+    return { tr, cells, infoText: infoText ?? this.doc.createElement('span'), twisty: null, kill: null, spark: null, badge: null };
   }
 
   private fillCells(re: RowEl, text: (c: ColumnName) => string): void {
     for (const [c, td] of re.cells) {
-      if (c === 'info') continue;
+      if (c === 'info' || c === 'trend') continue;
       setText(td, text(c));
     }
   }
@@ -272,6 +296,9 @@ export class TableRenderer {
     const marker = typeClass(r.type);
     for (const cls of TYPE_CLASSES) tr.classList.toggle(cls, cls === marker);
 
+    const leak = r.type === 'x' ? undefined : m.leaks.get(r.key);
+    this.trendCell(re, r.key, leak, m.settings);
+
     const expandable = r.type !== 'x' && r.members.length > 0;
     const expanded = expandable && m.expanded.has(r.key);
     this.infoButtons(re, expandable, r.type !== 'x');
@@ -283,9 +310,47 @@ export class TableRenderer {
     }
     if (re.kill) setAttr(re.kill, 'aria-label', `Kill ${r.info} (${r.count} processes)`);
     const what = marker ? `, ${MARKER_NAMES[marker]}${r.type.startsWith('+') || r.type.startsWith('-') ? ' ' + r.type : ''}` : '';
-    setAttr(tr, 'aria-label', `${r.info}: ${cellText(r, 'ptotal', m.settings, null)} ${m.settings.units} ptotal, ${r.count} processes${what}`);
+    const suspect = leak ? `, ${leakText(leak, m.settings.units)}` : '';
+    setAttr(tr, 'aria-label', `${r.info}: ${cellText(r, 'ptotal', m.settings, null)} ${m.settings.units} ptotal, ${r.count} processes${what}${suspect}`);
     this.select(tr, sameRef(m.selected, ref));
     return re;
+  }
+
+  /** The trend cell: the sparkline canvas (made once) and the "leak?" badge of a suspect. */
+  private trendCell(re: RowEl, key: string, leak: LeakInfo | undefined, s: PanelSettings): void {
+    const tr = re.tr;
+    const on = leak !== undefined;
+    if (tr.classList.contains('pm-leak') !== on) tr.classList.toggle('pm-leak', on);
+    const td = re.cells.get('trend');
+    if (!td) {
+      this.sparks.delete(tr);
+      return;
+    }
+    if (!re.spark) {
+      const c = this.doc.createElement('canvas');
+      c.className = 'pm-spark';
+      c.width = SPARK_WIDTH;
+      c.height = SPARK_HEIGHT;
+      c.setAttribute('aria-hidden', 'true');
+      td.insertBefore(c, td.firstChild);
+      re.spark = c;
+    }
+    const t = this.sparks.get(tr);
+    if (!t || t.key !== key || t.leak !== on) this.sparks.set(tr, { canvas: re.spark, key, leak: on });
+    if (leak) {
+      if (!re.badge) {
+        re.badge = this.doc.createElement('span');
+        re.badge.className = 'pm-leak-badge';
+        re.badge.textContent = 'leak?';
+        td.append(re.badge);
+      }
+      const text = leakText(leak, s.units);
+      setAttr(re.badge, 'title', text);
+      setAttr(re.badge, 'aria-label', text);
+    } else if (re.badge) {
+      re.badge.remove();
+      re.badge = null;
+    }
   }
 
   private memberRow(id: string, ref: RowRef, mem: GroupMember, m: TableModel): RowEl {

@@ -1,33 +1,14 @@
-// "pmemstat: Export Snapshot…": the current sample as JSON (the core Report) or CSV
-// (one line per total, group and process; memory in KB as the kernel prints it).
+// "pmemstat: Export Snapshot…": the current sample as JSON (the versioned snapshot file of
+// src/shared/snapshot.ts, docs/snapshot.md) or CSV (one line per total, group and process;
+// memory in KB as the kernel prints it). "Export Group History…": one group's categories
+// over time as CSV.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { otherOf, type GroupRow, type Mem, type Report } from '../core/types';
-import type { PanelSettings } from '../shared/webviewProtocol';
+import { MEM_KEYS, otherOf, type GroupRow, type Mem, type Report } from '../core/types';
+import { snapshotJson, type SnapshotMeta } from '../shared/snapshot';
+import type { GroupHistory } from '../shared/webviewProtocol';
 
-export interface SnapshotMeta {
-  /** How the helper ran (root, user, …). */
-  mode: string | null;
-  settings: PanelSettings;
-  version: string;
-}
-
-export function snapshotJson(report: Report, meta: SnapshotMeta): string {
-  return (
-    JSON.stringify(
-      {
-        tool: 'pmemstat',
-        version: meta.version,
-        time: new Date(report.leader.time).toISOString(),
-        mode: meta.mode,
-        settings: meta.settings,
-        report,
-      },
-      null,
-      2,
-    ) + '\n'
-  );
-}
+export { snapshotJson, type SnapshotMeta };
 
 export const CSV_COLUMNS = [
   'level',
@@ -87,6 +68,57 @@ export function snapshotCsv(report: Report): string {
   return lines.join('\r\n') + '\r\n';
 }
 
+export const HISTORY_CSV_COLUMNS = [
+  'time',
+  'unix_ms',
+  'pswap_kb',
+  'shSYSV_kb',
+  'shOth_kb',
+  'stack_kb',
+  'text_kb',
+  'data_kb',
+  'other_kb',
+  'ptotal_kb',
+  'reported',
+  'key',
+] as const;
+
+/**
+ * One group's history as CSV: a line per sample, oldest first, every category in KB, and
+ * what that sample reported for the group (`A` new, `+NK`/`-NK` a delta, empty unchanged).
+ */
+export function groupHistoryCsv(g: GroupHistory): string {
+  const lines: string[] = [HISTORY_CSV_COLUMNS.join(',')];
+  for (let i = 0; i < g.times.length; i++) {
+    const m = Object.fromEntries(MEM_KEYS.map((k) => [k, g.mem[k][i]])) as unknown as Mem;
+    const fields: Array<string | number> = [
+      new Date(g.times[i]).toISOString(),
+      g.times[i],
+      m.pswap,
+      m.shSYSV,
+      m.shOth,
+      m.stack,
+      m.text,
+      m.data,
+      otherOf(m),
+      m.ptotal,
+      g.types[i],
+      g.key,
+    ];
+    lines.push(fields.map(csvField).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** A file-name-safe rendering of a group key (keys are process-derived: anything may be in them). */
+export function fileSafe(key: string, max = 40): string {
+  const s = key
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+|_+$/g, '')
+    .slice(0, max);
+  return s || 'group';
+}
+
 function stamp(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
@@ -95,7 +127,7 @@ function stamp(ms: number): string {
 
 /** Ask where, then write JSON or CSV (by the chosen extension). Returns the file, or undefined when cancelled. */
 export async function exportSnapshot(report: Report, meta: SnapshotMeta): Promise<vscode.Uri | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const folder = defaultFolder();
   const target = await vscode.window.showSaveDialog({
     title: 'pmemstat: Export Snapshot',
     saveLabel: 'Export',
@@ -106,5 +138,23 @@ export async function exportSnapshot(report: Report, meta: SnapshotMeta): Promis
   const csv = target.path.toLowerCase().endsWith('.csv');
   const text = csv ? snapshotCsv(report) : snapshotJson(report, meta);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  return target;
+}
+
+function defaultFolder(): vscode.Uri {
+  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+}
+
+/** Ask where, then write the group's history CSV. Returns the file, or undefined when cancelled. */
+export async function exportGroupHistory(g: GroupHistory): Promise<vscode.Uri | undefined> {
+  const last = g.times.length ? g.times[g.times.length - 1] : Date.now();
+  const target = await vscode.window.showSaveDialog({
+    title: `pmemstat: Export Group History (${g.key.length > 60 ? g.key.slice(0, 59) + '\u2026' : g.key})`,
+    saveLabel: 'Export',
+    defaultUri: vscode.Uri.joinPath(defaultFolder(), `pmemstat-history-${fileSafe(g.key)}-${stamp(last)}.csv`),
+    filters: { CSV: ['csv'] },
+  });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(groupHistoryCsv(g)));
   return target;
 }

@@ -3,7 +3,9 @@
 // and the "Run as Root…" elevation. The helper is started through an injected launch
 // function, so tests can put a fake process boundary there.
 import * as vscode from 'vscode';
-import type { Report } from '../core/types';
+import { formatKb, withCommas } from '../core/units';
+import type { GroupBy, Report } from '../core/types';
+import type { Snapshot } from '../shared/snapshot';
 import {
   parseWebviewMessage,
   type HelperState,
@@ -13,13 +15,15 @@ import {
   type PanelSettings,
   type PrivilegeMode,
 } from '../shared/webviewProtocol';
-import { exportSnapshot } from './exportSnapshot';
+import { CompareDocuments, COMPARE_SCHEME, compareDocument, loadSnapshot } from './compareView';
+import { exportGroupHistory, exportSnapshot } from './exportSnapshot';
+import { HistoryFeed, leakInfo, type LeakFlag, type LeakSummary } from './historyFeed';
 import type { HelperClient } from './helperClient';
 import { confirmText, killSummary, planKill } from './killFlow';
 import type { LaunchMode, LauncherUi } from './launcher';
 import { errorText, type Log } from './log';
 import { createPanel, preparePanel, type PanelLike } from './panel';
-import { helperConfigOf, type SettingsChange } from './settings';
+import { helperConfigOf, type LeakSettings, type SettingsChange } from './settings';
 import type { TopGroups } from './statusBar';
 
 /** The part of HelperClient the controller uses. */
@@ -43,6 +47,7 @@ export type LaunchFn = (r: LaunchRequest) => Promise<LaunchedLike>;
 export interface SettingsSource {
   readonly panel: PanelSettings;
   readonly runAsUser: boolean;
+  readonly leak: LeakSettings;
   update(change: Partial<PanelSettings>): Promise<void>;
   onDidChange(listener: (c: SettingsChange) => void): vscode.Disposable;
 }
@@ -55,6 +60,8 @@ export interface ControllerDeps {
   version: string;
   /** Called with the latest groups for the status-bar tooltip (null when the panel closes). */
   onTopGroups?: (top: TopGroups | null) => void;
+  /** Called with the leak suspects after each sample (null when the panel closes). */
+  onLeaks?: (leaks: LeakSummary[] | null) => void;
   /** Default: a new vscode.WebviewPanel. */
   createPanel?: () => PanelLike;
 }
@@ -86,10 +93,24 @@ export class PanelController implements vscode.Disposable {
   private disposed = false;
   private wasVisible = false;
   private readonly launcherUi: LauncherUi;
+  /** The memory history behind the sparklines, the chart and the leak suspicion. */
+  private readonly feed: HistoryFeed;
+  /** The grouping the helper was last told (reports sampled after that use it). */
+  private helperGroupBy: GroupBy | null = null;
+  /** The grouping of this.report. */
+  private reportGroupBy: GroupBy | null = null;
+  /** A comparison waiting for a sample in the snapshot's grouping. */
+  private pendingCompare: { snapshot: Snapshot; name: string } | null = null;
+  private readonly compareDocs = new CompareDocuments();
 
   constructor(private readonly deps: ControllerDeps) {
     this.settings = deps.settings.panel;
-    this.subs.push(deps.settings.onDidChange((c) => void this.onSettingsChanged(c)));
+    this.feed = new HistoryFeed(this.settings.loopSeconds, deps.settings.leak);
+    this.subs.push(
+      deps.settings.onDidChange((c) => void this.onSettingsChanged(c)),
+      this.compareDocs,
+      vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, this.compareDocs),
+    );
     this.launcherUi = {
       askPassword: async (prompt, attempt) =>
         vscode.window.showInputBox({
@@ -115,6 +136,11 @@ export class PanelController implements vscode.Disposable {
 
   get privilege(): LaunchMode | null {
     return this.mode;
+  }
+
+  /** The memory history (tests, and the commands that export it). */
+  get history(): HistoryFeed {
+    return this.feed;
   }
 
   /** pmemstat: Open (and the status-bar click). */
@@ -212,7 +238,11 @@ export class PanelController implements vscode.Disposable {
     this.timer = undefined;
     this.stopHelper();
     this.report = null;
+    this.reportGroupBy = null;
+    this.pendingCompare = null;
+    this.feed.clear();
     this.deps.onTopGroups?.(null);
+    this.deps.onLeaks?.(null);
   }
 
   private stopHelper(): void {
@@ -221,6 +251,7 @@ export class PanelController implements vscode.Disposable {
     this.mode = null;
     this.modeReason = '';
     this.helperConfigKey = '';
+    this.helperGroupBy = null;
     c?.dispose();
   }
 
@@ -242,8 +273,30 @@ export class PanelController implements vscode.Disposable {
     }
     switch (m.type) {
       case 'ready':
-        this.post({ type: 'init', settings: this.settings, helper: this.helperState(), report: this.report });
+        this.post({
+          type: 'init',
+          settings: this.settings,
+          helper: this.helperState(),
+          report: this.report,
+          history: this.report ? this.feed.stamp() : null,
+          leaks: this.report ? this.feed.leakInfos() : [],
+        });
+        this.postSparks();
         if (!this.report && !this.inFlight) this.schedule(0);
+        return;
+      case 'getSparks':
+        this.postSparks();
+        return;
+      case 'getGroupHistory': {
+        const history = this.feed.stamp();
+        if (history) this.post({ type: 'groupHistory', key: m.key, history, capacity: this.feed.capacity, group: this.feed.group(m.key) });
+        return;
+      }
+      case 'exportGroupHistory':
+        await this.exportGroupHistory(m.key);
+        return;
+      case 'compareSnapshot':
+        await this.compareSnapshot();
         return;
       case 'setOptions':
         try {
@@ -282,12 +335,25 @@ export class PanelController implements vscode.Disposable {
       this.postHelper();
       this.schedule(0);
     }
+    if (c.leak) this.configureFeed();
     if (!c.panel) return;
     const prev = this.settings;
     this.settings = this.deps.settings.panel;
     this.post({ type: 'settings', settings: this.settings });
+    if (prev.loopSeconds !== this.settings.loopSeconds) this.configureFeed();
     const reconfigured = await this.configureHelper();
     if (reconfigured || prev.loopSeconds !== this.settings.loopSeconds) this.schedule(0);
+  }
+
+  /** The loop interval or the leak window changed: resize the history, re-judge, tell the status bar. */
+  private configureFeed(): void {
+    this.feed.configure(this.settings.loopSeconds, this.deps.settings.leak);
+    if (this.report) this.deps.onLeaks?.(this.feed.leaks());
+  }
+
+  private postSparks(): void {
+    const history = this.feed.stamp();
+    if (history) this.post({ type: 'sparks', history, series: this.feed.sparks() });
   }
 
   /** Send the helper-relevant settings when they changed; true when sent. */
@@ -298,6 +364,7 @@ export class PanelController implements vscode.Disposable {
     const key = JSON.stringify(cfg);
     if (key === this.helperConfigKey) return false;
     this.helperConfigKey = key;
+    this.helperGroupBy = cfg.groupBy; // requests sent from now on are grouped this way
     try {
       await client.configure(cfg);
       return true;
@@ -410,18 +477,32 @@ export class PanelController implements vscode.Disposable {
     const client = await this.ensureClient();
     if (client && this.panel?.visible) {
       try {
+        const groupBy = this.helperGroupBy ?? this.settings.groupBy;
         const report = await client.sample();
-        if (client === this.client) {
-          this.report = report;
-          this.post({ type: 'report', report });
-          this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows });
-        }
+        if (client === this.client) this.accept(report, groupBy);
       } catch (e) {
         if (client === this.client) this.deps.log.warn(`sample failed: ${errorText(e)}`);
       }
     }
     if (this.client) this.schedule(Math.max(0, this.settings.loopSeconds * 1000 - (Date.now() - started)));
     else if (this.failures < MAX_FAILURES) this.schedule(RESTART_DELAY_MS);
+  }
+
+  /** A new sample: into the history, to the panel, the status bar, and a waiting comparison. */
+  private accept(report: Report, groupBy: GroupBy): void {
+    this.report = report;
+    this.reportGroupBy = groupBy;
+    const { stamp, flagged } = this.feed.add(report, groupBy);
+    const leaks = this.feed.leaks();
+    this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
+    for (const f of flagged) this.deps.log.info(leakLogLine(f));
+    this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows });
+    this.deps.onLeaks?.(leaks);
+    const pending = this.pendingCompare;
+    if (pending && pending.snapshot.settings.groupBy === groupBy) {
+      this.pendingCompare = null;
+      void this.showCompare(pending.snapshot, pending.name, report);
+    }
   }
 
   // ------------------------------------------------------------ privilege
@@ -555,6 +636,111 @@ export class PanelController implements vscode.Disposable {
     }
   }
 
+  /** pmemstat: Export Group History… (a quick pick of the groups when no key is given). */
+  async exportGroupHistory(key?: string): Promise<void> {
+    const groups = this.feed.groups();
+    if (groups.length === 0) {
+      const c = await vscode.window.showInformationMessage('pmemstat: there is no history to export yet; open the panel and let it sample.', 'Open');
+      if (c === 'Open') this.open();
+      return;
+    }
+    let chosen = key;
+    if (chosen === undefined) {
+      const u = this.settings.units;
+      const items = groups.map((g) => ({
+        label: noIcons(g.info),
+        description: `${formatKb(g.ptotal, u)} ${u}${g.suspect ? '  $(warning) leak?' : ''}`,
+        detail: `${g.samples} samples`,
+        key: g.key,
+      }));
+      const pick = await vscode.window.showQuickPick(items, {
+        title: 'pmemstat: Export Group History',
+        placeHolder: 'The group whose categories over time to save as CSV',
+        matchOnDescription: true,
+      });
+      if (!pick) return;
+      chosen = pick.key;
+    }
+    const g = this.feed.group(chosen);
+    if (!g) {
+      void vscode.window.showInformationMessage('pmemstat: no history is kept for that group (it vanished, or the grouping changed).');
+      return;
+    }
+    try {
+      const uri = await exportGroupHistory(g);
+      if (uri) {
+        this.deps.log.info(`group history (${g.times.length} samples) exported to ${uri.fsPath}`);
+        void vscode.window.showInformationMessage(`pmemstat: group history saved to ${uri.fsPath}`);
+      }
+    } catch (e) {
+      this.deps.log.error(`export failed: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`pmemstat: cannot export the group history (${errorText(e)}).`);
+    }
+  }
+
+  /**
+   * pmemstat: Compare with Snapshot… Pick a saved JSON snapshot (or take `uri`), validate
+   * it, and show what changed per group between it and the current sample. A bad file gives
+   * one clear error and changes nothing.
+   */
+  async compareSnapshot(uri?: vscode.Uri): Promise<void> {
+    let target = uri;
+    if (!target) {
+      const picked = await vscode.window.showOpenDialog({
+        title: 'pmemstat: Compare with Snapshot',
+        openLabel: 'Compare',
+        canSelectMany: false,
+        filters: { 'pmemstat snapshot': ['json'] },
+      });
+      target = picked?.[0];
+      if (!target) return;
+    }
+    const loaded = await loadSnapshot(target);
+    if (!loaded.ok) {
+      this.deps.log.warn(`compare: ${loaded.error}`);
+      void vscode.window.showErrorMessage(`pmemstat: ${loaded.error}.`);
+      return;
+    }
+    const { snapshot, name } = loaded;
+    const want = snapshot.settings.groupBy;
+    if (this.report && this.reportGroupBy === want) {
+      await this.showCompare(snapshot, name, this.report);
+      return;
+    }
+    if (this.report && this.reportGroupBy !== null && this.reportGroupBy !== want) {
+      const action = `Group by ${want} and Compare`;
+      const c = await vscode.window.showWarningMessage(
+        `pmemstat: ${name} is grouped by ${want}, the panel by ${this.reportGroupBy}; groups can only be compared in the same grouping.`,
+        action,
+      );
+      if (c !== action) return;
+      this.pendingCompare = { snapshot, name };
+      await this.deps.settings.update({ groupBy: want });
+      return;
+    }
+    // No sample yet: open the panel and compare with its first sample in that grouping.
+    this.pendingCompare = { snapshot, name };
+    if (!this.panel) this.open();
+    if (this.settings.groupBy !== want) await this.deps.settings.update({ groupBy: want });
+    void vscode.window.showInformationMessage(`pmemstat: comparing ${name} with the next sample…`);
+  }
+
+  private async showCompare(snapshot: Snapshot, name: string, report: Report): Promise<void> {
+    try {
+      const text = compareDocument(name, snapshot, { report, settings: this.settings, mode: this.mode });
+      await this.compareDocs.show(`Compare ${name}`, text);
+      this.deps.log.info(`compared with snapshot ${name}`);
+    } catch (e) {
+      this.deps.log.error(`compare failed: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`pmemstat: cannot show the comparison (${errorText(e)}).`);
+    }
+  }
+
+  /** The compare documents (tests). */
+  get compareDocuments(): CompareDocuments {
+    return this.compareDocs;
+  }
+
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
@@ -566,4 +752,14 @@ export class PanelController implements vscode.Disposable {
     }
     this.stopHelper();
   }
+}
+
+/** Quick-pick labels render $(icon) syntax: keep process-derived names literal. */
+function noIcons(s: string): string {
+  return s.replace(/\$\(/g, '$\u200b(');
+}
+
+function leakLogLine(f: LeakFlag): string {
+  const v = f.verdict;
+  return `leak suspect: ${f.info}: ptotal +${withCommas(v.growthKb)} KB in ${Math.round(v.seconds)} s (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); now ${withCommas(f.ptotal)} KB`;
 }

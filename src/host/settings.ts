@@ -9,6 +9,8 @@ import {
   type PanelSettingKey,
   type PanelSettings,
 } from '../shared/webviewProtocol';
+import { MAX_CAPACITY } from '../core/history';
+import { DEFAULT_LEAK_OPTIONS, type LeakOptions } from '../core/leaks';
 import type { HelperConfig } from './helperClient';
 
 export const SECTION = 'pmemstat';
@@ -24,6 +26,27 @@ export interface StatusBarSettings {
 
 export const STATUS_INTERVAL_MIN = 1;
 export const STATUS_INTERVAL_MAX = 3600;
+
+/** `pmemstat.leak.*`: the leak suspicion of core/leaks.ts, and whether the status bar warns. */
+export interface LeakSettings extends LeakOptions {
+  statusBarWarning: boolean;
+}
+
+export const LEAK_SAMPLES_MIN = 2;
+/** The window must fit in the history (MAX_CAPACITY samples, one more than the steps). */
+export const LEAK_SAMPLES_MAX = MAX_CAPACITY - 1;
+
+export function readLeakSettings(get: (key: string) => unknown): LeakSettings {
+  const samples = get('leak.samples');
+  const growth = get('leak.minGrowthKb');
+  const warn = get('leak.statusBarWarning');
+  const int = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  return {
+    samples: int(samples) ? Math.min(LEAK_SAMPLES_MAX, Math.max(LEAK_SAMPLES_MIN, Math.round(samples))) : DEFAULT_LEAK_OPTIONS.samples,
+    minGrowthKb: int(growth) && growth >= 1 ? Math.round(growth) : DEFAULT_LEAK_OPTIONS.minGrowthKb,
+    statusBarWarning: typeof warn === 'boolean' ? warn : true,
+  };
+}
 
 /** Settings from a getter of raw values; anything missing or invalid falls back to its default. */
 export function readPanelSettings(get: (key: PanelSettingKey) => unknown): PanelSettings {
@@ -70,6 +93,7 @@ export interface SettingsChange {
   panel: boolean;
   runAsUser: boolean;
   statusBar: boolean;
+  leak: boolean;
 }
 
 /** The live settings, backed by the workspace configuration. */
@@ -83,8 +107,9 @@ export class SettingsStore implements vscode.Disposable {
         panel: PANEL_SETTING_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
         runAsUser: e.affectsConfiguration(`${SECTION}.runAsUser`),
         statusBar: e.affectsConfiguration(`${SECTION}.statusBar`),
+        leak: e.affectsConfiguration(`${SECTION}.leak`),
       };
-      if (c.panel || c.runAsUser || c.statusBar) for (const l of [...this.listeners]) l(c);
+      if (c.panel || c.runAsUser || c.statusBar || c.leak) for (const l of [...this.listeners]) l(c);
     });
   }
 
@@ -104,6 +129,11 @@ export class SettingsStore implements vscode.Disposable {
   get statusBar(): StatusBarSettings {
     const c = this.config();
     return readStatusBarSettings((k) => c.get(k));
+  }
+
+  get leak(): LeakSettings {
+    const c = this.config();
+    return readLeakSettings((k) => c.get(k));
   }
 
   onDidChange(listener: (c: SettingsChange) => void): vscode.Disposable {

@@ -76,6 +76,34 @@ export function plainName(s: string): string {
   return flat.length > NAME_MAX ? flat.slice(0, NAME_MAX - 1) + '\u2026' : flat;
 }
 
+/** A leak suspect as the status bar names it. */
+export interface LeakSuspect {
+  info: string;
+  /** ptotal growth over the leak window, KB. */
+  growthKb: number;
+  seconds: number;
+  /** ptotal now, KB. */
+  ptotal: number;
+}
+
+const MAX_TOOLTIP_SUSPECTS = 8;
+
+/** The item's text: the glance, and `$(warning) N` while there are leak suspects to warn about. */
+export function glanceTextWithLeaks(m: MemInfo, suspects: readonly LeakSuspect[]): string {
+  return suspects.length ? `${glanceText(m)} $(warning) ${suspects.length}` : glanceText(m);
+}
+
+export function leakAccessibility(suspects: readonly LeakSuspect[]): string {
+  if (!suspects.length) return '';
+  const names = suspects.slice(0, 3).map((s) => plainName(s.info));
+  const more = suspects.length > 3 ? ` and ${suspects.length - 3} more` : '';
+  return ` Warning: ${suspects.length} suspected memory ${suspects.length === 1 ? 'leak' : 'leaks'}: ${names.join(', ')}${more}.`;
+}
+
+function seconds(s: number): string {
+  return s >= 120 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
+}
+
 export interface TopGroups {
   time: number;
   rows: readonly GroupRow[];
@@ -95,8 +123,8 @@ function hhmmss(ms: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** The tooltip: the figures, zRAM when active, and the panel's top groups while it runs. */
-export function glanceTooltip(g: Glance, top: TopGroups | null): vscode.MarkdownString {
+/** The tooltip: the figures, zRAM when active, leak suspects, and the panel's top groups while it runs. */
+export function glanceTooltip(g: Glance, top: TopGroups | null, suspects: readonly LeakSuspect[] = []): vscode.MarkdownString {
   const m = g.meminfo;
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = false;
@@ -117,6 +145,15 @@ export function glanceTooltip(g: Glance, top: TopGroups | null): vscode.Markdown
     const cr = z.comprDataSize > 0 ? z.origDataSize / z.comprDataSize : 0;
     md.appendMarkdown(`| zRAM | ${human(z.memUsedTotal)} holds ${human(z.origDataSize)} (CR ${fixed1(cr)}) |\n`);
   }
+  if (suspects.length) {
+    md.appendMarkdown(`\n$(warning) **Leak suspects** (ptotal kept rising):\n\n`);
+    for (const s of suspects.slice(0, MAX_TOOLTIP_SUSPECTS)) {
+      md.appendMarkdown(`- +${hk(s.growthKb)} in ${seconds(s.seconds)}, now ${hk(s.ptotal)} `);
+      md.appendText(plainName(s.info));
+      md.appendMarkdown('\n');
+    }
+    if (suspects.length > MAX_TOOLTIP_SUSPECTS) md.appendMarkdown(`- and ${suspects.length - MAX_TOOLTIP_SUSPECTS} more\n`);
+  }
   if (top && top.rows.length) {
     md.appendMarkdown(`\n**Top groups** (ptotal, ${hhmmss(top.time)}):\n\n`);
     for (const r of topGroupsOf(top.rows)) {
@@ -134,6 +171,8 @@ export class StatusBarController implements vscode.Disposable {
   private item: vscode.StatusBarItem | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private top: TopGroups | null = null;
+  private suspects: LeakSuspect[] = [];
+  private leakWarning = true;
   private last: Glance | null = null;
   private failed = false;
   private settings: StatusBarSettings;
@@ -157,7 +196,25 @@ export class StatusBarController implements vscode.Disposable {
   /** The panel's latest groups (null when the panel stops). */
   setTopGroups(top: TopGroups | null): void {
     this.top = top;
-    if (this.item && this.last) this.item.tooltip = glanceTooltip(this.last, this.top);
+    if (this.item && this.last) this.item.tooltip = glanceTooltip(this.last, this.top, this.warnedSuspects);
+  }
+
+  /** The panel's leak suspects (null or [] when none, or when the panel stops). */
+  setLeaks(suspects: readonly LeakSuspect[] | null): void {
+    this.suspects = suspects ? [...suspects] : [];
+    this.show();
+  }
+
+  /** `pmemstat.leak.statusBarWarning`: whether suspects show in the item. */
+  setLeakWarning(on: boolean): void {
+    if (on === this.leakWarning) return;
+    this.leakWarning = on;
+    this.show();
+  }
+
+  /** The suspects the item warns about now. */
+  get warnedSuspects(): readonly LeakSuspect[] {
+    return this.leakWarning ? this.suspects : [];
   }
 
   get visible(): boolean {
@@ -202,15 +259,22 @@ export class StatusBarController implements vscode.Disposable {
     }
     this.failed = false;
     this.last = g;
+    this.show();
+  }
+
+  /** Put the last glance (and the leak suspects) into the item. */
+  private show(): void {
     const item = this.item;
-    if (!item) return;
+    const g = this.last;
+    if (!item || !g) return;
     const m = g.meminfo;
-    item.text = glanceText(m);
+    const suspects = this.warnedSuspects;
+    item.text = glanceTextWithLeaks(m, suspects);
     const level = glanceLevel(m);
     item.backgroundColor =
       level === 'ok' ? undefined : new vscode.ThemeColor(level === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
-    item.accessibilityInformation = { label: glanceAccessibility(m), role: 'button' };
-    item.tooltip = glanceTooltip(g, this.top);
+    item.accessibilityInformation = { label: glanceAccessibility(m) + leakAccessibility(suspects), role: 'button' };
+    item.tooltip = glanceTooltip(g, this.top, suspects);
   }
 
   dispose(): void {

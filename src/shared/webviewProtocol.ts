@@ -2,7 +2,8 @@
 // (DESIGN.md). Both ends import it; each receiving end validates with the parse functions
 // below, because a webview message is untrusted input and a report carries command lines.
 // Browser-safe: no Node or vscode imports (types only from the pure core).
-import type { GroupBy, GroupRow, LeaderFigures, Report, RowType, SortBy, Units } from '../core/types';
+import { MAX_CAPACITY } from '../core/history';
+import { MEM_KEYS, type GroupBy, type GroupRow, type LeaderFigures, type MemKey, type Report, type RowType, type SortBy, type Units } from '../core/types';
 
 // ---------------------------------------------------------------- settings
 
@@ -144,15 +145,65 @@ export interface KillTargetRef {
   starttime: number;
 }
 
+// ---------------------------------------------------------------- history and leaks
+
+/**
+ * Where a report stands in the host's memory history. `seq` numbers the samples the host
+ * has recorded (it only grows); `start` is the seq at which the current history began
+ * (regrouping clears it, so `start === seq` says "the history restarts with this sample").
+ * The webview appends a report to its copies (sparklines, chart) only when it is the next
+ * one (`seq` = its last + 1, same `start`), and asks for the series again after a gap.
+ */
+export interface HistoryStamp {
+  start: number;
+  seq: number;
+}
+
+/** Points in a row's sparkline: its group's newest ptotal figures. */
+export const SPARK_POINTS = 60;
+
+/** One group's sparkline figures (ptotal, KB, oldest first, at most SPARK_POINTS). */
+export interface SparkSeries {
+  key: string;
+  values: number[];
+}
+
+/** A group whose ptotal kept rising (core/leaks.ts judgeLeak), as the panel shows it. */
+export interface LeakInfo {
+  key: string;
+  /** ptotal growth over the window, KB. */
+  growthKb: number;
+  /** Seconds the window spans. */
+  seconds: number;
+  rises: number;
+  falls: number;
+  steps: number;
+}
+
+/** A group's whole history: every category per sample, and what each sample reported. */
+export interface GroupHistory {
+  key: string;
+  /** Sample times, ms since the epoch, oldest first. */
+  times: number[];
+  /** Each category (KB), parallel to times. */
+  mem: Record<MemKey, number[]>;
+  /** The row type each sample reported: '' unchanged, 'A' new, '+NK'/'-NK' a reported delta. */
+  types: RowType[];
+}
+
 // ---------------------------------------------------------------- messages
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; settings: PanelSettings; helper: HelperState; report: Report | null }
+  | { type: 'init'; settings: PanelSettings; helper: HelperState; report: Report | null; history: HistoryStamp | null; leaks: LeakInfo[] }
   | { type: 'settings'; settings: PanelSettings }
-  | { type: 'report'; report: Report }
+  | { type: 'report'; report: Report; history: HistoryStamp | null; leaks: LeakInfo[] }
   | { type: 'helper'; helper: HelperState }
-  | { type: 'killDone'; results: KillResultView[] };
+  | { type: 'killDone'; results: KillResultView[] }
+  /** Every group's sparkline figures up to `history.seq` (after ready, or asked for with getSparks). */
+  | { type: 'sparks'; history: HistoryStamp; series: SparkSeries[] }
+  /** The history of one group (null: none kept), answering getGroupHistory. */
+  | { type: 'groupHistory'; key: string; history: HistoryStamp; capacity: number; group: GroupHistory | null };
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -162,9 +213,20 @@ export type WebviewMessage =
   | { type: 'runAsRoot' }
   | { type: 'refresh' }
   | { type: 'exportSnapshot' }
-  | { type: 'showLog' };
+  | { type: 'showLog' }
+  /** Send every group's sparkline figures again (the webview missed a report). */
+  | { type: 'getSparks' }
+  | { type: 'getGroupHistory'; key: string }
+  /** "Export Group History…" for this group (CSV). */
+  | { type: 'exportGroupHistory'; key: string }
+  /** "Compare with Snapshot…". */
+  | { type: 'compareSnapshot' };
 
 export const MAX_KILL_TARGETS = 4096;
+/** Longest group key accepted (cmd keys are cut at 4096 characters). */
+export const MAX_KEY_LENGTH = 8192;
+/** Most groups in one sparks message (one per process with -g pid). */
+export const MAX_SERIES = 100_000;
 
 // ---------------------------------------------------------------- validation
 
@@ -172,6 +234,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+const isKey = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH;
 const isPid = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v > 0 && v < 2 ** 31;
 const isNonNegInt = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v >= 0;
 
@@ -189,7 +252,12 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | null {
     case 'refresh':
     case 'exportSnapshot':
     case 'showLog':
+    case 'getSparks':
+    case 'compareSnapshot':
       return { type: x.type };
+    case 'getGroupHistory':
+    case 'exportGroupHistory':
+      return isKey(x.key) ? { type: x.type, key: x.key } : null;
     case 'setOptions': {
       const options = parsePartialSettings(x.options);
       return options ? { type: 'setOptions', options } : null;
@@ -260,14 +328,63 @@ function isLeader(x: unknown): x is LeaderFigures {
 
 /** Structural check of a core Report (as it crosses a process or frame boundary). */
 export function isReport(x: unknown): x is Report {
-  return (
-    isRecord(x) &&
-    typeof x.detail === 'boolean' &&
-    isLeader(x.leader) &&
-    isGroupRow(x.total) &&
-    Array.isArray(x.rows) &&
-    x.rows.every(isGroupRow)
-  );
+  return reportProblem(x) === null;
+}
+
+/** What is wrong with something that should be a core Report (null: nothing), for error messages. */
+export function reportProblem(x: unknown): string | null {
+  if (!isRecord(x)) return 'it is not an object';
+  if (typeof x.detail !== 'boolean') return '"detail" is not true or false';
+  if (!isLeader(x.leader)) return '"leader" is missing or malformed';
+  if (!isGroupRow(x.total)) return '"total" is not a valid row';
+  if (!Array.isArray(x.rows)) return '"rows" is not a list';
+  const bad = x.rows.findIndex((r) => !isGroupRow(r));
+  return bad >= 0 ? `rows[${bad}] is not a valid group row` : null;
+}
+
+function parseStamp(x: unknown): HistoryStamp | null {
+  if (!isRecord(x) || !isNonNegInt(x.start) || !isNonNegInt(x.seq) || x.start > x.seq) return null;
+  return { start: x.start, seq: x.seq };
+}
+
+function parseLeaks(x: unknown): LeakInfo[] | null {
+  if (x === undefined) return [];
+  if (!Array.isArray(x) || x.length > MAX_SERIES) return null;
+  const out: LeakInfo[] = [];
+  for (const l of x) {
+    if (!isRecord(l) || !isKey(l.key)) return null;
+    if (!isFiniteNumber(l.growthKb) || !isFiniteNumber(l.seconds) || !isNonNegInt(l.rises) || !isNonNegInt(l.falls) || !isNonNegInt(l.steps))
+      return null;
+    out.push({ key: l.key, growthKb: l.growthKb, seconds: l.seconds, rises: l.rises, falls: l.falls, steps: l.steps });
+  }
+  return out;
+}
+
+function isNumberList(x: unknown, max: number): x is number[] {
+  return Array.isArray(x) && x.length <= max && x.every(isFiniteNumber);
+}
+
+function parseSparkSeries(x: unknown): SparkSeries[] | null {
+  if (!Array.isArray(x) || x.length > MAX_SERIES) return null;
+  const out: SparkSeries[] = [];
+  for (const s of x) {
+    if (!isRecord(s) || !isKey(s.key) || !isNumberList(s.values, SPARK_POINTS)) return null;
+    out.push({ key: s.key, values: s.values });
+  }
+  return out;
+}
+
+function parseGroupHistory(x: unknown): GroupHistory | null {
+  if (!isRecord(x) || !isKey(x.key) || !isNumberList(x.times, MAX_CAPACITY) || !isRecord(x.mem)) return null;
+  const n = x.times.length;
+  const mem = {} as Record<MemKey, number[]>;
+  for (const k of MEM_KEYS) {
+    const v = x.mem[k];
+    if (!isNumberList(v, n) || v.length !== n) return null;
+    mem[k] = v;
+  }
+  if (!Array.isArray(x.types) || x.types.length !== n || !x.types.every(isRowType)) return null;
+  return { key: x.key, times: x.times, mem, types: x.types };
 }
 
 function parseHelperState(x: unknown): HelperState | null {
@@ -292,12 +409,29 @@ export function parseHostMessage(x: unknown): HostMessage | null {
       const helper = parseHelperState(x.helper);
       if (!helper || !isRecord(x.settings)) return null;
       if (!(x.report === null || isReport(x.report))) return null;
-      return { type: 'init', settings: completeSettings(x.settings), helper, report: x.report };
+      const leaks = parseLeaks(x.leaks);
+      if (!leaks) return null;
+      return { type: 'init', settings: completeSettings(x.settings), helper, report: x.report, history: parseStamp(x.history), leaks };
     }
     case 'settings':
       return isRecord(x.settings) ? { type: 'settings', settings: completeSettings(x.settings) } : null;
-    case 'report':
-      return isReport(x.report) ? { type: 'report', report: x.report } : null;
+    case 'report': {
+      if (!isReport(x.report)) return null;
+      const leaks = parseLeaks(x.leaks);
+      return leaks ? { type: 'report', report: x.report, history: parseStamp(x.history), leaks } : null;
+    }
+    case 'sparks': {
+      const history = parseStamp(x.history);
+      const series = parseSparkSeries(x.series);
+      return history && series ? { type: 'sparks', history, series } : null;
+    }
+    case 'groupHistory': {
+      const history = parseStamp(x.history);
+      if (!history || !isKey(x.key) || !isNonNegInt(x.capacity) || x.capacity > MAX_CAPACITY) return null;
+      if (x.group === null) return { type: 'groupHistory', key: x.key, history, capacity: x.capacity, group: null };
+      const group = parseGroupHistory(x.group);
+      return group && group.key === x.key ? { type: 'groupHistory', key: x.key, history, capacity: x.capacity, group } : null;
+    }
     case 'helper': {
       const helper = parseHelperState(x.helper);
       return helper ? { type: 'helper', helper } : null;

@@ -67,6 +67,23 @@ describe('activation on Linux', () => {
     expect(stub.statusItems).toHaveLength(2);
   });
 
+  it('the leak warning follows pmemstat.leak.statusBarWarning; the history and compare commands run', async () => {
+    ctx = context();
+    const api = activateWith(ctx, { platform: 'linux', launch: fakeLauncher().launch, procRoot: join(ROOT, 'fixtures/tree-a') });
+    const sb = api.statusBar;
+    sb?.setLeaks([{ info: 'memtest', growthKb: 4096, seconds: 40, ptotal: 9000 }]);
+    expect(sb?.warnedSuspects).toHaveLength(1);
+    stub.setConfig('pmemstat.leak.statusBarWarning', false);
+    expect(sb?.warnedSuspects).toHaveLength(0);
+    stub.setConfig('pmemstat.leak.statusBarWarning', true);
+    expect(sb?.warnedSuspects).toHaveLength(1);
+    await stub.commands.get(COMMANDS.exportGroupHistory)?.();
+    expect(stub.messages.at(-1)?.message).toContain('no history to export yet');
+    await stub.commands.get(COMMANDS.compareSnapshot)?.();
+    expect(stub.openDialogs).toHaveLength(1); // cancelled: nothing else happens
+    expect(stub.shownDocuments).toHaveLength(0);
+  });
+
   it('the serializer restores the panel', async () => {
     ctx = context();
     const l = fakeLauncher();
@@ -110,7 +127,15 @@ describe('the manifest', () => {
     const props = pkg.contributes.configuration.properties;
     for (const k of PANEL_SETTING_KEYS) expect(props[`pmemstat.${k}`]?.default).toEqual(DEFAULT_PANEL_SETTINGS[k]);
     expect(Object.keys(props).sort()).toEqual(
-      [...PANEL_SETTING_KEYS.map((k) => `pmemstat.${k}`), 'pmemstat.runAsUser', 'pmemstat.statusBar.enabled', 'pmemstat.statusBar.interval'].sort(),
+      [
+        ...PANEL_SETTING_KEYS.map((k) => `pmemstat.${k}`),
+        'pmemstat.runAsUser',
+        'pmemstat.statusBar.enabled',
+        'pmemstat.statusBar.interval',
+        'pmemstat.leak.samples',
+        'pmemstat.leak.minGrowthKb',
+        'pmemstat.leak.statusBarWarning',
+      ].sort(),
     );
     expect(props['pmemstat.runAsUser'].scope).toBe('machine');
     expect(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations).toContain('pmemstat.runAsUser');

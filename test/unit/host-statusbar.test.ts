@@ -152,3 +152,42 @@ describe('the status-bar item', () => {
     expect(readStatusBarSettings((k) => (k === 'statusBar.interval' ? 0 : false))).toEqual({ enabled: false, interval: 1 });
   });
 });
+
+describe('the leak warning', () => {
+  const suspects = [
+    { info: 'memtest', growthKb: 40_960, seconds: 38, ptotal: 122_880 },
+    { info: '**node** [x](command:evil)', growthKb: 2_048, seconds: 400, ptotal: 300_000 },
+  ];
+
+  it('adds $(warning) N to the text, names the suspects in the tooltip (as plain text) and the accessible label', async () => {
+    const item = await glanceOf(FIXTURE);
+    bar?.setLeaks(suspects);
+    expect(item.text).toBe('$(server) 0.5/23.5G 2% $(warning) 2');
+    const tip = (item.tooltip as MarkdownString).value;
+    expect(tip).toContain('$(warning) **Leak suspects** (ptotal kept rising):');
+    expect(tip).toContain('- +40.0M in 38 s, now 120.0M memtest');
+    expect(tip).toContain('- +2.0M in 7 min, now 293.0M \\*\\*node\\*\\* \\[x\\]\\(command:evil\\)');
+    expect(item.accessibilityInformation?.label).toMatch(/ Warning: 2 suspected memory leaks: memtest, \*\*node\*\* \[x\]\(command:evil\)\.$/);
+    // The meminfo timer keeps the warning.
+    await bar?.refresh();
+    expect(item.text).toBe('$(server) 0.5/23.5G 2% $(warning) 2');
+    bar?.setLeaks([]);
+    expect(item.text).toBe('$(server) 0.5/23.5G 2%');
+    expect((item.tooltip as MarkdownString).value).not.toContain('Leak suspects');
+    bar?.setLeaks(suspects.slice(0, 1));
+    expect(item.accessibilityInformation?.label).toMatch(/Warning: 1 suspected memory leak: memtest\.$/);
+    bar?.setLeaks(null); // the panel closed
+    expect(item.text).toBe('$(server) 0.5/23.5G 2%');
+  });
+
+  it('pmemstat.leak.statusBarWarning off: no warning, and on again: back', async () => {
+    const item = await glanceOf(FIXTURE);
+    bar?.setLeaks(suspects);
+    bar?.setLeakWarning(false);
+    expect(item.text).toBe('$(server) 0.5/23.5G 2%');
+    expect((item.tooltip as MarkdownString).value).not.toContain('Leak suspects');
+    expect(bar?.warnedSuspects).toEqual([]);
+    bar?.setLeakWarning(true);
+    expect(item.text).toBe('$(server) 0.5/23.5G 2% $(warning) 2');
+  });
+});

@@ -2,7 +2,7 @@
 // `vi.mock('vscode', () => import('./vscode-stub'))`. It implements just the API the
 // host uses, records what the extension asked of the UI, and lets a test answer dialogs,
 // change settings and drive a panel (messages in, visibility, disposal).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 
 type Listener<T> = (e: T) => unknown;
@@ -38,7 +38,11 @@ export class Uri {
     readonly scheme: string,
     readonly authority: string,
     readonly path: string,
+    readonly query = '',
   ) {}
+  static from(c: { scheme: string; authority?: string; path?: string; query?: string }): Uri {
+    return new Uri(c.scheme, c.authority ?? '', c.path ?? '/', c.query ?? '');
+  }
   static file(p: string): Uri {
     return new Uri('file', '', nodePath.posix.normalize(p));
   }
@@ -54,7 +58,7 @@ export class Uri {
     return this.path;
   }
   toString(): string {
-    return `${this.scheme}://${this.authority}${this.path}`;
+    return `${this.scheme}://${this.authority}${this.path}${this.query ? `?${this.query}` : ''}`;
   }
 }
 
@@ -191,6 +195,11 @@ function makeStub() {
     messages: [] as Array<{ level: 'info' | 'warning' | 'error'; message: string; options?: unknown; items: string[] }>,
     inputBoxes: [] as Array<Record<string, unknown>>,
     saveDialogs: [] as Array<Record<string, unknown>>,
+    openDialogs: [] as Array<Record<string, unknown>>,
+    quickPicks: [] as Array<{ items: Array<Record<string, unknown>>; options: Record<string, unknown> }>,
+    /** Documents opened in an editor: their URI and text. */
+    shownDocuments: [] as Array<{ uri: string; text: string }>,
+    contentProviders: new Map<string, { provideTextDocumentContent(uri: Uri): string }>(),
     written: [] as Array<{ path: string; text: string }>,
     /** Answers to dialogs (defaults: dismissed). */
     answer: {
@@ -199,6 +208,8 @@ function makeStub() {
       error: (_m: string, _items: string[]): Answer => undefined,
       inputBox: (_o: Record<string, unknown>): Answer => undefined,
       saveDialog: (_o: Record<string, unknown>): Uri | undefined => undefined,
+      openDialog: (_o: Record<string, unknown>): Uri[] | undefined => undefined,
+      quickPick: (_items: Array<Record<string, unknown>>): Record<string, unknown> | undefined => undefined,
     },
     workspaceFolders: undefined as Array<{ uri: Uri; name: string; index: number }> | undefined,
     /** Change a setting "in the settings UI": stored, then the change event fires. */
@@ -298,6 +309,18 @@ export const window = {
     stub.saveDialogs.push(o);
     return stub.answer.saveDialog(o);
   },
+  async showOpenDialog(o: Record<string, unknown> = {}): Promise<Uri[] | undefined> {
+    stub.openDialogs.push(o);
+    return stub.answer.openDialog(o);
+  },
+  async showQuickPick<T extends Record<string, unknown>>(items: T[], options: Record<string, unknown> = {}): Promise<T | undefined> {
+    stub.quickPicks.push({ items, options });
+    return stub.answer.quickPick(items) as T | undefined;
+  },
+  async showTextDocument(doc: { uri: Uri; getText(): string }, _o?: unknown): Promise<unknown> {
+    stub.shownDocuments.push({ uri: doc.uri.toString(), text: doc.getText() });
+    return {};
+  },
   registerWebviewPanelSerializer(viewType: string, s: { deserializeWebviewPanel(p: unknown, state: unknown): Promise<void> }): Disposable {
     stub.serializers.set(viewType, s);
     return new Disposable(() => stub.serializers.delete(viewType));
@@ -326,6 +349,16 @@ export const workspace = {
   onDidChangeConfiguration(l: Listener<ConfigChange>): Disposable {
     return stub.configEvents.event(l);
   },
+  registerTextDocumentContentProvider(scheme: string, p: { provideTextDocumentContent(uri: Uri): string }): Disposable {
+    stub.contentProviders.set(scheme, p);
+    return new Disposable(() => stub.contentProviders.delete(scheme));
+  },
+  async openTextDocument(uri: Uri): Promise<{ uri: Uri; getText(): string }> {
+    const p = stub.contentProviders.get(uri.scheme);
+    if (!p) throw new Error(`no content provider for ${uri.scheme}`);
+    const text = p.provideTextDocumentContent(uri);
+    return { uri, getText: () => text };
+  },
   get workspaceFolders() {
     return stub.workspaceFolders;
   },
@@ -333,6 +366,13 @@ export const workspace = {
     async writeFile(uri: Uri, bytes: Uint8Array): Promise<void> {
       writeFileSync(uri.fsPath, bytes);
       stub.written.push({ path: uri.fsPath, text: new TextDecoder().decode(bytes) });
+    },
+    async readFile(uri: Uri): Promise<Uint8Array> {
+      return new Uint8Array(readFileSync(uri.fsPath));
+    },
+    async stat(uri: Uri): Promise<{ size: number; type: number }> {
+      const st = statSync(uri.fsPath);
+      return { size: st.size, type: st.isDirectory() ? 2 : 1 };
     },
   },
 };

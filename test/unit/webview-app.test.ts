@@ -85,7 +85,7 @@ describe('the panel DOM', () => {
     const leader = $$('#pm-leader > div').map((d) => d.textContent);
     expect(leader[0]).toMatch(/^\d\d:\d\d:\d\d Tot=15\.3G Used=5\.7G Avail=9\.5G Oth=\S+ Sh\+Tmp=195\.3M Dirty=1\.0M PIDs=7\/7$/);
     expect(leader[1]).toBe('1.5%/ker kworker/0:1=0.5%');
-    expect($$('th[data-col]').map((th) => th.dataset.col)).toEqual(['cpu', 'pswap', 'other', 'data', 'ptotal', 'type', 'count', 'info']);
+    expect($$('th[data-col]').map((th) => th.dataset.col)).toEqual(['cpu', 'pswap', 'other', 'data', 'ptotal', 'trend', 'type', 'count', 'info']);
     expect($('th[data-col="ptotal"]').getAttribute('aria-sort')).toBe('descending');
     const total = $('tr.pm-total');
     expect(total.querySelector('td.pm-type')?.textContent).toBe('T');
@@ -148,7 +148,7 @@ describe('the panel DOM', () => {
   it('shows detail columns and line numbers when the report and settings ask', () => {
     const { app } = mount();
     init(app, { ...reporter()(baseProcs()), detail: true }, { lineNumbers: true, showCpu: false });
-    expect($$('th[data-col]').map((th) => th.dataset.col)).toEqual(['line', 'pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal', 'type', 'count', 'info']);
+    expect($$('th[data-col]').map((th) => th.dataset.col)).toEqual(['line', 'pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal', 'trend', 'type', 'count', 'info']);
     expect($$('tr.pm-row td.pm-line').map((td) => td.textContent)).toEqual(['1', '2', '3', '4']);
   });
 });

@@ -1,0 +1,97 @@
+// The snapshot file: one sample saved as JSON by "Export Snapshot…" and read back by
+// "Compare with Snapshot…". A documented, versioned shape (docs/snapshot.md): readers accept
+// every schema up to their own and refuse newer ones with a clear message.
+// Browser-safe and pure: no Node or vscode imports.
+import type { Report } from '../core/types';
+import { completeSettings, PRIVILEGE_MODES, reportProblem, type PanelSettings, type PrivilegeMode } from './webviewProtocol';
+
+/** The schema this code writes (and the newest it reads). */
+export const SNAPSHOT_SCHEMA = 1;
+export const SNAPSHOT_KIND = 'snapshot';
+/** Larger files are refused before parsing (a snapshot of 10,000 processes is ~10 MB). */
+export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
+export interface Snapshot {
+  tool: 'pmemstat';
+  kind: typeof SNAPSHOT_KIND;
+  schema: number;
+  /** The extension's version that wrote it. */
+  version: string;
+  /** When the sample was taken (ISO 8601, UTC). */
+  time: string;
+  /** How the sampler ran: root, sudo-n, sudo-prompt, sudo-S, or user (own processes only); null if unknown. */
+  mode: PrivilegeMode | null;
+  /** The panel's options then (groupBy tells what the group keys mean). */
+  settings: PanelSettings;
+  /** The sample itself: the core Report (figures in KB). */
+  report: Report;
+}
+
+export interface SnapshotMeta {
+  /** How the helper ran (root, user, …). */
+  mode: string | null;
+  settings: PanelSettings;
+  version: string;
+}
+
+export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
+  return {
+    tool: 'pmemstat',
+    kind: SNAPSHOT_KIND,
+    schema: SNAPSHOT_SCHEMA,
+    version: meta.version,
+    time: new Date(report.leader.time).toISOString(),
+    mode: (PRIVILEGE_MODES as readonly unknown[]).includes(meta.mode) ? (meta.mode as PrivilegeMode) : null,
+    settings: meta.settings,
+    report,
+  };
+}
+
+/** The file's text: pretty JSON, one trailing newline. */
+export function snapshotJson(report: Report, meta: SnapshotMeta): string {
+  return JSON.stringify(makeSnapshot(report, meta), null, 2) + '\n';
+}
+
+export type ParsedSnapshot = { ok: true; snapshot: Snapshot } | { ok: false; error: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Read a snapshot file's text. Never throws: a file that is not a snapshot gives a
+ * one-line reason. Files of the first release (no "kind"/"schema") read as schema 1.
+ */
+export function parseSnapshot(text: string): ParsedSnapshot {
+  const fail = (error: string): ParsedSnapshot => ({ ok: false, error });
+  if (text.length > MAX_SNAPSHOT_BYTES) return fail(`it is larger than ${MAX_SNAPSHOT_BYTES / 1024 / 1024} MB`);
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch (e) {
+    return fail(`it is not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isRecord(x) || x.tool !== 'pmemstat') return fail('it is not a pmemstat snapshot (no "tool": "pmemstat")');
+  if (x.kind !== undefined && x.kind !== SNAPSHOT_KIND) return fail(`it is a pmemstat "${String(x.kind)}" file, not a snapshot`);
+  const schema = x.schema === undefined ? 1 : x.schema;
+  if (typeof schema !== 'number' || !Number.isInteger(schema) || schema < 1) return fail('its "schema" is not a positive integer');
+  if (schema > SNAPSHOT_SCHEMA)
+    return fail(`it was written by a newer pmemstat (snapshot schema ${schema}; this version reads up to ${SNAPSHOT_SCHEMA})`);
+  const problem = reportProblem(x.report);
+  if (problem) return fail(`its "report" is not a pmemstat sample: ${problem}`);
+  const report = x.report as Report;
+  const time = typeof x.time === 'string' && !Number.isNaN(Date.parse(x.time)) ? x.time : new Date(report.leader.time).toISOString();
+  return {
+    ok: true,
+    snapshot: {
+      tool: 'pmemstat',
+      kind: SNAPSHOT_KIND,
+      schema,
+      version: typeof x.version === 'string' ? x.version : 'unknown',
+      time,
+      mode: (PRIVILEGE_MODES as readonly unknown[]).includes(x.mode) ? (x.mode as PrivilegeMode) : null,
+      settings: completeSettings(x.settings),
+      report,
+    },
+  };
+}
