@@ -14,7 +14,9 @@ export interface LeakVerdict {
   suspect: boolean;
   /** ptotal growth over the window, KB. */
   growthKb: number;
+  /** Samples of the window that stand above its first one (by more than the noise). */
   rises: number;
+  /** Steps that gave back more than the noise. */
   falls: number;
   steps: number;
   /** Seconds the window spans. */
@@ -22,28 +24,35 @@ export interface LeakVerdict {
 }
 
 /**
- * Judge one series (oldest first). A leak rises in most steps of the window and never
- * gives much back: at most a quarter of the steps may fall, at least two must rise (one
- * jump — a start-up allocation — is not a trend), the window must have grown by
- * minGrowthKb, and the newest value must be the window's peak or near it.
+ * Judge one series (oldest first) over its last `samples` steps. A leak rose in most
+ * samples of the window (stands above where the window began), grew by minGrowthKb in
+ * all, grew in at least two steps (one jump, a start-up allocation, is not a trend), gave
+ * little back (at most a quarter of the steps fall), and is at or near its peak now.
+ * Changes smaller than the noise — PSS of shared pages shifts by a few KB whenever any
+ * other process maps or unmaps a library — count neither as rises nor as falls.
  */
 export function judgeLeak(values: readonly number[], times: readonly number[], o: LeakOptions): LeakVerdict {
   const n = Math.min(values.length - 1, o.samples);
   const none: LeakVerdict = { suspect: false, growthKb: 0, rises: 0, falls: 0, steps: Math.max(0, n), seconds: 0 };
   if (n < o.samples || n < 2) return none; // not enough history yet
+  const noise = Math.max(1, o.minGrowthKb / (2 * n));
   const start = values.length - 1 - n;
+  const base = values[start];
   let rises = 0;
+  let steps = 0;
   let falls = 0;
-  let peak = values[start];
+  let peak = base;
   for (let i = start + 1; i < values.length; i++) {
-    if (values[i] > values[i - 1]) rises++;
-    else if (values[i] < values[i - 1]) falls++;
+    if (values[i] - base > noise) rises++;
+    const d = values[i] - values[i - 1];
+    if (d > noise) steps++;
+    else if (d < -noise) falls++;
     if (values[i] > peak) peak = values[i];
   }
   const last = values[values.length - 1];
-  const growthKb = last - values[start];
-  const nearPeak = peak - last <= Math.max(o.minGrowthKb / 4, 0);
-  const suspect = growthKb >= o.minGrowthKb && rises >= 2 && falls * 4 <= n && nearPeak;
+  const growthKb = last - base;
+  const nearPeak = peak - last <= o.minGrowthKb / 4;
+  const suspect = growthKb >= o.minGrowthKb && rises * 2 > n && steps >= 2 && falls * 4 <= n && nearPeak;
   return { suspect, growthKb, rises, falls, steps: n, seconds: (times[times.length - 1] - times[start]) / 1000 };
 }
 

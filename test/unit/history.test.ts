@@ -77,6 +77,17 @@ describe('judgeLeak', () => {
     expect(judgeLeak(saw, times(11), o).suspect).toBe(false); // gives back often
     expect(judgeLeak(Array.from({ length: 11 }, (_, i) => 5000 + 50 * i), times(11), o).suspect).toBe(false);
   });
+  it('ignores the few-KB jitter of shared pages, both ways', () => {
+    const jitter = [0, -6, 4, -3, 7, -5, 2, -7, 5, -2, 3, -4, 6, -6, 1, -3, 5, -5, 2, 0, 4];
+    const o20 = { samples: 20, minGrowthKb: 1024 };
+    const t = times(21);
+    // memtest at 10 s steps sampled every 2 s: a step every 5 samples, shared pages jittering
+    const memtest = jitter.map((j, i) => 5000 + 370 * Math.floor((i + 2) / 5) + j);
+    const v = judgeLeak(memtest, t, o20);
+    expect(v).toMatchObject({ suspect: true, falls: 0 });
+    expect(v.rises).toBeGreaterThan(10);
+    expect(judgeLeak(jitter.map((j) => 800 + j), t, o20).suspect).toBe(false); // a sleep
+  });
   it('waits for a full window', () => {
     expect(judgeLeak([1, 5000, 10000], times(3), o).suspect).toBe(false);
   });
