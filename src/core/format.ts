@@ -62,13 +62,16 @@ function hhmmss(ms: number): string {
 const hk = (kb: number) => human(kb * 1024);
 const pctOf = (part: number, whole: number) => (whole > 0 ? `/${Math.round((100 * part) / whole)}%` : '');
 
-/** Leader line(s) of SPEC 4.1. */
-export function leaderLines(l: LeaderFigures, showCpu: boolean): string[] {
+/**
+ * Leader line(s) of SPEC 4.1. `accessHint` follows the count of processes that could not
+ * be read (e.g. "run as root"); leave it out where root would not help.
+ */
+export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = ''): string[] {
   let first =
     `${hhmmss(l.time)} Tot=${hk(l.memTotal)} Used=${hk(l.used)} Avail=${hk(l.avail)}` +
     (l.oth === null ? '' : ` Oth=${hk(l.oth)}`) +
     ` Sh+Tmp=${hk(l.shTmp)} Dirty=${hk(l.dirty)} PIDs=${l.pidsShown}/${l.pidsTotal}`;
-  if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible: run as root]`;
+  if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`;
   if (l.search) first += ` /${l.search}/`;
   const lines = [first];
   if (l.zram) {

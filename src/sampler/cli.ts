@@ -26,7 +26,7 @@ const stdio: CliIO = {
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
   const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
-  const lines = leaderLines(leader, showCpu);
+  const lines = leaderLines(leader, showCpu, process.getuid?.() === 0 ? '' : 'run as root');
   if (first) {
     lines.push(headerLine(f), rowLine(report.total, f));
     view.rows.forEach((r, i) => lines.push(rowLine(r, f, i + 1)));
