@@ -37,7 +37,8 @@ import { chartSpec, type ChartSpec } from './chartModel';
 import { GroupSeries, SparkStore } from './history';
 import { buildShell, CONTROL_SETTING, type CheckOption, type SelectOption, type Shell } from './shell';
 import { emptyState, parseState, type PersistedState } from './state';
-import { TableRenderer } from './table';
+import { TableRenderer, type Viewport } from './table';
+import { visibleRows } from './virtual';
 
 /** What acquireVsCodeApi() gives, typed to our messages and state. */
 export interface WebviewApi {
@@ -52,6 +53,8 @@ export interface Metrics {
   pageRows(): number;
   /** Index of the first row visible in the viewport. */
   firstVisibleRow(): number;
+  /** Height of a body row in px (0: not known yet, e.g. before the first row is laid out). */
+  rowHeight(): number;
 }
 
 /** Options for tests and benchmarks. */
@@ -87,6 +90,10 @@ export class PanelApp {
   private askedSparks = 0;
   private askedSeries = 0;
   private paintQueued = false;
+  /** The table was scrolled or resized: render the rows now in view before the next frame. */
+  private windowDirty = false;
+  /** A body row's height as measured (0: not yet, or measured again after a theme or size change). */
+  private measuredRowHeight = 0;
   private readonly nextFrame: (cb: () => void) => void;
   private themeKey = '';
   private ui: PersistedState;
@@ -117,7 +124,11 @@ export class PanelApp {
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
     const dm = this.domMetrics();
-    this.metrics = { pageRows: metrics?.pageRows ?? dm.pageRows, firstVisibleRow: metrics?.firstVisibleRow ?? dm.firstVisibleRow };
+    this.metrics = {
+      pageRows: metrics?.pageRows ?? dm.pageRows,
+      firstVisibleRow: metrics?.firstVisibleRow ?? dm.firstVisibleRow,
+      rowHeight: metrics?.rowHeight ?? dm.rowHeight,
+    };
     this.table = new TableRenderer(doc, this.shell.thead, this.shell.headRow, this.shell.tbody, {
       onSort: (col) => this.sortByColumn(col),
       onSelect: (ref) => {
@@ -277,8 +288,23 @@ export class PanelApp {
     this.paintQueued = true;
     this.nextFrame(() => {
       this.paintQueued = false;
+      if (this.windowDirty) {
+        this.windowDirty = false;
+        this.updateWindow();
+      }
       this.paintSparks();
     });
+  }
+
+  /** The body rows in view, for the table's window (read before the DOM is written). */
+  private viewport(): Viewport {
+    return { first: this.metrics.firstVisibleRow(), count: this.metrics.pageRows() + 1 };
+  }
+
+  /** Render the rows now in view of a virtualized table (after a scroll, a resize, a jump). */
+  private updateWindow(): void {
+    this.table.setRowHeight(this.metrics.rowHeight());
+    this.table.scrolled(this.viewport());
   }
 
   /** The theme changed (VS Code rewrites the root style and the body's vscode-* classes): redraw every canvas. */
@@ -289,6 +315,8 @@ export class PanelApp {
       .join(' ')}`;
     if (key === this.themeKey) return;
     this.themeKey = key;
+    this.measuredRowHeight = 0; // the font size may have changed
+    this.windowDirty = true;
     this.painter.invalidate();
     this.queuePaint();
     this.chart.draw(true);
@@ -465,7 +493,11 @@ export class PanelApp {
     const tr = this.table.rowElement(ref);
     if (tr) {
       this.shell.table.setAttribute('aria-activedescendant', tr.id);
-      if (reveal && typeof tr.scrollIntoView === 'function') tr.scrollIntoView({ block: 'nearest' });
+      if (reveal && typeof tr.scrollIntoView === 'function') {
+        tr.scrollIntoView({ block: 'nearest' });
+        // A row far from the window is rendered alone: render the rows around it now, not a frame later.
+        this.updateWindow();
+      }
     }
   }
 
@@ -525,6 +557,9 @@ export class PanelApp {
     const chartFirst = this.chart.visible !== this.wantsChart();
     if (chartFirst) this.syncChart();
     const view = this.currentView();
+    // Layout reads before any write of this render (no forced layout in between).
+    const viewport = this.viewport();
+    const rowHeight = this.metrics.rowHeight();
 
     // Leader.
     const lines = report && view ? leaderLines({ ...report.leader, pidsShown: view.pidsShown, search: this.ui.search }, this.settings.showCpu) : ['Waiting for the first sample\u2026'];
@@ -566,7 +601,10 @@ export class PanelApp {
         expanded: this.expanded,
         selected: this.ui.selected,
         leaks: this.leaks,
+        viewport,
+        rowHeight,
       });
+      if (!(rowHeight > 0) && this.table.virtual) this.updateWindow(); // first rows: measure them, size the spacers
       const tr = this.ui.selected ? this.table.rowElement(this.ui.selected) : null;
       if (tr) s.table.setAttribute('aria-activedescendant', tr.id);
       else s.table.removeAttribute('aria-activedescendant');
@@ -585,6 +623,8 @@ export class PanelApp {
         expanded: this.expanded,
         selected: null,
         leaks: this.leaks,
+        viewport,
+        rowHeight,
       });
     }
     if (!chartFirst) this.syncChart();
@@ -653,6 +693,7 @@ export class PanelApp {
       this.api.postMessage({ type: 'runAsRoot' });
     });
     s.scroll.addEventListener('scroll', () => {
+      this.windowDirty = true;
       this.queuePaint();
       this.ui.scrollTop = s.scroll.scrollTop;
       clearTimeout(this.saveTimer);
@@ -662,6 +703,8 @@ export class PanelApp {
     if (win) {
       const onMessage = (e: MessageEvent) => this.receive(e.data);
       const onResize = () => {
+        this.measuredRowHeight = 0; // (a zoom changes it)
+        this.windowDirty = true;
         if (this.settings.fitToWindow) this.render();
         else this.queuePaint();
         this.chart.resized();
@@ -692,9 +735,18 @@ export class PanelApp {
 
   private domMetrics(): Metrics {
     const s = this.shell;
+    /** Measured once (a layout read) and kept until a theme or size change: every body row has this height. */
     const rowHeight = (): number => {
-      const tr = s.tbody.querySelector('tr');
-      return tr && tr.getBoundingClientRect().height > 0 ? tr.getBoundingClientRect().height : 0;
+      if (this.measuredRowHeight > 0) return this.measuredRowHeight;
+      const tr = s.tbody.querySelector('tr.pm-row, tr.pm-member, tr.pm-overflow');
+      const h = tr ? tr.getBoundingClientRect().height : 0;
+      if (h > 0) {
+        this.measuredRowHeight = h;
+        // A row scrolled into view (keys) stops below the sticky header, not under it.
+        const pad = `${s.thead.getBoundingClientRect().height}px`;
+        if (s.scroll.style.scrollPaddingTop !== pad) s.scroll.style.scrollPaddingTop = pad;
+      }
+      return h > 0 ? h : 0;
     };
     return {
       pageRows: () => {
@@ -702,10 +754,8 @@ export class PanelApp {
         const h = s.scroll.clientHeight - s.thead.getBoundingClientRect().height;
         return rh > 0 && h > 0 ? Math.max(1, Math.floor(h / rh)) : 20;
       },
-      firstVisibleRow: () => {
-        const rh = rowHeight();
-        return rh > 0 ? Math.floor(s.scroll.scrollTop / rh) : 0;
-      },
+      firstVisibleRow: () => visibleRows(s.scroll.scrollTop, 0, rowHeight()).first,
+      rowHeight,
     };
   }
 }

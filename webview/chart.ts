@@ -276,7 +276,8 @@ export const drawSparkCanvas: SparkDraw = (canvas, values, slots, leak, palette)
 
 /** Redraws a sparkline only when its figures (or leak mark) changed since it was drawn. */
 export class SparkPainter {
-  private drawn = new WeakMap<HTMLCanvasElement, number>();
+  /** What each canvas shows: the group (a table row's canvas is reused for another) and its figures' version. */
+  private drawn = new WeakMap<HTMLCanvasElement, { key: string; v: number }>();
   private palette: Palette | null = null;
 
   constructor(
@@ -289,9 +290,10 @@ export class SparkPainter {
     let n = 0;
     for (const t of targets) {
       const v = this.store.version(t.key) * 2 + (t.leak ? 1 : 0);
-      if ((this.drawn.get(t.canvas) ?? 0) === v) continue; // (a new canvas is blank: nothing to draw yet)
+      const d = this.drawn.get(t.canvas);
+      if (d ? d.key === t.key && d.v === v : v === 0) continue; // (a new canvas is blank: nothing to draw yet)
       if (!this.palette && paletteFrom) this.palette = readPalette(paletteFrom);
-      this.drawn.set(t.canvas, v);
+      this.drawn.set(t.canvas, { key: t.key, v });
       this.draw(t.canvas, this.store.values(t.key), this.store.points, t.leak, this.palette);
       n++;
     }

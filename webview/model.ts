@@ -283,6 +283,53 @@ export function memberCellText(m: GroupRow['members'][number], col: ColumnName, 
   }
 }
 
+/**
+ * The width in characters of a column (not info or trend) wide enough for its header (with the
+ * sort arrow) and for every figure of the view: the total row bounds the memory and cpu columns
+ * (it sums every group, and longer figures are larger ones; `human` figures have at most 6
+ * characters); a vanished group, which the total no longer counts, is measured itself.
+ */
+export function columnChars(
+  col: ColumnName,
+  rows: readonly GroupRow[],
+  total: GroupRow | null,
+  overflow: GroupRow | null,
+  expanded: ReadonlySet<string>,
+  s: PanelSettings,
+): number {
+  const label = COLUMN_LABELS[col].length + (col === 'line' || col === 'trend' ? 0 : 2);
+  let w = label;
+  const fit = (t: string) => {
+    if (t.length > w) w = t.length;
+  };
+  switch (col) {
+    case 'line':
+      fit(String(rows.length + (overflow ? 1 : 0)));
+      return w;
+    case 'trend':
+    case 'info':
+      return w;
+    case 'type':
+      for (const r of rows) fit(r.type);
+      if (overflow) fit(overflow.type);
+      return w;
+    case 'count':
+      if (total) fit(countText(total, s.groupBy));
+      if (overflow) fit(countText(overflow, s.groupBy));
+      for (const r of rows) {
+        fit(countText(r, s.groupBy));
+        if (expanded.has(r.key)) for (const m of r.members) fit(String(m.pid));
+      }
+      return w;
+    default:
+      // cpu and the memory columns
+      if (s.units === 'human' && col !== 'cpu') w = Math.max(w, 6);
+      if (total) fit(cellText(total, col, s, null));
+      for (const r of rows) if (r.type === 'x') fit(cellText(r, col, s, null));
+      return w;
+  }
+}
+
 /** The CSS class of a row's type marker. */
 export function typeClass(t: GroupRow['type']): string | null {
   if (t === 'A') return 'pm-new';

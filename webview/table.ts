@@ -1,11 +1,17 @@
 // Renders the table in place: rows are kept by group key and only their changed cells
 // are rewritten, so an update keeps scroll position, selection and focus.
+// A long table is virtualized (virtual.ts): only the rows in view and a margin have elements,
+// between spacer rows of the height of the rows left out; the selected row always has one.
+// The table's layout is fixed, its column widths set on <col>s from the figures (only ever
+// widened until the columns, units or grouping change), so a changed figure never makes the
+// browser measure every row.
 // Every process-derived string goes through textContent / dataset / title (never HTML).
 import type { GroupMember, GroupRow } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { SPARK_HEIGHT, SPARK_WIDTH, type SparkTarget } from './chart';
 import {
   cellText,
+  columnChars,
   COLUMN_LABELS,
   COLUMN_TITLES,
   leakText,
@@ -18,6 +24,7 @@ import {
   type RowRef,
   type SortableColumn,
 } from './model';
+import { bodySegments, renderRange, VIRTUALIZE_ABOVE, type RowRange } from './virtual';
 
 export interface TableModel {
   cols: ColumnName[];
@@ -30,7 +37,22 @@ export interface TableModel {
   selected: RowRef | null;
   /** Leak suspects by group key. */
   leaks: ReadonlyMap<string, LeakInfo>;
+  /** The body rows in view: the first and how many (partly) show. */
+  viewport: Viewport;
+  /** The height of a body row in px (0: not known yet); spacers stand for rows at this height. */
+  rowHeight: number;
 }
+
+export interface Viewport {
+  first: number;
+  count: number;
+}
+
+/** One row of the body, in display order. */
+type Item =
+  | { kind: 'group'; id: string; ref: RowRef; row: GroupRow; lineNo: number }
+  | { kind: 'member'; id: string; ref: RowRef; mem: GroupMember }
+  | { kind: 'overflow'; row: GroupRow; lineNo: number };
 
 export interface TableHandlers {
   onSort(col: SortableColumn): void;
@@ -49,7 +71,17 @@ interface RowEl {
   spark: HTMLCanvasElement | null;
   /** The "leak?" badge of a suspect. */
   badge: HTMLSpanElement | null;
+  /** The render (TableRenderer.version) whose figures the row shows. */
+  version: number;
 }
+
+/** Rows kept in each pool at most. */
+const POOL_MAX = 200;
+/** Horizontal padding of a cell (style.css: `#pm-table td { padding: 1px 6px }`). */
+const CELL_PADDING_PX = 12;
+/** The trend column: the sparkline, and room for the "leak?" badge once there is a suspect. */
+const TREND_WIDTH = `${SPARK_WIDTH + CELL_PADDING_PX}px`;
+const TREND_WIDTH_BADGE = `calc(${SPARK_WIDTH + CELL_PADDING_PX + 12}px + 5ch)`;
 
 const TYPE_CLASSES = ['pm-new', 'pm-gone', 'pm-grow', 'pm-shrink'];
 const MARKER_NAMES: Record<string, string> = {
@@ -59,8 +91,12 @@ const MARKER_NAMES: Record<string, string> = {
   'pm-shrink': 'shrank',
 };
 
+/** Sets an element's text, rewriting its text node in place (no new node for the browser to style and lay out). */
 function setText(node: Node, s: string): void {
-  if (node.textContent !== s) node.textContent = s;
+  const t = node.firstChild;
+  if (t !== null && t === node.lastChild && t.nodeType === 3) {
+    if ((t as Text).data !== s) (t as Text).data = s;
+  } else if (node.textContent !== s) node.textContent = s;
 }
 
 function setAttr(e: Element, name: string, value: string): void {
@@ -81,6 +117,28 @@ export class TableRenderer {
   private nextId = 1;
   /** Group rows with a sparkline: what to draw in them. */
   private sparks = new WeakMap<HTMLTableRowElement, SparkTarget>();
+  private model: TableModel | null = null;
+  /** Bumped by each render(): rows filled at an older one are filled again when rendered. */
+  private version = 0;
+  /** Every body row, rendered or not. */
+  private items: Item[] = [];
+  /** Index of the selected row in items (-1: none). */
+  private selIndex = -1;
+  /** The rows rendered (besides the selected one). */
+  private range: RowRange | null = null;
+  /** The rendered rows by index in items. */
+  private rendered = new Map<number, HTMLTableRowElement>();
+  private spacers: HTMLTableRowElement[] = [];
+  /** Rows no longer rendered, given to the rows that come into the window (fewer elements to make and style). */
+  private groupPool: RowEl[] = [];
+  private memberPool: RowEl[] = [];
+  private rowHeight = 0;
+  private colgroup: HTMLTableColElement | null = null;
+  private colEls = new Map<ColumnName, HTMLTableColElement>();
+  /** Column widths in ch, for the columns, units and grouping of widthKey. */
+  private widthCh = new Map<ColumnName, number>();
+  private widthKey = '';
+  private trendBadge = false;
 
   constructor(
     private readonly doc: Document,
@@ -114,53 +172,113 @@ export class TableRenderer {
   }
 
   /**
-   * The sparklines of the table body's rows `from` … `to` (indices of tbody rows, as the
-   * scroll position gives them): only these are drawn.
+   * The sparklines of the table body's rows `from` … `to - 1` (indices in display order, as the
+   * scroll position gives them) that are rendered: only these are drawn.
    */
   sparkTargets(from: number, to: number): SparkTarget[] {
-    const rows = this.tbody.children;
     const out: SparkTarget[] = [];
-    for (let i = Math.max(0, from); i < Math.min(rows.length, to); i++) {
-      const t = this.sparks.get(rows[i] as HTMLTableRowElement);
+    for (let i = Math.max(0, from); i < Math.min(this.items.length, to); i++) {
+      const tr = this.rendered.get(i);
+      const t = tr ? this.sparks.get(tr) : undefined;
       if (t) out.push(t);
     }
     return out;
   }
 
-  /** The element of a selectable row, if shown. */
+  /** The element of a selectable row, if rendered (the selected one always is). */
   rowElement(ref: RowRef): HTMLTableRowElement | null {
     return this.rowEls.get(rowId(ref))?.tr ?? null;
   }
 
+  /** Whether only a window of the rows is rendered. */
+  get virtual(): boolean {
+    return this.items.length > VIRTUALIZE_ABOVE;
+  }
+
   render(m: TableModel): void {
     if (m.cols.join() !== this.cols.join()) this.rebuild(m.cols);
+    this.model = m;
+    this.version++;
+    if (m.rowHeight > 0) this.rowHeight = m.rowHeight;
+    this.items = bodyItems(m);
+    this.selIndex = m.selected ? this.items.findIndex((it) => it.kind !== 'overflow' && sameRef(it.ref, m.selected)) : -1;
+    this.range = renderRange(this.items.length, m.viewport.first, m.viewport.count, this.range);
     this.renderHeader(m.sort);
     this.renderTotal(m);
+    this.renderWidths(m);
+    this.renderBody();
+  }
 
+  /**
+   * The table was scrolled (or resized): render the rows now in view, if they are not.
+   * Returns whether the body changed.
+   */
+  scrolled(viewport: Viewport): boolean {
+    if (!this.model) return false;
+    const r = renderRange(this.items.length, viewport.first, viewport.count, this.range);
+    if (this.range && r.from === this.range.from && r.to === this.range.to) return false;
+    this.range = r;
+    this.renderBody();
+    return true;
+  }
+
+  /** The row height is known (or changed, with the font): size the spacers by it. */
+  setRowHeight(px: number): void {
+    if (!(px > 0) || px === this.rowHeight) return;
+    this.rowHeight = px;
+    for (const sp of this.spacers) this.sizeSpacer(sp);
+  }
+
+  /** The rendered rows and the spacers for the others, in display order. */
+  private renderBody(): void {
+    const m = this.model;
+    if (!m) return;
+    const items = this.items;
+    const { rows, gaps } = bodySegments(items.length, this.range ?? { from: 0, to: items.length }, this.selIndex >= 0 ? this.selIndex : null);
+    const head = m.total ? 2 : 1; // the header row and the total row before the body
     const desired: HTMLTableRowElement[] = [];
+    // Rows that leave the window (or the table) go to the pools, with their sparkline canvases.
     const seen = new Set<string>();
-    m.rows.forEach((r, i) => {
-      const ref: RowRef = { key: r.key, pid: null };
-      const id = rowId(ref);
-      seen.add(id);
-      const re = this.groupRow(id, ref, r, m, i + 1);
-      desired.push(re.tr);
-      if (m.expanded.has(r.key) && r.type !== 'x') {
-        for (const mem of membersInOrder(r)) {
-          const mref: RowRef = { key: r.key, pid: mem.pid };
-          const mid = rowId(mref);
-          seen.add(mid);
-          desired.push(this.memberRow(mid, mref, mem, m).tr);
-        }
-      }
-    });
-    if (m.overflow) {
-      this.overflowEl ??= this.makeRow('pm-overflow', false);
-      this.fillCells(this.overflowEl, (c) => cellText(m.overflow as GroupRow, c, m.settings, m.rows.length + 1));
-      setText(this.overflowEl.infoText, m.overflow.info);
-      desired.push(this.overflowEl.tr);
+    for (const i of rows) {
+      const it = items[i];
+      if (it.kind !== 'overflow') seen.add(it.id);
     }
-    for (const id of [...this.rowEls.keys()]) if (!seen.has(id)) this.rowEls.delete(id);
+    // In DOM order, taken first: when the whole window changes (an update raising many rows,
+    // a jump), each new row takes the element at its place and nothing moves.
+    const freed: { group: RowEl[]; member: RowEl[] } = { group: [], member: [] };
+    for (let n = this.tbody.firstElementChild; n; n = n.nextElementSibling) {
+      const ref = this.refs.get(n as HTMLTableRowElement);
+      const id = ref ? rowId(ref) : '';
+      const re = ref && !seen.has(id) ? this.rowEls.get(id) : undefined;
+      if (!re || re.tr !== n) continue;
+      this.rowEls.delete(id);
+      (ref?.pid === null ? freed.group : freed.member).push(re);
+    }
+    for (const [pool, list] of [
+      [this.groupPool, freed.group],
+      [this.memberPool, freed.member],
+    ] as const) {
+      for (let i = list.length - 1; i >= 0; i--) pool.push(list[i]); // (popped from the end)
+      if (pool.length > POOL_MAX) pool.splice(0, pool.length - POOL_MAX);
+    }
+    for (const id of [...this.rowEls.keys()]) if (!seen.has(id)) this.rowEls.delete(id); // (none left: all were in the body)
+    this.rendered.clear();
+    let spacerNo = 0;
+    rows.forEach((i, k) => {
+      if (gaps[k] > 0) desired.push(this.spacer(spacerNo++, gaps[k]));
+      const it = items[i];
+      let re: RowEl;
+      if (it.kind === 'overflow') re = this.overflowRow(it.row, it.lineNo, m);
+      else {
+        re = it.kind === 'group' ? this.groupRow(it.id, it.ref, it.row, m, it.lineNo) : this.memberRow(it.id, it.ref, it.mem, m);
+      }
+      setAttr(re.tr, 'aria-rowindex', String(head + i + 1));
+      this.rendered.set(i, re.tr);
+      desired.push(re.tr);
+    });
+    if (gaps[rows.length] > 0) desired.push(this.spacer(spacerNo++, gaps[rows.length]));
+    const table = this.tbody.parentElement;
+    if (table) setAttr(table, 'aria-rowcount', String(head + items.length));
 
     // Reorder in place: moving a node keeps focus (it is on the table) and the scroll offset.
     let cursor: ChildNode | null = this.tbody.firstChild;
@@ -175,12 +293,71 @@ export class TableRenderer {
     }
   }
 
+  /** The k-th spacer of the body, standing for `rows` rows not rendered. */
+  private spacer(k: number, rows: number): HTMLTableRowElement {
+    let tr = this.spacers[k];
+    if (!tr) {
+      tr = this.doc.createElement('tr');
+      tr.className = 'pm-spacer';
+      tr.setAttribute('aria-hidden', 'true');
+      const td = this.doc.createElement('td');
+      td.colSpan = this.cols.length;
+      tr.append(td);
+      this.spacers[k] = tr;
+    }
+    setAttr(tr, 'data-rows', String(rows));
+    this.sizeSpacer(tr);
+    return tr;
+  }
+
+  private sizeSpacer(tr: HTMLTableRowElement): void {
+    const td = tr.firstElementChild as HTMLElement | null;
+    const h = `${Number(tr.getAttribute('data-rows') ?? 0) * this.rowHeight}px`;
+    if (td && td.style.height !== h) td.style.height = h;
+  }
+
+  /** Column widths from the figures: stable (only widened) while the columns, units and grouping stay. */
+  private renderWidths(m: TableModel): void {
+    const key = `${this.cols.join()}|${m.settings.units}|${m.settings.groupBy}`;
+    if (key !== this.widthKey) {
+      this.widthKey = key;
+      this.widthCh.clear();
+      this.trendBadge = false;
+    }
+    if (m.leaks.size > 0) this.trendBadge = true;
+    for (const [c, col] of this.colEls) {
+      let w: string;
+      if (c === 'trend') w = this.trendBadge ? TREND_WIDTH_BADGE : TREND_WIDTH;
+      else {
+        const ch = Math.max(this.widthCh.get(c) ?? 0, columnChars(c, m.rows, m.total, m.overflow, m.expanded, m.settings));
+        this.widthCh.set(c, ch);
+        w = `calc(${ch}ch + ${CELL_PADDING_PX}px)`;
+      }
+      if (col.style.width !== w) col.style.width = w;
+    }
+  }
+
   private rebuild(cols: ColumnName[]): void {
     this.cols = cols;
     this.rowEls.clear();
     this.overflowEl = null;
+    this.spacers = [];
+    this.groupPool = [];
+    this.memberPool = [];
+    this.rendered.clear();
     this.tbody.replaceChildren();
     this.headRow.replaceChildren();
+    // Fixed layout: the widths of the <col>s (none for the info column: it takes the rest).
+    this.colgroup?.remove();
+    this.colgroup = this.doc.createElement('colgroup');
+    this.colEls.clear();
+    for (const c of cols) {
+      const col = this.doc.createElement('col');
+      col.className = `pm-w-${c}`;
+      if (c !== 'info') this.colEls.set(c, col);
+      this.colgroup.append(col);
+    }
+    this.thead.parentElement?.insertBefore(this.colgroup, this.thead);
     for (const c of cols) {
       const th = this.doc.createElement('th');
       th.dataset.col = c;
@@ -198,8 +375,10 @@ export class TableRenderer {
       }
       this.headRow.append(th);
     }
+    this.headRow.setAttribute('aria-rowindex', '1');
     this.totalEl?.tr.remove();
     this.totalEl = this.makeRow('pm-total', false);
+    this.totalEl.tr.setAttribute('aria-rowindex', '2');
     this.thead.append(this.totalEl.tr);
   }
 
@@ -241,7 +420,7 @@ export class TableRenderer {
       tr.id = `pm-r${this.nextId++}`;
       tr.setAttribute('aria-selected', 'false');
     }
-    return { tr, cells, infoText: infoText ?? this.doc.createElement('span'), twisty: null, kill: null, spark: null, badge: null };
+    return { tr, cells, infoText: infoText ?? this.doc.createElement('span'), twisty: null, kill: null, spark: null, badge: null, version: 0 };
   }
 
   private fillCells(re: RowEl, text: (c: ColumnName) => string): void {
@@ -281,12 +460,18 @@ export class TableRenderer {
   private groupRow(id: string, ref: RowRef, r: GroupRow, m: TableModel, lineNo: number): RowEl {
     let re = this.rowEls.get(id);
     if (!re) {
-      re = this.makeRow('pm-row', true);
+      re = this.groupPool.pop();
+      if (re) re.version = 0; // another group's row: filled below
+      else {
+        re = this.makeRow('pm-row', true);
+        re.tr.setAttribute('aria-level', '1');
+      }
       re.tr.dataset.key = r.key;
-      re.tr.setAttribute('aria-level', '1');
       this.refs.set(re.tr, ref);
       this.rowEls.set(id, re);
     }
+    if (re.version === this.version) return re; // filled by this render already (scrolling)
+    re.version = this.version;
     const tr = re.tr;
     this.fillCells(re, (c) => cellText(r, c, m.settings, lineNo));
     setText(re.infoText, r.info);
@@ -353,17 +538,34 @@ export class TableRenderer {
     }
   }
 
+  private overflowRow(r: GroupRow, lineNo: number, m: TableModel): RowEl {
+    this.overflowEl ??= this.makeRow('pm-overflow', false);
+    const re = this.overflowEl;
+    if (re.version !== this.version) {
+      re.version = this.version;
+      this.fillCells(re, (c) => cellText(r, c, m.settings, lineNo));
+      setText(re.infoText, r.info);
+    }
+    return re;
+  }
+
   private memberRow(id: string, ref: RowRef, mem: GroupMember, m: TableModel): RowEl {
     let re = this.rowEls.get(id);
     if (!re) {
-      re = this.makeRow('pm-member', true);
+      re = this.memberPool.pop();
+      if (re) re.version = 0;
+      else {
+        re = this.makeRow('pm-member', true);
+        re.tr.setAttribute('aria-level', '2');
+        this.infoButtons(re, false, true);
+      }
       re.tr.dataset.key = ref.key;
       re.tr.dataset.pid = String(mem.pid);
-      re.tr.setAttribute('aria-level', '2');
       this.refs.set(re.tr, ref);
       this.rowEls.set(id, re);
-      this.infoButtons(re, false, true);
     }
+    if (re.version === this.version) return re;
+    re.version = this.version;
     this.fillCells(re, (c) => memberCellText(mem, c, m.settings));
     setText(re.infoText, mem.cmd);
     const info = re.cells.get('info');
@@ -378,6 +580,23 @@ export class TableRenderer {
     tr.classList.toggle('pm-selected', on);
     setAttr(tr, 'aria-selected', String(on));
   }
+}
+
+/** Every body row in display order: the groups, each followed by its processes when expanded, then the O row. */
+function bodyItems(m: TableModel): Item[] {
+  const items: Item[] = [];
+  m.rows.forEach((r, i) => {
+    const ref: RowRef = { key: r.key, pid: null };
+    items.push({ kind: 'group', id: rowId(ref), ref, row: r, lineNo: i + 1 });
+    if (m.expanded.has(r.key) && r.type !== 'x') {
+      for (const mem of membersInOrder(r)) {
+        const mref: RowRef = { key: r.key, pid: mem.pid };
+        items.push({ kind: 'member', id: rowId(mref), ref: mref, mem });
+      }
+    }
+  });
+  if (m.overflow) items.push({ kind: 'overflow', row: m.overflow, lineNo: m.rows.length + 1 });
+  return items;
 }
 
 function rowId(ref: RowRef): string {
