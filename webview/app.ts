@@ -17,6 +17,7 @@ import {
   type WebviewMessage,
 } from '../src/shared/webviewProtocol';
 import {
+  processes,
   clickSort,
   columnsFor,
   computeView,
@@ -572,8 +573,8 @@ export class PanelApp {
     if (inaccessible > 0) {
       const elevated = this.helper.mode !== null && this.helper.mode !== 'user';
       const text = elevated
-        ? `${inaccessible} processes are not accessible even as root (a container or sandbox limits /proc); they are left out.`
-        : `${inaccessible} processes belong to other users and are left out (never shown as 0). Run as root to see them.`;
+        ? `${processes(inaccessible)} not accessible even as root (a container or sandbox limits /proc); left out.`
+        : `${processes(inaccessible)} of other users left out (never shown as 0). Run as root to see them.`;
       setText(s.bannerText, text);
       s.runAsRoot.hidden = !this.helper.canElevate && this.helper.status !== 'elevating';
       if (this.helper.status === 'elevating') s.runAsRoot.setAttribute('disabled', '');

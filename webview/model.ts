@@ -550,3 +550,8 @@ export const HELP_KEYS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export { GROUP_BYS, SORT_BYS, UNIT_LIST, CPU_AVG_LIST };
+
+/** "1 process", "3 processes". */
+export function processes(n: number): string {
+  return `${n} ${n === 1 ? 'process' : 'processes'}`;
+}

@@ -10,6 +10,7 @@ import type { GroupMember, GroupRow } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { SPARK_HEIGHT, SPARK_WIDTH, type SparkTarget } from './chart';
 import {
+  processes,
   cellText,
   columnChars,
   COLUMN_LABELS,
@@ -493,10 +494,10 @@ export class TableRenderer {
       re.twisty.classList.toggle('pm-open', expanded);
       setAttr(re.twisty, 'aria-label', expanded ? `Collapse ${r.info}` : `Expand ${r.info} into its processes`);
     }
-    if (re.kill) setAttr(re.kill, 'aria-label', `Kill ${r.info} (${r.count} processes)`);
+    if (re.kill) setAttr(re.kill, 'aria-label', `Kill ${r.info} (${processes(r.count)})`);
     const what = marker ? `, ${MARKER_NAMES[marker]}${r.type.startsWith('+') || r.type.startsWith('-') ? ' ' + r.type : ''}` : '';
     const suspect = leak ? `, ${leakText(leak, m.settings.units)}` : '';
-    setAttr(tr, 'aria-label', `${r.info}: ${cellText(r, 'ptotal', m.settings, null)} ${m.settings.units} ptotal, ${r.count} processes${what}${suspect}`);
+    setAttr(tr, 'aria-label', `${r.info}: ${cellText(r, 'ptotal', m.settings, null)} ${m.settings.units} ptotal, ${processes(r.count)}${what}${suspect}`);
     this.select(tr, sameRef(m.selected, ref));
     return re;
   }
