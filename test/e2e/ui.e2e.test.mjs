@@ -486,7 +486,7 @@ t('Reload Window: the panel comes back with its options and its search', async (
   await runCommand(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await row('memtest').waitFor({ timeout: 60_000 });
-  await th('shSYSV').waitFor();
+  await th('shSYSV').waitFor({ timeout: 60_000 }); // the first detail sample after a reload reads every smaps
   assert.equal(await wv().locator('#pm-search').inputValue(), 'memtest');
   assert.equal(await wv().locator('tr.pm-row').count(), 1);
   const kb = num(await row('memtest').locator('td.pm-ptotal').innerText());
