@@ -4,7 +4,7 @@
 import { formatCpu, countText } from '../src/core/format';
 import { signedKb } from '../src/core/compare';
 import { applyView, compareRows, isRaised, type View } from '../src/core/report';
-import { otherOf, type GroupRow, type Report, type SortBy } from '../src/core/types';
+import { otherOf, type GroupRow, type Mem, type Report, type SortBy } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import {
   CPU_AVG_LIST,
@@ -231,16 +231,13 @@ export function computeView(v: ViewInput): View & { sort: ColumnSort; fit: boole
 
 // ---------------------------------------------------------------- rows as text
 
-export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo: number | null): string {
+/** The cpu and memory cells, alike for a group and for one of its processes; null for the others. */
+function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSettings): string | null {
   switch (col) {
-    case 'line':
-      return lineNo === null ? '' : String(lineNo);
-    case 'trend':
-      return '';
     case 'cpu':
-      return formatCpu(r.cpu);
+      return formatCpu(x.cpu);
     case 'other':
-      return formatKb(otherOf(r.mem), s.units);
+      return formatKb(otherOf(x.mem), s.units);
     case 'pswap':
     case 'shSYSV':
     case 'shOth':
@@ -248,7 +245,20 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
     case 'text':
     case 'data':
     case 'ptotal':
-      return formatKb(r.mem[col], s.units);
+      return formatKb(x.mem[col], s.units);
+    default:
+      return null;
+  }
+}
+
+export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo: number | null): string {
+  const figure = figureText(r, col, s);
+  if (figure !== null) return figure;
+  switch (col) {
+    case 'line':
+      return lineNo === null ? '' : String(lineNo);
+    case 'trend':
+      return '';
     case 'type':
       return r.type;
     case 'count':
@@ -256,31 +266,23 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
     case 'info':
       return r.info;
   }
+  return ''; // (figures are handled above)
 }
 
 export function memberCellText(m: GroupRow['members'][number], col: ColumnName, s: PanelSettings): string {
+  const figure = figureText(m, col, s);
+  if (figure !== null) return figure;
   switch (col) {
     case 'line':
     case 'trend':
     case 'type':
       return '';
-    case 'cpu':
-      return formatCpu(m.cpu);
-    case 'other':
-      return formatKb(otherOf(m.mem), s.units);
-    case 'pswap':
-    case 'shSYSV':
-    case 'shOth':
-    case 'stack':
-    case 'text':
-    case 'data':
-    case 'ptotal':
-      return formatKb(m.mem[col], s.units);
     case 'count':
       return String(m.pid);
     case 'info':
       return m.cmd;
   }
+  return ''; // (figures are handled above)
 }
 
 /**
