@@ -236,7 +236,13 @@ t('screenshots: the panel in a dark and a light theme, the status-bar tooltip', 
   await waitUntil(async () => /Top groups/.test(await hover.innerText()), { what: 'top groups in the tooltip' });
   const tip = await hover.innerText();
   for (const w of ['Used', 'Avail', 'Sh+Tmp', 'Dirty', 'Swap']) assert.ok(tip.includes(w), `the tooltip lacks ${w}`);
-  const hb = await hover.boundingBox();
+  // The hover is re-rendered when its text updates with a sample: take its box once it holds still.
+  let hb = null;
+  await waitUntil(async () => {
+    hb = await hover.boundingBox();
+    if (!hb) await item.hover();
+    return hb !== null;
+  }, { what: 'the tooltip box' });
   const sb = await item.boundingBox();
   const x = Math.max(0, Math.min(hb.x, sb.x) - 16);
   const y = Math.max(0, hb.y - 16);
