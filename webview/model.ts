@@ -445,6 +445,19 @@ export interface KeyLike {
 }
 
 /** The action of a key press in the table (not in the search box). */
+/** The option keys of the original's help screen. */
+const OPTION_KEYS: Readonly<Partial<Record<string, OptionAction>>> = {
+  f: 'fitToWindow',
+  g: 'groupBy',
+  n: 'lineNumbers',
+  o: 'detail',
+  r: 'riseToTop',
+  s: 'sortBy',
+  u: 'units',
+  c: 'showCpu',
+  a: 'cpuAvgSecs',
+};
+
 export function keyAction(e: KeyLike): KeyAction | null {
   if (e.altKey || e.metaKey) return null;
   if (e.ctrlKey) {
@@ -464,27 +477,11 @@ export function keyAction(e: KeyLike): KeyAction | null {
     }
     return null;
   }
+  const option = Object.hasOwn(OPTION_KEYS, e.key) ? OPTION_KEYS[e.key] : undefined;
+  if (option) return { kind: 'option', option };
   switch (e.key) {
     case 'K':
       return { kind: 'killMode' };
-    case 'f':
-      return { kind: 'option', option: 'fitToWindow' };
-    case 'g':
-      return { kind: 'option', option: 'groupBy' };
-    case 'n':
-      return { kind: 'option', option: 'lineNumbers' };
-    case 'o':
-      return { kind: 'option', option: 'detail' };
-    case 'r':
-      return { kind: 'option', option: 'riseToTop' };
-    case 's':
-      return { kind: 'option', option: 'sortBy' };
-    case 'u':
-      return { kind: 'option', option: 'units' };
-    case 'c':
-      return { kind: 'option', option: 'showCpu' };
-    case 'a':
-      return { kind: 'option', option: 'cpuAvgSecs' };
     case '/':
       return { kind: 'search' };
     case '?':
