@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Reporter } from '../src/core/report';
 import { HelperClient } from '../src/host/helperClient';
 import { Sampler } from '../src/sampler/sampler';
+import { encodeLine, toWireReport } from '../src/shared/protocol';
 import { startSleepers } from './procs';
 
 export interface HelperBenchOptions {
@@ -68,8 +69,8 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
         remote.push(rt);
         inHelper.push(helperMs);
         overhead.push(rt - helperMs);
-        // The exact line the helper wrote (JSON keeps key order through a parse).
-        bytes = Buffer.byteLength(JSON.stringify({ type: 'sample', id: 0, seq: 0, report, ms: helperMs })) + 1;
+        // The line the helper wrote (JSON keeps key order through a parse; ids differ).
+        bytes = Buffer.byteLength(encodeLine({ type: 'sample', id: 0, seq: 0, report: toWireReport(report), ms: helperMs }));
         rows = report.rows.length;
         members = report.rows.reduce((n, r) => n + r.members.length, 0);
       }

@@ -19,6 +19,7 @@ import {
   type KillTarget,
   type Reply,
   type Request,
+  fromWireReport,
 } from '../shared/protocol';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
@@ -292,13 +293,13 @@ export class HelperClient {
 
   /** One sample, grouped and typed by the helper's Reporter. */
   async sample(): Promise<Report> {
-    return (await this.request<'sample'>({ type: 'sample' })).report;
+    return fromWireReport((await this.request<'sample'>({ type: 'sample' })).report);
   }
 
   /** sample() with the helper's own sampling time in ms (for benchmarks). */
   async sampleTimed(): Promise<{ report: Report; ms: number }> {
     const r = await this.request<'sample'>({ type: 'sample' });
-    return { report: r.report, ms: r.ms };
+    return { report: fromWireReport(r.report), ms: r.ms };
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   type LineEvent,
   type Reply,
   type Request,
+  toWireReport,
 } from '../shared/protocol';
 import { killProcesses, type KillOptions } from './kill';
 import { Sampler } from './sampler';
@@ -131,7 +132,7 @@ export class HelperServer {
       case 'sample': {
         const t0 = performance.now();
         const report = this.reporter.report(this.sampler.sample());
-        return { type: 'sample', id: r.id, seq, report, ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+        return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
       }
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate }).then(

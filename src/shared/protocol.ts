@@ -2,6 +2,7 @@
 // helper (newline-delimited JSON; docs/protocol.md), with the run-time validators
 // that each receiving end applies. Pure: no I/O, no `vscode`, no Node APIs except
 // Buffer in the line splitter.
+import { MEM_KEYS } from '../core/types';
 import type {
   GroupBy,
   GroupMember,
@@ -9,13 +10,14 @@ import type {
   KernelThreadCpu,
   LeaderFigures,
   Mem,
+  MemKey,
   Report,
   SortBy,
   ZramEffective,
 } from '../core/types';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Longest request line the helper accepts (bytes, without the newline). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
@@ -127,10 +129,58 @@ export const ERROR_CODES: readonly ErrorCode[] = ['too-long', 'not-json', 'inval
 export type Reply =
   | { type: 'hello'; id: number | null; seq: number; hello: HelloInfo; token?: string }
   | { type: 'configure'; id: number; seq: number; config: HelperConfig }
-  | { type: 'sample'; id: number; seq: number; report: Report; ms: number }
+  | { type: 'sample'; id: number; seq: number; report: WireReport; ms: number }
   | { type: 'kill'; id: number; seq: number; results: KillResult[] }
   | { type: 'ping'; id: number; seq: number }
   | { type: 'error'; id: number | null; seq: number; code: ErrorCode; message: string };
+
+/**
+ * A group member on the wire: a tuple in this order, not an object. A sample carries
+ * every process of the machine, and spelling out eleven keys per process made its line
+ * three times longer (47 KiB for 300 sleeps) — most of what the protocol cost.
+ */
+export type WireMember = [
+  pid: number,
+  starttime: number,
+  cmd: string,
+  cpu: number,
+  pswap: number,
+  shSYSV: number,
+  shOth: number,
+  stack: number,
+  text: number,
+  data: number,
+  ptotal: number,
+];
+/** Where each Mem field sits in a WireMember (after pid, starttime, cmd, cpu). */
+const WIRE_MEM_AT = 4;
+export const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', 'cpu', ...MEM_KEYS] as const;
+export type WireRow = Omit<GroupRow, 'members'> & { members: WireMember[] };
+/** `Report` as the `sample` reply carries it: the same but for the members' tuples. */
+export type WireReport = Omit<Report, 'total' | 'rows'> & { total: WireRow; rows: WireRow[] };
+
+function toWireMember(m: GroupMember): WireMember {
+  const x = m.mem;
+  return [m.pid, m.starttime, m.cmd, m.cpu, x.pswap, x.shSYSV, x.shOth, x.stack, x.text, x.data, x.ptotal];
+}
+
+function fromWireMember(w: WireMember): GroupMember {
+  const mem = {} as Mem;
+  for (let i = 0; i < MEM_KEYS.length; i++) mem[MEM_KEYS[i] as MemKey] = w[WIRE_MEM_AT + i] as number;
+  return { pid: w[0], starttime: w[1], cmd: w[2], mem, cpu: w[3] };
+}
+
+const toWireRow = (r: GroupRow): WireRow => ({ ...r, members: r.members.map(toWireMember) });
+const fromWireRow = (r: WireRow): GroupRow => ({ ...r, members: r.members.map(fromWireMember) });
+
+export function toWireReport(r: Report): WireReport {
+  return { ...r, total: toWireRow(r.total), rows: r.rows.map(toWireRow) };
+}
+
+/** The Report of a validated WireReport. */
+export function fromWireReport(w: WireReport): Report {
+  return { ...w, total: fromWireRow(w.total), rows: w.rows.map(fromWireRow) };
+}
 
 // ---------------------------------------------------------------------------
 // Validation helpers. A checker returns null when `v` is well-formed, else a message
@@ -328,10 +378,25 @@ const checkMem: Check = object(
   false,
 );
 const checkPidInt = int(0, Number.MAX_SAFE_INTEGER);
-const checkMember: Check = object(
-  { pid: checkPidInt, starttime: checkPidInt, cmd: str, mem: checkMem, cpu: num } satisfies Record<keyof GroupMember, Check>,
-  false,
-);
+const checkMember: Check = (v, path) => {
+  if (!Array.isArray(v) || v.length !== WIRE_MEMBER_FIELDS.length) {
+    return `${path} must be a member [${WIRE_MEMBER_FIELDS.join(', ')}], not ${Array.isArray(v) ? `an array of ${v.length}` : describe(v)}`;
+  }
+  return (
+    checkPidInt(v[0], `${path}[0] (pid)`) ??
+    checkPidInt(v[1], `${path}[1] (starttime)`) ??
+    str(v[2], `${path}[2] (cmd)`) ??
+    num(v[3], `${path}[3] (cpu)`) ??
+    memFields(v, path)
+  );
+};
+function memFields(v: readonly unknown[], path: string): string | null {
+  for (let i = WIRE_MEM_AT; i < v.length; i++) {
+    const e = num(v[i], `${path}[${i}] (${WIRE_MEMBER_FIELDS[i]})`);
+    if (e) return e;
+  }
+  return null;
+}
 const checkRowType: Check = (v, path) =>
   typeof v === 'string' && (v === 'T' || v === 'A' || v === 'O' || v === 'x' || v === '' || /^[+-]\d+K$/.test(v))
     ? null
@@ -347,7 +412,7 @@ const checkRow: Check = object(
     count: checkPidInt,
     pid: nullable(checkPidInt),
     members: arrayOf(checkMember),
-  } satisfies Record<keyof GroupRow, Check>,
+  } satisfies Record<keyof WireRow, Check>,
   false,
 );
 const checkKthread: Check = object({ pid: checkPidInt, comm: str, cpu: num } satisfies Record<keyof KernelThreadCpu, Check>, false);
@@ -380,7 +445,7 @@ export const checkReport: Check = object(
   false,
 );
 
-export function isReport(v: unknown): v is Report {
+export function isWireReport(v: unknown): v is WireReport {
   return checkReport(v, 'report') === null;
 }
 

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient, HelperError } from '../../src/host/helperClient';
 import { launchHelper } from '../../src/host/launcher';
-import { MAX_REQUEST_BYTES, type Reply } from '../../src/shared/protocol';
+import { fromWireReport, MAX_REQUEST_BYTES, PROTOCOL_VERSION, type Reply } from '../../src/shared/protocol';
 import {
   createUser,
   isRoot,
@@ -66,7 +66,7 @@ describe('protocol round trips', () => {
     const [hello] = await h.waitFor(1);
     expect(hello).toMatchObject({ type: 'hello', id: null, seq: 0 });
     if (hello.type !== 'hello') return;
-    expect(hello.hello).toMatchObject({ protocol: 1, uid: process.getuid!(), pid: h.pid });
+    expect(hello.hello).toMatchObject({ protocol: PROTOCOL_VERSION, uid: process.getuid!(), pid: h.pid });
     expect(hello.hello.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(hello.hello.capabilities).toEqual(expect.arrayContaining(['configure', 'sample', 'kill', 'ping']));
     expect(hello.token).toBeUndefined();
@@ -346,7 +346,7 @@ describe.skipIf(!isRoot)(`as an unprivileged user${isRoot ? '' : ` (skipped: ${S
     const r = await h.request({ id: 1, type: 'sample' });
     expect(r.type).toBe('sample');
     if (r.type !== 'sample') return;
-    const members = r.report.rows.flatMap((row) => row.members);
+    const members = fromWireReport(r.report).rows.flatMap((row) => row.members);
     expect(members.map((m) => m.pid)).toContain(h.pid);
     for (const m of members) {
       const owner = uidOf(m.pid);

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 import { launchHelper, type Launched, type LaunchOptions, type SudoPromptExec } from '../../src/host/launcher';
+import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 
 export interface StandIn {
   /** What the stand-in for @vscode/sudo-prompt does with the command. */
@@ -60,7 +61,7 @@ function makeStandIn(s: StandIn, report: Record<string, unknown>): SudoPromptExe
     if (!s.impostor) return go();
     // An impostor that knows the socket but not the token.
     const c = createConnection(sock);
-    const hello = { type: 'hello', id: null, seq: 0, hello: { version: '0', protocol: 1, uid: 0, pid: 1234, capabilities: [] }, token: 'f'.repeat(64) };
+    const hello = { type: 'hello', id: null, seq: 0, hello: { version: '0', protocol: PROTOCOL_VERSION, uid: 0, pid: 1234, capabilities: [] }, token: 'f'.repeat(64) };
     c.on('connect', () => c.write(JSON.stringify(hello) + '\n'));
     c.on('error', () => {});
     const t0 = Date.now();

@@ -4,7 +4,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { HelperClient, HelperError } from '../../src/host/helperClient';
-import type { Reply } from '../../src/shared/protocol';
+import { PROTOCOL_VERSION, type Reply } from '../../src/shared/protocol';
 
 interface Fake {
   toClient: PassThrough;
@@ -43,7 +43,7 @@ function fake(): Fake {
   };
 }
 
-const HELLO = { version: '0.1.0', protocol: 1, uid: 1000, pid: 4242, capabilities: ['sample'] };
+const HELLO = { version: '0.1.0', protocol: PROTOCOL_VERSION, uid: 1000, pid: 4242, capabilities: ['sample'] };
 
 async function connected(f: Fake, opts = {}): Promise<HelperClient> {
   const p = HelperClient.start({ readable: f.toClient, writable: f.fromClient }, opts);
@@ -73,8 +73,8 @@ describe('hello', () => {
   it('rejects another protocol version, a first line that is not a hello, and silence', async () => {
     const f1 = fake();
     const p1 = HelperClient.start({ readable: f1.toClient, writable: f1.fromClient });
-    f1.say({ type: 'hello', id: null, seq: 0, hello: { ...HELLO, protocol: 2 } });
-    await expect(p1).rejects.toMatchObject({ code: 'auth', message: expect.stringMatching(/protocol 2/) });
+    f1.say({ type: 'hello', id: null, seq: 0, hello: { ...HELLO, protocol: PROTOCOL_VERSION + 1 } });
+    await expect(p1).rejects.toMatchObject({ code: 'auth', message: expect.stringMatching(new RegExp(`protocol ${PROTOCOL_VERSION + 1}`)) });
     const f2 = fake();
     const p2 = HelperClient.start({ readable: f2.toClient, writable: f2.fromClient });
     f2.say({ type: 'ping', id: 1, seq: 1 });

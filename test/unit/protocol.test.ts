@@ -14,6 +14,8 @@ import {
   PID_MAX_LIMIT,
   validateRequest,
   type Reply,
+  fromWireReport,
+  toWireReport,
 } from '../../src/shared/protocol';
 
 const req = (o: unknown) => parseRequest(JSON.stringify(o));
@@ -141,7 +143,8 @@ describe('requests', () => {
 });
 
 describe('replies', () => {
-  const report = new Reporter().report(sampleOf());
+  const plain = new Reporter().report(sampleOf());
+  const report = toWireReport(plain);
 
   it('round-trips every reply type through JSON', () => {
     const replies: Reply[] = [
@@ -174,7 +177,8 @@ describe('replies', () => {
     const p = parseReply(JSON.stringify({ type: 'sample', id: 1, seq: 1, report, ms: 2 }));
     expect(p.ok).toBe(true);
     if (!p.ok || p.reply.type !== 'sample') return;
-    const r = p.reply.report;
+    const r = fromWireReport(p.reply.report);
+    expect(r).toEqual(plain);
     expect(r.total).toMatchObject({ type: 'T', count: 3 });
     expect(r.total.mem.ptotal).toBe(200);
     expect(r.rows.map((x) => [x.key, x.count, x.mem.ptotal])).toEqual([
@@ -193,6 +197,11 @@ describe('replies', () => {
     ['NaN sent as null', (r) => ((r.leader as Record<string, unknown>).used = null), /report\.leader\.used must be a finite number/],
     ['a bad row type', (r) => ((r.rows as Record<string, unknown>[])[0].type = '+5'), /rows\[0\]\.type must be a row type/],
     ['members not an array', (r) => ((r.rows as Record<string, unknown>[])[1].members = {}), /rows\[1\]\.members must be an array/],
+    ['a member object', (r) => ((r.rows as Record<string, unknown>[])[1].members = [plain.rows[1].members[0]]), /rows\[1\]\.members\[0\] must be a member \[pid, starttime, cmd, cpu, pswap/],
+    ['a short member', (r) => ((r.rows as { members: unknown[][] }[])[0].members[1].length = 10), /rows\[0\]\.members\[1\] must be a member .* not an array of 10/],
+    ['a negative member pid', (r) => ((r.rows as { members: unknown[][] }[])[0].members[0][0] = -1), /members\[0\]\[0\] \(pid\) must be an integer from 0/],
+    ['a numeric cmd', (r) => ((r.rows as { members: unknown[][] }[])[0].members[0][2] = 5), /members\[0\]\[2\] \(cmd\) must be a string/],
+    ['a string ptotal', (r) => ((r.rows as { members: unknown[][] }[])[0].members[0][10] = '9'), /members\[0\]\[10\] \(ptotal\) must be a finite number/],
     ['a string count', (r) => ((r.total as Record<string, unknown>).count = '3'), /total\.count must be an integer/],
   ])('rejects a sample with %s', (_name, spoil, msg) => {
     const r = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
