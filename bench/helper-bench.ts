@@ -21,6 +21,12 @@ export interface HelperBenchOptions {
   helperScript?: string;
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+const settle = async (): Promise<void> => {
+  gc?.();
+  await new Promise((r) => setTimeout(r, 20));
+};
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -60,9 +66,14 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
       let rows = 0;
       let members = 0;
       for (let i = 0; i < runs; i++) {
+        // Samples are seconds apart in use, not back to back: start each from a collected
+        // heap (with --expose-gc) and a machine that has finished the collection, so that
+        // neither pays for the other's garbage; each still pays for its own.
+        await settle();
         let t0 = performance.now();
         reporter.report(sampler.sample());
         local.push(performance.now() - t0);
+        await settle();
         t0 = performance.now();
         const { report, ms: helperMs } = await client.sampleTimed();
         const rt = performance.now() - t0;
@@ -79,8 +90,11 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
       const r = median(remote);
       const mode = detail ? 'detail' : 'fast  ';
       const over = median(overhead);
+      // Each round trip against the in-process sample taken just before it: the machine's
+      // slow and quick spells (other processes, the kernel's own page scans) hit a pair alike.
+      const paired = median(remote.map((x, i) => x / local[i]));
       lines.push(
-        `${mode} sample round trip ${ms(r)}   in-process ${ms(l)}   ratio ${(r / l).toFixed(2)}x (target ≤ 1.2x); sampling inside the helper ${ms(median(inHelper))}`,
+        `${mode} sample round trip ${ms(r)}   in-process ${ms(l)}   ratio ${(r / l).toFixed(2)}x of the medians, ${paired.toFixed(2)}x paired (target ≤ 1.2x); sampling inside the helper ${ms(median(inHelper))}`,
       );
       // The part the protocol adds (JSON out, pipe, parse + validate), free of sampling noise.
       lines.push(`${mode} protocol overhead ${ms(over)} per sample = ${((100 * over) / l).toFixed(1)} % of an in-process sample`);

@@ -92,6 +92,34 @@ export function fdText(fd: number, singleRecord: boolean): TextResult {
   return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
 
+/** The last bytes read from a file and what they parsed to. */
+export interface Memo<T> {
+  raw: Buffer | null;
+  value: T | null;
+}
+
+export function emptyMemo<T>(): Memo<T> {
+  return { raw: null, value: null };
+}
+
+export type ParsedRead<T> = { ok: true; value: T | null; bytes: number } | { ok: false; code: string };
+
+/**
+ * Read a single-record file through an open fd and parse it, unless its bytes are the
+ * ones parsed last time: an idle process's stat and smaps_rollup read the same every
+ * sample, and decoding them into strings was most of a sample's own CPU time.
+ */
+export function readFdParsed<T>(fd: number, memo: Memo<T>, parse: (text: string) => T | null): ParsedRead<T> {
+  const r = readFd(fd, true);
+  if (!r.ok) return r;
+  const d = r.data;
+  if (memo.raw !== null && memo.raw.equals(d)) return { ok: true, value: memo.value, bytes: d.length };
+  const value = parse(latin1(d));
+  memo.raw = value === null ? null : Buffer.from(d);
+  memo.value = value;
+  return { ok: true, value, bytes: d.length };
+}
+
 export function readBytes(path: string): { bytes: Buffer; code: null } | { bytes: null; code: string } {
   const r = readShared(path);
   return r.ok ? { bytes: Buffer.from(r.data), code: null } : { bytes: null, code: r.code };

@@ -13,9 +13,21 @@ import {
   parseVmstat,
 } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
-import type { KernelThreadCpu, Mem, ProcSample, Rollup, Sample } from '../core/types';
+import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
 import { readZramStats } from './zramfs';
-import { closeFd, fdText, isDenied, openFilesLimit, openRead, readBytes, readLink, readText, type TextResult } from './readfile';
+import {
+  closeFd,
+  emptyMemo,
+  fdText,
+  isDenied,
+  openFilesLimit,
+  openRead,
+  readBytes,
+  readFdParsed,
+  readLink,
+  readText,
+  type Memo,
+} from './readfile';
 
 export interface SamplerOptions {
   /** Root of the tree to read; '/' for the live system. */
@@ -38,6 +50,9 @@ interface ProcEntry {
   /** Kept open across samples (-1 = none): a re-read at offset 0 costs one syscall, not four. */
   statFd: number;
   rollupFd: number;
+  /** What the kept files said last time, reused while their bytes stay the same. */
+  statMemo: Memo<PidStat>;
+  rollupMemo: Memo<Rollup>;
   /** Its files were not ours to read: not retried for the same pid + start time. */
   denied: boolean;
   /** Kernel thread or zombie: never a user process. */
@@ -56,6 +71,8 @@ interface ProcEntry {
 /** Counters of the work one sample did (for tests and benchmarks). */
 export interface SampleStats {
   smapsReads: number;
+  /** The pids whose smaps was read. */
+  smapsPids: number[];
   rollupReads: number;
 }
 
@@ -66,7 +83,7 @@ export class Sampler {
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
-  lastStats: SampleStats = { smapsReads: 0, rollupReads: 0 };
+  lastStats: SampleStats = { smapsReads: 0, smapsPids: [], rollupReads: 0 };
 
   constructor(opts: Partial<SamplerOptions> = {}) {
     this.opts = { ...defaultSamplerOptions(), ...opts };
@@ -92,7 +109,7 @@ export class Sampler {
 
   /** Take one sample. Never throws because of one process. */
   sample(now = Date.now()): Sample {
-    const stats: SampleStats = { smapsReads: 0, rollupReads: 0 };
+    const stats: SampleStats = { smapsReads: 0, smapsPids: [], rollupReads: 0 };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo')).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
@@ -112,8 +129,8 @@ export class Sampler {
       let e = this.cache.get(pid);
       let st = null;
       if (e && e.statFd >= 0) {
-        const kept = fdText(e.statFd, true).text;
-        st = kept === null ? null : parsePidStat(kept);
+        const kept = readFdParsed(e.statFd, e.statMemo, parsePidStat);
+        st = kept.ok ? kept.value : null;
         if (!st || st.starttime !== e.starttime) st = null; // the process we knew is gone
       }
       if (!st) {
@@ -219,10 +236,10 @@ export class Sampler {
   }
 
   /** smaps_rollup through the kept fd, opening (and keeping) it on first use. */
-  private readRollup(pid: number, e: ProcEntry): TextResult {
+  private readRollup(pid: number, e: ProcEntry): { ok: true; rollup: Rollup | null } | { ok: false; code: string } {
     if (e.rollupFd >= 0) {
-      const r = fdText(e.rollupFd, true);
-      if (r.text !== null && r.text.length > 0) return r;
+      const r = readFdParsed(e.rollupFd, e.rollupMemo, parseRollup);
+      if (r.ok && r.bytes > 0) return { ok: true, rollup: r.value };
       // A kept fd pins the address space it was opened on: after an exec it fails
       // although pid and start time are the same. Reopen, and name the new program.
       this.release(e.rollupFd);
@@ -237,10 +254,10 @@ export class Sampler {
       }
     }
     const o = openRead(this.path('proc', String(pid), 'smaps_rollup'));
-    if (o.code !== null) return { text: null, code: o.code };
-    const r = fdText(o.fd, true);
+    if (o.code !== null) return { ok: false, code: o.code };
+    const r = readFdParsed(o.fd, e.rollupMemo, parseRollup);
     e.rollupFd = this.keep(o.fd);
-    return r;
+    return r.ok ? { ok: true, rollup: r.value } : r;
   }
 
   private listPids(): number[] {
@@ -266,6 +283,8 @@ export class Sampler {
       starttime,
       statFd: -1,
       rollupFd: -1,
+      statMemo: emptyMemo(),
+      rollupMemo: emptyMemo(),
       denied: false,
       nonUser: true,
       kthread,
@@ -312,16 +331,17 @@ export class Sampler {
     if (e.denied) return 'denied';
     const rt = this.readRollup(pid, e);
     stats.rollupReads++;
-    if (rt.text === null) {
+    if (!rt.ok) {
       e.denied = isDenied(rt.code);
       return e.denied ? 'denied' : null;
     }
-    const rollup = parseRollup(rt.text);
+    const rollup = rt.rollup;
     if (!rollup) return null;
     if (!this.opts.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
     const st = readText(this.path('proc', String(pid), 'smaps'));
     stats.smapsReads++;
+    stats.smapsPids.push(pid);
     if (st.text === null) {
       e.denied = isDenied(st.code);
       return e.denied ? 'denied' : null;

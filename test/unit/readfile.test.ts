@@ -1,0 +1,53 @@
+// readFdParsed: a kept fd's file is parsed again only when its bytes changed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parsePidStat } from '../../src/core/procfiles';
+import { closeFd, emptyMemo, openRead, readFdParsed } from '../../src/sampler/readfile';
+
+const dir = mkdtempSync(join(tmpdir(), 'pmemstat-readfile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const STAT = '4242 (sleep) S 1 4242 4242 0 -1 4194304 100 0 0 0 7 3 0 0 20 0 1 0 987654 2000000 100 18446744073709551615';
+
+describe('readFdParsed', () => {
+  it('reuses the parse while the bytes stay the same, and parses again when they change', () => {
+    const f = join(dir, 'stat');
+    writeFileSync(f, STAT + '\n');
+    const o = openRead(f);
+    expect(o.code).toBeNull();
+    if (o.code !== null) return;
+    let parses = 0;
+    const parse = (t: string) => {
+      parses++;
+      return parsePidStat(t);
+    };
+    const memo = emptyMemo<ReturnType<typeof parsePidStat>>();
+    const a = readFdParsed(o.fd, memo, parse);
+    const b = readFdParsed(o.fd, memo, parse);
+    expect(parses).toBe(1);
+    expect(a.ok && b.ok && a.value === b.value).toBe(true);
+    expect(a.ok && a.value).toMatchObject({ pid: 4242, ticks: 10, starttime: 987654 });
+
+    // Same length, one digit different (utime 7 → 8): must not be taken for the old bytes.
+    writeFileSync(f, STAT.replace(' 7 3 ', ' 8 3 ') + '\n');
+    const c = readFdParsed(o.fd, memo, parse);
+    expect(parses).toBe(2);
+    expect(c.ok && c.value).toMatchObject({ ticks: 11 });
+    closeFd(o.fd);
+  });
+
+  it('does not keep what failed to parse, and reports a read error with its code', () => {
+    const f = join(dir, 'garbage');
+    writeFileSync(f, 'not a stat line');
+    const o = openRead(f);
+    if (o.code !== null) throw new Error(o.code);
+    const memo = emptyMemo<ReturnType<typeof parsePidStat>>();
+    const r = readFdParsed(o.fd, memo, parsePidStat);
+    expect(r).toEqual({ ok: true, value: null, bytes: 15 });
+    expect(memo.raw).toBeNull();
+    closeFd(o.fd);
+    expect(readFdParsed(o.fd, memo, parsePidStat)).toEqual({ ok: false, code: 'EBADF' });
+  });
+});
