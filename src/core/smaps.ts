@@ -233,3 +233,127 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
   const ptotal = sysv + shOth + stack + txt + data + (zramActive ? pswap : 0);
   return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal };
 }
+
+// ---------------------------------------------------------------------------
+// The same walk over the raw bytes, for the sampler's hot path.
+
+const PSS_LINE = Buffer.from('\nPss:', 'latin1');
+const SWAPPSS_LINE = Buffer.from('\nSwapPss:', 'latin1');
+const VMFLAGS_LINE = Buffer.from('\nVmFlags:', 'latin1');
+const SIZE = Buffer.from('Size:', 'latin1');
+
+function isHeaderStart(b: Uint8Array, pos: number): boolean {
+  const c = b[pos];
+  return (c >= D0 && c <= D9) || (c >= LA && c <= LF);
+}
+
+/** headerCategory over bytes [pos, eol). */
+function headerCategoryBytes(b: Uint8Array, pos: number, eol: number): number {
+  let sp = -1;
+  let dash = -1;
+  for (let i = pos; i < eol; i++) {
+    const c = b[i];
+    if (c === SP) {
+      sp = i;
+      break;
+    }
+    if (c === DASH) {
+      if (dash >= 0) return -1;
+      dash = i;
+    } else if (!isHex(c)) return -1;
+  }
+  if (sp < 0 || dash <= pos || dash === sp - 1) return -1;
+  const p = sp + 1;
+  if (p + 4 > eol) return -1;
+  const p1 = b[p + 1];
+  const shared = b[p + 3] === C_s;
+  let i = p;
+  for (let f = 0; f < 4; f++) {
+    while (i < eol && b[i] !== SP) i++;
+    while (i < eol && b[i] === SP) i++;
+  }
+  let nameEnd = eol;
+  while (nameEnd > i) {
+    const c = b[nameEnd - 1];
+    if (c !== SP && c !== TAB && c !== CR) break;
+    nameEnd--;
+  }
+  if (shared) {
+    for (let j = i; j + 4 <= nameEnd; j++) {
+      if (b[j] === C_S && b[j + 1] === 89 && b[j + 2] === 83 && b[j + 3] === 86) return CAT_SYSV; // "SYSV"
+    }
+    return CAT_SHOTH;
+  }
+  // "[stack]"
+  if (nameEnd - i === 7 && b[i] === 91 && b[i + 1] === C_s && b[i + 2] === 116 && b[i + 3] === 97 &&
+      b[i + 4] === 99 && b[i + 5] === 107 && b[i + 6] === 93) return CAT_STACK;
+  if (p1 === C_w) return CAT_DATA;
+  if (b[p] === DASH && b[p + 1] === DASH && b[p + 2] === DASH && b[p + 3] === 112) return CAT_DATA; // "---p"
+  return CAT_TEXT;
+}
+
+function numberAtBytes(b: Uint8Array, pos: number, end: number): number {
+  let i = pos;
+  while (i < end && (b[i] === SP || b[i] === TAB)) i++;
+  let n = 0;
+  let any = false;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c < D0 || c > D9) break;
+    n = n * 10 + (c - D0);
+    any = true;
+  }
+  return any ? n : -1;
+}
+
+/**
+ * parseSmapsDetail over the raw bytes of smaps, giving the same result without making a
+ * string of the file or visiting each of its ~25 lines per mapping: from each header it
+ * jumps (with native searches) to the mapping's `Pss:`, `SwapPss:` and `VmFlags:` lines.
+ * That relies on the layout every kernel since 4.3 prints — each mapping is a header,
+ * `Size:`, …, `Pss:`, …, `SwapPss:`, …, and `VmFlags:` last — and checks it as it goes:
+ * on anything else it returns null and the caller parses the decoded text instead.
+ */
+export function parseSmapsDetailBytes(b: Buffer, zramActive: boolean): Mem | null {
+  let sysv = 0;
+  let shOth = 0;
+  let stack = 0;
+  let data = 0;
+  let txt = 0;
+  let pswap = 0;
+  const len = b.length;
+  let pos = 0;
+  let pss = len === 0 ? -1 : b.indexOf(PSS_LINE, 0);
+  while (pos < len) {
+    const hdrEnd = b.indexOf(NL, pos);
+    if (hdrEnd < 0 || !isHeaderStart(b, pos)) return null;
+    const cat = headerCategoryBytes(b, pos, hdrEnd);
+    if (cat < 0 || hdrEnd + 1 + SIZE.length > len) return null;
+    if (b.compare(SIZE, 0, SIZE.length, hdrEnd + 1, hdrEnd + 1 + SIZE.length) !== 0) return null;
+    // This mapping's own lines, in order, each the first of its kind after the header:
+    // a mapping without one of them would otherwise borrow the next mapping's.
+    const swap = pss < 0 ? -1 : b.indexOf(SWAPPSS_LINE, pss + 1);
+    const flags = b.indexOf(VMFLAGS_LINE, hdrEnd);
+    if (!(hdrEnd <= pss && pss < swap && swap < flags)) return null;
+    const flagsEnd = b.indexOf(NL, flags + 1);
+    const next = flagsEnd < 0 ? len : flagsEnd + 1;
+    const nextPss = b.indexOf(PSS_LINE, pss + 1);
+    if (nextPss >= 0 && nextPss < next) return null;
+    const v = numberAtBytes(b, pss + PSS_LINE.length, swap);
+    const s = numberAtBytes(b, swap + SWAPPSS_LINE.length, flags);
+    if (v < 0 || s < 0) return null;
+    switch (cat) {
+      case CAT_SYSV: sysv += v; break;
+      case CAT_SHOTH: shOth += v; break;
+      case CAT_STACK: stack += v; break;
+      case CAT_DATA: data += v; break;
+      default: txt += v; break;
+    }
+    pswap += s;
+    pos = next;
+    pss = nextPss;
+  }
+  if (pss >= 0) return null;
+  const ptotal = sysv + shOth + stack + txt + data + (zramActive ? pswap : 0);
+  return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal };
+}

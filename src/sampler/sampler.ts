@@ -12,7 +12,7 @@ import {
   parsePidStat,
   parseVmstat,
 } from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
+import { parseRollup, parseSmapsDetail, parseSmapsDetailBytes, rollupToMem } from '../core/smaps';
 import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
 import { readZramStats } from './zramfs';
 import {
@@ -20,11 +20,13 @@ import {
   emptyMemo,
   fdText,
   isDenied,
+  latin1,
   openFilesLimit,
   openRead,
   readBytes,
   readFdParsed,
   readLink,
+  readShared,
   readText,
   type Memo,
 } from './readfile';
@@ -339,15 +341,15 @@ export class Sampler {
     if (!rollup) return null;
     if (!this.opts.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
-    const st = readText(this.path('proc', String(pid), 'smaps'));
+    const st = readShared(this.path('proc', String(pid), 'smaps'));
     stats.smapsReads++;
     stats.smapsPids.push(pid);
-    if (st.text === null) {
+    if (!st.ok) {
       e.denied = isDenied(st.code);
       return e.denied ? 'denied' : null;
     }
-    if (st.text.length === 0) return null;
-    const mem = parseSmapsDetail(st.text, zramActive);
+    if (st.data.length === 0) return null;
+    const mem = parseSmapsDetailBytes(st.data, zramActive) ?? parseSmapsDetail(latin1(st.data), zramActive);
     e.detailFor = rollup;
     e.detailZram = zramActive;
     e.detailMem = mem;
