@@ -21,24 +21,34 @@ interface Cost {
   cpu: number;
 }
 
+function once(fn: () => void): Cost {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  fn();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
+
 /**
- * Median wall time and median CPU time (user + system) of `fn`, in ms. On a shared
- * 2-core machine the wall clock also counts time others held the CPU; the CPU time of
- * reading /proc (system) and parsing (user) is ours alone. Both are printed.
+ * Median wall time and median CPU time (user + system) of each of `fns`, in ms, taken in
+ * turns (a b c a b c …) so that the machine's slow and quick spells hit all of them alike:
+ * on a shared 2-core VM one measure taken after another can differ by half for no reason
+ * of ours. The CPU time of reading /proc (system) and parsing (user) is ours alone; the
+ * wall clock also counts time others held the CPU. Both are printed.
  */
-function time(fn: () => void, runs = RUNS): Cost {
-  fn(); // warm up
-  const wall: number[] = [];
-  const cpu: number[] = [];
+function timeTogether(fns: readonly (() => void)[], runs = RUNS): Cost[] {
+  for (const fn of fns) fn(); // warm up
+  const walls: number[][] = fns.map(() => []);
+  const cpus: number[][] = fns.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+    fns.forEach((fn, k) => {
+      const c = once(fn);
+      walls[k].push(c.wall);
+      cpus[k].push(c.cpu);
+    });
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return fns.map((_, k) => ({ wall: median(walls[k]), cpu: median(cpus[k]) }));
 }
 
 const cost = (c: Cost) => `${c.wall.toFixed(1)} ms wall / ${c.cpu.toFixed(1)} ms cpu`;
@@ -83,46 +93,51 @@ async function main(): Promise<void> {
     out(`pmemstat benchmark — ${n} processes in /proc (300 extra sleeps), medians of ${RUNS} runs`);
 
     // Full detail sample: a fresh sampler reads cmdline, stat, rollup and smaps of everything.
-    const detailFull = time(() => {
+    const fullSample = () => {
       const s = new Sampler({ detail: true });
       s.sample();
       s.close();
-    });
-    const detailFloor = time(() => readFloor(['stat', 'cmdline', 'smaps_rollup', 'smaps']));
-    out(`detail sample (full)       ${cost(detailFull)};  floor ${cost(detailFloor)};  ratio ${ratio(detailFull, detailFloor)} (target ≤ 1.5x)`);
-
+    };
     // Fast sample in a loop: stat + rollup per process (cmdline is cached per pid + start time).
     const fast = new Sampler({ detail: false });
     fast.sample();
-    const fastT = time(() => fast.sample());
-    // Its floor reads the same files the same way: through fds kept open across samples.
-    const kept = keptFds(['stat', 'smaps_rollup']);
-    const fastFloor = time(() => {
-      for (const f of ['meminfo', 'stat', 'vmstat']) readShared(`/proc/${f}`);
-      pids(); // the sampler lists /proc each time too
-      for (const fd of kept) readFd(fd, true);
-    });
-    kept.forEach(closeFd);
-    const openFloor = time(() => readFloor(['stat', 'smaps_rollup']));
-    out(`fast sample (loop)         ${cost(fastT)};  floor ${cost(fastFloor)};  ratio ${ratio(fastT, fastFloor)} (target ≤ 1.5x)`);
-    out(`  (the same files by open + read + close each time: ${cost(openFloor)})`);
-    fast.close();
-
     // Incremental detail sample when nothing changed: smaps only where the rollup moved.
     const inc = new Sampler({ detail: true });
     inc.sample();
-    let reread = 0;
-    const incT = time(() => {
+    let reread: number[] = [];
+    const incSample = () => {
       inc.sample();
-      reread = inc.lastStats.smapsReads;
-    });
+      reread = inc.lastStats.smapsPids;
+    };
+    // The floors read the same files the same way, without decoding or parsing: the fast
+    // loop's through fds kept open across samples, as the sampler does.
+    const kept = keptFds(['stat', 'smaps_rollup']);
+    const fastFloor = () => {
+      for (const f of ['meminfo', 'stat', 'vmstat']) readShared(`/proc/${f}`);
+      pids(); // the sampler lists /proc each time too
+      for (const fd of kept) readFd(fd, true);
+    };
+    const [detailFull, detailFloor, fastT, fastFloorT, incT] = timeTogether([
+      fullSample,
+      () => readFloor(['stat', 'cmdline', 'smaps_rollup', 'smaps']),
+      () => fast.sample(),
+      fastFloor,
+      incSample,
+    ]);
+    kept.forEach(closeFd);
+    const [openFloor] = timeTogether([() => readFloor(['stat', 'smaps_rollup'])], 5);
+    fast.close();
     inc.close();
+    out(`detail sample (full)       ${cost(detailFull)};  floor ${cost(detailFloor)};  ratio ${ratio(detailFull, detailFloor)} (target ≤ 1.5x)`);
+    out(`fast sample (loop)         ${cost(fastT)};  floor ${cost(fastFloorT)};  ratio ${ratio(fastT, fastFloorT)} (target ≤ 1.5x)`);
+    out(`  (the same files by open + read + close each time: ${cost(openFloor)})`);
+    const who = reread.map((p) => (p === process.pid ? `${p} (this benchmark)` : String(p))).join(', ');
     out(
-      `detail sample (unchanged)  ${cost(incT)};  = ${pct(incT, detailFull)} of a full one (target ≤ 20 %); smaps re-read for ${reread} process(es)`,
+      `detail sample (unchanged)  ${cost(incT)};  = ${pct(incT, detailFull)} of a full one (target ≤ 20 %); smaps re-read for ${reread.length} process(es)${who ? `: ${who}` : ''}`,
     );
     // What an unchanged sample cannot avoid: every rollup (the change detector) and stat,
     // which is exactly the fast sample's floor.
-    out(`  (its floor, every stat + smaps_rollup through kept fds, is ${pct(fastFloor, detailFull)} of a full sample)`);
+    out(`  (its floor, every stat + smaps_rollup through kept fds, is ${pct(fastFloorT, detailFull)} of a full sample)`);
 
     // The whole command, as a user would run it.
     const wall: number[] = [];
