@@ -107,7 +107,11 @@ export function drawChart(ctx: CanvasRenderingContext2D, geo: ChartGeometry, box
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of geo.timeTicks) ctx.fillText(t.label, t.at, bottom + 3);
+  for (const t of geo.timeTicks) {
+    // A label centred on a tick near either edge would be cut off: keep it whole.
+    const half = ctx.measureText(t.label).width / 2;
+    ctx.fillText(t.label, Math.min(Math.max(t.at, half + 1), box.width - half - 1), bottom + 3);
+  }
 
   const n = geo.xs.length;
   if (n === 0) return;

@@ -13,6 +13,7 @@ import {
   SPARK_MIN_SPAN_KB,
   type ChartBox,
 } from '../../webview/chartModel';
+import { drawChart, type Palette } from '../../webview/canvas';
 import { GroupSeries, SparkStore, stampRelation } from '../../webview/history';
 import { leakCountText, leakText } from '../../webview/model';
 
@@ -164,6 +165,39 @@ describe('chart model', () => {
     const one = chartGeometry(chartSpec(history('g', [1000]), false), box, 'MB');
     expect(one.xs).toEqual([264]);
     expect(one.timeTicks).toHaveLength(1);
+  });
+
+  it('draws the time labels whole: one on the right edge is moved in, the others stay centred', () => {
+    const spec = chartSpec(history('g', [1000, 2000, 4000, 3000]), false);
+    const geo = chartGeometry(spec, box, 'KB');
+    const texts: { text: string; x: number; align: string }[] = [];
+    let align = '';
+    // A recording stand-in for the canvas (6 px a character), the rendering boundary.
+    const ctx = new Proxy({} as Record<string | symbol, unknown>, {
+      get: (_t, k) =>
+        k === 'measureText'
+          ? (s: string) => ({ width: 6 * s.length })
+          : k === 'fillText'
+            ? (text: string, x: number) => texts.push({ text, x, align })
+            : () => undefined,
+      set: (_t, k, v) => {
+        if (k === 'textAlign') align = String(v);
+        return true;
+      },
+    }) as unknown as CanvasRenderingContext2D;
+    const palette: Palette = { foreground: '#000', muted: '#888', grid: '#ccc', grow: '#f00', shrink: '#0f0', leak: '#f80', spark: '#00f', series: {}, font: '10px sans-serif' };
+    drawChart(ctx, geo, box, palette, -1);
+    const time = texts.filter((t) => t.align === 'center' && geo.timeTicks.some((k) => k.label === t.text));
+    expect(time.map((t) => t.text)).toEqual(geo.timeTicks.map((k) => k.label));
+    for (const t of time) {
+      const half = 3 * t.text.length;
+      expect(t.x - half, t.text).toBeGreaterThanOrEqual(0);
+      expect(t.x + half, t.text).toBeLessThanOrEqual(box.width);
+    }
+    const last = geo.timeTicks[geo.timeTicks.length - 1];
+    expect(last.at).toBe(box.width); // the tick is on the edge …
+    expect(time[time.length - 1].x).toBeLessThan(last.at); // … its label is not
+    expect(time[1].x).toBe(geo.timeTicks[1].at);
   });
 
   it('value axis: round ticks in the display units', () => {
