@@ -1,7 +1,7 @@
 // Helpers for tests against the live /proc: processes the test starts and stops,
 // memtest built from memtest.c, and test users.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,21 @@ export function buildMemtest(): string {
   const src = join(REPO, 'memtest.c');
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
     execFileSync('cc', ['-O2', '-Wall', '-o', out, src]);
+  }
+  return out;
+}
+
+/**
+ * A static program that prints "up" and waits: no page of it is shared with any other
+ * process (its own file, no libc .so), so its Pss cannot move when others start or exit.
+ */
+export function buildStaticIdle(): string {
+  mkdirSync(TMP, { recursive: true });
+  const out = join(TMP, 'idle-static');
+  if (!existsSync(out)) {
+    const src = join(TMP, 'idle-static.c');
+    writeFileSync(src, '#include <stdio.h>\n#include <unistd.h>\nint main(void) { puts("up"); fflush(stdout); for (;;) pause(); }\n');
+    execFileSync('cc', ['-static', '-O2', '-o', out, src]);
   }
   return out;
 }
