@@ -6,7 +6,7 @@ let buf = Buffer.allocUnsafe(1 << 20);
 // Node's Buffer has a faster latin1 decoder than toString('latin1') (no argument
 // checks, no slice); it is undocumented, so fall back when it is missing.
 type Latin1 = { latin1Slice?: (start: number, end: number) => string };
-export const latin1 = (b: Buffer): string => {
+const latin1 = (b: Buffer): string => {
   const f = (b as Latin1).latin1Slice;
   return f ? f.call(b, 0, b.length) : b.toString('latin1');
 };

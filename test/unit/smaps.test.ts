@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRollup, rollupToMem, parseSmapsDetail, parseSmapsDetailBytes } from '../../src/core/smaps';
+import { parseRollup, rollupToMem, parseSmapsDetail } from '../../src/core/smaps';
 
 const SNIP = join(__dirname, '..', '..', 'fixtures', 'snippets');
 const snip = (name: string): string => readFileSync(join(SNIP, name), 'utf8');
@@ -179,71 +179,5 @@ describe('parseSmapsDetail (detail mode, SPEC 2.2)', () => {
     // A truncated file counts what it has.
     const cut = real.slice(0, real.indexOf('/SYSV'));
     expect(parseSmapsDetail(cut, false).ptotal).toBe(sumOf(cut, 'Pss'));
-  });
-});
-
-describe('parseSmapsDetailBytes (the same over raw bytes)', () => {
-  const bytes = (t: string) => Buffer.from(t, 'latin1');
-  const FIX = join(__dirname, '..', '..', 'fixtures');
-  const captured = (): string[] => {
-    const out: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name === 'smaps') out.push(join(d, e.name));
-      }
-    };
-    walk(FIX);
-    return out;
-  };
-  const rules = [
-    block('7f6182077000-7f6182087000 rw-s 00000000 00:01 65536                      /SYSV0000002a (deleted)', 1, 1),
-    block('7f6182073000-7f6182077000 r--s 00000000 00:01 1057                       /memfd:snip (deleted)', 2),
-    block('7fff779b3000-7fff779d4000 rw-p 00000000 00:00 0                          [stack]', 16, 2),
-    block('7f618183f000-7f6181840000 ---p 00000000 00:00 0 ', 0),
-    block('7f0000001000-7f0000002000 rw-s 00000000 00:00 0                          [stack]', 20),
-    block('7f0000000000-7f0000001000 rw-p 00000000 00:01 1                          /SYSV00000001 (deleted)', 10),
-    block('7f0000000000-7f0000001000 r--p 00000000 fe:00 12                         /srv/[stack] SYSV', 1024),
-  ].join('');
-
-  it('gives what parseSmapsDetail gives on every captured smaps, without falling back', () => {
-    const files = captured();
-    expect(files.length).toBeGreaterThan(100);
-    for (const f of [...files, join(SNIP, 'shmdemo.smaps')]) {
-      const raw = readFileSync(f);
-      if (raw.length === 0) continue;
-      for (const zram of [false, true]) {
-        const m = parseSmapsDetailBytes(raw, zram);
-        expect(m, f).not.toBeNull();
-        expect(m, f).toEqual(parseSmapsDetail(raw.toString('latin1'), zram));
-      }
-    }
-  });
-
-  it('follows the same category rules', () => {
-    expect(parseSmapsDetailBytes(bytes(rules), true)).toEqual(parseSmapsDetail(rules, true));
-    expect(parseSmapsDetailBytes(bytes(rules), false)?.shSYSV).toBe(1);
-  });
-
-  it.each<[string, string]>([
-    ['without VmFlags, with CRLF', '00400000-00401000 r-xp 00000000 fd:00 1 /bin/x\r\nPss: 5 kB\r\nSwapPss: 1 kB\r\n'],
-    ['a mapping without Pss (it must not borrow the next one)', rules.replace(/Pss: {17}2 kB\n/, '')],
-    ['a mapping without SwapPss', rules.replace(/SwapPss: {13}2 kB\n/, '')],
-    ['a mapping without VmFlags', rules.replace(/VmFlags: rd wr mr mw me ac sd \n/, '')],
-    ['a mapping with two Pss lines', rules.replace(/Pss: {17}2 kB\n/, 'Pss:                 2 kB\nPss:                 2 kB\n')],
-    ['lines before the first header', 'Pss: 12 kB\n' + rules],
-    ['a file cut before its last SwapPss', rules.slice(0, rules.lastIndexOf('SwapPss:'))],
-  ])('declines %s (the caller parses the text instead)', (_name, text) => {
-    expect(parseSmapsDetailBytes(bytes(text), false)).toBeNull();
-  });
-
-  it('on garbage and every truncation either declines or agrees with the text parser', () => {
-    const real = snip('shmdemo.smaps');
-    const inputs = ['', '\n', 'garbage', '7f00-7f01 rw', '7f00-7f01 rw-p 0 0 0\nSize: 1 kB\n', '\x00\x01\x02'];
-    for (let i = 0; i < real.length; i += 331) inputs.push(real.slice(0, i), real.slice(i));
-    for (const t of inputs) {
-      const m = parseSmapsDetailBytes(bytes(t), true);
-      if (m !== null) expect(m).toEqual(parseSmapsDetail(t, true));
-    }
   });
 });
