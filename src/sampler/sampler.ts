@@ -12,7 +12,7 @@ import {
   parsePidStat,
   parseVmstat,
 } from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, parseSmapsDetailBytes, rollupToMem } from '../core/smaps';
+import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
 import { readZramStats } from './zramfs';
 import {
@@ -20,13 +20,11 @@ import {
   emptyMemo,
   fdText,
   isDenied,
-  latin1,
   openFilesLimit,
   openRead,
   readBytes,
   readFdParsed,
   readLink,
-  readShared,
   readText,
   type Memo,
 } from './readfile';
@@ -341,15 +339,15 @@ export class Sampler {
     if (!rollup) return null;
     if (!this.opts.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
-    const st = readShared(this.path('proc', String(pid), 'smaps'));
+    const st = readText(this.path('proc', String(pid), 'smaps'));
     stats.smapsReads++;
     stats.smapsPids.push(pid);
-    if (!st.ok) {
+    if (st.text === null) {
       e.denied = isDenied(st.code);
       return e.denied ? 'denied' : null;
     }
-    if (st.data.length === 0) return null;
-    const mem = parseSmapsDetailBytes(st.data, zramActive) ?? parseSmapsDetail(latin1(st.data), zramActive);
+    if (st.text.length === 0) return null;
+    const mem = parseSmapsDetail(st.text, zramActive);
     e.detailFor = rollup;
     e.detailZram = zramActive;
     e.detailMem = mem;
