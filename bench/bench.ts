@@ -1,6 +1,6 @@
 // `npm run bench`: sample cost against the raw-read floor, the incremental cost, and the
 // whole CLI's wall time, with 300 extra processes running. Medians, one process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Sampler } from '../src/sampler/sampler';
@@ -151,9 +151,53 @@ async function main(): Promise<void> {
 
     // The helper of the extension: a sample request over NDJSON against the same in-process.
     for (const line of await benchHelper({ extraProcs: 0, runs: RUNS })) out(line);
+
+    // Why the unchanged sample's floor is what it is: what a rollup costs against smaps,
+    // for processes of different sizes.
+    for (const line of await rollupShare()) out(line);
   } finally {
     zoo.stop();
   }
+}
+
+/**
+ * Time reading smaps_rollup against reading smaps for a few kinds of process (each kind's
+ * own, started here), in turns. The share is what an unchanged detail sample cannot save.
+ */
+async function rollupShare(): Promise<string[]> {
+  const kinds: [string, string, string[]][] = [
+    ['sleep', 'sleep', ['100000']],
+    ['python3', 'python3', ['-c', 'import time, json, email.parser, http.client; time.sleep(100000)']],
+    ['node', process.execPath, ['-e', 'setInterval(() => {}, 1e8)']],
+  ];
+  const children = kinds.map(([, cmd, args]) =>
+    Array.from({ length: 10 }, () => spawn(cmd, args, { stdio: 'ignore' }).on('error', () => {})),
+  );
+  const lines = ['rollup vs smaps read cost, 10 processes of each kind (medians):'];
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    const alive = children.map((cs) => cs.filter((c) => c.pid !== undefined && c.exitCode === null));
+    const costs = timeTogether(
+      alive.flatMap((cs) => [
+        () => cs.forEach((c) => readShared(`/proc/${c.pid}/smaps_rollup`, true)),
+        () => cs.forEach((c) => readShared(`/proc/${c.pid}/smaps`)),
+      ]),
+    );
+    kinds.forEach(([name], k) => {
+      const cs = alive[k];
+      if (cs.length === 0) return lines.push(`  ${name}: could not start`);
+      const maps = readShared(`/proc/${cs[0].pid}/maps`);
+      const n = maps.ok ? maps.data.toString('latin1').split('\n').length - 1 : 0;
+      const r = costs[2 * k].wall / cs.length;
+      const sm = costs[2 * k + 1].wall / cs.length;
+      lines.push(
+        `  ${name.padEnd(8)} ${String(n).padStart(4)} mappings: rollup ${(r * 1000).toFixed(0)} µs, smaps ${(sm * 1000).toFixed(0)} µs; the rollup is ${((100 * r) / (r + sm)).toFixed(0)} % of both`,
+      );
+    });
+  } finally {
+    for (const c of children.flat()) c.kill('SIGKILL');
+  }
+  return lines;
 }
 
 main().catch((e: unknown) => {
