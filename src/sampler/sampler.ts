@@ -70,7 +70,6 @@ interface ProcEntry {
 
 /** Counters of the work one sample did (for tests and benchmarks). */
 export interface SampleStats {
-  smapsReads: number;
   /** The pids whose smaps was read. */
   smapsPids: number[];
   rollupReads: number;
@@ -83,7 +82,7 @@ export class Sampler {
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
-  lastStats: SampleStats = { smapsReads: 0, smapsPids: [], rollupReads: 0 };
+  lastStats: SampleStats = { smapsPids: [], rollupReads: 0 };
 
   constructor(opts: Partial<SamplerOptions> = {}) {
     this.opts = { ...defaultSamplerOptions(), ...opts };
@@ -109,7 +108,7 @@ export class Sampler {
 
   /** Take one sample. Never throws because of one process. */
   sample(now = Date.now()): Sample {
-    const stats: SampleStats = { smapsReads: 0, smapsPids: [], rollupReads: 0 };
+    const stats: SampleStats = { smapsPids: [], rollupReads: 0 };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo')).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
@@ -340,7 +339,6 @@ export class Sampler {
     if (!this.opts.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
     const st = readText(this.path('proc', String(pid), 'smaps'));
-    stats.smapsReads++;
     stats.smapsPids.push(pid);
     if (st.text === null) {
       e.denied = isDenied(st.code);

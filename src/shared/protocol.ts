@@ -154,14 +154,13 @@ export type WireMember = [
 ];
 /** Where each Mem field sits in a WireMember (after pid, starttime, cmd, cpu). */
 const WIRE_MEM_AT = 4;
-export const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', 'cpu', ...MEM_KEYS] as const;
+const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', 'cpu', ...MEM_KEYS] as const;
 export type WireRow = Omit<GroupRow, 'members'> & { members: WireMember[] };
 /** `Report` as the `sample` reply carries it: the same but for the members' tuples. */
 export type WireReport = Omit<Report, 'total' | 'rows'> & { total: WireRow; rows: WireRow[] };
 
 function toWireMember(m: GroupMember): WireMember {
-  const x = m.mem;
-  return [m.pid, m.starttime, m.cmd, m.cpu, x.pswap, x.shSYSV, x.shOth, x.stack, x.text, x.data, x.ptotal];
+  return [m.pid, m.starttime, m.cmd, m.cpu, ...MEM_KEYS.map((k) => m.mem[k])] as WireMember;
 }
 
 function fromWireMember(w: WireMember): GroupMember {
@@ -440,14 +439,10 @@ const checkLeader: Check = object(
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
 );
-export const checkReport: Check = object(
+const checkReport: Check = object(
   { leader: checkLeader, detail: bool, total: checkRow, rows: arrayOf(checkRow) } satisfies Record<keyof Report, Check>,
   false,
 );
-
-export function isWireReport(v: unknown): v is WireReport {
-  return checkReport(v, 'report') === null;
-}
 
 const checkHello: Check = object(
   {
