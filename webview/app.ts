@@ -6,16 +6,13 @@ import type { Report } from '../src/core/types';
 import {
   DEFAULT_PANEL_SETTINGS,
   parseHostMessage,
-  validSetting,
   type HelperState,
   type HostMessage,
   type KillTargetRef,
   type LeakInfo,
-  type PanelSettingKey,
   type PanelSettings,
   type WebviewMessage,
 } from '../src/shared/webviewProtocol';
-import { controlOf } from '../src/shared/options';
 import type { SparkDraw } from './chart';
 import { ChartSync } from './chartSync';
 import { columnsFor } from './columns';
@@ -29,7 +26,9 @@ import { navList, sameRef, type RowRef } from './rows';
 import { buildShell, type Shell } from './shell';
 import { parseState, type PersistedState } from './state';
 import { bannerText, killNote, leaderText, statusLine } from './statusText';
-import { TableRenderer, type Viewport } from './table';
+import { TableRenderer } from './table';
+import { Frames } from './frames';
+import { syncToolbar, wireToolbar } from './toolbar';
 
 export type { Metrics } from './metrics';
 
@@ -48,9 +47,6 @@ export interface AppHooks {
   nextFrame?: (cb: () => void) => void;
 }
 
-/** Rows above and below the visible ones whose sparklines are drawn too. */
-const SPARK_MARGIN = 10;
-
 export class PanelApp implements KeyTarget {
   readonly shell: Shell;
   settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
@@ -60,11 +56,7 @@ export class PanelApp implements KeyTarget {
   /** Leak suspects by group key (from the host, with each report). */
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
-  private paintQueued = false;
-  /** The table was scrolled or resized: render the rows now in view before the next frame. */
-  private windowDirty = false;
-  private readonly nextFrame: (cb: () => void) => void;
-  private themeKey = '';
+  private readonly frames: Frames;
   private ui: PersistedState;
   private readonly expandedSet: Set<string>;
   private table: TableRenderer;
@@ -85,8 +77,9 @@ export class PanelApp implements KeyTarget {
   ) {
     this.shell = buildShell(doc, mount);
     const win = doc.defaultView;
-    this.nextFrame = hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
-    this.charts = new ChartSync(this.shell.chart, this.nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
+    const nextFrame: (cb: () => void) => void =
+      hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
+    this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
     this.ui = parseState(api.getState());
     this.expandedSet = new Set(this.ui.expanded);
     this.shell.search.value = this.ui.search;
@@ -106,8 +99,9 @@ export class PanelApp implements KeyTarget {
       onToggle: (key) => this.toggleExpand(key),
       onKill: (ref) => this.killRef(ref),
     });
+    this.frames = new Frames(nextFrame, this.table, this.metrics, this.charts, this.shell.root);
     this.wire();
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.render();
     this.api.postMessage({ type: 'ready' });
   }
@@ -177,7 +171,7 @@ export class PanelApp implements KeyTarget {
         break;
       case 'sparks':
         this.charts.loadSparks(m);
-        this.queuePaint();
+        this.frames.queue();
         return;
       case 'groupHistory':
         if (this.charts.loadGroup(m)) this.syncChart();
@@ -189,7 +183,7 @@ export class PanelApp implements KeyTarget {
         this.statusNote = killNote(m.results);
         break;
     }
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.render();
   }
 
@@ -208,51 +202,11 @@ export class PanelApp implements KeyTarget {
 
   /** Draw the sparklines of the rows in view (and a margin) whose figures changed. */
   paintSparks(): number {
-    const first = this.metrics.firstVisibleRow();
-    const page = this.metrics.pageRows();
-    return this.charts.paint(this.table.sparkTargets(first - SPARK_MARGIN, first + page + SPARK_MARGIN), this.shell.root);
+    return this.frames.paintSparks();
   }
 
-  /**
-   * Draw the sparklines before the next frame: by then the browser has laid out the update,
-   * so finding the rows in view forces no extra layout.
-   */
-  private queuePaint(): void {
-    if (this.paintQueued) return;
-    this.paintQueued = true;
-    this.nextFrame(() => {
-      this.paintQueued = false;
-      if (this.windowDirty) {
-        this.windowDirty = false;
-        this.updateWindow();
-      }
-      this.paintSparks();
-    });
-  }
-
-  /** The body rows in view, for the table's window (read before the DOM is written). */
-  private viewport(): Viewport {
-    return { first: this.metrics.firstVisibleRow(), count: this.metrics.pageRows() + 1 };
-  }
-
-  /** Render the rows now in view of a virtualized table (after a scroll, a resize, a jump). */
-  private updateWindow(): void {
-    this.table.setRowHeight(this.metrics.rowHeight());
-    this.table.scrolled(this.viewport());
-  }
-
-  /** The theme changed (VS Code rewrites the root style and the body's vscode-* classes): redraw every canvas. */
   private onThemeMaybeChanged(): void {
-    const d = this.doc;
-    const key = `${d.documentElement.getAttribute('style') ?? ''}|${Array.from(d.body.classList)
-      .filter((c) => c.startsWith('vscode'))
-      .join(' ')}`;
-    if (key === this.themeKey) return;
-    this.themeKey = key;
-    this.domMetrics.forget(); // the font size may have changed
-    this.windowDirty = true;
-    this.charts.themeChanged();
-    this.queuePaint();
+    if (this.frames.themeChanged(this.doc)) this.domMetrics.forget(); // the font size may have changed
   }
 
   // ------------------------------------------------------------ options
@@ -262,7 +216,7 @@ export class PanelApp implements KeyTarget {
     if (Object.keys(clean).length === 0) return;
     this.settings = { ...this.settings, ...clean };
     this.api.postMessage({ type: 'setOptions', options: clean });
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.update((ui) => {
       if (clean.sortBy !== undefined) ui.local = null;
     });
@@ -278,7 +232,7 @@ export class PanelApp implements KeyTarget {
 
   setKillMode(on: boolean): void {
     this.killMode = on;
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.render();
   }
 
@@ -344,7 +298,7 @@ export class PanelApp implements KeyTarget {
       if (reveal && typeof tr.scrollIntoView === 'function') {
         tr.scrollIntoView({ block: 'nearest' });
         // A row far from the window is rendered alone: render the rows around it now, not a frame later.
-        this.updateWindow();
+        this.frames.updateWindow();
       }
     }
   }
@@ -405,7 +359,7 @@ export class PanelApp implements KeyTarget {
     if (chartFirst) this.syncChart();
     const view = this.currentView();
     // Layout reads before any write of this render (no forced layout in between).
-    const viewport = this.viewport();
+    const viewport = this.frames.viewport();
     const rowHeight = this.metrics.rowHeight();
 
     syncLines(s.leader, leaderText(report, view, this.ui.search, this.settings.showCpu, this.leaks.size));
@@ -441,7 +395,7 @@ export class PanelApp implements KeyTarget {
       rowHeight,
     });
     if (shown) {
-      if (!(rowHeight > 0) && this.table.virtual) this.updateWindow(); // first rows: measure them, size the spacers
+      if (!(rowHeight > 0) && this.table.virtual) this.frames.updateWindow(); // first rows: measure them, size the spacers
       const tr = this.ui.selected ? this.table.rowElement(this.ui.selected) : null;
       if (tr) s.table.setAttribute('aria-activedescendant', tr.id);
       else s.table.removeAttribute('aria-activedescendant');
@@ -451,21 +405,7 @@ export class PanelApp implements KeyTarget {
       }
     }
     if (!chartFirst) this.syncChart();
-    this.queuePaint();
-  }
-
-  /** The toolbar shows the settings (an inverted checkbox shows the opposite). */
-  private syncControls(): void {
-    const s = this.shell;
-    for (const [key, sel] of controls(s.selects)) {
-      const v = String(this.settings[key]);
-      if (sel.value !== v) sel.value = v;
-    }
-    for (const [key, cb] of controls(s.checks)) {
-      const v = (this.settings[key] === true) !== (controlOf(key).inverted === true);
-      if (cb.checked !== v) cb.checked = v;
-    }
-    if (s.killToggle.checked !== this.killMode) s.killToggle.checked = this.killMode;
+    this.frames.queue();
   }
 
   private save(): void {
@@ -481,16 +421,7 @@ export class PanelApp implements KeyTarget {
     this.cleanup.push(() => this.doc.removeEventListener('keydown', onKey));
     s.search.addEventListener('keydown', (e) => this.onSearchKeydown(e));
     s.search.addEventListener('input', () => this.setSearch(s.search.value));
-    for (const [key, sel] of controls(s.selects)) {
-      sel.addEventListener('change', () => {
-        const raw = sel.value;
-        const v = validSetting(key, typeof this.settings[key] === 'number' ? Number(raw) : raw);
-        if (v !== undefined) this.setOptions({ [key]: v });
-      });
-    }
-    for (const [key, cb] of controls(s.checks)) {
-      cb.addEventListener('change', () => this.setOptions({ [key]: cb.checked !== (controlOf(key).inverted === true) }));
-    }
+    wireToolbar(s, () => this.settings, (c) => this.setOptions(c));
     s.killToggle.addEventListener('change', () => this.setKillMode(s.killToggle.checked));
     s.helpButton.addEventListener('click', () => this.setHelp(s.help.hidden));
     s.helpClose.addEventListener('click', () => this.setHelp(false));
@@ -511,8 +442,7 @@ export class PanelApp implements KeyTarget {
       this.api.postMessage({ type: 'runAsRoot' });
     });
     s.scroll.addEventListener('scroll', () => {
-      this.windowDirty = true;
-      this.queuePaint();
+      this.frames.moved();
       this.ui.scrollTop = s.scroll.scrollTop;
       clearTimeout(this.saveTimer);
       this.saveTimer = setTimeout(() => this.save(), 200);
@@ -522,9 +452,8 @@ export class PanelApp implements KeyTarget {
       const onMessage = (e: MessageEvent) => this.receive(e.data);
       const onResize = () => {
         this.domMetrics.forget(); // (a zoom changes the row height)
-        this.windowDirty = true;
         if (this.settings.fitToWindow) this.render();
-        else this.queuePaint();
+        this.frames.moved();
         this.chart.resized();
       };
       win.addEventListener('message', onMessage);
@@ -534,7 +463,6 @@ export class PanelApp implements KeyTarget {
         win.removeEventListener('resize', onResize);
       });
       if (typeof win.MutationObserver === 'function') {
-        this.themeKey = '';
         this.onThemeMaybeChanged();
         const mo = new win.MutationObserver(() => this.onThemeMaybeChanged());
         mo.observe(this.doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
@@ -550,9 +478,4 @@ export class PanelApp implements KeyTarget {
     clearTimeout(this.saveTimer);
     this.shell.root.remove();
   }
-}
-
-/** A toolbar's controls with their settings. */
-function controls<C>(m: Partial<Record<PanelSettingKey, C>>): Array<[PanelSettingKey, C]> {
-  return Object.entries(m) as Array<[PanelSettingKey, C]>;
 }
