@@ -8,44 +8,28 @@ import {
   parseHostMessage,
   type HelperState,
   type HostMessage,
-  type KillTargetRef,
   type LeakInfo,
   type PanelSettings,
-  type WebviewMessage,
 } from '../src/shared/webviewProtocol';
-import type { SparkDraw } from './chart';
+import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
 import { columnsFor } from './columns';
-import { setText, syncLines } from './dom';
 import { panelKey, runKey, type KeyTarget } from './keyboard';
 import type { KeyAction } from './keys';
 import { DomMetrics, type Metrics } from './metrics';
 import { clickSort, computeView, effectiveSort, type ColumnSort, type SortableColumn } from './model';
 import { PendingOptions } from './pending';
-import { navList, sameRef, type RowRef } from './rows';
+import { killTargets, navList, sameRef, type RowRef } from './rows';
 import { buildShell, type Shell } from './shell';
 import { parseState, type PersistedState } from './state';
-import { bannerText, killNote, leaderText, statusLine } from './statusText';
+import { killNote, renderWords } from './statusText';
 import { TableRenderer } from './table';
-import { Frames } from './frames';
-import { syncToolbar, wireToolbar } from './toolbar';
+import { Frames, listenToWindow } from './frames';
+import { syncToolbar, wireCommands, wireToolbar } from './toolbar';
 
 export type { Metrics } from './metrics';
 
-/** What acquireVsCodeApi() gives, typed to our messages and state. */
-export interface WebviewApi {
-  postMessage(m: WebviewMessage): void;
-  getState(): unknown;
-  setState(s: PersistedState): void;
-}
-
-/** Options for tests and benchmarks. */
-export interface AppHooks {
-  /** Replaces the canvas drawing of a sparkline. */
-  drawSpark?: SparkDraw;
-  /** Runs a callback before the next frame (default requestAnimationFrame; tests: at once). */
-  nextFrame?: (cb: () => void) => void;
-}
+export type { AppHooks, WebviewApi } from './api';
 
 export class PanelApp implements KeyTarget {
   readonly shell: Shell;
@@ -85,11 +69,7 @@ export class PanelApp implements KeyTarget {
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
     const dm = (this.domMetrics = new DomMetrics(this.shell));
-    this.metrics = {
-      pageRows: metrics?.pageRows ?? (() => dm.pageRows()),
-      firstVisibleRow: metrics?.firstVisibleRow ?? (() => dm.firstVisibleRow()),
-      rowHeight: metrics?.rowHeight ?? (() => dm.rowHeight()),
-    };
+    this.metrics = { pageRows: () => dm.pageRows(), firstVisibleRow: () => dm.firstVisibleRow(), rowHeight: () => dm.rowHeight(), ...metrics };
     this.table = new TableRenderer(doc, this.shell.thead, this.shell.headRow, this.shell.tbody, {
       onSort: (col) => this.sortByColumn(col),
       onSelect: (ref) => {
@@ -108,30 +88,14 @@ export class PanelApp implements KeyTarget {
 
   // ------------------------------------------------------------ state access (also for tests)
 
-  get search(): string {
-    return this.ui.search;
-  }
-  get selected(): RowRef | null {
-    return this.ui.selected;
-  }
-  get localSort(): ColumnSort | null {
-    return this.ui.local;
-  }
-  get helpOpen(): boolean {
-    return this.ui.helpOpen;
-  }
-  get expanded(): ReadonlySet<string> {
-    return this.expandedSet;
-  }
-  isExpanded(key: string): boolean {
-    return this.expandedSet.has(key);
-  }
-  get chart() {
-    return this.charts.chart;
-  }
-  get sparks() {
-    return this.charts.sparks;
-  }
+  get search(): string { return this.ui.search; }
+  get selected(): RowRef | null { return this.ui.selected; }
+  get localSort(): ColumnSort | null { return this.ui.local; }
+  get helpOpen(): boolean { return this.ui.helpOpen; }
+  get expanded(): ReadonlySet<string> { return this.expandedSet; }
+  isExpanded(key: string): boolean { return this.expandedSet.has(key); }
+  get chart() { return this.charts.chart; }
+  get sparks() { return this.charts.sparks; }
 
   /**
    * The one way the UI state changes: apply the change, persist the state (it survives
@@ -192,8 +156,7 @@ export class PanelApp implements KeyTarget {
   }
 
   private selectedGroup() {
-    const sel = this.ui.selected;
-    return sel && this.report ? this.report.rows.find((r) => r.key === sel.key) : undefined;
+    return this.report?.rows.find((r) => r.key === this.ui.selected?.key);
   }
 
   private syncChart(): void {
@@ -201,13 +164,7 @@ export class PanelApp implements KeyTarget {
   }
 
   /** Draw the sparklines of the rows in view (and a margin) whose figures changed. */
-  paintSparks(): number {
-    return this.frames.paintSparks();
-  }
-
-  private onThemeMaybeChanged(): void {
-    if (this.frames.themeChanged(this.doc)) this.domMetrics.forget(); // the font size may have changed
-  }
+  paintSparks(): number { return this.frames.paintSparks(); }
 
   // ------------------------------------------------------------ options
 
@@ -249,9 +206,7 @@ export class PanelApp implements KeyTarget {
     this.save();
   }
 
-  focusTable(): void {
-    this.shell.table.focus({ preventScroll: true });
-  }
+  focusTable(): void { this.shell.table.focus({ preventScroll: true }); }
 
   focusSearch(): void {
     this.shell.search.focus();
@@ -282,9 +237,7 @@ export class PanelApp implements KeyTarget {
     runKey(a, this);
   }
 
-  viewRows() {
-    return this.currentView()?.rows ?? null;
-  }
+  viewRows() { return this.currentView()?.rows ?? null; }
 
   page(): { rows: number; first: number } {
     return { rows: this.metrics.pageRows(), first: this.metrics.firstVisibleRow() };
@@ -314,17 +267,9 @@ export class PanelApp implements KeyTarget {
 
   // ------------------------------------------------------------ kill
 
-  /** The processes a row stands for (none for the total, the overflow or a vanished group). */
-  targetsOf(ref: RowRef): KillTargetRef[] {
-    const row = this.report?.rows.find((r) => r.key === ref.key && r.type !== 'x');
-    if (!row) return [];
-    const members = ref.pid === null ? row.members : row.members.filter((m) => m.pid === ref.pid);
-    return members.map((m) => ({ pid: m.pid, starttime: m.starttime }));
-  }
-
   killRef(ref: RowRef): void {
     if (!this.killMode) return;
-    const targets = this.targetsOf(ref);
+    const targets = killTargets(this.report, ref);
     if (targets.length === 0) {
       this.statusNote = 'Nothing to kill in that row (it has vanished).';
       this.render();
@@ -362,18 +307,7 @@ export class PanelApp implements KeyTarget {
     const viewport = this.frames.viewport();
     const rowHeight = this.metrics.rowHeight();
 
-    syncLines(s.leader, leaderText(report, view, this.ui.search, this.settings.showCpu, this.leaks.size));
-
-    const inaccessible = report?.leader.inaccessible ?? 0;
-    s.banner.hidden = inaccessible === 0;
-    if (inaccessible > 0) {
-      setText(s.bannerText, bannerText(inaccessible, this.helper));
-      s.runAsRoot.hidden = !this.helper.canElevate && this.helper.status !== 'elevating';
-      if (this.helper.status === 'elevating') s.runAsRoot.setAttribute('disabled', '');
-      else s.runAsRoot.removeAttribute('disabled');
-    }
-
-    setText(s.status, statusLine(this.helper, this.settings, this.statusNote));
+    renderWords(s, { report, view, search: this.ui.search, settings: this.settings, helper: this.helper, leakCount: this.leaks.size, note: this.statusNote });
 
     if (report && view && this.ui.selected && !navList(view.rows, this.expandedSet).some((r) => sameRef(r, this.ui.selected))) {
       // The selected process or group is not shown now: keep the group if it is.
@@ -425,9 +359,7 @@ export class PanelApp implements KeyTarget {
     s.killToggle.addEventListener('change', () => this.setKillMode(s.killToggle.checked));
     s.helpButton.addEventListener('click', () => this.setHelp(s.help.hidden));
     s.helpClose.addEventListener('click', () => this.setHelp(false));
-    s.refreshButton.addEventListener('click', () => this.api.postMessage({ type: 'refresh' }));
-    s.exportButton.addEventListener('click', () => this.api.postMessage({ type: 'exportSnapshot' }));
-    s.compareButton.addEventListener('click', () => this.api.postMessage({ type: 'compareSnapshot' }));
+    wireCommands(s, (m) => this.api.postMessage(m));
     s.chart.exportButton.addEventListener('click', () => {
       const key = this.charts.key;
       if (key !== null) this.api.postMessage({ type: 'exportGroupHistory', key });
@@ -436,40 +368,26 @@ export class PanelApp implements KeyTarget {
       this.update((ui) => (ui.selected = null));
       this.focusTable();
     });
-    s.logButton.addEventListener('click', () => this.api.postMessage({ type: 'showLog' }));
-    s.runAsRoot.addEventListener('click', () => {
-      if (s.runAsRoot.hasAttribute('disabled')) return;
-      this.api.postMessage({ type: 'runAsRoot' });
-    });
     s.scroll.addEventListener('scroll', () => {
       this.frames.moved();
       this.ui.scrollTop = s.scroll.scrollTop;
       clearTimeout(this.saveTimer);
       this.saveTimer = setTimeout(() => this.save(), 200);
     });
-    const win = this.doc.defaultView;
-    if (win) {
-      const onMessage = (e: MessageEvent) => this.receive(e.data);
-      const onResize = () => {
-        this.domMetrics.forget(); // (a zoom changes the row height)
-        if (this.settings.fitToWindow) this.render();
-        this.frames.moved();
-        this.chart.resized();
-      };
-      win.addEventListener('message', onMessage);
-      win.addEventListener('resize', onResize);
-      this.cleanup.push(() => {
-        win.removeEventListener('message', onMessage);
-        win.removeEventListener('resize', onResize);
-      });
-      if (typeof win.MutationObserver === 'function') {
-        this.onThemeMaybeChanged();
-        const mo = new win.MutationObserver(() => this.onThemeMaybeChanged());
-        mo.observe(this.doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
-        mo.observe(this.doc.body, { attributes: true, attributeFilter: ['class'] });
-        this.cleanup.push(() => mo.disconnect());
-      }
-    }
+    this.cleanup.push(
+      listenToWindow(this.doc, {
+        message: (data) => this.receive(data),
+        resize: () => {
+          this.domMetrics.forget(); // (a zoom changes the row height)
+          if (this.settings.fitToWindow) this.render();
+          this.frames.moved();
+          this.chart.resized();
+        },
+        theme: () => {
+          if (this.frames.themeChanged(this.doc)) this.domMetrics.forget(); // the font size may have changed
+        },
+      }),
+    );
   }
 
   /** Remove the document/window listeners and the DOM (the webview itself never needs this). */

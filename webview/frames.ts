@@ -73,3 +73,25 @@ export class Frames {
     return true;
   }
 }
+
+/** Listen to the window: host messages, resizes and theme changes. Returns what undoes it. */
+export function listenToWindow(doc: Document, on: { message(data: unknown): void; resize(): void; theme(): void }): () => void {
+  const win = doc.defaultView;
+  if (!win) return () => {};
+  const onMessage = (e: MessageEvent) => on.message(e.data);
+  const onResize = () => on.resize();
+  win.addEventListener('message', onMessage);
+  win.addEventListener('resize', onResize);
+  let mo: MutationObserver | null = null;
+  if (typeof win.MutationObserver === 'function') {
+    on.theme();
+    mo = new win.MutationObserver(() => on.theme());
+    mo.observe(doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    mo.observe(doc.body, { attributes: true, attributeFilter: ['class'] });
+  }
+  return () => {
+    win.removeEventListener('message', onMessage);
+    win.removeEventListener('resize', onResize);
+    mo?.disconnect();
+  };
+}

@@ -1,6 +1,7 @@
 // The toolbar's option controls, both ways: they show the settings, and a change in one
 // becomes a settings change (an inverted checkbox, "Less detail", means the opposite).
 import { controlOf, validSetting, type PanelSettingKey, type PanelSettings } from '../src/shared/options';
+import type { WebviewMessage } from '../src/shared/webviewProtocol';
 import type { Shell } from './shell';
 
 /** A toolbar's controls with their settings. */
@@ -31,4 +32,15 @@ export function wireToolbar(s: Shell, current: () => PanelSettings, setOptions: 
     });
   }
   for (const [key, cb] of controls(s.checks)) cb.addEventListener('change', () => setOptions({ [key]: cb.checked !== inverted(key) }));
+}
+
+/** The buttons that only ask the host for something. */
+export function wireCommands(s: Shell, post: (m: WebviewMessage) => void): void {
+  s.refreshButton.addEventListener('click', () => post({ type: 'refresh' }));
+  s.exportButton.addEventListener('click', () => post({ type: 'exportSnapshot' }));
+  s.compareButton.addEventListener('click', () => post({ type: 'compareSnapshot' }));
+  s.logButton.addEventListener('click', () => post({ type: 'showLog' }));
+  s.runAsRoot.addEventListener('click', () => {
+    if (!s.runAsRoot.hasAttribute('disabled')) post({ type: 'runAsRoot' });
+  });
 }
