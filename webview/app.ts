@@ -13,16 +13,15 @@ import {
 } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
-import { columnsFor } from './columns';
 import { panelKey, runKey, type KeyTarget } from './keyboard';
 import type { KeyAction } from './keys';
 import { DomMetrics, type Metrics } from './metrics';
-import { clickSort, computeView, effectiveSort, type ColumnSort, type SortableColumn } from './model';
+import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort, type SortableColumn } from './model';
 import { PendingOptions } from './pending';
-import { killTargets, navList, sameRef, type RowRef } from './rows';
+import { keptSelection, killTargets, type RowRef } from './rows';
 import { buildShell, type Shell } from './shell';
-import { parseState, type PersistedState } from './state';
-import { killNote, renderWords } from './statusText';
+import { UiStore, type PersistedState } from './state';
+import { killAskNote, killNote, renderWords } from './statusText';
 import { TableRenderer } from './table';
 import { Frames, listenToWindow } from './frames';
 import { syncToolbar, wireCommands, wireToolbar } from './toolbar';
@@ -41,14 +40,12 @@ export class PanelApp implements KeyTarget {
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
   private readonly frames: Frames;
-  private ui: PersistedState;
-  private readonly expandedSet: Set<string>;
+  private readonly store: UiStore;
   private table: TableRenderer;
   private readonly domMetrics: DomMetrics;
   private metrics: Metrics;
   private readonly pending = new PendingOptions();
   private scrollRestored = false;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private statusNote = '';
   private readonly cleanup: Array<() => void> = [];
 
@@ -64,8 +61,7 @@ export class PanelApp implements KeyTarget {
     const nextFrame: (cb: () => void) => void =
       hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
     this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
-    this.ui = parseState(api.getState());
-    this.expandedSet = new Set(this.ui.expanded);
+    this.store = new UiStore(api);
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
     const dm = (this.domMetrics = new DomMetrics(this.shell));
@@ -88,14 +84,33 @@ export class PanelApp implements KeyTarget {
 
   // ------------------------------------------------------------ state access (also for tests)
 
-  get search(): string { return this.ui.search; }
-  get selected(): RowRef | null { return this.ui.selected; }
-  get localSort(): ColumnSort | null { return this.ui.local; }
-  get helpOpen(): boolean { return this.ui.helpOpen; }
-  get expanded(): ReadonlySet<string> { return this.expandedSet; }
-  isExpanded(key: string): boolean { return this.expandedSet.has(key); }
-  get chart() { return this.charts.chart; }
-  get sparks() { return this.charts.sparks; }
+  private get ui(): PersistedState {
+    return this.store.ui;
+  }
+  get search(): string {
+    return this.ui.search;
+  }
+  get selected(): RowRef | null {
+    return this.ui.selected;
+  }
+  get localSort(): ColumnSort | null {
+    return this.ui.local;
+  }
+  get helpOpen(): boolean {
+    return this.ui.helpOpen;
+  }
+  get expanded(): ReadonlySet<string> {
+    return this.store.expanded;
+  }
+  isExpanded(key: string): boolean {
+    return this.store.expanded.has(key);
+  }
+  get chart() {
+    return this.charts.chart;
+  }
+  get sparks() {
+    return this.charts.sparks;
+  }
 
   /**
    * The one way the UI state changes: apply the change, persist the state (it survives
@@ -103,7 +118,7 @@ export class PanelApp implements KeyTarget {
    */
   private update(change: (ui: PersistedState) => void): void {
     change(this.ui);
-    this.save();
+    this.store.save();
     this.render();
   }
 
@@ -164,7 +179,9 @@ export class PanelApp implements KeyTarget {
   }
 
   /** Draw the sparklines of the rows in view (and a margin) whose figures changed. */
-  paintSparks(): number { return this.frames.paintSparks(); }
+  paintSparks(): number {
+    return this.frames.paintSparks();
+  }
 
   // ------------------------------------------------------------ options
 
@@ -203,10 +220,12 @@ export class PanelApp implements KeyTarget {
     this.shell.help.hidden = !open;
     if (open) this.shell.helpClose.focus();
     else this.focusTable();
-    this.save();
+    this.store.save();
   }
 
-  focusTable(): void { this.shell.table.focus({ preventScroll: true }); }
+  focusTable(): void {
+    this.shell.table.focus({ preventScroll: true });
+  }
 
   focusSearch(): void {
     this.shell.search.focus();
@@ -237,7 +256,9 @@ export class PanelApp implements KeyTarget {
     runKey(a, this);
   }
 
-  viewRows() { return this.currentView()?.rows ?? null; }
+  viewRows() {
+    return this.currentView()?.rows ?? null;
+  }
 
   page(): { rows: number; first: number } {
     return { rows: this.metrics.pageRows(), first: this.metrics.firstVisibleRow() };
@@ -258,10 +279,10 @@ export class PanelApp implements KeyTarget {
 
   toggleExpand(key: string): void {
     this.update((ui) => {
-      if (this.expandedSet.has(key)) {
-        this.expandedSet.delete(key);
+      if (this.store.expanded.has(key)) {
+        this.store.expanded.delete(key);
         if (ui.selected?.key === key && ui.selected.pid !== null) ui.selected = { key, pid: null };
-      } else this.expandedSet.add(key);
+      } else this.store.expanded.add(key);
     });
   }
 
@@ -270,13 +291,8 @@ export class PanelApp implements KeyTarget {
   killRef(ref: RowRef): void {
     if (!this.killMode) return;
     const targets = killTargets(this.report, ref);
-    if (targets.length === 0) {
-      this.statusNote = 'Nothing to kill in that row (it has vanished).';
-      this.render();
-      return;
-    }
-    this.statusNote = `Asking to kill ${targets.length === 1 ? `pid ${targets[0].pid}` : `${targets.length} processes`}\u2026`;
-    this.api.postMessage({ type: 'kill', targets });
+    this.statusNote = killAskNote(targets);
+    if (targets.length > 0) this.api.postMessage({ type: 'kill', targets });
     this.render();
   }
 
@@ -309,26 +325,11 @@ export class PanelApp implements KeyTarget {
 
     renderWords(s, { report, view, search: this.ui.search, settings: this.settings, helper: this.helper, leakCount: this.leaks.size, note: this.statusNote });
 
-    if (report && view && this.ui.selected && !navList(view.rows, this.expandedSet).some((r) => sameRef(r, this.ui.selected))) {
-      // The selected process or group is not shown now: keep the group if it is.
-      const key = this.ui.selected.key;
-      if (this.ui.selected.pid !== null && view.rows.some((r) => r.key === key)) this.ui.selected = { key, pid: null };
-    }
-    const shown = report && view;
-    this.table.render({
-      cols: columnsFor(shown ? report.detail : this.settings.detail, this.settings.showCpu, this.settings.lineNumbers, true),
-      sort: shown ? view.sort : effectiveSort(this.settings.sortBy, this.ui.local),
-      settings: this.settings,
-      total: shown ? report.total : null,
-      rows: shown ? view.rows : [],
-      overflow: shown ? view.overflow : null,
-      expanded: this.expandedSet,
-      selected: shown ? this.ui.selected : null,
-      leaks: this.leaks,
-      viewport,
-      rowHeight,
-    });
-    if (shown) {
+    if (report && view) this.ui.selected = keptSelection(view.rows, this.store.expanded, this.ui.selected);
+    const { settings, leaks } = this;
+    const ui = { settings, leaks, local: this.ui.local, expanded: this.store.expanded, selected: this.ui.selected };
+    this.table.render(tableModel(report, view, ui, { viewport, rowHeight }));
+    if (report && view) {
       if (!(rowHeight > 0) && this.table.virtual) this.frames.updateWindow(); // first rows: measure them, size the spacers
       const tr = this.ui.selected ? this.table.rowElement(this.ui.selected) : null;
       if (tr) s.table.setAttribute('aria-activedescendant', tr.id);
@@ -340,10 +341,6 @@ export class PanelApp implements KeyTarget {
     }
     if (!chartFirst) this.syncChart();
     this.frames.queue();
-  }
-
-  private save(): void {
-    this.api.setState({ ...this.ui, expanded: [...this.expandedSet] });
   }
 
   // ------------------------------------------------------------ wiring
@@ -370,9 +367,7 @@ export class PanelApp implements KeyTarget {
     });
     s.scroll.addEventListener('scroll', () => {
       this.frames.moved();
-      this.ui.scrollTop = s.scroll.scrollTop;
-      clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.save(), 200);
+      this.store.scrolled(s.scroll.scrollTop);
     });
     this.cleanup.push(
       listenToWindow(this.doc, {
@@ -393,7 +388,7 @@ export class PanelApp implements KeyTarget {
   /** Remove the document/window listeners and the DOM (the webview itself never needs this). */
   dispose(): void {
     for (const f of this.cleanup.splice(0)) f();
-    clearTimeout(this.saveTimer);
+    this.store.dispose();
     this.shell.root.remove();
   }
 }

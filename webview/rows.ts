@@ -93,3 +93,12 @@ export function killTargets(report: Report | null, ref: RowRef): KillTargetRef[]
   const members = ref.pid === null ? row.members : row.members.filter((m) => m.pid === ref.pid);
   return members.map((m) => ({ pid: m.pid, starttime: m.starttime }));
 }
+
+/**
+ * The selection to keep when the rows change: a process no longer shown gives way to its
+ * group, if that is shown; anything else stays (it may come back).
+ */
+export function keptSelection(rows: readonly GroupRow[], expanded: ReadonlySet<string>, selected: RowRef | null): RowRef | null {
+  if (!selected || selected.pid === null || navList(rows, expanded).some((r) => sameRef(r, selected))) return selected;
+  return rows.some((r) => r.key === selected.key) ? { key: selected.key, pid: null } : selected;
+}

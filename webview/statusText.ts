@@ -46,6 +46,12 @@ export function helperText(h: HelperState, s: PanelSettings): string {
   }
 }
 
+/** What a kill request for these processes says while it is asked (none: the row has vanished). */
+export function killAskNote(targets: readonly { pid: number }[]): string {
+  if (targets.length === 0) return 'Nothing to kill in that row (it has vanished).';
+  return `Asking to kill ${targets.length === 1 ? `pid ${targets[0].pid}` : `${targets.length} processes`}\u2026`;
+}
+
 export function killNote(results: readonly KillResultView[]): string {
   const gone = results.filter((r) => r.outcome === 'gone').map((r) => r.pid);
   const rest = results.filter((r) => r.outcome !== 'gone');
