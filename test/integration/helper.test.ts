@@ -19,6 +19,7 @@ import {
   removeBundle,
   removeUser,
   SKIP_NOT_ROOT,
+  startTime,
   uidOf,
   waitUntil,
   type Bundle,
@@ -302,6 +303,30 @@ describe('pipelined requests', () => {
     },
     90_000,
   );
+});
+
+describe('requests in flight', () => {
+  it('serves at most 4 kills at once: a ping after 4 slow kills waits for one of them', async () => {
+    // Ignores SIGTERM: with escalate:false each kill takes its full 6 s and ends 'running'.
+    const stubborn = spawn('sh', ['-c', 'trap "" TERM; while :; do sleep 1; done'], { stdio: 'ignore' });
+    spawnedPids.push(stubborn.pid!);
+    await new Promise((r) => setTimeout(r, 300));
+    const target = { pid: stubborn.pid!, starttime: startTime(stubborn.pid!) };
+    const h = raw(['--serve', '--root', tree]);
+    try {
+      await h.waitFor(1);
+      let lines = '';
+      for (let id = 1; id <= 4; id++) lines += JSON.stringify({ id, type: 'kill', targets: [target], escalate: false }) + '\n';
+      h.send(lines + JSON.stringify({ id: 5, type: 'ping' }) + '\n');
+      const replies = await h.waitFor(6, 30_000);
+      const order = replies.slice(1).map((r) => r.id);
+      expect(order.indexOf(5)).toBeGreaterThan(0);
+      for (const r of replies.slice(1)) if (r.type === 'kill') expect(r.results[0].outcome).toBe('running');
+    } finally {
+      stubborn.kill('SIGKILL');
+      h.close();
+    }
+  }, 60_000);
 });
 
 describe('lifetime', () => {
