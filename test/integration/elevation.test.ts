@@ -1,9 +1,10 @@
 // The launcher's strategies for real (SPEC 7): as root; as a user without sudo; under
 // `sudo -n` for a NOPASSWD user; under `sudo -S` for a password user (right, wrong, three
-// wrong, cancelled); the sudo-prompt connect-back through a stand-in (a real pkexec needs a
-// desktop agent) with the one-time token and the 0700 directory; and no orphaned root
-// helper when the host is killed -9. The launcher runs inside a driver process started as
-// each throw-away user. Needs root (to create the users) and sudo.
+// wrong, cancelled, a password with a line break); the sudo-prompt connect-back through a
+// stand-in (a real pkexec needs a desktop agent) with the token file and the 0700 directory,
+// and the hijack of a late-answered dialog by another user; and no orphaned root helper
+// when the host is killed -9. The launcher runs inside a driver process started as each
+// throw-away user. Needs root (to create the users) and sudo.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

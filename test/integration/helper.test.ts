@@ -1,7 +1,8 @@
 // The helper process (`sampler.js --serve`) end to end: protocol round trips on a captured
 // tree and on the live /proc, every malformed case, oversized lines, a 10,000-line fuzz,
-// the client's behaviour when the helper dies, and the helper's exit when its input closes
-// or its parent dies. Run as root (CI), the fuzz runs against an unprivileged test user.
+// the client's behaviour when the helper dies, its memory under pipelined requests that
+// are never read, the bound on requests in flight, and the helper's exit when its input
+// closes or its parent dies. Run as root (CI), the fuzz runs against an unprivileged test user.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
