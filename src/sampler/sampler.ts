@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CpuTracker } from '../core/cpu';
 import { exeKey, type ExeEnv } from '../core/exekey';
+import { printable } from '../core/printable';
 import {
   parseCmdline,
   parseCpuStat,
@@ -287,7 +288,8 @@ export class Sampler {
       denied: false,
       nonUser: true,
       kthread,
-      comm,
+      // Names are made printable here, once per process: every output shows only these.
+      comm: printable(comm),
       exe: '',
       cmd: '',
       filtered: false,
@@ -298,7 +300,7 @@ export class Sampler {
     if (cl.bytes === null) {
       if (!isDenied(cl.code)) return null;
       // Not ours to read: a user process we cannot name; its rollup will be denied too.
-      return { ...base, nonUser: kthread, exe: comm, cmd: comm };
+      return { ...base, nonUser: kthread, exe: base.comm, cmd: base.comm };
     }
     const root = this.opts.root;
     let exeLink: string | null | undefined;
@@ -320,9 +322,11 @@ export class Sampler {
         }
       },
     };
+    // exeKey sees the raw text: it looks script paths up on disk.
     const key = exeKey(args, env);
     if (!key) return base;
-    return { ...base, nonUser: false, kthread: false, exe: key.exe, cmd: key.cmd, filtered: !this.wanted(pid, key.exe) };
+    const exe = printable(key.exe);
+    return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !this.wanted(pid, exe) };
   }
 
   /** The process's categories; 'denied' when not ours to read; null when it vanished. */
