@@ -140,7 +140,7 @@ export class Sampler {
         if (o.code !== null) continue; // vanished
         const text = fdText(o.fd, true).text;
         st = text === null ? null : parsePidStat(text);
-        const fresh = st ? this.newEntry(pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2) : null;
+        const fresh = st ? this.newEntry(pid, st.starttime, commText(st.comm), st.pid === 2 || st.ppid === 2) : null;
         if (!st || !fresh) {
           closeFd(o.fd);
           continue; // vanished between reads
@@ -288,8 +288,7 @@ export class Sampler {
       denied: false,
       nonUser: true,
       kthread,
-      // Names are made printable here, once per process: every output shows only these.
-      comm: printable(comm),
+      comm,
       exe: '',
       cmd: '',
       filtered: false,
@@ -322,6 +321,7 @@ export class Sampler {
         }
       },
     };
+    // Names are made printable here, once per process: every output shows only these.
     // exeKey sees the raw text: it looks script paths up on disk.
     const key = exeKey(args, env);
     if (!key) return base;
@@ -355,6 +355,11 @@ export class Sampler {
     e.detailMem = mem;
     return mem;
   }
+}
+
+/** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
+function commText(raw: string): string {
+  return printable(Buffer.from(raw, 'latin1').toString('utf8'));
 }
 
 function sameRollup(a: Rollup, b: Rollup): boolean {
