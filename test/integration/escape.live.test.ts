@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPrintable } from '../unit/hostile-tree';
 import { Procs, REPO } from './live';
 
 const procs = new Procs();
@@ -31,10 +32,7 @@ afterAll(() => procs.stopAll());
 /** Output bytes: valid UTF-8, and no C0 but its line ends, no DEL, C1, bidi or separators. */
 function expectPrintableOutput(out: Buffer, where: string): string {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(out);
-  for (const line of text.split('\n')) {
-    const m = /[\u0000-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/u.exec(line);
-    expect(m ? `U+${m[0].codePointAt(0)?.toString(16)} in ${JSON.stringify(line)}` : '', where).toBe('');
-  }
+  text.split('\n').forEach((line, i) => expectPrintable(line, `${where}, line ${i + 1}`));
   return text;
 }
 

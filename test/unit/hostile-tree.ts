@@ -13,7 +13,7 @@ export const HOSTILE = join(__dirname, '..', '..', 'fixtures', 'hostile');
  * What must never reach an output raw: C0 (a report's own line ends are split off before
  * the check), DEL, C1, bidi and other format characters, line/paragraph separators.
  */
-export const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/u;
+export const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\u2028\u2029]/u; // Cc: U+0000-U+001F, U+007F-U+009F
 
 /** Fails naming the first unsafe character and where it was. */
 export function expectPrintable(text: string, where: string): void {

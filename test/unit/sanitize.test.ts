@@ -3,10 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsonText, printable, printableReport } from '../../src/core/printable';
 import { parseCmdline } from '../../src/core/procfiles';
+import { UNSAFE_TEXT } from './hostile-tree';
 import { proc, reporter } from './webview-fixtures';
-
-/** Anything a terminal, a viewer or a log reader could obey or be fooled by. */
-export const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/u;
 
 describe('printable', () => {
   const cases: Array<[string, string, string]> = [
