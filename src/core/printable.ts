@@ -7,7 +7,7 @@
 // printableReport() (src/shared/snapshot.ts); everything downstream (the CLI report, --json,
 // the panel, the status bar, the log, CSV/JSON exports, Compare) shows only those strings.
 //
-// The mapping:
+// The mapping (docs/untrusted-text.md tells it for users):
 // * every control and format character — Unicode categories Cc (C0, DEL, C1), Cf (bidi
 //   embeddings/overrides/isolates, LRM/RLM/ALM, zero-width characters, BOM, soft hyphen,
 //   tag characters), Zl and Zp (U+2028, U+2029) — becomes a visible escape: `\xNN` below
