@@ -74,8 +74,9 @@ const WIDE_SUFFIXES = ['M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
 /**
  * A KB figure in at most `room` characters, so that it never runs into the next column:
  * formatKb when that fits; else the figure on the binary scale with a suffix, as human()
- * writes it (one decimal below 1000, none above) in the smallest unit that fits; else
- * `>` and the largest figure that fits (`>9999Y`). Negative figures keep their sign.
+ * writes it (one decimal below 1000, none above) in the smallest unit that fits — never M
+ * in an MB or mB column, where it would read as that column's own unit; else `>` and the
+ * largest figure that fits (`>9999Y`). Negative figures keep their sign.
  */
 export function fitKb(kb: number, units: Units, room: number): string {
   if (Number.isNaN(kb)) return '?';
@@ -85,6 +86,7 @@ export function fitKb(kb: number, units: Units, room: number): string {
   let v = Math.abs(kb);
   for (const suffix of WIDE_SUFFIXES) {
     v /= 1024;
+    if (suffix === 'M' && (units === 'MB' || units === 'mB')) continue;
     const s = sign + (v < 999.95 ? fixed1(v) : String(roundHalfEven(v))) + suffix;
     if (Number.isFinite(v) && s.length <= room) return s;
   }
