@@ -6,6 +6,7 @@ import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { History, historyCapacity } from '../core/history';
 import { leakLine, LeakTracker } from '../core/leaks';
+import { jsonText } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
@@ -141,7 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
         const row = report.rows.find((r) => r.key === key);
         if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
       }
-    } else if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
+    } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
     if (!looping) return 0;
     if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
