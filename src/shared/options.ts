@@ -150,11 +150,11 @@ export function optionOfHotkey(key: string): PanelSettingKey | undefined {
 
 // ---------------------------------------------------------------- the other settings
 
-export const STATUS_INTERVAL_MIN = 1;
-export const STATUS_INTERVAL_MAX = 3600;
-export const LEAK_SAMPLES_MIN = 2;
+const STATUS_INTERVAL_MIN = 1;
+const STATUS_INTERVAL_MAX = 3600;
+const LEAK_SAMPLES_MIN = 2;
 /** The window must fit in the history (MAX_CAPACITY samples, one more than the steps). */
-export const LEAK_SAMPLES_MAX = MAX_CAPACITY - 1;
+const LEAK_SAMPLES_MAX = MAX_CAPACITY - 1;
 
 /** Settings the host reads that the panel does not show. */
 export const HOST_SETTINGS = {
