@@ -2,17 +2,17 @@
 // are rewritten, so an update keeps scroll position, selection and focus.
 // A long table is virtualized (virtual.ts): only the rows in view and a margin have elements,
 // between spacer rows of the height of the rows left out; the selected row always has one.
-// The table's layout is fixed, its column widths set on <col>s from the figures (only ever
-// widened until the columns, units or grouping change), so a changed figure never makes the
-// browser measure every row.
-// Every process-derived string goes through textContent / dataset / title (never HTML).
+// The head and the column widths are tableHead.ts, the row elements tableRows.ts, the order of
+// the rows rows.ts. Every process-derived string goes through textContent / dataset / title
+// (never HTML).
 import type { GroupMember, GroupRow } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
-import { SPARK_WIDTH, type SparkTarget } from './chart';
-import { columnChars, COLUMN_LABELS, COLUMN_TITLES, NUMERIC_COLUMNS, type ColumnName, type SortableColumn } from './columns';
+import type { SparkTarget } from './chart';
+import type { ColumnName, SortableColumn } from './columns';
 import { setAttr } from './dom';
 import type { ColumnSort } from './model';
 import { displayRows, rowId, sameRef, type DisplayRow, type RowRef } from './rows';
+import { TableHead } from './tableHead';
 import { RowBuilder, type RowEl } from './tableRows';
 import { bodySegments, renderRange, VIRTUALIZE_ABOVE, type RowRange } from './virtual';
 
@@ -47,12 +47,6 @@ export interface TableHandlers {
 
 /** Rows kept in each pool at most. */
 const POOL_MAX = 200;
-/** Horizontal padding of a cell (style.css: `#pm-table td { padding: 1px 6px }`). */
-const CELL_PADDING_PX = 12;
-/** The trend column: the sparkline, and room for the "leak?" badge once there is a suspect. */
-const TREND_WIDTH = `${SPARK_WIDTH + CELL_PADDING_PX}px`;
-const TREND_WIDTH_BADGE = `calc(${SPARK_WIDTH + CELL_PADDING_PX + 12}px + 5ch)`;
-
 export class TableRenderer {
   private cols: ColumnName[] = [];
   private rowEls = new Map<string, RowEl>();
@@ -76,12 +70,7 @@ export class TableRenderer {
   private groupPool: RowEl[] = [];
   private memberPool: RowEl[] = [];
   private rowHeight = 0;
-  private colgroup: HTMLTableColElement | null = null;
-  private colEls = new Map<ColumnName, HTMLTableColElement>();
-  /** Column widths in ch, for the columns, units and grouping of widthKey. */
-  private widthCh = new Map<ColumnName, number>();
-  private widthKey = '';
-  private trendBadge = false;
+  private readonly head: TableHead;
 
   constructor(
     private readonly doc: Document,
@@ -91,6 +80,7 @@ export class TableRenderer {
     private readonly handlers: TableHandlers,
   ) {
     this.rows = new RowBuilder(doc);
+    this.head = new TableHead(doc, thead, headRow);
     thead.addEventListener('click', (e) => {
       const th = (e.target as Element | null)?.closest?.('th[data-col]');
       const col = th?.getAttribute('data-col');
@@ -147,9 +137,9 @@ export class TableRenderer {
     this.items = displayRows(m.rows, m.expanded, m.overflow);
     this.selIndex = m.selected ? this.items.findIndex((it) => it.kind !== 'overflow' && sameRef(it.ref, m.selected)) : -1;
     this.range = renderRange(this.items.length, m.viewport.first, m.viewport.count, this.range);
-    this.renderHeader(m.sort);
+    this.head.sorted(m.sort);
     this.renderTotal(m);
-    this.renderWidths(m);
+    this.head.widths({ ...m, leaks: m.leaks.size > 0 });
     this.renderBody();
   }
 
@@ -260,27 +250,6 @@ export class TableRenderer {
     if (td && td.style.height !== h) td.style.height = h;
   }
 
-  /** Column widths from the figures: stable (only widened) while the columns, units and grouping stay. */
-  private renderWidths(m: TableModel): void {
-    const key = `${this.cols.join()}|${m.settings.units}|${m.settings.groupBy}`;
-    if (key !== this.widthKey) {
-      this.widthKey = key;
-      this.widthCh.clear();
-      this.trendBadge = false;
-    }
-    if (m.leaks.size > 0) this.trendBadge = true;
-    for (const [c, col] of this.colEls) {
-      let w: string;
-      if (c === 'trend') w = this.trendBadge ? TREND_WIDTH_BADGE : TREND_WIDTH;
-      else {
-        const ch = Math.max(this.widthCh.get(c) ?? 0, columnChars(c, m.rows, m.total, m.overflow, m.expanded, m.settings));
-        this.widthCh.set(c, ch);
-        w = `calc(${ch}ch + ${CELL_PADDING_PX}px)`;
-      }
-      if (col.style.width !== w) col.style.width = w;
-    }
-  }
-
   private rebuild(cols: ColumnName[]): void {
     this.cols = cols;
     this.rows.cols = cols;
@@ -291,48 +260,11 @@ export class TableRenderer {
     this.memberPool = [];
     this.rendered.clear();
     this.tbody.replaceChildren();
-    this.headRow.replaceChildren();
-    // Fixed layout: the widths of the <col>s (none for the info column: it takes the rest).
-    this.colgroup?.remove();
-    this.colgroup = this.doc.createElement('colgroup');
-    this.colEls.clear();
-    for (const c of cols) {
-      const col = this.doc.createElement('col');
-      col.className = `pm-w-${c}`;
-      if (c !== 'info') this.colEls.set(c, col);
-      this.colgroup.append(col);
-    }
-    this.thead.parentElement?.insertBefore(this.colgroup, this.thead);
-    for (const c of cols) {
-      const th = this.doc.createElement('th');
-      th.dataset.col = c;
-      th.scope = 'col';
-      th.className = `pm-col-${c}` + (NUMERIC_COLUMNS.has(c) ? ' pm-num' : '');
-      th.title = COLUMN_TITLES[c];
-      if (c === 'line' || c === 'trend') th.textContent = COLUMN_LABELS[c];
-      else {
-        const b = this.doc.createElement('button');
-        b.type = 'button';
-        b.className = 'pm-sort';
-        b.textContent = COLUMN_LABELS[c];
-        b.setAttribute('aria-label', `Sort by ${COLUMN_LABELS[c]}`);
-        th.append(b);
-      }
-      this.headRow.append(th);
-    }
-    this.headRow.setAttribute('aria-rowindex', '1');
+    this.head.rebuild(cols);
     this.totalEl?.tr.remove();
     this.totalEl = this.rows.make('pm-total', false);
     this.totalEl.tr.setAttribute('aria-rowindex', '2');
     this.thead.append(this.totalEl.tr);
-  }
-
-  private renderHeader(sort: ColumnSort): void {
-    for (const th of Array.from(this.headRow.children)) {
-      const col = th.getAttribute('data-col');
-      if (col === sort.col) setAttr(th, 'aria-sort', sort.dir === 'asc' ? 'ascending' : 'descending');
-      else if (th.hasAttribute('aria-sort')) th.removeAttribute('aria-sort');
-    }
   }
 
   private renderTotal(m: TableModel): void {
