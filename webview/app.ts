@@ -171,12 +171,8 @@ export class PanelApp implements KeyTarget {
     this.leaks = new Map(list.map((l) => [l.key, l]));
   }
 
-  private selectedGroup() {
-    return this.report?.rows.find((r) => r.key === this.ui.selected?.key);
-  }
-
   private syncChart(): void {
-    this.charts.sync(this.selectedGroup(), this.report?.detail ?? false, this.settings.units);
+    this.charts.sync(this.report, this.ui.selected?.key, this.settings.units);
   }
 
   /** Draw the sparklines of the rows in view (and a margin) whose figures changed. */
@@ -317,7 +313,7 @@ export class PanelApp implements KeyTarget {
     const report = this.report;
     // A chart that appears or goes changes the table's height (fit-to-window measures it): first.
     // Otherwise the chart follows the table, so an update lays out once.
-    const chartFirst = this.chart.visible !== (this.selectedGroup() !== undefined);
+    const chartFirst = this.charts.toggles(report, this.ui.selected?.key);
     if (chartFirst) this.syncChart();
     const view = this.currentView();
     // Layout reads before any write of this render (no forced layout in between).

@@ -75,8 +75,15 @@ export class ChartSync {
     this.post({ type: 'getGroupHistory', key: this.series.key });
   }
 
+  /** Whether the chart would appear or go for this selection (the table's height changes then). */
+  toggles(report: Report | null, selectedKey: string | undefined): boolean {
+    return this.chart.visible !== (groupOf(report, selectedKey) !== undefined);
+  }
+
   /** The chart follows the selected group: shown with its history, hidden without one. */
-  sync(row: GroupRow | undefined, detail: boolean, units: Units): void {
+  sync(report: Report | null, selectedKey: string | undefined, units: Units): void {
+    const row = groupOf(report, selectedKey);
+    const detail = report?.detail ?? false;
     if (!row) {
       this.series = null;
       this.spec = null;
@@ -105,4 +112,8 @@ export class ChartSync {
     this.painter.invalidate();
     this.chart.draw(true);
   }
+}
+
+function groupOf(report: Report | null, key: string | undefined): GroupRow | undefined {
+  return key === undefined ? undefined : report?.rows.find((r) => r.key === key);
 }
