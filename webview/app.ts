@@ -1,7 +1,8 @@
 // The panel's controller in the webview: the wiring. It holds the settings, the last report
-// and the UI state; every change goes one way: update the state, persist it (getState /
-// setState), render once. Keys are keyboard.ts, the chart and sparklines chartSync.ts,
-// optimistic options pending.ts, the words around the table statusText.ts.
+// and the UI state; a change to the UI state goes one way: update it, persist it (state.ts,
+// getState/setState), render once. Keys are keyboard.ts and keys.ts, the chart and sparklines
+// chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
+// the words around the table statusText.ts, the table table.ts.
 import type { Report } from '../src/core/types';
 import {
   DEFAULT_PANEL_SETTINGS,
@@ -13,10 +14,11 @@ import {
 } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
+import type { SortableColumn } from './columns';
+import { Frames, listenToWindow } from './frames';
 import { panelKey, runKey, type KeyTarget } from './keyboard';
 import type { KeyAction } from './keys';
 import { DomMetrics, type Metrics } from './metrics';
-import type { SortableColumn } from './columns';
 import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort } from './model';
 import { PendingOptions } from './pending';
 import { keptSelection, killTargets, type RowRef } from './rows';
@@ -24,12 +26,10 @@ import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';
 import { TableRenderer } from './table';
-import { Frames, listenToWindow } from './frames';
 import { syncToolbar, wireCommands, wireToolbar } from './toolbar';
 
-export type { Metrics } from './metrics';
-
 export type { AppHooks, WebviewApi } from './api';
+export type { Metrics } from './metrics';
 
 export class PanelApp implements KeyTarget {
   readonly shell: Shell;
