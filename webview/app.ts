@@ -10,12 +10,11 @@ import {
   type HistoryStamp,
   type HostMessage,
   type LeakInfo,
-  type KillResultView,
-  type KillTargetRef,
   type PanelSettingKey,
   type PanelSettings,
   type WebviewMessage,
 } from '../src/shared/webviewProtocol';
+import { killSummary, type KillTarget } from '../src/shared/kill';
 import {
   processes,
   clickSort,
@@ -203,7 +202,7 @@ export class PanelApp {
         this.helper = m.helper;
         break;
       case 'killDone':
-        this.statusNote = killNote(m.results);
+        this.statusNote = m.results.length ? `Kill: ${killSummary(m.results).text}` : '';
         break;
     }
     this.syncControls();
@@ -515,7 +514,7 @@ export class PanelApp {
   // ------------------------------------------------------------ kill
 
   /** The processes a row stands for (none for the total, the overflow or a vanished group). */
-  targetsOf(ref: RowRef): KillTargetRef[] {
+  targetsOf(ref: RowRef): KillTarget[] {
     const row = this.report?.rows.find((r) => r.key === ref.key && r.type !== 'x');
     if (!row) return [];
     const members = ref.pid === null ? row.members : row.members.filter((m) => m.pid === ref.pid);
@@ -803,13 +802,4 @@ export function helperText(h: HelperState, s: PanelSettings): string {
     case 'error':
       return `Sampler error: ${h.message}`;
   }
-}
-
-export function killNote(results: readonly KillResultView[]): string {
-  const gone = results.filter((r) => r.outcome === 'gone').map((r) => r.pid);
-  const rest = results.filter((r) => r.outcome !== 'gone');
-  const parts: string[] = [];
-  if (gone.length) parts.push(`gone: ${gone.join(', ')}`);
-  for (const r of rest) parts.push(`${r.pid} ${r.outcome.replace('-', ' ')}${r.message ? ` (${r.message})` : ''}`);
-  return parts.length ? `Kill: ${parts.join('; ')}` : '';
 }

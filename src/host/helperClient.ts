@@ -11,7 +11,6 @@ import {
   MAX_REPLY_BYTES,
   PROTOCOL_VERSION,
   parseReply,
-  isObject,
   isRequestId,
   type HelloInfo,
   type HelperConfig,
@@ -21,6 +20,7 @@ import {
   type Request,
   fromWireReport,
 } from '../shared/protocol';
+import { isObject } from '../shared/validate';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
 

@@ -335,7 +335,7 @@ describe('snapshots through the controller', () => {
     await controller?.compareSnapshot(Uri.file(bad) as never);
     expect(stub.messages).toHaveLength(1);
     expect(stub.messages[0]).toMatchObject({ level: 'error' });
-    expect(stub.messages[0].message).toBe('pmemstat: bad.json is not a usable pmemstat snapshot: its "report" is not a pmemstat sample: "leader" is missing or malformed.');
+    expect(stub.messages[0].message).toBe('pmemstat: bad.json is not a usable pmemstat snapshot: its "report" is not a pmemstat sample: report.leader is missing.');
     writeFileSync(bad, '{"tool": "pmemst');
     await controller?.compareSnapshot(Uri.file(bad) as never);
     expect(stub.messages[1].message).toMatch(/^pmemstat: bad\.json is not a usable pmemstat snapshot: it is not JSON \(/);

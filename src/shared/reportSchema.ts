@@ -1,0 +1,81 @@
+// The one schema of a core Report, checked wherever a report crosses a boundary: the
+// helper's `sample` reply (members as tuples, protocol.ts), the host's messages to the
+// webview and snapshot files (members as objects). Only the member encoding differs.
+// Pure and browser-safe.
+import type { GroupMember, GroupRow, KernelThreadCpu, LeaderFigures, Mem, Report, RowType, ZramEffective } from '../core/types';
+import { arrayOf, bool, count, describe, nullable, num, object, str, type Check } from './validate';
+
+export const checkMem: Check = object(
+  { pswap: num, shSYSV: num, shOth: num, stack: num, text: num, data: num, ptotal: num } satisfies Record<keyof Mem, Check>,
+  false,
+);
+
+const ROW_TYPE_RE = /^(T|A|O|x|[+-]\d+K)?$/;
+
+export function isRowType(v: unknown): v is RowType {
+  return typeof v === 'string' && ROW_TYPE_RE.test(v);
+}
+
+const checkRowType: Check = (v, path) => (isRowType(v) ? null : `${path} must be a row type, not ${describe(v)}`);
+
+const checkKthread: Check = object({ pid: count, comm: str, cpu: num } satisfies Record<keyof KernelThreadCpu, Check>, false);
+const checkZram: Check = object(
+  { zramUsed: num, ratio: num, eTot: num, eUsed: num, eAvail: num } satisfies Record<keyof ZramEffective, Check>,
+  false,
+);
+const checkLeader: Check = object(
+  {
+    time: num,
+    memTotal: num,
+    used: num,
+    avail: num,
+    oth: nullable(num),
+    shTmp: num,
+    dirty: num,
+    pidsShown: count,
+    pidsTotal: count,
+    inaccessible: count,
+    search: str,
+    kernelCpu: num,
+    topKernelThreads: arrayOf(checkKthread),
+    zram: nullable(checkZram),
+    majfaultsPerSec: num,
+  } satisfies Record<keyof LeaderFigures, Check>,
+  false,
+);
+
+/** A member as the core (and the webview, and a snapshot file) holds it. */
+export const checkMember: Check = object(
+  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num } satisfies Record<keyof GroupMember, Check>,
+  false,
+);
+
+/** The Report schema, with `member` checking each group member in its encoding. */
+export function reportCheck(member: Check): Check {
+  const row: Check = object(
+    {
+      key: str,
+      info: str,
+      type: checkRowType,
+      delta: num,
+      mem: checkMem,
+      cpu: num,
+      count,
+      pid: nullable(count),
+      members: arrayOf(member),
+    } satisfies Record<keyof GroupRow, Check>,
+    false,
+  );
+  return object({ leader: checkLeader, detail: bool, total: row, rows: arrayOf(row) } satisfies Record<keyof Report, Check>, false);
+}
+
+export const checkReport: Check = reportCheck(checkMember);
+
+/** What is wrong with something that should be a core Report (null: nothing), naming the field. */
+export function reportProblem(x: unknown, path = 'report'): string | null {
+  return checkReport(x, path);
+}
+
+export function isReport(x: unknown): x is Report {
+  return checkReport(x, '') === null;
+}
