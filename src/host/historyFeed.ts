@@ -5,6 +5,7 @@
 // No vscode here: the controller posts what this computes.
 import { History, historyCapacity, MAX_CAPACITY } from '../core/history';
 import { judgeLeak, LeakTracker, type LeakOptions, type LeakVerdict } from '../core/leaks';
+import { withCommas } from '../core/units';
 import { MEM_KEYS, zeroMem, type GroupBy, type GroupRow, type MemKey, type Report, type RowType } from '../core/types';
 import { SPARK_POINTS, type GroupHistory, type HistoryStamp, type LeakInfo, type SparkSeries } from '../shared/webviewProtocol';
 
@@ -233,4 +234,10 @@ export class HistoryFeed {
   get loopSeconds(): number {
     return this.loopSecs;
   }
+}
+
+/** The log line of a newly flagged leak suspect. */
+export function leakLogLine(f: LeakFlag): string {
+  const v = f.verdict;
+  return `leak suspect: ${f.info}: ptotal +${withCommas(v.growthKb)} KB in ${Math.round(v.seconds)} s (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); now ${withCommas(f.ptotal)} KB`;
 }

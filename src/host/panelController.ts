@@ -1,25 +1,23 @@
-// The panel's host side, as wiring: one panel at a time, its messages, the sampling loop
-// (paused while the panel is hidden) and the settings both ways. The helper behind it is
-// the HelperSession's; kill, export and compare are their own modules.
+// The panel's host side, as wiring: the panel (PanelSlot) and its messages, the sampling
+// loop (SampleLoop, paused while the panel is hidden), the helper behind it
+// (HelperSession), the settings both ways, and what each sample feeds: the history, the
+// status bar, a waiting comparison. Kill, export and compare are their own modules.
 import * as vscode from 'vscode';
-import { withCommas } from '../core/units';
 import type { GroupBy, Report } from '../core/types';
 import type { KillResult, KillTarget } from '../shared/kill';
 import { parseWebviewMessage, type HelperState, type HostMessage, type PanelSettings } from '../shared/webviewProtocol';
 import { SnapshotComparison } from './compareCommand';
 import { exportGroupHistoryCommand, exportSnapshotCommand, type ExportContext } from './exportCommands';
 import { HelperSession, type LaunchFn } from './helperSession';
-import { HistoryFeed, leakInfo, type LeakFlag, type LeakSummary } from './historyFeed';
+import { HistoryFeed, leakInfo, leakLogLine, type LeakSummary } from './historyFeed';
 import { killWithDialogs } from './killDialogs';
 import type { LaunchMode } from './launcher';
 import { errorText, type Log } from './log';
-import { createPanel, preparePanel, type PanelLike } from './panel';
+import type { PanelLike } from './panel';
+import { PanelSlot } from './panelSlot';
 import { SampleLoop } from './sampleLoop';
 import { helperConfigOf, type LeakSettings, type SettingsChange } from './settings';
 import type { TopGroups } from './statusBar';
-
-export { MAX_FAILURES, RESTART_DELAY_MS } from './helperSession';
-export type { HelperLike, LaunchedLike, LaunchFn, LaunchRequest } from './helperSession';
 
 /** What the controller needs of the settings (SettingsStore). */
 export interface SettingsSource {
@@ -45,15 +43,13 @@ export interface ControllerDeps {
 }
 
 export class PanelController implements vscode.Disposable {
-  private panel: PanelLike | null = null;
-  private panelSubs: vscode.Disposable[] = [];
+  private readonly panel: PanelSlot;
   private readonly subs: vscode.Disposable[] = [];
   private report: Report | null = null;
   /** The grouping of this.report. */
   private reportGroupBy: GroupBy | null = null;
   private settings: PanelSettings;
   private disposed = false;
-  private wasVisible = false;
   /** The memory history behind the sparklines, the chart and the leak suspicion. */
   private readonly feed: HistoryFeed;
   private readonly session: HelperSession;
@@ -63,12 +59,29 @@ export class PanelController implements vscode.Disposable {
   constructor(private readonly deps: ControllerDeps) {
     this.settings = deps.settings.panel;
     this.feed = new HistoryFeed(this.settings.loopSeconds, deps.settings.leak);
+    this.panel = new PanelSlot(
+      deps.extensionUri,
+      {
+        attached: (visible) => {
+          this.settings = deps.settings.panel;
+          if (visible) this.loop.schedule(0);
+        },
+        shown: () => this.loop.schedule(0),
+        hidden: () => {
+          this.loop.stop();
+          deps.log.debug('panel hidden: sampling paused');
+        },
+        closed: () => this.onPanelClosed(),
+        message: (m) => void this.onMessage(m),
+      },
+      deps.createPanel,
+    );
     this.session = new HelperSession({
       launch: deps.launch,
       log: deps.log,
       runAsUser: () => deps.settings.runAsUser,
       helperConfig: () => helperConfigOf(this.settings),
-      wanted: () => !this.disposed && this.panel !== null,
+      wanted: () => !this.disposed && this.panel.open,
       changed: () => this.postHelper(),
       schedule: (ms) => this.loop.schedule(ms),
       retry: () => void this.refresh(),
@@ -78,14 +91,14 @@ export class PanelController implements vscode.Disposable {
       latest: () => (this.report ? { report: this.report, groupBy: this.reportGroupBy } : null),
       settings: () => this.settings,
       mode: () => this.session.mode,
-      hasPanel: () => this.panel !== null,
+      hasPanel: () => this.panel.open,
       open: () => this.open(),
       regroup: (groupBy) => deps.settings.update({ groupBy }),
     });
     this.loop = new SampleLoop({
       session: this.session,
       log: deps.log,
-      active: () => !this.disposed && this.panel !== null && this.panel.visible,
+      active: () => !this.disposed && this.panel.visible,
       intervalMs: () => this.settings.loopSeconds * 1000,
       groupBy: () => this.settings.groupBy,
       sampled: (report, groupBy) => this.accept(report, groupBy),
@@ -99,7 +112,7 @@ export class PanelController implements vscode.Disposable {
   // ------------------------------------------------------------ public surface
 
   get hasPanel(): boolean {
-    return this.panel !== null;
+    return this.panel.open;
   }
 
   get lastReport(): Report | null {
@@ -122,31 +135,17 @@ export class PanelController implements vscode.Disposable {
 
   /** pmemstat: Open (and the status-bar click). */
   open(): void {
-    if (this.disposed) return;
-    if (this.panel) {
-      this.panel.reveal(undefined, false);
-      return;
-    }
-    const panel = this.deps.createPanel ? this.deps.createPanel() : createPanel(this.deps.extensionUri);
-    if (this.deps.createPanel) preparePanel(panel, this.deps.extensionUri);
-    this.attach(panel);
+    if (!this.disposed) this.panel.show();
   }
 
   /** The serializer hands back a panel after a window reload. */
   restore(panel: PanelLike): void {
-    if (this.disposed) return;
-    if (this.panel) {
-      panel.dispose();
-      this.panel.reveal(undefined, false);
-      return;
-    }
-    preparePanel(panel, this.deps.extensionUri);
-    this.attach(panel);
+    if (!this.disposed) this.panel.restore(panel);
   }
 
   /** pmemstat: Refresh: sample now (and retry a helper that gave up). */
   async refresh(): Promise<void> {
-    if (!this.panel) {
+    if (!this.panel.open) {
       this.open();
       return;
     }
@@ -154,20 +153,19 @@ export class PanelController implements vscode.Disposable {
     await this.tick();
   }
 
-  /** The state the webview shows about the helper. */
-  helperState(): HelperState {
-    return this.session.state(this.panel !== null && !this.panel.visible);
+  private helperState(): HelperState {
+    return this.session.state(this.panel.open && !this.panel.visible);
   }
 
   /** pmemstat: Run as Root… (and the banner's button). Never loops: one attempt per request. */
   async runAsRoot(): Promise<void> {
-    if (!this.panel) this.open();
+    if (!this.panel.open) this.open();
     await this.session.elevate();
   }
 
   /** pmemstat: Run as User: restart the helper without privilege for this session. */
   async runAsUser(): Promise<void> {
-    if (!this.panel) this.open();
+    if (!this.panel.open) this.open();
     if (await this.session.dropPrivilege()) await this.tick();
   }
 
@@ -202,45 +200,13 @@ export class PanelController implements vscode.Disposable {
     this.disposed = true;
     this.loop.stop();
     for (const d of this.subs) d.dispose();
-    const p = this.panel;
-    if (p) {
-      this.onPanelDisposed();
-      p.dispose();
-    }
+    this.panel.close();
     this.session.dispose();
   }
 
   // ------------------------------------------------------------ panel lifetime
 
-  private attach(panel: PanelLike): void {
-    this.panel = panel;
-    this.panelSubs = [
-      panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
-      panel.onDidChangeViewState(() => this.onViewState()),
-      panel.onDidDispose(() => this.onPanelDisposed()),
-    ];
-    this.settings = this.deps.settings.panel;
-    this.wasVisible = panel.visible;
-    if (panel.visible) this.loop.schedule(0);
-  }
-
-  private onViewState(): void {
-    if (!this.panel) return;
-    const was = this.wasVisible;
-    this.wasVisible = this.panel.visible;
-    if (this.panel.visible) {
-      if (!was) this.loop.schedule(0);
-    } else if (was) {
-      // Hidden: the webview's document is gone (no retainContextWhenHidden); stop sampling.
-      this.loop.stop();
-      this.deps.log.debug('panel hidden: sampling paused');
-    }
-  }
-
-  private onPanelDisposed(): void {
-    for (const d of this.panelSubs) d.dispose();
-    this.panelSubs = [];
-    this.panel = null;
+  private onPanelClosed(): void {
     this.loop.stop();
     this.session.stop();
     this.report = null;
@@ -252,7 +218,7 @@ export class PanelController implements vscode.Disposable {
   }
 
   private post(m: HostMessage): void {
-    this.panel?.webview.postMessage(m).then(undefined, () => undefined);
+    this.panel.post(m);
   }
 
   private postHelper(): void {
@@ -367,9 +333,4 @@ export class PanelController implements vscode.Disposable {
     this.deps.onLeaks?.(leaks);
     this.comparison.sampled(report, groupBy);
   }
-}
-
-function leakLogLine(f: LeakFlag): string {
-  const v = f.verdict;
-  return `leak suspect: ${f.info}: ptotal +${withCommas(v.growthKb)} KB in ${Math.round(v.seconds)} s (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); now ${withCommas(f.ptotal)} KB`;
 }

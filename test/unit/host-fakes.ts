@@ -4,7 +4,7 @@
 import { Reporter } from '../../src/core/report';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
 import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
-import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/panelController';
+import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/helperSession';
 import { Sampler } from '../../src/sampler/sampler';
 import { baseProcs, sample } from './webview-fixtures';
 

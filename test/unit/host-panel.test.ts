@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('vscode', () => import('./vscode-stub'));
 
 import type { Report } from '../../src/core/types';
-import { PanelController, MAX_FAILURES } from '../../src/host/panelController';
+import { MAX_FAILURES } from '../../src/host/helperSession';
+import { PanelController } from '../../src/host/panelController';
 import { SettingsStore } from '../../src/host/settings';
 import type { TopGroups } from '../../src/host/statusBar';
 import type { HelperState } from '../../src/shared/webviewProtocol';
