@@ -9,7 +9,7 @@ vi.mock('vscode', () => import('./vscode-stub'));
 
 import { History, MAX_CAPACITY } from '../../src/core/history';
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type GroupRow, type Report, type Sample } from '../../src/core/types';
+import type { GroupRow, Report, Sample } from '../../src/core/types';
 import { HISTORY_CSV_COLUMNS, groupHistoryCsv } from '../../src/host/exportSnapshot';
 import { capacityFor, HistoryFeed, resizeHistory, type LeakSummary } from '../../src/host/historyFeed';
 import type { LaunchFn } from '../../src/host/helperSession';
@@ -21,12 +21,10 @@ import { replayRoots } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { FakeHelper } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
+import { groupRow as row } from './webview-fixtures';
 
 const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 
-function row(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
-  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
-}
 
 function report(time: number, rows: GroupRow[]): Report {
   const total = row('TOTALS', rows.reduce((a, r) => a + r.mem.ptotal, 0), 'T');

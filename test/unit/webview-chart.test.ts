@@ -11,29 +11,11 @@ import {
   type HistoryStamp,
   type LeakInfo,
   type PanelSettings,
-  type WebviewMessage,
 } from '../../src/shared/webviewProtocol';
-import { PanelApp, type AppHooks, type Metrics, type WebviewApi } from '../../webview/app';
-import type { PersistedState } from '../../webview/state';
+import { PanelApp, type AppHooks, type Metrics } from '../../webview/app';
 import { WINDOW_MARGIN } from '../../webview/virtual';
 import { baseProcs, proc, reporter } from './webview-fixtures';
-
-class RecordingApi implements WebviewApi {
-  posted: WebviewMessage[] = [];
-  state: unknown;
-  postMessage(m: WebviewMessage): void {
-    this.posted.push(m);
-  }
-  getState(): unknown {
-    return this.state;
-  }
-  setState(s: PersistedState): void {
-    this.state = JSON.parse(JSON.stringify(s));
-  }
-  of<T extends WebviewMessage['type']>(type: T): Extract<WebviewMessage, { type: T }>[] {
-    return this.posted.filter((m) => m.type === type) as Extract<WebviewMessage, { type: T }>[];
-  }
-}
+import { RecordingApi } from './webview-api';
 
 const RUNNING: HelperState = { status: 'running', mode: 'root', message: '', canElevate: false };
 let current: PanelApp | null = null;

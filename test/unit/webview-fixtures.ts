@@ -1,6 +1,6 @@
 // Hand-built samples and real Reports (made by the core's Reporter) for the panel tests.
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
+import { zeroMem, type GroupRow, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
 
 export function mem(ptotal: number, extra: Partial<Mem> = {}): Mem {
   return { ...zeroMem(), data: ptotal, ptotal, ...extra };
@@ -46,4 +46,9 @@ export function baseProcs(): ProcSample[] {
     proc(300, 'bash', 5_000, 'bash -l'),
     proc(400, 'sleep', 1_000, 'sleep 1000'),
   ];
+}
+
+/** A one-process group row of `ptotal` KB (data + 10 KB of text), with no members. */
+export function groupRow(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
+  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
 }

@@ -4,25 +4,11 @@
 // rendered and scrolled into view), and the accessibility attributes count every row.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/types';
-import { DEFAULT_PANEL_SETTINGS, type HelperState, type PanelSettings, type WebviewMessage } from '../../src/shared/webviewProtocol';
-import { PanelApp, type WebviewApi } from '../../webview/app';
-import type { PersistedState } from '../../webview/state';
+import { DEFAULT_PANEL_SETTINGS, type HelperState, type PanelSettings } from '../../src/shared/webviewProtocol';
+import { PanelApp } from '../../webview/app';
 import { VIRTUALIZE_ABOVE, WINDOW_MARGIN } from '../../webview/virtual';
 import { proc, reporter } from './webview-fixtures';
-
-class RecordingApi implements WebviewApi {
-  posted: WebviewMessage[] = [];
-  state: unknown;
-  postMessage(m: WebviewMessage): void {
-    this.posted.push(m);
-  }
-  getState(): unknown {
-    return this.state;
-  }
-  setState(s: PersistedState): void {
-    this.state = JSON.parse(JSON.stringify(s));
-  }
-}
+import { RecordingApi } from './webview-api';
 
 const RUNNING: HelperState = { status: 'running', mode: 'root', message: '', canElevate: false };
 const PAGE = 10;
