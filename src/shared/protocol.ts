@@ -11,17 +11,20 @@ import {
   bool,
   count,
   describe,
+  explain,
   int,
   isInt,
   isNum,
   isObject,
   hasOwn,
+  item,
   nullable,
   num,
   object,
   oneOf,
   str,
   type Check,
+  type Path,
   type Shape,
 } from './validate';
 
@@ -253,7 +256,7 @@ export function validateRequest(v: unknown): ParsedRequest {
     };
   }
   const rt = type as RequestType;
-  const e = object({ id: () => null, type: () => null, ...requestShapes[rt] }, true)(v, rt);
+  const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true), v, rt);
   if (e) return { ok: false, id, code: 'invalid', message: e };
   return { ok: true, request: v as unknown as Request };
 }
@@ -271,16 +274,16 @@ const checkWireMember: Check = (v, path) => {
     return `${path} must be a member [${WIRE_MEMBER_FIELDS.join(', ')}], not ${Array.isArray(v) ? `an array of ${v.length}` : describe(v)}`;
   }
   return (
-    count(v[0], `${path}[0] (pid)`) ??
-    count(v[1], `${path}[1] (starttime)`) ??
-    str(v[2], `${path}[2] (cmd)`) ??
-    num(v[3], `${path}[3] (cpu)`) ??
+    count(v[0], item(path, 0, 'pid')) ??
+    count(v[1], item(path, 1, 'starttime')) ??
+    str(v[2], item(path, 2, 'cmd')) ??
+    num(v[3], item(path, 3, 'cpu')) ??
     memFields(v, path)
   );
 };
-function memFields(v: readonly unknown[], path: string): string | null {
+function memFields(v: readonly unknown[], path: Path): string | null {
   for (let i = WIRE_MEM_AT; i < v.length; i++) {
-    const e = num(v[i], `${path}[${i}] (${WIRE_MEMBER_FIELDS[i]})`);
+    const e = num(v[i], item(path, i, WIRE_MEMBER_FIELDS[i]));
     if (e) return e;
   }
   return null;
@@ -299,7 +302,7 @@ const checkHello: Check = object(
   false,
 );
 const checkFullConfig: Check = object(configShape, false);
-const checkId = (v: unknown, path: string) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
+const checkId: Check = (v, path) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
 const checkSeq = count;
 
 const replyShapes: Record<Reply['type'], { shape: Shape; optional?: string[] }> = {
@@ -327,7 +330,7 @@ export function parseReply(line: string): ParsedReply {
     return { ok: false, message: `unknown reply type ${describe(type)}` };
   }
   const { shape, optional } = replyShapes[type as Reply['type']];
-  const e = object({ type: () => null, ...shape }, false, optional)(v, type);
+  const e = explain(object({ type: () => null, ...shape }, false, optional), v, type);
   return e ? { ok: false, message: e } : { ok: true, reply: v as unknown as Reply };
 }
 
