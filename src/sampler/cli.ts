@@ -6,6 +6,7 @@ import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { History, historyCapacity } from '../core/history';
 import { LeakTracker, type LeakVerdict } from '../core/leaks';
+import { jsonText } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
 import { formatKb, withCommas } from '../core/units';
 import type { Report } from '../core/types';
@@ -149,7 +150,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
         const row = report.rows.find((r) => r.key === key);
         if (row) io.out(leakLine(report.leader.time, row.info, row.mem.ptotal, verdict, o));
       }
-    } else if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
+    } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
     if (!looping) return 0;
     if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
