@@ -1,7 +1,7 @@
 // The one definition of the messages between the extension host and the sampler
 // helper (newline-delimited JSON; docs/protocol.md), with the run-time validators
-// that each receiving end applies. Pure: no I/O, no `vscode`, no Node APIs except
-// Buffer in the line splitter.
+// that each receiving end applies (built from validate.ts). Pure: no I/O, no `vscode`,
+// no Node APIs (the line splitter, which uses Buffer, is framing.ts).
 import { GROUP_BYS, MEM_KEYS, SORT_BYS } from '../core/types';
 import type { GroupBy, GroupMember, GroupRow, Mem, MemKey, Report, SortBy } from '../core/types';
 import { checkKillResult, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillTarget } from './kill';
@@ -345,64 +345,9 @@ export function parseReply(line: string): ParsedReply {
 }
 
 // ---------------------------------------------------------------------------
-// Framing
+// Framing (the line splitter is framing.ts's)
 
-/** One complete line, or the notice that a line was longer than the limit (and dropped). */
-export type LineEvent = { line: string } | { tooLong: number };
-
-/**
- * Splits a byte stream into newline-terminated UTF-8 lines (a trailing CR is dropped).
- * A line longer than `maxBytes` is never buffered whole: its bytes are discarded as
- * they arrive and one `tooLong` event (with the line's size) is emitted at its end.
- */
-export class LineSplitter {
-  private parts: Buffer[] = [];
-  private size = 0;
-  private discarding = false;
-
-  constructor(private readonly maxBytes: number) {}
-
-  push(chunk: Buffer): LineEvent[] {
-    const out: LineEvent[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      const end = nl < 0 ? chunk.length : nl;
-      const piece = chunk.subarray(start, end);
-      this.size += piece.length;
-      if (!this.discarding) {
-        if (this.size > this.maxBytes) {
-          this.discarding = true;
-          this.parts = [];
-        } else if (piece.length) {
-          this.parts.push(piece);
-        }
-      }
-      if (nl < 0) break;
-      out.push(this.finish());
-      start = nl + 1;
-    }
-    return out;
-  }
-
-  /** Bytes of the unfinished line buffered so far. */
-  get pending(): number {
-    return this.size;
-  }
-
-  private finish(): LineEvent {
-    const size = this.size;
-    const parts = this.parts;
-    const discarded = this.discarding;
-    this.parts = [];
-    this.size = 0;
-    this.discarding = false;
-    if (discarded) return { tooLong: size };
-    let s = (parts.length === 1 ? parts[0] : Buffer.concat(parts)).toString('utf8');
-    if (s.endsWith('\r')) s = s.slice(0, -1);
-    return { line: s };
-  }
-}
+export { LineSplitter, type LineEvent } from './framing';
 
 /** Serialise one message as an NDJSON line. */
 export function encodeLine(msg: Request | Reply): string {
