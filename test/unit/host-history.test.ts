@@ -19,7 +19,7 @@ import { snapshotJson } from '../../src/shared/snapshot';
 import { DEFAULT_PANEL_SETTINGS, SPARK_POINTS, type GroupHistory, type HistoryStamp, type LeakInfo, type SparkSeries } from '../../src/shared/webviewProtocol';
 import { replayRoots } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
-import { FakeHelper } from './host-fakes';
+import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
 import { groupRow as row } from './webview-fixtures';
 
@@ -193,7 +193,7 @@ async function openReplay(opts: { leakSamples?: number } = {}) {
     extensionUri: Uri.file('/ext') as never,
     launch: l.launch,
     settings,
-    log: { trace: () => {}, debug: () => {}, info: (m) => stub.logs.push(m), warn: (m) => stub.logs.push(`[warn] ${m}`), error: (m) => stub.logs.push(`[error] ${m}`), show: () => {} },
+    log: recordingLog(),
     version: '0.1.0-test',
     onLeaks: (x) => leakCalls.push(x),
   });
@@ -225,7 +225,7 @@ describe('history through the controller (captured loop)', () => {
     expect(r[0].leaks).toEqual([]);
     expect(r[2].leaks.map((x) => x.key)).toEqual(['memtest']);
     expect(r[2].leaks[0].growthKb).toBeGreaterThan(1000);
-    expect(stub.logs.some((m) => /^leak suspect: memtest: ptotal \+[\d,]+ KB in 4 s \(rose in 2 of 2 samples, fell in 0\)/.test(m))).toBe(true);
+    expect(stub.logs.some((m) => /^\[info\] leak suspect: memtest: ptotal \+[\d,]+ KB in 4 s \(rose in 2 of 2 samples, fell in 0\)/.test(m))).toBe(true);
     const last = leakCalls.at(-1) as LeakSummary[];
     expect(last.map((x) => x.key)).toEqual(['memtest']);
     expect(last[0].ptotal).toBe(r[2].report.rows.find((x) => x.key === 'memtest')?.mem.ptotal);
