@@ -55,6 +55,10 @@ describe('layers', () => {
     expect(offenders(files, ['src/sampler'])).toEqual([]);
   });
 
+  it('the helper imports nothing from the host (each runs in its own process)', () => {
+    expect(offenders(tsFiles(join(ROOT, 'src/sampler')), ['src/host', 'src/extension', 'webview'])).toEqual([]);
+  });
+
   it('the webview imports nothing from src/host/ or src/sampler/ (nor src/proc/: it has no /proc)', () => {
     const files = tsFiles(join(ROOT, 'webview'));
     expect(files.length).toBeGreaterThan(5);
