@@ -6,7 +6,7 @@ import { HelperServer } from '../../src/sampler/serve';
 import { parseReply, parseRequest, type Reply } from '../../src/shared/protocol';
 import { parseSnapshot } from '../../src/shared/snapshot';
 import { object, num } from '../../src/shared/validate';
-import { parseHostMessage } from '../../src/shared/webviewProtocol';
+import { parseHostMessage, parseWebviewMessage } from '../../src/shared/webviewProtocol';
 import { reporter, proc } from './webview-fixtures';
 
 const INHERITED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
@@ -47,6 +47,15 @@ describe('inherited names are unknown fields', () => {
     for (const name of INHERITED) expect(Object.prototype.hasOwnProperty.call(last.config, name)).toBe(false);
     expect(JSON.stringify(out)).not.toContain('"x":1');
     expect(({} as Record<string, unknown>).x).toBeUndefined(); // no prototype was touched
+  });
+
+  it('the host refuses them in a webview message: an option or a kill target', () => {
+    for (const name of INHERITED) {
+      const extra = `${JSON.stringify(name)}:1`;
+      expect(parseWebviewMessage(JSON.parse(`{"type":"setOptions","options":{"units":"KB",${extra}}}`))).toBeNull();
+      expect(parseWebviewMessage(JSON.parse(`{"type":"kill","targets":[{"pid":5,"starttime":1,${extra}}]}`))).toBeNull();
+    }
+    expect(parseWebviewMessage(JSON.parse('{"type":"kill","targets":[{"pid":5,"starttime":1}]}'))).toEqual({ type: 'kill', targets: [{ pid: 5, starttime: 1 }] });
   });
 
   it('a required field is looked up on the object itself, not on its prototype chain', () => {
