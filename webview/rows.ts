@@ -1,7 +1,7 @@
 // The order of the table's body rows, decided once: the table renders this list and the
 // keys (j/k, H/M/L …) walk it, so a selection moves to the row shown next.
 import type { GroupMember, GroupRow, Report } from '../src/core/types';
-import type { KillTargetRef } from '../src/shared/webviewProtocol';
+import type { KillTarget } from '../src/shared/kill';
 
 /** A selectable row: a group, or one process of an expanded group. */
 export interface RowRef {
@@ -87,7 +87,7 @@ export function moveIndex(cur: number, len: number, m: NavMove, firstVisible: nu
 }
 
 /** The processes a row stands for (none for the total, the overflow or a vanished group). */
-export function killTargets(report: Report | null, ref: RowRef): KillTargetRef[] {
+export function killTargets(report: Report | null, ref: RowRef): KillTarget[] {
   const row = report?.rows.find((r) => r.key === ref.key && r.type !== 'x');
   if (!row) return [];
   const members = ref.pid === null ? row.members : row.members.filter((m) => m.pid === ref.pid);

@@ -1,6 +1,7 @@
 // The webview's own state, kept across hide/show and window reloads with
 // vscode.getState()/setState() (the panel serializer hands it back on reload).
 // Strictly typed and validated on the way in: getState() returns whatever was stored.
+import { isObject } from '../src/shared/validate';
 import { SORTABLE_COLUMNS, type SortableColumn } from './columns';
 import type { ColumnSort } from './model';
 import type { RowRef } from './rows';
@@ -22,22 +23,18 @@ export function emptyState(): PersistedState {
 const MAX_EXPANDED = 1000;
 const MAX_TEXT = 10_000;
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** A valid state from whatever getState() returned (anything unusable → the empty state). */
 export function parseState(x: unknown): PersistedState {
   const s = emptyState();
-  if (!isRecord(x) || x.v !== 1) return s;
+  if (!isObject(x) || x.v !== 1) return s;
   if (typeof x.search === 'string' && x.search.length <= MAX_TEXT) s.search = x.search;
-  if (isRecord(x.selected) && typeof x.selected.key === 'string') {
+  if (isObject(x.selected) && typeof x.selected.key === 'string') {
     const pid = x.selected.pid;
     if (pid === null || (typeof pid === 'number' && Number.isInteger(pid) && pid > 0)) s.selected = { key: x.selected.key, pid };
   }
   if (Array.isArray(x.expanded)) s.expanded = x.expanded.filter((k): k is string => typeof k === 'string').slice(0, MAX_EXPANDED);
   if (typeof x.helpOpen === 'boolean') s.helpOpen = x.helpOpen;
-  if (isRecord(x.local) && (SORTABLE_COLUMNS as readonly unknown[]).includes(x.local.col) && (x.local.dir === 'asc' || x.local.dir === 'desc'))
+  if (isObject(x.local) && (SORTABLE_COLUMNS as readonly unknown[]).includes(x.local.col) && (x.local.dir === 'asc' || x.local.dir === 'desc'))
     s.local = { col: x.local.col as SortableColumn, dir: x.local.dir };
   if (typeof x.scrollTop === 'number' && Number.isFinite(x.scrollTop) && x.scrollTop >= 0) s.scrollTop = x.scrollTop;
   return s;

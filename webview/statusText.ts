@@ -2,7 +2,8 @@
 // status line (the sampler's state, the outcome of a kill): the text (pure), and its writing.
 import { leaderLines } from '../src/core/format';
 import type { Report } from '../src/core/types';
-import type { HelperState, KillResultView, PanelSettings } from '../src/shared/webviewProtocol';
+import { killSummary, type KillResult } from '../src/shared/kill';
+import type { HelperState, PanelSettings } from '../src/shared/webviewProtocol';
 import { leakCountText, processes } from './columns';
 import { setText, syncLines } from './dom';
 import type { Shell } from './shell';
@@ -52,13 +53,9 @@ export function killAskNote(targets: readonly { pid: number }[]): string {
   return `Asking to kill ${targets.length === 1 ? `pid ${targets[0].pid}` : `${targets.length} processes`}\u2026`;
 }
 
-export function killNote(results: readonly KillResultView[]): string {
-  const gone = results.filter((r) => r.outcome === 'gone').map((r) => r.pid);
-  const rest = results.filter((r) => r.outcome !== 'gone');
-  const parts: string[] = [];
-  if (gone.length) parts.push(`gone: ${gone.join(', ')}`);
-  for (const r of rest) parts.push(`${r.pid} ${r.outcome.replace('-', ' ')}${r.message ? ` (${r.message})` : ''}`);
-  return parts.length ? `Kill: ${parts.join('; ')}` : '';
+/** What became of a kill request, for the status line (the host's notification words). */
+export function killNote(results: readonly KillResult[]): string {
+  return results.length ? `Kill: ${killSummary(results).text}` : '';
 }
 
 /** The status line: the sampler's state and the latest note. */

@@ -19,16 +19,6 @@ function toInt(s: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** An integer (possibly negative) from a decimal string, or null. */
-function toSignedInt(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  if (s.startsWith('-')) {
-    const n = toInt(s.slice(1));
-    return n === null ? null : -n;
-  }
-  return toInt(s);
-}
-
 /** `Name:   value [kB]` lines into a map of name → value (first occurrence wins). */
 function keyValues(text: string, wanted: ReadonlySet<string>): Map<string, number> {
   const out = new Map<string, number>();

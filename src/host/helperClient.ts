@@ -6,12 +6,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Report } from '../core/types';
 import {
-  isKillPid,
   LineSplitter,
   MAX_REPLY_BYTES,
   PROTOCOL_VERSION,
   parseReply,
-  isObject,
   isRequestId,
   type HelloInfo,
   type HelperConfig,
@@ -21,6 +19,8 @@ import {
   type Request,
   fromWireReport,
 } from '../shared/protocol';
+import { killTargetsCheck } from '../shared/kill';
+import { explain, isObject } from '../shared/validate';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
 
@@ -73,6 +73,9 @@ export interface HelperClientOptions {
   /** Protocol problems that belong to no request (never a password). */
   log?: (message: string) => void;
 }
+
+/** What kill() sends: the helper itself also refuses a pid listed twice. */
+const KILL_TARGETS = killTargetsCheck({ once: false, nonEmpty: false });
 
 const DEFAULT_TIMEOUTS: Record<Request['type'], number> = {
   hello: 15_000,
@@ -312,12 +315,9 @@ export class HelperClient {
    * SIGKILL after about 6 s. One result per target, in order.
    */
   async kill(targets: KillTarget[], opts: { escalate?: boolean } = {}): Promise<KillResult[]> {
-    for (const t of targets) {
-      if (!isKillPid(t.pid) || !Number.isSafeInteger(t.starttime) || t.starttime < 0) {
-        throw new HelperError('invalid', `not a process to kill: pid ${String(t.pid)}, start time ${String(t.starttime)}`);
-      }
-    }
     const list = targets.map((t) => ({ pid: t.pid, starttime: t.starttime }));
+    const problem = explain(KILL_TARGETS, list, 'targets');
+    if (problem) throw new HelperError('invalid', `not a process to kill: ${problem}`);
     return (await this.request<'kill'>({ type: 'kill', targets: list, escalate: opts.escalate ?? true })).results;
   }
 

@@ -8,7 +8,7 @@ import { printable } from '../core/printable';
 import { parseMeminfo } from '../core/procfiles';
 import type { GroupRow, MemInfo, ZramStats } from '../core/types';
 import { fixed1, human, roundHalfEven } from '../core/units';
-import { readZramStats } from '../sampler/zramfs';
+import { readZramStats } from '../proc/zramfs';
 import { errorText, type Log } from './log';
 import type { StatusBarSettings } from './settings';
 

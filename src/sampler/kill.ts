@@ -4,7 +4,7 @@
 // about 6 s unless asked not to. Nothing else in the helper sends a signal.
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { isKillPid, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from '../shared/protocol';
-import { readBytes, readText } from './readfile';
+import { readBytes, readText } from '../proc/readfile';
 
 export interface KillOptions {
   /** SIGKILL what still runs after `termWaitMs` (default true). */

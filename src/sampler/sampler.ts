@@ -15,7 +15,7 @@ import {
 } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
-import { readZramStats } from './zramfs';
+import { readZramStats } from '../proc/zramfs';
 import {
   closeFd,
   emptyMemo,
@@ -28,7 +28,7 @@ import {
   readLink,
   readText,
   type Memo,
-} from './readfile';
+} from '../proc/readfile';
 
 export interface SamplerOptions {
   /** Root of the tree to read; '/' for the live system. */

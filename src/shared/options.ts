@@ -7,6 +7,7 @@ import { MAX_CAPACITY } from '../core/history';
 import { DEFAULT_LEAK_OPTIONS } from '../core/leaks';
 import { GROUP_BYS, SORT_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
 import { defaultMinDeltaKb, UNITS } from '../core/units';
+import { isNum, isOneOf } from './validate';
 
 export const CPU_AVG_LIST = [5, 10, 20, 45, 90] as const;
 export type CpuAvgSecs = (typeof CPU_AVG_LIST)[number];
@@ -191,18 +192,16 @@ export function sectionKey(s: SettingSpec<unknown>): string {
 
 // ---------------------------------------------------------------- validation
 
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
 /** A value the spec accepts (brought into range when it clamps), or undefined. */
 export function checkValue(spec: ValueSpec, v: unknown): unknown {
   switch (spec.kind) {
     case 'enum':
-      return spec.values.includes(v as string | number) ? v : undefined;
+      return isOneOf(spec.values, v) ? v : undefined;
     case 'boolean':
       return typeof v === 'boolean' ? v : undefined;
     case 'number': {
       if (v === null) return spec.nullable ? null : undefined;
-      if (!isFiniteNumber(v)) return undefined;
+      if (!isNum(v)) return undefined;
       let n = v;
       if (spec.clamp) {
         if (spec.round) n = Math.round(n);

@@ -41,8 +41,6 @@ let owner;
 let server;
 let browser;
 let page;
-let rootOnly;
-let userOnly;
 let binDir;
 let failed = false;
 
@@ -94,8 +92,8 @@ before(async () => {
   mkdirSync(binDir, { mode: 0o755 });
   const cs = spawnSync(CS_BIN, ['--version'], { uid: owner.uid, gid: owner.gid, env: { PATH: process.env.PATH, HOME: path.join(work, 'home') } });
   assert.equal(cs.status, 0, `${USER} cannot run ${CS_BIN}: install code-server where every user can read it (CS_DIR=/opt/pmemstat-e2e/code-server)`);
-  rootOnly = children.start(sleeper('pmrootonly'), ['900']);
-  userOnly = children.start(sleeper('pmuseronly'), ['900'], { uid: owner.uid, gid: owner.gid });
+  children.start(sleeper('pmrootonly'), ['900']);
+  children.start(sleeper('pmuseronly'), ['900'], { uid: owner.uid, gid: owner.gid });
 
   const extensionsDir = installVsix(VSIX, work, owner);
   server = await startCodeServer({ work, extensionsDir, owner });

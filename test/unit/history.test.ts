@@ -3,13 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { History, historyCapacity, MAX_CAPACITY } from '../../src/core/history';
 import { judgeLeak, leakLine, LeakTracker } from '../../src/core/leaks';
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type GroupRow } from '../../src/core/types';
 import { replayRoots } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
+import { groupRow as row } from './webview-fixtures';
 
-function row(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
-  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
-}
 
 describe('History', () => {
   it('keeps per-group series of every category, oldest first, bounded by its capacity', () => {

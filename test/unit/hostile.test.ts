@@ -14,7 +14,8 @@ import { MEM_KEYS, type GroupBy, type Report, type Sample } from '../../src/core
 import { groupHistoryCsv, snapshotCsv } from '../../src/host/exportSnapshot';
 import { confirmText, planKill } from '../../src/host/killFlow';
 import { createLog } from '../../src/host/log';
-import { PanelController, type LaunchFn } from '../../src/host/panelController';
+import type { LaunchFn } from '../../src/host/helperSession';
+import { PanelController } from '../../src/host/panelController';
 import { SettingsStore } from '../../src/host/settings';
 import { glanceTextWithLeaks, glanceTooltip, leakAccessibility } from '../../src/host/statusBar';
 import { runCli } from '../../src/sampler/cli';

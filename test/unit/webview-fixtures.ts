@@ -1,7 +1,7 @@
 // The test scaffolding shared by the unit tests: hand-built samples and real Reports (made by
 // the core's Reporter), and the webview side of acquireVsCodeApi() for the panel tests.
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
+import { zeroMem, type GroupRow, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
 import type { HelperState, WebviewMessage } from '../../src/shared/webviewProtocol';
 import type { WebviewApi } from '../../webview/api';
 import type { PersistedState } from '../../webview/state';
@@ -80,3 +80,8 @@ export const RUNNING_AS_ROOT: HelperState = { status: 'running', mode: 'root', m
 export const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
 /** Every element a selector matches in the test document. */
 export const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as HTMLElement[];
+
+/** A one-process group row of `ptotal` KB (data + 10 KB of text), with no members. */
+export function groupRow(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
+  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
+}

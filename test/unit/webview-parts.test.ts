@@ -93,6 +93,6 @@ describe('the words around the table', () => {
       { pid: 5, outcome: 'gone' },
       { pid: 6, outcome: 'not-permitted', message: 'EPERM' },
     ]);
-    expect(statusLine(USER, S(), note)).toBe('Sampling every 5 s as your user (only your own processes are readable) \u00b7 Kill: gone: 5; 6 not permitted (EPERM)');
+    expect(statusLine(USER, S(), note)).toBe('Sampling every 5 s as your user (only your own processes are readable) \u00b7 Kill: gone: 5; 6 not permitted (another user\u2019s process: run as root) \u2014 EPERM');
   });
 });
