@@ -1,7 +1,8 @@
 // The webview's own state, kept across hide/show and window reloads with
 // vscode.getState()/setState() (the panel serializer hands it back on reload).
 // Strictly typed and validated on the way in: getState() returns whatever was stored.
-import type { ColumnSort, RowRef, SortableColumn } from './model';
+import type { ColumnSort, SortableColumn } from './model';
+import type { RowRef } from './rows';
 
 export interface PersistedState {
   v: 1;

@@ -90,7 +90,9 @@ export interface ZramStats {
 }
 
 export type GroupBy = 'exe' | 'cmd' | 'pid';
+export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
 export type SortBy = 'mem' | 'cpu' | 'name';
+export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
 export type Units = 'MB' | 'mB' | 'KB' | 'human';
 
 /** One user process in one sample. */

@@ -3,113 +3,29 @@
 // below, because a webview message is untrusted input and a report carries command lines.
 // Browser-safe: no Node or vscode imports (types only from the pure core).
 import { MAX_CAPACITY } from '../core/history';
-import { MEM_KEYS, type GroupBy, type GroupRow, type LeaderFigures, type MemKey, type Report, type RowType, type SortBy, type Units } from '../core/types';
+import { MEM_KEYS, type GroupRow, type LeaderFigures, type MemKey, type Report, type RowType } from '../core/types';
+import { completeSettings, parsePartialSettings, type PanelSettings } from './options';
 
 // ---------------------------------------------------------------- settings
 
-export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
-export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
-export const UNIT_LIST: readonly Units[] = ['MB', 'mB', 'KB', 'human'];
-export const CPU_AVG_LIST = [5, 10, 20, 45, 90] as const;
-export type CpuAvgSecs = (typeof CPU_AVG_LIST)[number];
-
-/** The panel's options: the `pmemstat.*` settings that the panel shows and changes. */
-export interface PanelSettings {
-  groupBy: GroupBy;
-  units: Units;
-  /** Detail mode: per-mapping categories from smaps (key `o` turns "less detail" off). */
-  detail: boolean;
-  sortBy: SortBy;
-  riseToTop: boolean;
-  showCpu: boolean;
-  cpuAvgSecs: CpuAvgSecs;
-  loopSeconds: number;
-  /** null = automatic (100 with KB units, else 1000). */
-  minDeltaKb: number | null;
-  topPct: number;
-  lineNumbers: boolean;
-  fitToWindow: boolean;
-}
-
-export type PanelSettingKey = keyof PanelSettings;
-
-export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = Object.freeze({
-  groupBy: 'exe',
-  units: 'MB',
-  detail: false,
-  sortBy: 'mem',
-  riseToTop: true,
-  showCpu: true,
-  cpuAvgSecs: 20,
-  loopSeconds: 5,
-  minDeltaKb: null,
-  topPct: 100,
-  lineNumbers: false,
-  fitToWindow: false,
-});
-
-export const PANEL_SETTING_KEYS = Object.keys(DEFAULT_PANEL_SETTINGS) as PanelSettingKey[];
-
-export const LOOP_SECONDS_MIN = 0.5;
-export const LOOP_SECONDS_MAX = 3600;
-
-function isOneOf<T extends string | number>(list: readonly T[], v: unknown): v is T {
-  return (list as readonly unknown[]).includes(v);
-}
+// The panel's options are described in options.ts; the messages carry them.
+export {
+  completeSettings,
+  CPU_AVG_LIST,
+  DEFAULT_PANEL_SETTINGS,
+  effectiveMinDeltaKb,
+  PANEL_SETTING_KEYS,
+  parsePartialSettings,
+  validSetting,
+  type CpuAvgSecs,
+  type PanelSettingKey,
+  type PanelSettings,
+} from './options';
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Validate one setting value; the value to use, or undefined when it is not acceptable. */
-export function validSetting<K extends PanelSettingKey>(key: K, v: unknown): PanelSettings[K] | undefined {
-  type R = PanelSettings[K] | undefined;
-  switch (key) {
-    case 'groupBy':
-      return (isOneOf(GROUP_BYS, v) ? v : undefined) as R;
-    case 'units':
-      return (isOneOf(UNIT_LIST, v) ? v : undefined) as R;
-    case 'sortBy':
-      return (isOneOf(SORT_BYS, v) ? v : undefined) as R;
-    case 'cpuAvgSecs':
-      return (isOneOf(CPU_AVG_LIST, v) ? v : undefined) as R;
-    case 'detail':
-    case 'riseToTop':
-    case 'showCpu':
-    case 'lineNumbers':
-    case 'fitToWindow':
-      return (typeof v === 'boolean' ? v : undefined) as R;
-    case 'loopSeconds':
-      return (isFiniteNumber(v) && v >= LOOP_SECONDS_MIN && v <= LOOP_SECONDS_MAX ? v : undefined) as R;
-    case 'minDeltaKb':
-      return (v === null ? null : isFiniteNumber(v) && Number.isInteger(v) ? v : undefined) as R;
-    case 'topPct':
-      return (isFiniteNumber(v) && v > 0 && v <= 100 ? v : undefined) as R;
-  }
-  return undefined;
-}
-
-/** Keep only the known, valid settings of an untrusted object. */
-export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null {
-  if (!isRecord(x)) return null;
-  const out: Partial<PanelSettings> = {};
-  for (const key of Object.keys(x)) {
-    if (!(PANEL_SETTING_KEYS as string[]).includes(key)) return null;
-    const k = key as PanelSettingKey;
-    const v = validSetting(k, x[key]);
-    if (v === undefined) return null;
-    (out as Record<PanelSettingKey, unknown>)[k] = v;
-  }
-  return out;
-}
-
-/** A complete settings object from an untrusted one (invalid or missing fields → defaults). */
-export function completeSettings(x: unknown): PanelSettings {
-  const out: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
-  if (!isRecord(x)) return out;
-  for (const k of PANEL_SETTING_KEYS) {
-    const v = validSetting(k, x[k]);
-    if (v !== undefined) (out as Record<PanelSettingKey, unknown>)[k] = v;
-  }
-  return out;
+function isOneOf<T extends string | number>(list: readonly T[], v: unknown): v is T {
+  return (list as readonly unknown[]).includes(v);
 }
 
 // ---------------------------------------------------------------- helper state
@@ -448,9 +364,4 @@ export function parseHostMessage(x: unknown): HostMessage | null {
     }
   }
   return null;
-}
-
-/** The --min-delta-kb in force for settings (SPEC 3 default when automatic). */
-export function effectiveMinDeltaKb(s: Pick<PanelSettings, 'minDeltaKb' | 'units'>): number {
-  return s.minDeltaKb ?? (s.units === 'KB' ? 100 : 1000);
 }

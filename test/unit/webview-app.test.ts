@@ -232,15 +232,15 @@ describe('keys', () => {
   it('the toolbar controls change options too', () => {
     const { app, api } = mount();
     init(app, reporter()(baseProcs()));
-    const units = app.shell.selects.units;
+    const units = app.shell.selects.units!;
     units.value = 'human';
     units.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { units: 'human' } });
-    const less = app.shell.checks.detail;
+    const less = app.shell.checks.detail!;
     less.checked = false;
     less.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { detail: true } });
-    const avg = app.shell.selects.cpuAvgSecs;
+    const avg = app.shell.selects.cpuAvgSecs!;
     avg.value = '90';
     avg.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { cpuAvgSecs: 90 } });
@@ -395,6 +395,28 @@ describe('drill-down', () => {
     // clicking the twisty expands too
     ($('tr.pm-row[data-key="code"] .pm-twisty') as HTMLElement).click();
     expect($$('tr.pm-member').map((tr) => tr.dataset.pid)).toEqual(['200', '201']);
+  });
+});
+
+describe('the order of an expanded group', () => {
+  it('j and k walk the processes in the order the table shows them, even when it is not pid order', () => {
+    const { app } = mount({ metrics: { pageRows: () => 20, firstVisibleRow: () => 0 } });
+    // pid order 500, 501, 502; ptotal order 502, 500, 501
+    init(app, reporter()([proc(500, 'web', 20_000), proc(501, 'web', 10_000), proc(502, 'web', 90_000), proc(600, 'db', 5_000)]));
+    press('j');
+    expect(selectedKey()).toBe('web');
+    press('ArrowRight');
+    const shown = $$('#pm-table tbody tr.pm-row, #pm-table tbody tr.pm-member').map((tr) => tr.dataset.pid ?? tr.dataset.key);
+    expect(shown).toEqual(['web', '502', '500', '501', 'db']);
+    const walked: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      press('j');
+      walked.push($('tr.pm-selected').dataset.pid ?? $('tr.pm-selected').dataset.key ?? '');
+    }
+    expect(walked).toEqual(['502', '500', '501', 'db']);
+    press('k');
+    press('k');
+    expect(app.selected).toEqual({ key: 'web', pid: 500 });
   });
 });
 

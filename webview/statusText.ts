@@ -1,0 +1,59 @@
+// The panel's words around the table: the leader lines, the permission banner and the
+// status line (the sampler's state, the outcome of a kill). Pure.
+import { leaderLines } from '../src/core/format';
+import type { Report } from '../src/core/types';
+import type { HelperState, KillResultView, PanelSettings } from '../src/shared/webviewProtocol';
+import { leakCountText, processes } from './columns';
+
+/** The leader lines for a report as the view shows it (null: no sample yet). */
+export function leaderText(report: Report | null, view: { pidsShown: number } | null, search: string, showCpu: boolean, leakCount: number): string[] {
+  if (!report || !view) return ['Waiting for the first sample\u2026'];
+  const lines = leaderLines({ ...report.leader, pidsShown: view.pidsShown, search }, showCpu);
+  lines[0] += leakCountText(leakCount);
+  return lines;
+}
+
+/** Why processes are missing, and what would help. */
+export function bannerText(inaccessible: number, helper: HelperState): string {
+  const elevated = helper.mode !== null && helper.mode !== 'user';
+  return elevated
+    ? `${processes(inaccessible)} not accessible even as root (a container or sandbox limits /proc); left out.`
+    : `${processes(inaccessible)} of other users left out (never shown as 0). Run as root to see them.`;
+}
+
+const MODE_TEXT: Record<string, string> = {
+  root: 'as root',
+  'sudo-n': 'as root (sudo)',
+  'sudo-prompt': 'as root (sudo, graphical prompt)',
+  'sudo-S': 'as root (sudo password)',
+  user: 'as your user (only your own processes are readable)',
+};
+
+export function helperText(h: HelperState, s: PanelSettings): string {
+  switch (h.status) {
+    case 'starting':
+      return 'Starting the sampler\u2026';
+    case 'elevating':
+      return 'Restarting the sampler as root\u2026';
+    case 'running':
+      return `Sampling every ${s.loopSeconds} s${h.mode ? ` ${MODE_TEXT[h.mode]}` : ''}${h.message && h.mode !== 'user' ? ` (${h.message})` : ''}`;
+    case 'stopped':
+      return `Paused${h.message ? `: ${h.message}` : ''}`;
+    case 'error':
+      return `Sampler error: ${h.message}`;
+  }
+}
+
+export function killNote(results: readonly KillResultView[]): string {
+  const gone = results.filter((r) => r.outcome === 'gone').map((r) => r.pid);
+  const rest = results.filter((r) => r.outcome !== 'gone');
+  const parts: string[] = [];
+  if (gone.length) parts.push(`gone: ${gone.join(', ')}`);
+  for (const r of rest) parts.push(`${r.pid} ${r.outcome.replace('-', ' ')}${r.message ? ` (${r.message})` : ''}`);
+  return parts.length ? `Kill: ${parts.join('; ')}` : '';
+}
+
+/** The status line: the sampler's state and the latest note. */
+export function statusLine(helper: HelperState, s: PanelSettings, note: string): string {
+  return [helperText(helper, s), note].filter(Boolean).join(' \u00b7 ');
+}
