@@ -1,8 +1,8 @@
 // The terminal window's keys: bytes from a raw-mode terminal decoded into key names (the
-// names a browser gives KeyboardEvent.key, so the panel's key set reads the same here), and
-// each key's action in each mode. The option keys come from the option catalogue.
-import { OPTION_HELP, optionOfHotkey } from './optionKeys';
-import type { PanelSettingKey } from '../shared/webviewProtocol';
+// names a browser gives KeyboardEvent.key), so that the panel's own key map (webview/keys.ts,
+// whose option keys come from the option catalogue) decides what a key does in the table.
+import { controlOf, HELP_OPTIONS, type PanelSettingKey } from '../shared/options';
+import { keyAction as panelKeyAction, type KeyAction } from '../../webview/keys';
 
 export interface Key {
   /** 'a', 'K', '/', 'ArrowDown', 'PageUp', 'Home', 'End', 'Enter', 'Escape', 'Backspace', 'Tab', 'Delete'. */
@@ -78,31 +78,14 @@ export function decodeKeys(data: string): Key[] {
   return keys;
 }
 
-/** Where a move of the selection goes. */
-export type NavMove =
-  | { kind: 'down'; n: number }
-  | { kind: 'up'; n: number }
-  | { kind: 'first' }
-  | { kind: 'last' }
-  | { kind: 'top' }
-  | { kind: 'middle' }
-  | { kind: 'bottom' };
-
+export type { NavMove } from '../../webview/rows';
 export type NavUnit = 'row' | 'half' | 'page';
 
+/** The panel's actions, and what only a terminal needs (quit, redraw, typing a search, y/n). */
 export type Action =
+  | KeyAction
   | { kind: 'quit' }
   | { kind: 'redraw' }
-  | { kind: 'option'; option: PanelSettingKey }
-  | { kind: 'killMode' }
-  | { kind: 'search' }
-  | { kind: 'help' }
-  | { kind: 'escape' }
-  | { kind: 'enter' }
-  | { kind: 'toggleExpand' }
-  | { kind: 'expand' }
-  | { kind: 'collapse' }
-  | { kind: 'nav'; move: NavMove; unit: NavUnit }
   | { kind: 'type'; text: string }
   | { kind: 'backspace' }
   | { kind: 'yes' }
@@ -111,51 +94,9 @@ export type Action =
 /** What the keys mean at the moment: the table, the search line being typed, help, a kill confirmation. */
 export type KeyMode = 'table' | 'search' | 'help' | 'confirm';
 
-const nav = (move: NavMove, unit: NavUnit = 'row'): Action => ({ kind: 'nav', move, unit });
-
-function navAction(k: Key): Action | null {
-  if (k.ctrl) {
-    switch (k.name) {
-      case 'd':
-        return nav({ kind: 'down', n: 0 }, 'half');
-      case 'u':
-        return nav({ kind: 'up', n: 0 }, 'half');
-      case 'f':
-        return nav({ kind: 'down', n: 0 }, 'page');
-      case 'b':
-        return nav({ kind: 'up', n: 0 }, 'page');
-      case 'Home':
-        return nav({ kind: 'first' });
-      case 'End':
-        return nav({ kind: 'last' });
-    }
-    return null;
-  }
-  switch (k.name) {
-    case 'j':
-    case 'ArrowDown':
-      return nav({ kind: 'down', n: 1 });
-    case 'k':
-    case 'ArrowUp':
-      return nav({ kind: 'up', n: 1 });
-    case 'PageDown':
-      return nav({ kind: 'down', n: 0 }, 'page');
-    case 'PageUp':
-      return nav({ kind: 'up', n: 0 }, 'page');
-    case '0':
-    case 'Home':
-      return nav({ kind: 'first' });
-    case '$':
-    case 'End':
-      return nav({ kind: 'last' });
-    case 'H':
-      return nav({ kind: 'top' });
-    case 'M':
-      return nav({ kind: 'middle' });
-    case 'L':
-      return nav({ kind: 'bottom' });
-  }
-  return null;
+/** The panel's action for a key (the one key map of webview/keys.ts). */
+function panelAction(k: Key): KeyAction | null {
+  return panelKeyAction({ key: k.name, ctrlKey: k.ctrl, altKey: false, metaKey: false });
 }
 
 /** The action of a key in a mode; null when the key means nothing there. */
@@ -172,37 +113,17 @@ export function keyAction(k: Key, mode: KeyMode): Action | null {
     case 'confirm':
       if (k.name === 'y' || k.name === 'Y') return { kind: 'yes' };
       return k.ctrl ? null : { kind: 'no' };
-    case 'help':
+    case 'help': {
       if (k.name === 'Escape' || k.name === '?' || k.name === 'q' || k.name === 'Enter') return { kind: 'escape' };
-      return navAction(k);
-    case 'table': {
-      if (k.ctrl) return navAction(k);
-      const option = optionOfHotkey(k.name);
-      if (option) return { kind: 'option', option };
-      switch (k.name) {
-        case 'q':
-          return { kind: 'quit' };
-        case 'K':
-          return { kind: 'killMode' };
-        case '/':
-          return { kind: 'search' };
-        case '?':
-          return { kind: 'help' };
-        case 'Escape':
-          return { kind: 'escape' };
-        case 'Enter':
-          return { kind: 'enter' };
-        case ' ':
-          return { kind: 'toggleExpand' };
-        case 'ArrowRight':
-        case 'l':
-          return { kind: 'expand' };
-        case 'ArrowLeft':
-        case 'h':
-          return { kind: 'collapse' };
-      }
-      return navAction(k);
+      const a = panelAction(k);
+      return a?.kind === 'nav' ? a : null;
     }
+    case 'table':
+      // The terminal's additions to the panel's keys: q quits, h/l collapse/expand (vim).
+      if (!k.ctrl && k.name === 'q') return { kind: 'quit' };
+      if (!k.ctrl && k.name === 'l') return { kind: 'expand' };
+      if (!k.ctrl && k.name === 'h') return { kind: 'collapse' };
+      return panelAction(k);
   }
 }
 
@@ -210,7 +131,7 @@ export function keyAction(k: Key, mode: KeyMode): Action | null {
 export function helpEntries(): { keys: string; help: string; option?: PanelSettingKey }[] {
   return [
     { keys: 'K', help: 'kill mode: then Enter on a row asks to kill its processes (y confirms)' },
-    ...OPTION_HELP.map((o) => ({ keys: o.hotkey, help: o.help, option: o.key })),
+    ...HELP_OPTIONS.map((o) => ({ keys: controlOf(o).hotkey, help: controlOf(o).help.replace(/ \(or click a column header\)$/, ''), option: o })),
     { keys: '/', help: 'search the row info (plain text); Enter keeps it, Esc clears it' },
     { keys: '?', help: 'this help (Esc closes it)' },
     { keys: 'Enter / Space', help: 'expand or collapse a group into its processes (in kill mode Enter kills)' },

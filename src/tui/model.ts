@@ -4,15 +4,11 @@ import { planKill, confirmText } from '../host/killFlow';
 import { applyView, sortRows } from '../core/report';
 import type { GroupRow, Report } from '../core/types';
 import type { KillTarget } from '../shared/protocol';
-import type { PanelSettings } from '../shared/webviewProtocol';
-import type { Action, KeyMode, NavMove, NavUnit } from './keys';
-import { optionChange } from './optionKeys';
+import { optionChange, type PanelSettings } from '../shared/options';
+import { membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../webview/rows';
+import type { Action, KeyMode, NavUnit } from './keys';
 
-/** A selectable row: a group, or (pid set) one process of an expanded group. */
-export interface RowRef {
-  key: string;
-  pid: number | null;
-}
+export type { RowRef };
 
 export interface Confirm {
   title: string;
@@ -59,11 +55,6 @@ export interface Layout {
   bodyRows: number;
 }
 
-/** The order an expanded group lists its processes in: largest ptotal first, then pid. */
-export function membersInOrder(r: GroupRow): GroupRow['members'] {
-  return [...r.members].sort((a, b) => b.mem.ptotal - a.mem.ptotal || a.pid - b.pid);
-}
-
 /** A process of a group, shaped as a row (indented info; count shows its pid). */
 export function memberRow(r: GroupRow, m: GroupRow['members'][number]): GroupRow {
   return { key: r.key, info: `  ${m.cmd}`, type: '', delta: 0, mem: m.mem, cpu: m.cpu, count: 1, pid: m.pid, members: [] };
@@ -97,8 +88,6 @@ export function layout(report: Report | null, s: TuiState, height: number): Layo
   return { report, items, pidsShown: view.pidsShown, bodyRows };
 }
 
-const sameRef = (a: RowRef | null, b: RowRef | null) => a !== null && b !== null && a.key === b.key && a.pid === b.pid;
-
 export function selectedIndex(l: Layout, s: TuiState): number {
   return s.selected ? l.items.findIndex((it) => sameRef(it.ref, s.selected)) : -1;
 }
@@ -128,28 +117,6 @@ export function settle(s: TuiState, l: Layout, prevIndex: number): TuiState {
   if (selectable.length === 0) selected = null;
   const top = scrollTop(s.top, sel, l.bodyRows, l.items.length);
   return selected === s.selected && top === s.top ? s : { ...s, selected, top };
-}
-
-/** Where a move lands, given the current index and what the window shows. */
-export function moveIndex(cur: number, len: number, m: NavMove, firstVisible: number, pageRows: number): number {
-  if (len === 0) return -1;
-  const clamp = (i: number) => Math.max(0, Math.min(len - 1, i));
-  switch (m.kind) {
-    case 'down':
-      return clamp(cur < 0 ? 0 : cur + m.n);
-    case 'up':
-      return clamp(cur < 0 ? 0 : cur - m.n);
-    case 'first':
-      return 0;
-    case 'last':
-      return len - 1;
-    case 'top':
-      return clamp(firstVisible);
-    case 'middle':
-      return clamp(firstVisible + Math.floor((Math.min(pageRows, len - firstVisible) - 1) / 2));
-    case 'bottom':
-      return clamp(firstVisible + pageRows - 1);
-  }
 }
 
 function stepOf(move: NavMove, unit: NavUnit, rows: number): NavMove {

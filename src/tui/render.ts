@@ -3,6 +3,7 @@
 // Pure: ansi.ts turns these lines into escape sequences.
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import type { GroupRow } from '../core/types';
+import { PANEL_OPTIONS, type PanelSettingKey } from '../shared/options';
 import { helpEntries } from './keys';
 import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
@@ -50,12 +51,19 @@ function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, sho
   return { text: gap >= 2 ? left + ' '.repeat(gap) + right : `${left}  ${right}`, style: 'status' };
 }
 
+/** A setting's value as its help line shows it (a checkbox shown inverted reads inverted). */
+function valueText(s: TuiState, key: PanelSettingKey): string {
+  const v = s.settings[key];
+  if (typeof v !== 'boolean') return String(v);
+  return v !== (PANEL_OPTIONS[key].control?.inverted === true) ? 'on' : 'off';
+}
+
 function helpLines(s: TuiState, rows: number): Line[] {
   const entries = helpEntries();
   const w = Math.max(...entries.map((e) => e.keys.length)) + 2;
   const lines: Line[] = [{ text: 'pmemstat: keys (the option keys apply at once; their values are in brackets)', style: 'header' }];
   for (const e of entries) {
-    const value = e.option ? `  [${String(s.settings[e.option])}]` : '';
+    const value = e.option ? `  [${valueText(s, e.option)}]` : '';
     lines.push({ text: `  ${e.keys.padEnd(w)}${e.help}${value}`, style: 'plain' });
   }
   const top = Math.min(s.helpTop, Math.max(0, lines.length - rows));

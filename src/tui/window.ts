@@ -5,7 +5,7 @@ import { writeSync } from 'node:fs';
 import { killSummary } from '../host/killFlow';
 import { Reporter } from '../core/report';
 import type { Report } from '../core/types';
-import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/webviewProtocol';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import type { CliOptions } from '../sampler/cliargs';
 import { killProcesses } from '../sampler/kill';
 import { Sampler } from '../sampler/sampler';

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENTER, frame, LEAVE, wantsColour } from '../../src/tui/ansi';
 import type { Action } from '../../src/tui/keys';
-import { initialState, layout, moveIndex, scrollTop, settle, update, type TuiState } from '../../src/tui/model';
+import { initialState, layout, scrollTop, settle, update, type TuiState } from '../../src/tui/model';
 import { render, type Line } from '../../src/tui/render';
 import { cut, fit, safeText, textWidth } from '../../src/tui/text';
-import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/webviewProtocol';
+import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 
 const ctx = { width: 100, height: 12, accessHint: '', loopSecs: 5 };
@@ -135,11 +135,7 @@ describe('screen model', () => {
     expect(t.s.settings.units).toBe('mB');
   });
 
-  it('moveIndex and scrollTop clamp at the ends', () => {
-    expect(moveIndex(-1, 5, { kind: 'down', n: 1 }, 0, 3)).toBe(0);
-    expect(moveIndex(4, 5, { kind: 'down', n: 3 }, 0, 3)).toBe(4);
-    expect(moveIndex(2, 5, { kind: 'bottom' }, 1, 3)).toBe(3);
-    expect(moveIndex(0, 0, { kind: 'last' }, 0, 3)).toBe(-1);
+  it('scrollTop keeps the selection in view and clamps at the end', () => {
     expect(scrollTop(0, 5, 3, 10)).toBe(3);
     expect(scrollTop(8, 2, 3, 10)).toBe(2);
     expect(scrollTop(9, 9, 3, 10)).toBe(7);
