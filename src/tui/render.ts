@@ -22,7 +22,8 @@ export interface RenderContext {
   height: number;
   /** Said after the count of unreadable processes ("run as root"), or ''. */
   accessHint: string;
-  loopSecs: number;
+  /** Seconds between samples; null when no more come (a replay reached its last sample). */
+  loopSecs: number | null;
 }
 
 export function rowStyle(r: GroupRow): Style {
@@ -46,7 +47,7 @@ function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, sho
   const where = n === 0 ? 'no rows' : `rows ${first + 1}-${first + shown} of ${n}`;
   const search = s.search ? `  /${safeText(s.search)}/ (Esc clears)` : '';
   const left = `? help  / search  K kill  q quit${search}`;
-  const right = `${where}  every ${c.loopSecs}s`;
+  const right = `${where}  ${c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`}`;
   const gap = c.width - textWidth(left) - textWidth(right);
   return { text: gap >= 2 ? left + ' '.repeat(gap) + right : `${left}  ${right}`, style: 'status' };
 }

@@ -51,6 +51,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
   let screen: string[] = [];
   let lastSel = 0;
   let next = 0;
+  const replayEnded = () => roots.length > 1 && next >= roots.length;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
 
@@ -101,7 +102,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
       const l = layout(report, state, height);
       state = settle(state, l, lastSel);
       lastSel = selectedIndex(l, state);
-      const f = frame(screen, render(l, state, { width, height, accessHint, loopSecs: state.settings.loopSeconds }), width, colour);
+      const f = frame(screen, render(l, state, { width, height, accessHint, loopSecs: replayEnded() ? null : state.settings.loopSeconds }), width, colour);
       screen = f.screen;
       if (f.out) stdout.write(f.out);
     };
@@ -110,10 +111,11 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
       if (closed) return;
       if (timer) clearTimeout(timer);
       const started = Date.now();
-      if (roots.length > 1) sampler.setOptions({ root: roots[Math.min(next++, roots.length - 1)] });
+      if (next < roots.length) sampler.setOptions({ root: roots[next++] });
       report = reporter.report(sampler.sample());
       draw();
-      timer = setTimeout(() => guard(sampleNow), Math.max(0, state.settings.loopSeconds * 1000 - (Date.now() - started)));
+      // A replay of numbered samples stops at its last one (an option change re-reads that one).
+      if (!replayEnded()) timer = setTimeout(() => guard(sampleNow), Math.max(0, state.settings.loopSeconds * 1000 - (Date.now() - started)));
     };
 
     const apply = (before: PanelSettings) => {

@@ -57,6 +57,11 @@ export class Tmux {
     }
   }
 
+  /** Close a session: its pane's terminal goes away (its processes get SIGHUP). */
+  killSession(name: string): void {
+    this.tmux('kill-session', '-t', name);
+  }
+
   /** Kill the server (and with it every pane's processes) and remove its socket. */
   kill(): void {
     try {

@@ -4,6 +4,7 @@
 // Captured trees keep the rows deterministic; the kill test reads the live /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundle, NODE, REPO, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
@@ -159,6 +160,14 @@ describe('the terminal window', () => {
     rows = await tmux.waitFor(w2, (r) => r.some((x) => x.startsWith('EXIT=')), 'the exit');
     expect(rows.slice(0, 2)).toEqual(['BEFORE-MARKER', 'EXIT=0']);
     expect(tmux.format(w2, 'alternate_on')).toBe('0');
+  });
+
+  it('ends when its terminal goes away (the pane is closed under it)', async () => {
+    const w = run(`--root ${TREE} -l 0.5`);
+    await tmux.waitFor(w, open, 'the window');
+    const node = Number(execFileSync('pgrep', ['-P', tmux.format(w, 'pane_pid'), '-f', b.script], { encoding: 'utf8' }).trim());
+    tmux.killSession(w);
+    expect(await waitUntil(() => !existsSync(`/proc/${node}`), 10_000)).toBe(true);
   });
 
   it('colours new rows unless NO_COLOR is set; a pipe or -W gets the report instead', async () => {
