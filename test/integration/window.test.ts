@@ -170,6 +170,14 @@ describe('the terminal window', () => {
     expect(await waitUntil(() => !existsSync(`/proc/${node}`), 10_000)).toBe(true);
   });
 
+  it('npm start opens the window in a terminal (building first when the bundle is stale)', async () => {
+    const w = tmux.start(`cd ${REPO} && ${NODE} scripts/start.mjs --root ${TREE}; echo "EXIT=$?"; sleep 600`, 120, 30);
+    await tmux.waitFor(w, open, 'the window', 60_000);
+    expect(tmux.format(w, 'alternate_on')).toBe('1');
+    tmux.keys(w, 'q');
+    await tmux.waitFor(w, (r) => r.some((x) => x === 'EXIT=0'), 'the exit');
+  });
+
   it('colours new rows unless NO_COLOR is set; a pipe or -W gets the report instead', async () => {
     const colour = run(`--root ${TREE}`);
     const mono = run(`--root ${TREE}`, 120, 30, { NO_COLOR: '1' });
