@@ -6,50 +6,29 @@ import type { Report } from '../src/core/types';
 import {
   DEFAULT_PANEL_SETTINGS,
   parseHostMessage,
-  validSetting,
   type HelperState,
   type HostMessage,
-  type KillTargetRef,
   type LeakInfo,
-  type PanelSettingKey,
   type PanelSettings,
-  type WebviewMessage,
 } from '../src/shared/webviewProtocol';
-import { controlOf } from '../src/shared/options';
-import type { SparkDraw } from './chart';
+import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
-import { columnsFor } from './columns';
-import { setText, syncLines } from './dom';
 import { panelKey, runKey, type KeyTarget } from './keyboard';
 import type { KeyAction } from './keys';
 import { DomMetrics, type Metrics } from './metrics';
-import { clickSort, computeView, effectiveSort, type ColumnSort, type SortableColumn } from './model';
+import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort, type SortableColumn } from './model';
 import { PendingOptions } from './pending';
-import { navList, sameRef, type RowRef } from './rows';
+import { keptSelection, killTargets, type RowRef } from './rows';
 import { buildShell, type Shell } from './shell';
-import { parseState, type PersistedState } from './state';
-import { bannerText, killNote, leaderText, statusLine } from './statusText';
-import { TableRenderer, type Viewport } from './table';
+import { UiStore, type PersistedState } from './state';
+import { killAskNote, killNote, renderWords } from './statusText';
+import { TableRenderer } from './table';
+import { Frames, listenToWindow } from './frames';
+import { syncToolbar, wireCommands, wireToolbar } from './toolbar';
 
 export type { Metrics } from './metrics';
 
-/** What acquireVsCodeApi() gives, typed to our messages and state. */
-export interface WebviewApi {
-  postMessage(m: WebviewMessage): void;
-  getState(): unknown;
-  setState(s: PersistedState): void;
-}
-
-/** Options for tests and benchmarks. */
-export interface AppHooks {
-  /** Replaces the canvas drawing of a sparkline. */
-  drawSpark?: SparkDraw;
-  /** Runs a callback before the next frame (default requestAnimationFrame; tests: at once). */
-  nextFrame?: (cb: () => void) => void;
-}
-
-/** Rows above and below the visible ones whose sparklines are drawn too. */
-const SPARK_MARGIN = 10;
+export type { AppHooks, WebviewApi } from './api';
 
 export class PanelApp implements KeyTarget {
   readonly shell: Shell;
@@ -60,19 +39,13 @@ export class PanelApp implements KeyTarget {
   /** Leak suspects by group key (from the host, with each report). */
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
-  private paintQueued = false;
-  /** The table was scrolled or resized: render the rows now in view before the next frame. */
-  private windowDirty = false;
-  private readonly nextFrame: (cb: () => void) => void;
-  private themeKey = '';
-  private ui: PersistedState;
-  private readonly expandedSet: Set<string>;
+  private readonly frames: Frames;
+  private readonly store: UiStore;
   private table: TableRenderer;
   private readonly domMetrics: DomMetrics;
   private metrics: Metrics;
   private readonly pending = new PendingOptions();
   private scrollRestored = false;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private statusNote = '';
   private readonly cleanup: Array<() => void> = [];
 
@@ -85,18 +58,14 @@ export class PanelApp implements KeyTarget {
   ) {
     this.shell = buildShell(doc, mount);
     const win = doc.defaultView;
-    this.nextFrame = hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
-    this.charts = new ChartSync(this.shell.chart, this.nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
-    this.ui = parseState(api.getState());
-    this.expandedSet = new Set(this.ui.expanded);
+    const nextFrame: (cb: () => void) => void =
+      hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
+    this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
+    this.store = new UiStore(api);
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
     const dm = (this.domMetrics = new DomMetrics(this.shell));
-    this.metrics = {
-      pageRows: metrics?.pageRows ?? (() => dm.pageRows()),
-      firstVisibleRow: metrics?.firstVisibleRow ?? (() => dm.firstVisibleRow()),
-      rowHeight: metrics?.rowHeight ?? (() => dm.rowHeight()),
-    };
+    this.metrics = { pageRows: () => dm.pageRows(), firstVisibleRow: () => dm.firstVisibleRow(), rowHeight: () => dm.rowHeight(), ...metrics };
     this.table = new TableRenderer(doc, this.shell.thead, this.shell.headRow, this.shell.tbody, {
       onSort: (col) => this.sortByColumn(col),
       onSelect: (ref) => {
@@ -106,14 +75,18 @@ export class PanelApp implements KeyTarget {
       onToggle: (key) => this.toggleExpand(key),
       onKill: (ref) => this.killRef(ref),
     });
+    this.frames = new Frames(nextFrame, this.table, this.metrics, this.charts, this.shell.root);
     this.wire();
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.render();
     this.api.postMessage({ type: 'ready' });
   }
 
   // ------------------------------------------------------------ state access (also for tests)
 
+  private get ui(): PersistedState {
+    return this.store.ui;
+  }
   get search(): string {
     return this.ui.search;
   }
@@ -127,10 +100,10 @@ export class PanelApp implements KeyTarget {
     return this.ui.helpOpen;
   }
   get expanded(): ReadonlySet<string> {
-    return this.expandedSet;
+    return this.store.expanded;
   }
   isExpanded(key: string): boolean {
-    return this.expandedSet.has(key);
+    return this.store.expanded.has(key);
   }
   get chart() {
     return this.charts.chart;
@@ -145,7 +118,7 @@ export class PanelApp implements KeyTarget {
    */
   private update(change: (ui: PersistedState) => void): void {
     change(this.ui);
-    this.save();
+    this.store.save();
     this.render();
   }
 
@@ -177,7 +150,7 @@ export class PanelApp implements KeyTarget {
         break;
       case 'sparks':
         this.charts.loadSparks(m);
-        this.queuePaint();
+        this.frames.queue();
         return;
       case 'groupHistory':
         if (this.charts.loadGroup(m)) this.syncChart();
@@ -189,7 +162,7 @@ export class PanelApp implements KeyTarget {
         this.statusNote = killNote(m.results);
         break;
     }
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.render();
   }
 
@@ -198,8 +171,7 @@ export class PanelApp implements KeyTarget {
   }
 
   private selectedGroup() {
-    const sel = this.ui.selected;
-    return sel && this.report ? this.report.rows.find((r) => r.key === sel.key) : undefined;
+    return this.report?.rows.find((r) => r.key === this.ui.selected?.key);
   }
 
   private syncChart(): void {
@@ -208,51 +180,7 @@ export class PanelApp implements KeyTarget {
 
   /** Draw the sparklines of the rows in view (and a margin) whose figures changed. */
   paintSparks(): number {
-    const first = this.metrics.firstVisibleRow();
-    const page = this.metrics.pageRows();
-    return this.charts.paint(this.table.sparkTargets(first - SPARK_MARGIN, first + page + SPARK_MARGIN), this.shell.root);
-  }
-
-  /**
-   * Draw the sparklines before the next frame: by then the browser has laid out the update,
-   * so finding the rows in view forces no extra layout.
-   */
-  private queuePaint(): void {
-    if (this.paintQueued) return;
-    this.paintQueued = true;
-    this.nextFrame(() => {
-      this.paintQueued = false;
-      if (this.windowDirty) {
-        this.windowDirty = false;
-        this.updateWindow();
-      }
-      this.paintSparks();
-    });
-  }
-
-  /** The body rows in view, for the table's window (read before the DOM is written). */
-  private viewport(): Viewport {
-    return { first: this.metrics.firstVisibleRow(), count: this.metrics.pageRows() + 1 };
-  }
-
-  /** Render the rows now in view of a virtualized table (after a scroll, a resize, a jump). */
-  private updateWindow(): void {
-    this.table.setRowHeight(this.metrics.rowHeight());
-    this.table.scrolled(this.viewport());
-  }
-
-  /** The theme changed (VS Code rewrites the root style and the body's vscode-* classes): redraw every canvas. */
-  private onThemeMaybeChanged(): void {
-    const d = this.doc;
-    const key = `${d.documentElement.getAttribute('style') ?? ''}|${Array.from(d.body.classList)
-      .filter((c) => c.startsWith('vscode'))
-      .join(' ')}`;
-    if (key === this.themeKey) return;
-    this.themeKey = key;
-    this.domMetrics.forget(); // the font size may have changed
-    this.windowDirty = true;
-    this.charts.themeChanged();
-    this.queuePaint();
+    return this.frames.paintSparks();
   }
 
   // ------------------------------------------------------------ options
@@ -262,7 +190,7 @@ export class PanelApp implements KeyTarget {
     if (Object.keys(clean).length === 0) return;
     this.settings = { ...this.settings, ...clean };
     this.api.postMessage({ type: 'setOptions', options: clean });
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.update((ui) => {
       if (clean.sortBy !== undefined) ui.local = null;
     });
@@ -278,7 +206,7 @@ export class PanelApp implements KeyTarget {
 
   setKillMode(on: boolean): void {
     this.killMode = on;
-    this.syncControls();
+    syncToolbar(this.shell, this.settings, this.killMode);
     this.render();
   }
 
@@ -292,7 +220,7 @@ export class PanelApp implements KeyTarget {
     this.shell.help.hidden = !open;
     if (open) this.shell.helpClose.focus();
     else this.focusTable();
-    this.save();
+    this.store.save();
   }
 
   focusTable(): void {
@@ -344,40 +272,27 @@ export class PanelApp implements KeyTarget {
       if (reveal && typeof tr.scrollIntoView === 'function') {
         tr.scrollIntoView({ block: 'nearest' });
         // A row far from the window is rendered alone: render the rows around it now, not a frame later.
-        this.updateWindow();
+        this.frames.updateWindow();
       }
     }
   }
 
   toggleExpand(key: string): void {
     this.update((ui) => {
-      if (this.expandedSet.has(key)) {
-        this.expandedSet.delete(key);
+      if (this.store.expanded.has(key)) {
+        this.store.expanded.delete(key);
         if (ui.selected?.key === key && ui.selected.pid !== null) ui.selected = { key, pid: null };
-      } else this.expandedSet.add(key);
+      } else this.store.expanded.add(key);
     });
   }
 
   // ------------------------------------------------------------ kill
 
-  /** The processes a row stands for (none for the total, the overflow or a vanished group). */
-  targetsOf(ref: RowRef): KillTargetRef[] {
-    const row = this.report?.rows.find((r) => r.key === ref.key && r.type !== 'x');
-    if (!row) return [];
-    const members = ref.pid === null ? row.members : row.members.filter((m) => m.pid === ref.pid);
-    return members.map((m) => ({ pid: m.pid, starttime: m.starttime }));
-  }
-
   killRef(ref: RowRef): void {
     if (!this.killMode) return;
-    const targets = this.targetsOf(ref);
-    if (targets.length === 0) {
-      this.statusNote = 'Nothing to kill in that row (it has vanished).';
-      this.render();
-      return;
-    }
-    this.statusNote = `Asking to kill ${targets.length === 1 ? `pid ${targets[0].pid}` : `${targets.length} processes`}\u2026`;
-    this.api.postMessage({ type: 'kill', targets });
+    const targets = killTargets(this.report, ref);
+    this.statusNote = killAskNote(targets);
+    if (targets.length > 0) this.api.postMessage({ type: 'kill', targets });
     this.render();
   }
 
@@ -405,43 +320,17 @@ export class PanelApp implements KeyTarget {
     if (chartFirst) this.syncChart();
     const view = this.currentView();
     // Layout reads before any write of this render (no forced layout in between).
-    const viewport = this.viewport();
+    const viewport = this.frames.viewport();
     const rowHeight = this.metrics.rowHeight();
 
-    syncLines(s.leader, leaderText(report, view, this.ui.search, this.settings.showCpu, this.leaks.size));
+    renderWords(s, { report, view, search: this.ui.search, settings: this.settings, helper: this.helper, leakCount: this.leaks.size, note: this.statusNote });
 
-    const inaccessible = report?.leader.inaccessible ?? 0;
-    s.banner.hidden = inaccessible === 0;
-    if (inaccessible > 0) {
-      setText(s.bannerText, bannerText(inaccessible, this.helper));
-      s.runAsRoot.hidden = !this.helper.canElevate && this.helper.status !== 'elevating';
-      if (this.helper.status === 'elevating') s.runAsRoot.setAttribute('disabled', '');
-      else s.runAsRoot.removeAttribute('disabled');
-    }
-
-    setText(s.status, statusLine(this.helper, this.settings, this.statusNote));
-
-    if (report && view && this.ui.selected && !navList(view.rows, this.expandedSet).some((r) => sameRef(r, this.ui.selected))) {
-      // The selected process or group is not shown now: keep the group if it is.
-      const key = this.ui.selected.key;
-      if (this.ui.selected.pid !== null && view.rows.some((r) => r.key === key)) this.ui.selected = { key, pid: null };
-    }
-    const shown = report && view;
-    this.table.render({
-      cols: columnsFor(shown ? report.detail : this.settings.detail, this.settings.showCpu, this.settings.lineNumbers, true),
-      sort: shown ? view.sort : effectiveSort(this.settings.sortBy, this.ui.local),
-      settings: this.settings,
-      total: shown ? report.total : null,
-      rows: shown ? view.rows : [],
-      overflow: shown ? view.overflow : null,
-      expanded: this.expandedSet,
-      selected: shown ? this.ui.selected : null,
-      leaks: this.leaks,
-      viewport,
-      rowHeight,
-    });
-    if (shown) {
-      if (!(rowHeight > 0) && this.table.virtual) this.updateWindow(); // first rows: measure them, size the spacers
+    if (report && view) this.ui.selected = keptSelection(view.rows, this.store.expanded, this.ui.selected);
+    const { settings, leaks } = this;
+    const ui = { settings, leaks, local: this.ui.local, expanded: this.store.expanded, selected: this.ui.selected };
+    this.table.render(tableModel(report, view, ui, { viewport, rowHeight }));
+    if (report && view) {
+      if (!(rowHeight > 0) && this.table.virtual) this.frames.updateWindow(); // first rows: measure them, size the spacers
       const tr = this.ui.selected ? this.table.rowElement(this.ui.selected) : null;
       if (tr) s.table.setAttribute('aria-activedescendant', tr.id);
       else s.table.removeAttribute('aria-activedescendant');
@@ -451,25 +340,7 @@ export class PanelApp implements KeyTarget {
       }
     }
     if (!chartFirst) this.syncChart();
-    this.queuePaint();
-  }
-
-  /** The toolbar shows the settings (an inverted checkbox shows the opposite). */
-  private syncControls(): void {
-    const s = this.shell;
-    for (const [key, sel] of controls(s.selects)) {
-      const v = String(this.settings[key]);
-      if (sel.value !== v) sel.value = v;
-    }
-    for (const [key, cb] of controls(s.checks)) {
-      const v = (this.settings[key] === true) !== (controlOf(key).inverted === true);
-      if (cb.checked !== v) cb.checked = v;
-    }
-    if (s.killToggle.checked !== this.killMode) s.killToggle.checked = this.killMode;
-  }
-
-  private save(): void {
-    this.api.setState({ ...this.ui, expanded: [...this.expandedSet] });
+    this.frames.queue();
   }
 
   // ------------------------------------------------------------ wiring
@@ -481,22 +352,11 @@ export class PanelApp implements KeyTarget {
     this.cleanup.push(() => this.doc.removeEventListener('keydown', onKey));
     s.search.addEventListener('keydown', (e) => this.onSearchKeydown(e));
     s.search.addEventListener('input', () => this.setSearch(s.search.value));
-    for (const [key, sel] of controls(s.selects)) {
-      sel.addEventListener('change', () => {
-        const raw = sel.value;
-        const v = validSetting(key, typeof this.settings[key] === 'number' ? Number(raw) : raw);
-        if (v !== undefined) this.setOptions({ [key]: v });
-      });
-    }
-    for (const [key, cb] of controls(s.checks)) {
-      cb.addEventListener('change', () => this.setOptions({ [key]: cb.checked !== (controlOf(key).inverted === true) }));
-    }
+    wireToolbar(s, () => this.settings, (c) => this.setOptions(c));
     s.killToggle.addEventListener('change', () => this.setKillMode(s.killToggle.checked));
     s.helpButton.addEventListener('click', () => this.setHelp(s.help.hidden));
     s.helpClose.addEventListener('click', () => this.setHelp(false));
-    s.refreshButton.addEventListener('click', () => this.api.postMessage({ type: 'refresh' }));
-    s.exportButton.addEventListener('click', () => this.api.postMessage({ type: 'exportSnapshot' }));
-    s.compareButton.addEventListener('click', () => this.api.postMessage({ type: 'compareSnapshot' }));
+    wireCommands(s, (m) => this.api.postMessage(m));
     s.chart.exportButton.addEventListener('click', () => {
       const key = this.charts.key;
       if (key !== null) this.api.postMessage({ type: 'exportGroupHistory', key });
@@ -505,54 +365,30 @@ export class PanelApp implements KeyTarget {
       this.update((ui) => (ui.selected = null));
       this.focusTable();
     });
-    s.logButton.addEventListener('click', () => this.api.postMessage({ type: 'showLog' }));
-    s.runAsRoot.addEventListener('click', () => {
-      if (s.runAsRoot.hasAttribute('disabled')) return;
-      this.api.postMessage({ type: 'runAsRoot' });
-    });
     s.scroll.addEventListener('scroll', () => {
-      this.windowDirty = true;
-      this.queuePaint();
-      this.ui.scrollTop = s.scroll.scrollTop;
-      clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.save(), 200);
+      this.frames.moved();
+      this.store.scrolled(s.scroll.scrollTop);
     });
-    const win = this.doc.defaultView;
-    if (win) {
-      const onMessage = (e: MessageEvent) => this.receive(e.data);
-      const onResize = () => {
-        this.domMetrics.forget(); // (a zoom changes the row height)
-        this.windowDirty = true;
-        if (this.settings.fitToWindow) this.render();
-        else this.queuePaint();
-        this.chart.resized();
-      };
-      win.addEventListener('message', onMessage);
-      win.addEventListener('resize', onResize);
-      this.cleanup.push(() => {
-        win.removeEventListener('message', onMessage);
-        win.removeEventListener('resize', onResize);
-      });
-      if (typeof win.MutationObserver === 'function') {
-        this.themeKey = '';
-        this.onThemeMaybeChanged();
-        const mo = new win.MutationObserver(() => this.onThemeMaybeChanged());
-        mo.observe(this.doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
-        mo.observe(this.doc.body, { attributes: true, attributeFilter: ['class'] });
-        this.cleanup.push(() => mo.disconnect());
-      }
-    }
+    this.cleanup.push(
+      listenToWindow(this.doc, {
+        message: (data) => this.receive(data),
+        resize: () => {
+          this.domMetrics.forget(); // (a zoom changes the row height)
+          if (this.settings.fitToWindow) this.render();
+          this.frames.moved();
+          this.chart.resized();
+        },
+        theme: () => {
+          if (this.frames.themeChanged(this.doc)) this.domMetrics.forget(); // the font size may have changed
+        },
+      }),
+    );
   }
 
   /** Remove the document/window listeners and the DOM (the webview itself never needs this). */
   dispose(): void {
     for (const f of this.cleanup.splice(0)) f();
-    clearTimeout(this.saveTimer);
+    this.store.dispose();
     this.shell.root.remove();
   }
-}
-
-/** A toolbar's controls with their settings. */
-function controls<C>(m: Partial<Record<PanelSettingKey, C>>): Array<[PanelSettingKey, C]> {
-  return Object.entries(m) as Array<[PanelSettingKey, C]>;
 }

@@ -2,8 +2,10 @@
 // search, top-pct and fit-to-window. Pure: no DOM here.
 import { applyView, compareRows, isRaised, type View } from '../src/core/report';
 import { otherOf, SORT_BYS, type GroupRow, type Report, type SortBy } from '../src/core/types';
-import type { PanelSettings } from '../src/shared/webviewProtocol';
-import type { ColumnName } from './columns';
+import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
+import { columnsFor, type ColumnName } from './columns';
+import type { RowRef } from './rows';
+import type { TableModel, Viewport } from './table';
 
 export type SortableColumn = Exclude<ColumnName, 'line' | 'trend'>;
 export type SortDir = 'asc' | 'desc';
@@ -130,4 +132,23 @@ export function computeView(v: ViewInput): View & { sort: ColumnSort; fit: boole
     { search: v.search, topPct: v.settings.topPct, maxRows: fit ? Math.max(1, v.fitRows) : 0 },
   );
   return { ...view, sort, fit };
+}
+
+export type ComputedView = ReturnType<typeof computeView>;
+
+/** What the table shows: the view of a report, or the empty table before the first sample. */
+export function tableModel(
+  report: Report | null,
+  view: ComputedView | null,
+  ui: { settings: PanelSettings; local: ColumnSort | null; expanded: ReadonlySet<string>; selected: RowRef | null; leaks: ReadonlyMap<string, LeakInfo> },
+  layout: { viewport: Viewport; rowHeight: number },
+): TableModel {
+  const s = ui.settings;
+  const base = { settings: s, expanded: ui.expanded, leaks: ui.leaks, ...layout };
+  if (!report || !view) {
+    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, true);
+    return { ...base, cols, sort: effectiveSort(s.sortBy, ui.local), total: null, rows: [], overflow: null, selected: null };
+  }
+  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, true);
+  return { ...base, cols, sort: view.sort, total: report.total, rows: view.rows, overflow: view.overflow, selected: ui.selected };
 }

@@ -1,6 +1,7 @@
 // The order of the table's body rows, decided once: the table renders this list and the
 // keys (j/k, H/M/L …) walk it, so a selection moves to the row shown next.
-import type { GroupMember, GroupRow } from '../src/core/types';
+import type { GroupMember, GroupRow, Report } from '../src/core/types';
+import type { KillTargetRef } from '../src/shared/webviewProtocol';
 
 /** A selectable row: a group, or one process of an expanded group. */
 export interface RowRef {
@@ -83,4 +84,21 @@ export function moveIndex(cur: number, len: number, m: NavMove, firstVisible: nu
     case 'bottom':
       return clamp(firstVisible + pageRows - 1);
   }
+}
+
+/** The processes a row stands for (none for the total, the overflow or a vanished group). */
+export function killTargets(report: Report | null, ref: RowRef): KillTargetRef[] {
+  const row = report?.rows.find((r) => r.key === ref.key && r.type !== 'x');
+  if (!row) return [];
+  const members = ref.pid === null ? row.members : row.members.filter((m) => m.pid === ref.pid);
+  return members.map((m) => ({ pid: m.pid, starttime: m.starttime }));
+}
+
+/**
+ * The selection to keep when the rows change: a process no longer shown gives way to its
+ * group, if that is shown; anything else stays (it may come back).
+ */
+export function keptSelection(rows: readonly GroupRow[], expanded: ReadonlySet<string>, selected: RowRef | null): RowRef | null {
+  if (!selected || selected.pid === null || navList(rows, expanded).some((r) => sameRef(r, selected))) return selected;
+  return rows.some((r) => r.key === selected.key) ? { key: selected.key, pid: null } : selected;
 }

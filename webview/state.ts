@@ -56,3 +56,42 @@ export function parseState(x: unknown): PersistedState {
   if (typeof x.scrollTop === 'number' && Number.isFinite(x.scrollTop) && x.scrollTop >= 0) s.scrollTop = x.scrollTop;
   return s;
 }
+
+/** Where the state is kept: VS Code's webview getState/setState. */
+export interface StateStorage {
+  getState(): unknown;
+  setState(s: PersistedState): void;
+}
+
+/** Scrolling saves its position this long after it stops (not at every scroll event). */
+const SCROLL_SAVE_MS = 200;
+
+/** The webview's state and its saving: read once, written back after every change. */
+export class UiStore {
+  readonly ui: PersistedState;
+  /** The expanded groups (ui.expanded as a set; saved as a list). */
+  readonly expanded: Set<string>;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly storage: StateStorage) {
+    this.ui = parseState(storage.getState());
+    this.expanded = new Set(this.ui.expanded);
+  }
+
+  save(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.storage.setState({ ...this.ui, expanded: [...this.expanded] });
+  }
+
+  /** The table scrolled: save its position once scrolling stops. */
+  scrolled(scrollTop: number): void {
+    this.ui.scrollTop = scrollTop;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.save(), SCROLL_SAVE_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}

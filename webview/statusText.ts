@@ -1,9 +1,11 @@
 // The panel's words around the table: the leader lines, the permission banner and the
-// status line (the sampler's state, the outcome of a kill). Pure.
+// status line (the sampler's state, the outcome of a kill): the text (pure), and its writing.
 import { leaderLines } from '../src/core/format';
 import type { Report } from '../src/core/types';
 import type { HelperState, KillResultView, PanelSettings } from '../src/shared/webviewProtocol';
 import { leakCountText, processes } from './columns';
+import { setText, syncLines } from './dom';
+import type { Shell } from './shell';
 
 /** The leader lines for a report as the view shows it (null: no sample yet). */
 export function leaderText(report: Report | null, view: { pidsShown: number } | null, search: string, showCpu: boolean, leakCount: number): string[] {
@@ -44,6 +46,12 @@ export function helperText(h: HelperState, s: PanelSettings): string {
   }
 }
 
+/** What a kill request for these processes says while it is asked (none: the row has vanished). */
+export function killAskNote(targets: readonly { pid: number }[]): string {
+  if (targets.length === 0) return 'Nothing to kill in that row (it has vanished).';
+  return `Asking to kill ${targets.length === 1 ? `pid ${targets[0].pid}` : `${targets.length} processes`}\u2026`;
+}
+
 export function killNote(results: readonly KillResultView[]): string {
   const gone = results.filter((r) => r.outcome === 'gone').map((r) => r.pid);
   const rest = results.filter((r) => r.outcome !== 'gone');
@@ -56,4 +64,18 @@ export function killNote(results: readonly KillResultView[]): string {
 /** The status line: the sampler's state and the latest note. */
 export function statusLine(helper: HelperState, s: PanelSettings, note: string): string {
   return [helperText(helper, s), note].filter(Boolean).join(' \u00b7 ');
+}
+
+/** Write the leader, the banner and the status line (only what changed). */
+export function renderWords(s: Shell, w: { report: Report | null; view: { pidsShown: number } | null; search: string; settings: PanelSettings; helper: HelperState; leakCount: number; note: string }): void {
+  syncLines(s.leader, leaderText(w.report, w.view, w.search, w.settings.showCpu, w.leakCount));
+  const inaccessible = w.report?.leader.inaccessible ?? 0;
+  s.banner.hidden = inaccessible === 0;
+  if (inaccessible > 0) {
+    setText(s.bannerText, bannerText(inaccessible, w.helper));
+    s.runAsRoot.hidden = !w.helper.canElevate && w.helper.status !== 'elevating';
+    if (w.helper.status === 'elevating') s.runAsRoot.setAttribute('disabled', '');
+    else s.runAsRoot.removeAttribute('disabled');
+  }
+  setText(s.status, statusLine(w.helper, w.settings, w.note));
 }
