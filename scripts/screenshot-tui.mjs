@@ -64,7 +64,9 @@ function toHtml(text) {
         const style = `color:${fg};background:${bg};${st.bold ? 'font-weight:bold;' : ''}${st.dim ? 'opacity:.6;' : ''}`;
         html += `<span style="${style}">${esc(t)}</span>`;
       };
+      // eslint-disable-next-line no-control-regex -- SGR sequences are what is parsed here
       for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
+        // eslint-disable-next-line no-control-regex
         const m = /^\x1b\[([0-9;]*)m$/.exec(part);
         if (!m) {
           span(part);

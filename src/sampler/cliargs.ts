@@ -33,7 +33,8 @@ export class UsageError extends Error {}
 
 export const HELP = `usage: pmemstat [options] [pids-or-names ...]
 
-Proportional (PSS) memory of Linux processes, grouped by application.
+Proportional (PSS) memory of Linux processes, grouped by application. In a
+terminal it opens a live window (press ? there for its keys, q to quit).
 
 positional arguments:
   pids-or-names          keep only these pids and exe names (as shown by -g exe);

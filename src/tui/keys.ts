@@ -1,8 +1,8 @@
 // The terminal window's keys: bytes from a raw-mode terminal decoded into key names (the
 // names a browser gives KeyboardEvent.key), so that the panel's own key map (webview/keys.ts,
 // whose option keys come from the option catalogue) decides what a key does in the table.
-import { controlOf, HELP_OPTIONS, type PanelSettingKey } from '../shared/options';
-import { keyAction as panelKeyAction, type KeyAction } from '../../webview/keys';
+import { optionOfHotkey, type PanelSettingKey } from '../shared/options';
+import { HELP_KEYS, keyAction as panelKeyAction, type KeyAction } from '../../webview/keys';
 
 export interface Key {
   /** 'a', 'K', '/', 'ArrowDown', 'PageUp', 'Home', 'End', 'Enter', 'Escape', 'Backspace', 'Tab', 'Delete'. */
@@ -127,22 +127,19 @@ export function keyAction(k: Key, mode: KeyMode): Action | null {
   }
 }
 
-/** The help screen: the option keys from the catalogue, then the window's own keys. */
+/** Lines of the panel's help that are about the panel only (its chart and sparklines). */
+const PANEL_ONLY: ReadonlySet<string> = new Set(['trend', 'select a row']);
+/** Where the terminal says it differently: no kill buttons, no column headers to click, h/l. */
+const IN_A_TERMINAL: Readonly<Record<string, { keys?: string; help?: string }>> = {
+  K: { help: 'kill mode: then Enter on a row asks to kill its processes (y confirms)' },
+  '\u2192 / \u2190': { keys: '\u2192 l / \u2190 h' },
+};
+
+/** The help screen: the panel's help (webview/keys.ts, its option lines from the catalogue), then the terminal's own keys. */
 export function helpEntries(): { keys: string; help: string; option?: PanelSettingKey }[] {
-  return [
-    { keys: 'K', help: 'kill mode: then Enter on a row asks to kill its processes (y confirms)' },
-    ...HELP_OPTIONS.map((o) => ({ keys: controlOf(o).hotkey, help: controlOf(o).help.replace(/ \(or click a column header\)$/, ''), option: o })),
-    { keys: '/', help: 'search the row info (plain text); Enter keeps it, Esc clears it' },
-    { keys: '?', help: 'this help (Esc closes it)' },
-    { keys: 'Enter / Space', help: 'expand or collapse a group into its processes (in kill mode Enter kills)' },
-    { keys: '\u2192 l / \u2190 h', help: 'expand / collapse the selected group' },
-    { keys: 'j k \u2193 \u2191', help: 'next / previous row' },
-    { keys: 'Ctrl-d  Ctrl-u', help: 'half a page down / up' },
-    { keys: 'Ctrl-f  Ctrl-b  PgDn  PgUp', help: 'a page down / up' },
-    { keys: '0  Home  /  $  End', help: 'first / last row' },
-    { keys: 'H  M  L', help: 'top / middle / bottom of the window' },
-    { keys: 'Esc', help: 'close help, clear the search, leave kill mode' },
-    { keys: 'Ctrl-l', help: 'redraw the screen' },
-    { keys: 'q  Ctrl-c', help: 'quit' },
-  ];
+  const panel = HELP_KEYS.filter(([keys]) => !PANEL_ONLY.has(keys)).map(([keys, help]) => {
+    const t = Object.hasOwn(IN_A_TERMINAL, keys) ? IN_A_TERMINAL[keys] : {};
+    return { keys: t.keys ?? keys, help: (t.help ?? help).replace(/ \(or click a column header\)$/, ''), option: optionOfHotkey(keys) };
+  });
+  return [...panel, { keys: 'Ctrl-l', help: 'redraw the screen' }, { keys: 'q  Ctrl-c', help: 'quit' }];
 }

@@ -60,13 +60,11 @@ function valueText(s: TuiState, key: PanelSettingKey): string {
 }
 
 function helpLines(s: TuiState, rows: number): Line[] {
-  const entries = helpEntries();
+  const entries = helpEntries().map((e) => ({ ...e, value: e.option ? `[${valueText(s, e.option)}]` : '' }));
   const w = Math.max(...entries.map((e) => e.keys.length)) + 2;
-  const lines: Line[] = [{ text: 'pmemstat: keys (the option keys apply at once; their values are in brackets)', style: 'header' }];
-  for (const e of entries) {
-    const value = e.option ? `  [${valueText(s, e.option)}]` : '';
-    lines.push({ text: `  ${e.keys.padEnd(w)}${e.help}${value}`, style: 'plain' });
-  }
+  const vw = Math.max(...entries.map((e) => e.value.length)) + 1;
+  const lines: Line[] = [{ text: 'pmemstat: keys (an option key applies at once; [its value now])', style: 'header' }];
+  for (const e of entries) lines.push({ text: `  ${e.keys.padEnd(w)}${e.value.padEnd(vw)}${e.help}`, style: 'plain' });
   const top = Math.min(s.helpTop, Math.max(0, lines.length - rows));
   return lines.slice(top, top + rows);
 }
