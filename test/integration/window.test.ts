@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundle, NODE, REPO, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
 import { Tmux } from './tmux';
@@ -15,8 +16,12 @@ let b: Bundle;
 const tmux = new Tmux();
 const children: ChildProcess[] = [];
 
+let crasher = '';
+
 beforeAll(async () => {
   b = await makeBundle();
+  crasher = join(b.dir, 'crash.js');
+  await build({ entryPoints: [join(REPO, 'test/integration/windowCrash.ts')], outfile: crasher, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 });
 
 afterAll(() => {
@@ -160,6 +165,15 @@ describe('the terminal window', () => {
     rows = await tmux.waitFor(w2, (r) => r.some((x) => x.startsWith('EXIT=')), 'the exit');
     expect(rows.slice(0, 2)).toEqual(['BEFORE-MARKER', 'EXIT=0']);
     expect(tmux.format(w2, 'alternate_on')).toBe('0');
+  });
+
+  it('an exception gives the terminal back, then says what failed', async () => {
+    const w = tmux.start(`echo BEFORE-MARKER; ${NODE} ${crasher} --root ${TREE}; echo "EXIT=$?"; sleep 600`, 120, 30);
+    await tmux.waitFor(w, open, 'the window');
+    const rows = await tmux.waitFor(w, (r) => r.some((x) => x.startsWith('EXIT=')), 'the exit');
+    expect(rows.slice(0, 3)).toEqual(['BEFORE-MARKER', 'pmemstat: error: a failure in the window', 'EXIT=3']);
+    expect(tmux.format(w, 'alternate_on')).toBe('0');
+    expect(tmux.format(w, 'cursor_flag')).toBe('1');
   });
 
   it('ends when its terminal goes away (the pane is closed under it)', async () => {
