@@ -36,13 +36,15 @@ function run(args: string, width = 120, height = 30, env: Record<string, string>
 }
 
 const open = (rows: string[]) => rows.some((r) => r.includes('TOTALS'));
-/** The info column (the text after the count) of each body row: the rows below TOTALS, up to the status line. */
+/** The info column of each body row (from the header's `key/info` on): the rows below TOTALS, up to the status line. */
 function infos(rows: string[]): string[] {
   const t = rows.findIndex((r) => r.includes('TOTALS'));
+  const at = rows[t - 1]?.indexOf('key/info') ?? -1;
+  if (t < 0 || at < 0) return [];
   return rows
     .slice(t + 1, -1)
     .filter((r) => r.trim() !== '')
-    .map((r) => r.replace(/^\s*([\d.,]+\s+){5}(\S+\s+)?(\d+x|\d+)\s/, '').trim());
+    .map((r) => r.slice(at).trim());
 }
 
 describe('the terminal window', () => {
