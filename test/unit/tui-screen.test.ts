@@ -6,6 +6,8 @@ import type { Action } from '../../src/tui/keys';
 import { initialState, layout, scrollTop, settle, update, type TuiState } from '../../src/tui/model';
 import { render, type Line } from '../../src/tui/render';
 import { cut, fit, safeText, textWidth } from '../../src/tui/text';
+import { settingsFromCli, wantsWindow } from '../../src/tui/window';
+import { parseCliArgs } from '../../src/sampler/cliargs';
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 
@@ -207,5 +209,23 @@ describe('frame', () => {
     expect(LEAVE).toContain('\x1b[?1049l');
     expect(LEAVE).toContain('\x1b[?25h');
     expect(LEAVE).toContain('\x1b[?7h');
+  });
+});
+
+describe('window or report', () => {
+  it('opens the window only on a terminal, and not with -W, --json or --leaks', () => {
+    expect(wantsWindow(parseCliArgs([]), true, true)).toBe(true);
+    expect(wantsWindow(parseCliArgs(['-W']), true, true)).toBe(false);
+    expect(wantsWindow(parseCliArgs(['--no-window']), true, true)).toBe(false);
+    expect(wantsWindow(parseCliArgs(['--json']), true, true)).toBe(false);
+    expect(wantsWindow(parseCliArgs(['--leaks', '-l', '5']), true, true)).toBe(false);
+    expect(wantsWindow(parseCliArgs([]), true, false)).toBe(false); // stdout to a pipe or file
+    expect(wantsWindow(parseCliArgs([]), false, true)).toBe(false); // no keyboard
+  });
+
+  it('takes its settings from the options the report takes', () => {
+    const s = settingsFromCli(parseCliArgs(['-g', 'cmd', '-uKB', '-o', '-s', 'cpu', '-R', '-C', '-n', '-t', '50', '-l', '2']));
+    expect(s).toMatchObject({ groupBy: 'cmd', units: 'KB', detail: true, sortBy: 'cpu', riseToTop: false, showCpu: false, lineNumbers: true, topPct: 50, loopSeconds: 2, minDeltaKb: 100 });
+    expect(settingsFromCli(parseCliArgs([])).loopSeconds).toBe(5);
   });
 });
