@@ -78,27 +78,22 @@ export function leakCountText(n: number): string {
   return n > 0 ? ` ${n} leak suspect${n === 1 ? '' : 's'}` : '';
 }
 
-export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set([
-  'line',
-  'cpu',
-  'pswap',
-  'other',
-  'shSYSV',
-  'shOth',
-  'stack',
-  'text',
-  'data',
-  'ptotal',
-  'count',
-]);
+export const COLUMN_NAMES = Object.keys(COLUMN_LABELS) as ColumnName[];
 
-/** The cpu and memory cells, alike for a group and for one of its processes; null for the others. */
-function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSettings): string | null {
+/** The columns a click on the header sorts by. */
+export type SortableColumn = Exclude<ColumnName, 'line' | 'trend'>;
+export const SORTABLE_COLUMNS: readonly SortableColumn[] = COLUMN_NAMES.filter((c): c is SortableColumn => c !== 'line' && c !== 'trend');
+
+/** The columns of figures (right-aligned). */
+export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(COLUMN_NAMES.filter((c) => c !== 'trend' && c !== 'type' && c !== 'info'));
+
+/** The cpu or memory figure of a column (null for the other columns), alike for a group and for one of its processes. */
+export function figureOf(x: { cpu: number; mem: Mem }, col: ColumnName): number | null {
   switch (col) {
     case 'cpu':
-      return formatCpu(x.cpu);
+      return x.cpu;
     case 'other':
-      return formatKb(otherOf(x.mem), s.units);
+      return otherOf(x.mem);
     case 'pswap':
     case 'shSYSV':
     case 'shOth':
@@ -106,10 +101,16 @@ function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSetti
     case 'text':
     case 'data':
     case 'ptotal':
-      return formatKb(x.mem[col], s.units);
+      return x.mem[col];
     default:
       return null;
   }
+}
+
+function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSettings): string | null {
+  const v = figureOf(x, col);
+  if (v === null) return null;
+  return col === 'cpu' ? formatCpu(v) : formatKb(v, s.units);
 }
 
 export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo: number | null): string {

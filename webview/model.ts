@@ -1,13 +1,12 @@
 // The table's view of a report: sorting by any column (or by the sortBy setting), the
 // search, top-pct and fit-to-window. Pure: no DOM here.
 import { applyView, compareRows, isRaised, type View } from '../src/core/report';
-import { otherOf, SORT_BYS, type GroupRow, type Report, type SortBy } from '../src/core/types';
+import { SORT_BYS, type GroupRow, type Report, type SortBy } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
-import { columnsFor, type ColumnName } from './columns';
+import { columnsFor, figureOf, type SortableColumn } from './columns';
 import type { RowRef } from './rows';
 import type { TableModel, Viewport } from './table';
 
-export type SortableColumn = Exclude<ColumnName, 'line' | 'trend'>;
 export type SortDir = 'asc' | 'desc';
 export interface ColumnSort {
   col: SortableColumn;
@@ -66,24 +65,14 @@ function typeRank(r: GroupRow): number {
 
 function columnValue(r: GroupRow, col: SortableColumn): number | string {
   switch (col) {
-    case 'cpu':
-      return r.cpu;
-    case 'other':
-      return otherOf(r.mem);
-    case 'pswap':
-    case 'shSYSV':
-    case 'shOth':
-    case 'stack':
-    case 'text':
-    case 'data':
-    case 'ptotal':
-      return r.mem[col];
     case 'count':
       return r.count;
     case 'info':
       return r.info.toLowerCase();
     case 'type':
       return typeRank(r);
+    default:
+      return figureOf(r, col) ?? 0;
   }
 }
 

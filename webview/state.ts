@@ -1,7 +1,8 @@
 // The webview's own state, kept across hide/show and window reloads with
 // vscode.getState()/setState() (the panel serializer hands it back on reload).
 // Strictly typed and validated on the way in: getState() returns whatever was stored.
-import type { ColumnSort, SortableColumn } from './model';
+import { SORTABLE_COLUMNS, type SortableColumn } from './columns';
+import type { ColumnSort } from './model';
 import type { RowRef } from './rows';
 
 export interface PersistedState {
@@ -17,21 +18,6 @@ export interface PersistedState {
 export function emptyState(): PersistedState {
   return { v: 1, search: '', selected: null, expanded: [], helpOpen: false, local: null, scrollTop: 0 };
 }
-
-const SORTABLE: readonly SortableColumn[] = [
-  'cpu',
-  'pswap',
-  'other',
-  'shSYSV',
-  'shOth',
-  'stack',
-  'text',
-  'data',
-  'ptotal',
-  'type',
-  'count',
-  'info',
-];
 
 const MAX_EXPANDED = 1000;
 const MAX_TEXT = 10_000;
@@ -51,7 +37,7 @@ export function parseState(x: unknown): PersistedState {
   }
   if (Array.isArray(x.expanded)) s.expanded = x.expanded.filter((k): k is string => typeof k === 'string').slice(0, MAX_EXPANDED);
   if (typeof x.helpOpen === 'boolean') s.helpOpen = x.helpOpen;
-  if (isRecord(x.local) && (SORTABLE as readonly unknown[]).includes(x.local.col) && (x.local.dir === 'asc' || x.local.dir === 'desc'))
+  if (isRecord(x.local) && (SORTABLE_COLUMNS as readonly unknown[]).includes(x.local.col) && (x.local.dir === 'asc' || x.local.dir === 'desc'))
     s.local = { col: x.local.col as SortableColumn, dir: x.local.dir };
   if (typeof x.scrollTop === 'number' && Number.isFinite(x.scrollTop) && x.scrollTop >= 0) s.scrollTop = x.scrollTop;
   return s;

@@ -9,9 +9,9 @@
 import type { GroupMember, GroupRow } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { SPARK_WIDTH, type SparkTarget } from './chart';
-import { cellText, columnChars, COLUMN_LABELS, COLUMN_TITLES, NUMERIC_COLUMNS, type ColumnName } from './columns';
-import { setAttr, setText } from './dom';
-import type { ColumnSort, SortableColumn } from './model';
+import { columnChars, COLUMN_LABELS, COLUMN_TITLES, NUMERIC_COLUMNS, type ColumnName, type SortableColumn } from './columns';
+import { setAttr } from './dom';
+import type { ColumnSort } from './model';
 import { displayRows, rowId, sameRef, type DisplayRow, type RowRef } from './rows';
 import { RowBuilder, type RowEl } from './tableRows';
 import { bodySegments, renderRange, VIRTUALIZE_ABOVE, type RowRange } from './virtual';

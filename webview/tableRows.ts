@@ -116,28 +116,23 @@ export class RowBuilder {
   infoButtons(re: RowEl, twisty: boolean, kill: boolean): void {
     const info = re.cells.get('info');
     if (!info) return;
-    if (twisty && !re.twisty) {
-      const b = this.doc.createElement('button');
+    re.twisty = this.button(info, re.twisty, twisty, 'pm-twisty', info.firstChild);
+    re.kill = this.button(info, re.kill, kill, 'pm-kill-btn', re.infoText);
+  }
+
+  /** A row button (not in the tab order: the table has the focus), made or removed. */
+  private button(parent: HTMLElement, b: HTMLButtonElement | null, on: boolean, className: string, before: Node | null): HTMLButtonElement | null {
+    if (on && !b) {
+      b = this.doc.createElement('button');
       b.type = 'button';
-      b.className = 'pm-twisty';
+      b.className = className;
       b.tabIndex = -1;
-      info.insertBefore(b, info.firstChild);
-      re.twisty = b;
-    } else if (!twisty && re.twisty) {
-      re.twisty.remove();
-      re.twisty = null;
+      parent.insertBefore(b, before);
+    } else if (!on && b) {
+      b.remove();
+      b = null;
     }
-    if (kill && !re.kill) {
-      const b = this.doc.createElement('button');
-      b.type = 'button';
-      b.className = 'pm-kill-btn';
-      b.tabIndex = -1;
-      info.insertBefore(b, re.infoText);
-      re.kill = b;
-    } else if (!kill && re.kill) {
-      re.kill.remove();
-      re.kill = null;
-    }
+    return b;
   }
 
   /** The trend cell: the sparkline canvas (made once) and the "leak?" badge of a suspect. */

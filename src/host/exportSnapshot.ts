@@ -4,6 +4,7 @@
 // over time as CSV.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { printable } from '../core/printable';
 import { MEM_KEYS, otherOf, type GroupRow, type Mem, type Report } from '../core/types';
 import { snapshotJson, type SnapshotMeta } from '../shared/snapshot';
 import type { GroupHistory } from '../shared/webviewProtocol';
@@ -34,7 +35,7 @@ export const CSV_COLUMNS = [
 export function csvField(v: string | number | null): string {
   if (v === null) return '';
   if (typeof v === 'number') return String(v);
-  let s = v;
+  let s = printable(v);
   if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }

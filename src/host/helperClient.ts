@@ -197,7 +197,10 @@ export class HelperClient {
       const w = this.helloWaiter;
       this.helloWaiter = null;
       if (!p.ok || p.reply.type !== 'hello' || p.reply.id !== null) {
-        w.reject(new HelperError('protocol', `the helper's first line is not a hello: ${p.ok ? p.reply.type : p.message}`));
+        // Whatever came before the hello is not the helper's (sudo's stdout, the second line
+        // of a password…): say how much, never what.
+        const what = p.ok ? `a ${p.reply.type} message` : `${Buffer.byteLength(line)} bytes of non-protocol output (dropped, not shown)`;
+        w.reject(new HelperError('protocol', `the helper's first line is not a hello: ${what}`));
         return;
       }
       const r = p.reply;
@@ -224,12 +227,14 @@ export class HelperClient {
       }
       const pend = isRequestId(id) ? this.pending.get(id) : undefined;
       if (pend && isRequestId(id)) this.settle(id, null, new HelperError('protocol', `malformed reply: ${p.message}`));
-      else this.protocolError(`malformed line from the helper: ${p.message}`);
+      else this.protocolError(`malformed line from the helper: ${Buffer.byteLength(line)} bytes of non-protocol output dropped (not shown)`);
       return;
     }
     const r = p.reply;
     if (r.id === null) {
-      this.protocolError(r.type === 'error' ? `helper error: ${r.message}` : `unexpected ${r.type} message`);
+      // An error without an id answers a line this host never sent (it sends only valid
+      // requests): its message may quote that line, which may be anything — not logged.
+      this.protocolError(r.type === 'error' ? `the helper dropped input line ${r.seq} that this host did not send (${r.code})` : `unexpected ${r.type} message`);
       return;
     }
     const pend = this.pending.get(r.id);

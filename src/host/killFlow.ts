@@ -1,6 +1,7 @@
 // The kill flow's decisions (SPEC 5): which of the requested processes may be asked
 // about, what the modal confirmation says, and what the result notification says.
 // Pure: the controller shows the dialogs and talks to the helper.
+import { printable } from '../core/printable';
 import type { Report } from '../core/types';
 import type { KillResultView, KillTargetRef } from '../shared/webviewProtocol';
 
@@ -53,8 +54,7 @@ export function planKill(targets: readonly KillTargetRef[], report: Report | nul
 }
 
 function short(cmd: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = cmd.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = printable(cmd);
   return flat.length > CMD_MAX ? flat.slice(0, CMD_MAX - 1) + '\u2026' : flat;
 }
 

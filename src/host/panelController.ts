@@ -3,7 +3,8 @@
 // and the "Run as Root…" elevation. The helper is started through an injected launch
 // function, so tests can put a fake process boundary there.
 import * as vscode from 'vscode';
-import { formatKb, withCommas } from '../core/units';
+import { leakLine } from '../core/leaks';
+import { formatKb } from '../core/units';
 import type { GroupBy, Report } from '../core/types';
 import type { Snapshot } from '../shared/snapshot';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../shared/webviewProtocol';
 import { CompareDocuments, COMPARE_SCHEME, compareDocument, loadSnapshot } from './compareView';
 import { exportGroupHistory, exportSnapshot } from './exportSnapshot';
-import { HistoryFeed, leakInfo, type LeakFlag, type LeakSummary } from './historyFeed';
+import { HistoryFeed, leakInfo, type LeakSummary } from './historyFeed';
 import type { HelperClient } from './helperClient';
 import { confirmText, killSummary, planKill } from './killFlow';
 import type { LaunchMode, LauncherUi } from './launcher';
@@ -495,7 +496,7 @@ export class PanelController implements vscode.Disposable {
     const { stamp, flagged } = this.feed.add(report, groupBy);
     const leaks = this.feed.leaks();
     this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
-    for (const f of flagged) this.deps.log.info(leakLogLine(f));
+    for (const f of flagged) this.deps.log.info(leakLine(f.info, f.ptotal, f.verdict, 'KB'));
     this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows });
     this.deps.onLeaks?.(leaks);
     const pending = this.pendingCompare;
@@ -757,9 +758,4 @@ export class PanelController implements vscode.Disposable {
 /** Quick-pick labels render $(icon) syntax: keep process-derived names literal. */
 function noIcons(s: string): string {
   return s.replace(/\$\(/g, '$\u200b(');
-}
-
-function leakLogLine(f: LeakFlag): string {
-  const v = f.verdict;
-  return `leak suspect: ${f.info}: ptotal +${withCommas(v.growthKb)} KB in ${Math.round(v.seconds)} s (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); now ${withCommas(f.ptotal)} KB`;
 }

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { History, historyCapacity } from '../core/history';
-import { LeakTracker, type LeakVerdict } from '../core/leaks';
+import { leakLine, LeakTracker } from '../core/leaks';
+import { jsonText } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
-import { formatKb, withCommas } from '../core/units';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { Sampler } from './sampler';
@@ -44,13 +44,6 @@ export function reportLines(report: Report, view: View, o: CliOptions, first: bo
 
 function hhmmss(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
-}
-
-export function leakLine(time: number, info: string, ptotal: number, v: LeakVerdict, o: CliOptions): string {
-  return (
-    `${hhmmss(time)} LEAK? ${info}: +${withCommas(v.growthKb)}K in ${Math.round(v.seconds)}s` +
-    ` (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); ptotal ${formatKb(ptotal, o.units)} ${o.units}`
-  );
 }
 
 /**
@@ -150,9 +143,9 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       history.add(report.leader.time, report.rows);
       for (const { key, verdict } of leaks.update(history)) {
         const row = report.rows.find((r) => r.key === key);
-        if (row) io.out(leakLine(report.leader.time, row.info, row.mem.ptotal, verdict, o));
+        if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
       }
-    } else if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
+    } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
     if (!looping) return 0;
     if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));

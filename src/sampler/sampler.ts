@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CpuTracker } from '../core/cpu';
 import { exeKey, type ExeEnv } from '../core/exekey';
+import { printable } from '../core/printable';
 import {
   parseCmdline,
   parseCpuStat,
@@ -139,7 +140,7 @@ export class Sampler {
         if (o.code !== null) continue; // vanished
         const text = fdText(o.fd, true).text;
         st = text === null ? null : parsePidStat(text);
-        const fresh = st ? this.newEntry(pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2) : null;
+        const fresh = st ? this.newEntry(pid, st.starttime, commText(st.comm), st.pid === 2 || st.ppid === 2) : null;
         if (!st || !fresh) {
           closeFd(o.fd);
           continue; // vanished between reads
@@ -298,7 +299,7 @@ export class Sampler {
     if (cl.bytes === null) {
       if (!isDenied(cl.code)) return null;
       // Not ours to read: a user process we cannot name; its rollup will be denied too.
-      return { ...base, nonUser: kthread, exe: comm, cmd: comm };
+      return { ...base, nonUser: kthread, exe: base.comm, cmd: base.comm };
     }
     const root = this.opts.root;
     let exeLink: string | null | undefined;
@@ -320,9 +321,12 @@ export class Sampler {
         }
       },
     };
+    // Names are made printable here, once per process: every output shows only these.
+    // exeKey sees the raw text: it looks script paths up on disk.
     const key = exeKey(args, env);
     if (!key) return base;
-    return { ...base, nonUser: false, kthread: false, exe: key.exe, cmd: key.cmd, filtered: !this.wanted(pid, key.exe) };
+    const exe = printable(key.exe);
+    return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !this.wanted(pid, exe) };
   }
 
   /** The process's categories; 'denied' when not ours to read; null when it vanished. */
@@ -351,6 +355,11 @@ export class Sampler {
     e.detailMem = mem;
     return mem;
   }
+}
+
+/** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
+function commText(raw: string): string {
+  return printable(Buffer.from(raw, 'latin1').toString('utf8'));
 }
 
 function sameRollup(a: Rollup, b: Rollup): boolean {

@@ -29,8 +29,9 @@ export const MAX_KILL_TARGETS = 4096;
 const MAX_FILTER_ITEMS = 10_000;
 const MAX_FILTER_ITEM_CHARS = 4096;
 const MAX_CMDLEN = 100_000;
-/** Environment variable that carries the one-time token of `--connect`. */
-export const TOKEN_ENV = 'PMEMSTAT_TOKEN';
+/** In the connect-back directory of `--connect DIR`: the host's socket, and the one-time token (mode 0600). */
+export const SOCKET_FILE = 'helper.sock';
+export const TOKEN_FILE = 'token';
 
 // ---------------------------------------------------------------------------
 // Shapes
@@ -321,6 +322,15 @@ export type ParsedRequest =
   | { ok: false; id: number | null; code: ErrorCode; message: string };
 
 /**
+ * Why a line is not JSON, without its text: JSON.parse quotes the line, and a line that
+ * is not JSON may be anything — a password's second line reaching the helper's stdin.
+ */
+function notJson(line: string, e: unknown): string {
+  const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+  return `not JSON (${line.length} characters${at ? `, error at position ${at[1]}` : ''}; the text is not repeated)`;
+}
+
+/**
  * Parse and validate one request line (already checked for length). Never throws.
  * On failure, `id` is the request's id when one could be read, so the error reply
  * reaches the caller that is waiting for it.
@@ -331,7 +341,7 @@ export function parseRequest(line: string): ParsedRequest {
   try {
     v = JSON.parse(line) as unknown;
   } catch (e) {
-    return { ok: false, id: null, code: 'not-json', message: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, id: null, code: 'not-json', message: notJson(line, e) };
   }
   return validateRequest(v);
 }
@@ -485,7 +495,7 @@ export function parseReply(line: string): ParsedReply {
   try {
     v = JSON.parse(line) as unknown;
   } catch (e) {
-    return { ok: false, message: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, message: notJson(line, e) };
   }
   if (!isObject(v)) return { ok: false, message: `a reply must be a JSON object, not ${describe(v)}` };
   const type = v.type;

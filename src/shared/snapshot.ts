@@ -2,6 +2,7 @@
 // "Compare with Snapshot…". A documented, versioned shape (docs/snapshot.md): readers accept
 // every schema up to their own and refuse newer ones with a clear message.
 // Browser-safe and pure: no Node or vscode imports.
+import { jsonText, printable, printableReport } from '../core/printable';
 import type { Report } from '../core/types';
 import { completeSettings, PRIVILEGE_MODES, reportProblem, type PanelSettings, type PrivilegeMode } from './webviewProtocol';
 
@@ -49,7 +50,7 @@ export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
 
 /** The file's text: pretty JSON, one trailing newline. */
 export function snapshotJson(report: Report, meta: SnapshotMeta): string {
-  return JSON.stringify(makeSnapshot(report, meta), null, 2) + '\n';
+  return jsonText(makeSnapshot(report, meta), 2) + '\n';
 }
 
 export type ParsedSnapshot = { ok: true; snapshot: Snapshot } | { ok: false; error: string };
@@ -79,7 +80,8 @@ export function parseSnapshot(text: string): ParsedSnapshot {
     return fail(`it was written by a newer pmemstat (snapshot schema ${schema}; this version reads up to ${SNAPSHOT_SCHEMA})`);
   const problem = reportProblem(x.report);
   if (problem) return fail(`its "report" is not a pmemstat sample: ${problem}`);
-  const report = x.report as Report;
+  // A file is untrusted input like /proc: its names are shown, so made printable as the sampler's are.
+  const report = printableReport(x.report as Report);
   const time = typeof x.time === 'string' && !Number.isNaN(Date.parse(x.time)) ? x.time : new Date(report.leader.time).toISOString();
   return {
     ok: true,
@@ -87,7 +89,7 @@ export function parseSnapshot(text: string): ParsedSnapshot {
       tool: 'pmemstat',
       kind: SNAPSHOT_KIND,
       schema,
-      version: typeof x.version === 'string' ? x.version : 'unknown',
+      version: typeof x.version === 'string' ? printable(x.version) : 'unknown',
       time,
       mode: (PRIVILEGE_MODES as readonly unknown[]).includes(x.mode) ? (x.mode as PrivilegeMode) : null,
       settings: completeSettings(x.settings),

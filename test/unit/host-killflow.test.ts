@@ -33,7 +33,7 @@ describe('kill plan', () => {
     ]);
     const { message, detail } = confirmText(plan);
     expect(message).toBe('Kill these 2 processes?');
-    expect(detail.split('\n').slice(0, 2)).toEqual(['100  a --x', '200  b --evil']); // one line per process
+    expect(detail.split('\n').slice(0, 2)).toEqual(['100  a --x', '200  b\\x0a--evil']); // one line per process
   });
   it('summarises outcomes', () => {
     expect(killSummary([{ pid: 1, outcome: 'gone' }])).toEqual({ ok: true, needsRoot: false, text: 'pmemstat kill: gone: 1' });

@@ -93,7 +93,7 @@ describe('compare with a snapshot', () => {
     ]);
     expect(lines).toContain('New (not in the snapshot): 1');
     expect(lines).toContain('  change MB  snapshot  now  procs  group');
-    expect(lines).toContain('        +49         -   49   0->1  evil name x');
+    expect(lines).toContain('        +49         -   49   0->1  evil\\x0aname\\u2028x');
     const grown = compareText(compareReports(base, now, 1000), { units: 'KB', heading: [], notes: [] }).split('\n');
     const i = grown.indexOf('Grown: 1');
     expect(grown.slice(i, i + 3)).toEqual(['Grown: 1', '  change KB   snapshot        now  procs  group', '   +200,000  1,400,000  1,600,000   3->3  firefox']);

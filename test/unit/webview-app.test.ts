@@ -5,32 +5,9 @@ import {
   DEFAULT_PANEL_SETTINGS,
   type HelperState,
   type PanelSettings,
-  type WebviewMessage,
 } from '../../src/shared/webviewProtocol';
-import { PanelApp, type Metrics, type WebviewApi } from '../../webview/app';
-import type { PersistedState } from '../../webview/state';
-import { baseProcs, proc, reporter } from './webview-fixtures';
-
-/** The webview side of acquireVsCodeApi(): records what the app posts and stores. */
-class RecordingApi implements WebviewApi {
-  posted: WebviewMessage[] = [];
-  state: unknown;
-  constructor(state?: unknown) {
-    this.state = state;
-  }
-  postMessage(m: WebviewMessage): void {
-    this.posted.push(m);
-  }
-  getState(): unknown {
-    return this.state;
-  }
-  setState(s: PersistedState): void {
-    this.state = JSON.parse(JSON.stringify(s));
-  }
-  of<T extends WebviewMessage['type']>(type: T): Extract<WebviewMessage, { type: T }>[] {
-    return this.posted.filter((m) => m.type === type) as Extract<WebviewMessage, { type: T }>[];
-  }
-}
+import { PanelApp, type Metrics } from '../../webview/app';
+import { $, $$, baseProcs, proc, RecordingApi, reporter } from './webview-fixtures';
 
 const RUNNING: HelperState = { status: 'running', mode: 'sudo-n', message: '', canElevate: false };
 const USER: HelperState = { status: 'running', mode: 'user', message: '', canElevate: true };
@@ -56,8 +33,6 @@ function press(k: string, opts: { ctrl?: boolean; target?: EventTarget } = {}): 
   (opts.target ?? document.body).dispatchEvent(e);
 }
 
-const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as HTMLElement[];
 const rowKeys = () => $$('tr.pm-row').map((tr) => tr.dataset.key);
 const selectedKey = () => $('tr.pm-selected')?.dataset.key;
 
