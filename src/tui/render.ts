@@ -1,13 +1,16 @@
 // What the terminal window shows, as lines of plain text with a style each: the leader, the
 // header, the T row, the body rows (or help, or a kill confirmation) and a status line.
-// Pure: ansi.ts turns these lines into escape sequences.
+// Pure: ansi.ts turns these lines into escape sequences. Names from /proc arrive printable
+// (the sampler passes them through src/core/printable.ts); what is shown is passed through it
+// again here, so that no string reaches the terminal raw, whoever built the report.
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import type { GroupRow } from '../core/types';
 import { PANEL_OPTIONS, type PanelSettingKey } from '../shared/options';
 import { helpEntries } from './keys';
 import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
-import { cut, fit, safeText, textWidth } from './text';
+import { printable } from '../core/printable';
+import { cut, fit, textWidth } from './text';
 
 export type Style = 'plain' | 'leader' | 'header' | 'total' | 'new' | 'grow' | 'shrink' | 'gone' | 'overflow' | 'member' | 'status' | 'alert';
 
@@ -38,14 +41,14 @@ export function rowStyle(r: GroupRow): Style {
 }
 
 function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, shown: number): Line {
-  if (s.mode === 'search') return { text: `/${safeText(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
+  if (s.mode === 'search') return { text: `/${printable(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
   if (s.mode === 'confirm') return { text: 'y: kill   any other key: cancel', style: 'alert' };
   if (s.mode === 'help') return { text: 'j/k PgUp/PgDn scroll   Esc or ? closes the help', style: 'status' };
-  if (s.message) return { text: safeText(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
+  if (s.message) return { text: printable(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
   if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };
   const n = l.items.length;
   const where = n === 0 ? 'no rows' : `rows ${first + 1}-${first + shown} of ${n}`;
-  const search = s.search ? `  /${safeText(s.search)}/ (Esc clears)` : '';
+  const search = s.search ? `  /${printable(s.search)}/ (Esc clears)` : '';
   const left = `? help  / search  K kill  q quit${search}`;
   const right = `${where}  ${c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`}`;
   const gap = c.width - textWidth(left) - textWidth(right);
@@ -86,10 +89,10 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
     const memberF: FormatOptions = { ...f, groupBy: 'exe' };
     const leader = { ...r.leader, pidsShown: l.pidsShown, search: s.search };
     const lead = leaderLines(leader, showCpu, c.accessHint);
-    for (const t of lead) out.push({ text: safeText(t), style: 'leader' });
+    for (const t of lead) out.push({ text: printable(t), style: 'leader' });
     out.push({ text: headerLine(f), style: 'header' }, { text: rowLine(r.total, f), style: 'total' });
     if (s.mode === 'confirm' && s.confirm) {
-      body([{ text: s.confirm.title, style: 'alert' }, ...s.confirm.lines.map((t): Line => ({ text: safeText(t), style: 'plain' }))]);
+      body([{ text: s.confirm.title, style: 'alert' }, ...s.confirm.lines.map((t): Line => ({ text: printable(t), style: 'plain' }))]);
     } else {
       const rows = c.height - out.length - 1;
       const sel = selectedIndex(l, s);
@@ -97,7 +100,7 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
       const visible = l.items.slice(first, first + rows);
       shown = visible.length;
       visible.forEach((it, i) => {
-        const row = { ...it.row, info: safeText(it.row.info) };
+        const row = { ...it.row, info: printable(it.row.info) };
         const text = it.kind === 'member' ? rowLine(row, memberF, undefined) : rowLine(row, f, it.lineNo);
         out.push({ text, style: it.kind === 'member' ? 'member' : rowStyle(it.row), selected: first + i === sel });
       });

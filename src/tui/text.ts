@@ -1,15 +1,5 @@
-// Text as the terminal shows it: made printable, measured in cells, cut to a width.
-// `safeText` stands in until the one sanitizer of src/core/printable.ts lands; then every
-// /proc string reaching here is printable already and this function goes.
-
-/** C0, DEL, C1, bidi embeddings/overrides/isolates, LRM/RLM/ALM and line/paragraph separators. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
-
-/** `s` with every character a terminal would obey (escapes, controls, bidi) shown as `?`. */
-export function safeText(s: string): string {
-  return s.replace(UNSAFE, '?');
-}
+// Text as the terminal shows it: measured in cells, cut to a width. (Making it printable is
+// src/core/printable.ts's job.)
 
 /** Cells one code point takes: 0 for combining marks and zero-width ones, 2 for East Asian wide and emoji. */
 export function cellWidth(cp: number): number {
