@@ -186,6 +186,16 @@ describe('the terminal window', () => {
     expect(await waitUntil(() => !existsSync(`/proc/${node}`), 10_000)).toBe(true);
   });
 
+  it('shows hostile process names as visible escapes: the screen stays intact (fixtures/hostile)', async () => {
+    const w = run(`--root ${join(REPO, 'fixtures/hostile')} -g cmd`);
+    const rows = await tmux.waitFor(w, (r) => r.some((x) => x.includes('end of replay')), 'the last sample');
+    expect(rows[0]).toMatch(/^\d\d:\d\d:\d\d Tot=/); // no ESC [2J cleared it, no cursor move displaced it
+    expect(rows[1]).toContain('\\x1b[2J\\x1b]52;c;'); // a kernel thread's comm, as text
+    expect(rows.join('\n')).toContain('evil\\x1b]52;c;bGluaw==\\x07\\u202e');
+    expect(rows.at(-1)).toMatch(/^\? help/);
+    tmux.keys(w, 'q');
+  });
+
   it('npm start opens the window in a terminal (building first when the bundle is stale)', async () => {
     const w = tmux.start(`cd ${REPO} && ${NODE} scripts/start.mjs --root ${TREE}; echo "EXIT=$?"; sleep 600`, 120, 30);
     await tmux.waitFor(w, open, 'the window', 60_000);
