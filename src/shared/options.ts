@@ -150,11 +150,11 @@ export function optionOfHotkey(key: string): PanelSettingKey | undefined {
 
 // ---------------------------------------------------------------- the other settings
 
-export const STATUS_INTERVAL_MIN = 1;
-export const STATUS_INTERVAL_MAX = 3600;
-export const LEAK_SAMPLES_MIN = 2;
+const STATUS_INTERVAL_MIN = 1;
+const STATUS_INTERVAL_MAX = 3600;
+const LEAK_SAMPLES_MIN = 2;
 /** The window must fit in the history (MAX_CAPACITY samples, one more than the steps). */
-export const LEAK_SAMPLES_MAX = MAX_CAPACITY - 1;
+const LEAK_SAMPLES_MAX = MAX_CAPACITY - 1;
 
 /** Settings the host reads that the panel does not show. */
 export const HOST_SETTINGS = {
@@ -231,34 +231,11 @@ export function validSetting<K extends PanelSettingKey>(key: K, v: unknown): Pan
   return checkValue(PANEL_OPTIONS[key].values, v) as PanelSettings[K] | undefined;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** Complete settings from a getter of raw values; anything missing or invalid falls back to its default. */
 export function readPanelSettings(get: (key: PanelSettingKey) => unknown): PanelSettings {
   const out: Record<string, unknown> = {};
   for (const k of PANEL_SETTING_KEYS) out[k] = readSetting(PANEL_OPTIONS[k] as SettingSpec<unknown>, get(k));
   return out as unknown as PanelSettings;
-}
-
-/** A complete settings object from an untrusted one (invalid or missing fields → defaults). */
-export function completeSettings(x: unknown): PanelSettings {
-  const r = isRecord(x) ? x : {};
-  return readPanelSettings((k) => (Object.hasOwn(r, k) ? r[k] : undefined));
-}
-
-/** Keep the known, valid settings of an untrusted object; null when any key or value is not one. */
-export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null {
-  if (!isRecord(x)) return null;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(x)) {
-    if (!(PANEL_SETTING_KEYS as string[]).includes(key)) return null;
-    const v = validSetting(key as PanelSettingKey, x[key]);
-    if (v === undefined) return null;
-    out[key] = v;
-  }
-  return out as Partial<PanelSettings>;
 }
 
 /** The --min-delta-kb in force for settings (the automatic default when null). */

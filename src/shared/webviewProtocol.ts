@@ -4,28 +4,37 @@
 // Browser-safe: no Node or vscode imports (types only from the pure core).
 import { MAX_CAPACITY } from '../core/history';
 import { MEM_KEYS, type GroupRow, type LeaderFigures, type MemKey, type Report, type RowType } from '../core/types';
-import { completeSettings, parsePartialSettings, type PanelSettings } from './options';
+import { PANEL_SETTING_KEYS, readPanelSettings, validSetting, type PanelSettingKey, type PanelSettings } from './options';
 
 // ---------------------------------------------------------------- settings
 
-// The panel's options are described in options.ts; the messages carry them.
-export {
-  completeSettings,
-  CPU_AVG_LIST,
-  DEFAULT_PANEL_SETTINGS,
-  effectiveMinDeltaKb,
-  PANEL_SETTING_KEYS,
-  parsePartialSettings,
-  validSetting,
-  type CpuAvgSecs,
-  type PanelSettingKey,
-  type PanelSettings,
-} from './options';
-
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+// The panel's options are described in options.ts; the messages carry them (re-exported for
+// the host, which knows them as part of the panel's protocol).
+export { DEFAULT_PANEL_SETTINGS, effectiveMinDeltaKb, PANEL_SETTING_KEYS, type PanelSettingKey, type PanelSettings } from './options';
 
 function isOneOf<T extends string | number>(list: readonly T[], v: unknown): v is T {
   return (list as readonly unknown[]).includes(v);
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A complete settings object from an untrusted one (invalid or missing fields → defaults). */
+export function completeSettings(x: unknown): PanelSettings {
+  const r = isRecord(x) ? x : {};
+  return readPanelSettings((k: PanelSettingKey) => (Object.hasOwn(r, k) ? r[k] : undefined));
+}
+
+/** Keep the known, valid settings of an untrusted object; null when any key or value is not one. */
+export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null {
+  if (!isRecord(x)) return null;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(x)) {
+    if (!(PANEL_SETTING_KEYS as string[]).includes(key)) return null;
+    const v = validSetting(key as PanelSettingKey, x[key]);
+    if (v === undefined) return null;
+    out[key] = v;
+  }
+  return out as Partial<PanelSettings>;
 }
 
 // ---------------------------------------------------------------- helper state

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ALL_SETTINGS,
-  completeSettings,
   DEFAULT_PANEL_SETTINGS,
   HELP_OPTIONS,
   optionChange,
@@ -18,6 +17,7 @@ import {
   type SettingSpec,
   type ValueSpec,
 } from '../../src/shared/options';
+import { completeSettings } from '../../src/shared/webviewProtocol';
 import { HELP_KEYS } from '../../webview/keys';
 
 interface JsonSetting {

@@ -204,6 +204,31 @@ describe('keys', () => {
     expect((app.shell.checks.detail as { checked: boolean }).checked).toBe(true); // "less detail" = fast mode
   });
 
+  it('the toolbar shows each option of the catalogue with its key, in the panel\u2019s order', () => {
+    mount();
+    const controls = $$('#pm-toolbar [id^="pm-opt-"]').map((c) => [c.id, c.getAttribute('label')]);
+    expect(controls).toEqual([
+      ['pm-opt-killMode', 'Kill mode (K)'],
+      ['pm-opt-groupBy', 'Group (g)'],
+      ['pm-opt-sortBy', 'Sort (s)'],
+      ['pm-opt-units', 'Units (u)'],
+      ['pm-opt-cpuAvgSecs', 'CPU avg (a)'],
+      ['pm-opt-detail', 'Less detail (o)'],
+      ['pm-opt-riseToTop', 'Rise (r)'],
+      ['pm-opt-showCpu', 'CPU (c)'],
+      ['pm-opt-lineNumbers', 'Numbers (n)'],
+      ['pm-opt-fitToWindow', 'Fit (f)'],
+    ]);
+    expect($$('#pm-opt-cpuAvgSecs vscode-option').map((o) => [o.getAttribute('value'), o.textContent])).toEqual([
+      ['5', '5 s'],
+      ['10', '10 s'],
+      ['20', '20 s'],
+      ['45', '45 s'],
+      ['90', '90 s'],
+    ]);
+    expect($$('#pm-opt-units vscode-option').map((o) => o.textContent)).toEqual(['MB', 'mB', 'KB', 'human']);
+  });
+
   it('the toolbar controls change options too', () => {
     const { app, api } = mount();
     init(app, reporter()(baseProcs()));
