@@ -11,6 +11,7 @@ import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { Sampler } from './sampler';
+import { runWindow, wantsWindow } from '../tui/window';
 
 export interface CliIO {
   out(s: string): void;
@@ -107,6 +108,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     io.err(`pmemstat: error: --root ${o.root}: no proc/ directory there (nor numbered samples 0/, 1/, … holding one)`);
     return 2;
   }
+  // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
+  if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
   const showCpu = o.cpu && looping;
