@@ -1,6 +1,6 @@
 // The panel's controller in the webview: the wiring. It holds the settings, the last report
 // and the UI state; a change to the UI state goes one way: update it, persist it (state.ts,
-// getState/setState), render once. Keys are keyboard.ts and keys.ts, the chart and sparklines
+// getState/setState), render once. Keys are keyboard.ts and src/shared/keymap.ts, the chart and sparklines
 // chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
 // the words around the table statusText.ts, the table table.ts.
 import type { Report } from '../src/core/types';
@@ -17,11 +17,11 @@ import { ChartSync } from './chartSync';
 import type { SortableColumn } from './columns';
 import { Frames, listenToWindow } from './frames';
 import { panelKey, runKey, type KeyTarget } from './keyboard';
-import type { KeyAction } from './keys';
+import type { KeyAction } from '../src/shared/keymap';
 import { DomMetrics, type Metrics } from './metrics';
 import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort } from './model';
 import { PendingOptions } from './pending';
-import { keptSelection, killTargets, type RowRef } from './rows';
+import { keptSelection, killTargets, type RowRef } from '../src/shared/rowOrder';
 import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';

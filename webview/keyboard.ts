@@ -1,9 +1,9 @@
 // From a key press to what the panel does: which presses are the panel's (a toolbar control
-// keeps its own keys), and what each action changes. The key map itself is keys.ts.
+// keeps its own keys), and what each action changes. The key map itself is src/shared/keymap.ts.
 import type { GroupRow } from '../src/core/types';
 import { optionChange, type PanelSettings } from '../src/shared/options';
-import { keyAction, type KeyAction } from './keys';
-import { moveIndex, navList, sameRef, type RowRef } from './rows';
+import { keyAction, type KeyAction } from '../src/shared/keymap';
+import { moveIndex, navList, sameRef, type RowRef } from '../src/shared/rowOrder';
 
 /** What the keys act on: the panel's state and commands (PanelApp). */
 export interface KeyTarget {

@@ -4,7 +4,7 @@ import { applyView, compareRows, isRaised, type View } from '../src/core/report'
 import { SORT_BYS, type GroupRow, type Report, type SortBy } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { columnsFor, figureOf, type SortableColumn } from './columns';
-import type { RowRef } from './rows';
+import type { RowRef } from '../src/shared/rowOrder';
 import type { TableModel, Viewport } from './table';
 
 export type SortDir = 'asc' | 'desc';

@@ -3,7 +3,7 @@
 // process-derived, but the habit keeps the rows (which are) safe as well.
 import { controlOf, PANEL_OPTIONS, TOOLBAR_OPTIONS, type PanelSettingKey } from '../src/shared/options';
 import { buildChartDom, type ChartElements } from './chart';
-import { HELP_KEYS } from './keys';
+import { HELP_KEYS } from '../src/shared/keymap';
 
 /** A form control whose value/checked the app reads and writes as properties. */
 export interface ValueControl extends HTMLElement {

@@ -4,7 +4,7 @@
 import { isObject } from '../src/shared/validate';
 import { SORTABLE_COLUMNS, type SortableColumn } from './columns';
 import type { ColumnSort } from './model';
-import type { RowRef } from './rows';
+import type { RowRef } from '../src/shared/rowOrder';
 
 export interface PersistedState {
   v: 1;

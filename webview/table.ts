@@ -3,7 +3,7 @@
 // A long table is virtualized (virtual.ts): only the rows in view and a margin have elements,
 // between spacer rows of the height of the rows left out; the selected row always has one.
 // The head and the column widths are tableHead.ts, the row elements tableRows.ts, the order of
-// the rows rows.ts. Every process-derived string goes through textContent / dataset / title
+// the rows src/shared/rowOrder.ts. Every process-derived string goes through textContent / dataset / title
 // (never HTML).
 import type { GroupMember, GroupRow } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
@@ -11,7 +11,7 @@ import type { SparkTarget } from './chart';
 import type { ColumnName, SortableColumn } from './columns';
 import { setAttr } from './dom';
 import type { ColumnSort } from './model';
-import { displayRows, rowId, sameRef, type DisplayRow, type RowRef } from './rows';
+import { displayRows, rowId, sameRef, type DisplayRow, type RowRef } from '../src/shared/rowOrder';
 import { TableHead } from './tableHead';
 import { RowBuilder, type RowEl } from './tableRows';
 import { bodySegments, renderRange, VIRTUALIZE_ABOVE, type RowRange } from './virtual';

@@ -1,12 +1,12 @@
-// The kill flow's dialogs: plan (killFlow.ts), the modal confirmation, the request to the
+// The kill flow's dialogs: plan (src/shared/killPlan.ts), the modal confirmation, the request to the
 // helper, and the notification of what became of it (with "Run as Root…" when only
 // privilege was missing). The webview hears the results as `killDone`.
 import * as vscode from 'vscode';
 import type { Report } from '../core/types';
-import { killSummary, type KillResult, type KillTarget } from '../shared/kill';
+import { killNotice, killSummary, type KillResult, type KillTarget } from '../shared/kill';
+import { confirmText, planKill } from '../shared/killPlan';
 import type { HostMessage } from '../shared/webviewProtocol';
 import type { HelperSession } from './helperSession';
-import { confirmText, planKill } from './killFlow';
 import { errorText, type Log } from './log';
 
 export interface KillContext {
@@ -29,7 +29,7 @@ export async function killWithDialogs(targets: readonly KillTarget[], ctx: KillC
   }
   const plan = planKill(targets, ctx.report, [process.pid, process.ppid, ctx.session.helperPid]);
   if (plan.valid.length === 0) {
-    void vscode.window.showWarningMessage(hostText(killSummary(plan.refused).text));
+    void vscode.window.showWarningMessage(killNotice(killSummary(plan.refused).text));
     ctx.post({ type: 'killDone', results: plan.refused });
     return plan.refused;
   }
@@ -54,7 +54,7 @@ export async function killWithDialogs(targets: readonly KillTarget[], ctx: KillC
   }
   results = [...results, ...plan.refused];
   const summary = killSummary(results);
-  const text = hostText(summary.text);
+  const text = killNotice(summary.text);
   ctx.log.info(text);
   if (summary.ok) void vscode.window.showInformationMessage(text);
   else if (summary.needsRoot && ctx.session.mode === 'user')
@@ -66,5 +66,3 @@ export async function killWithDialogs(targets: readonly KillTarget[], ctx: KillC
   ctx.resample();
   return results;
 }
-
-const hostText = (summary: string): string => `pmemstat kill: ${summary || 'nothing to do'}`;

@@ -1,5 +1,5 @@
-// The kill vocabulary, one for every end: the webview asks for targets, the host plans and
-// confirms (src/host/killFlow.ts), the helper signals (src/sampler/kill.ts) and answers
+// The kill vocabulary, one for every end: the webview and the terminal window ask for targets,
+// the host and the window plan and confirm (killPlan.ts), the helper signals (src/sampler/kill.ts) and answers
 // with results, and the host and the webview summarise them with killSummary.
 // Pure and browser-safe.
 import { arrayOf, describe, int, isInt, object, oneOf, str, type Check } from './validate';
@@ -100,4 +100,9 @@ export function killSummary(results: readonly KillResult[]): KillSummary {
     needsRoot: left.some((r) => r.outcome === 'not-permitted'),
     text: parts.join('; '),
   };
+}
+
+/** A kill's outcome as one message (the host's notification and log, the terminal window's status line). */
+export function killNotice(summary: string): string {
+  return `pmemstat kill: ${summary || 'nothing to do'}`;
 }

@@ -1,11 +1,11 @@
 // The terminal window's state and what a key does to it. Pure: the shell (window.ts) samples,
 // draws what render.ts makes of this state, and carries out the effects update() returns.
-import { planKill, confirmText } from '../host/killFlow';
+import { planKill, confirmText } from '../shared/killPlan';
 import { applyView, sortRows } from '../core/report';
 import type { GroupRow, Report } from '../core/types';
-import type { KillTarget } from '../shared/protocol';
+import type { KillTarget } from '../shared/kill';
 import { optionChange, type PanelSettings } from '../shared/options';
-import { membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../webview/rows';
+import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../shared/rowOrder';
 import type { Action, KeyMode, NavUnit } from './keys';
 
 export type { RowRef };
@@ -139,9 +139,7 @@ export function killConfirm(l: Layout, s: TuiState, protectedPids: readonly numb
   const it = l.items[selectedIndex(l, s)];
   if (!it || !it.ref || !l.report) return 'select a row to kill first';
   if (it.row.type === 'x') return 'that group has vanished: nothing to kill';
-  const group = l.report.rows.find((r) => r.key === it.ref?.key);
-  const members = (group?.members ?? []).filter((m) => it.ref?.pid === null || m.pid === it.ref?.pid);
-  const plan = planKill(members.map((m) => ({ pid: m.pid, starttime: m.starttime })), l.report, protectedPids);
+  const plan = planKill(killTargets(l.report, it.ref), l.report, protectedPids);
   if (plan.valid.length === 0) return `nothing to kill: ${plan.refused.map((r) => `${r.pid} ${r.message ?? r.outcome}`).join('; ')}`;
   const text = confirmText(plan);
   return { title: text.message, lines: text.detail.split('\n'), targets: plan.valid.map((c) => ({ pid: c.pid, starttime: c.starttime })) };

@@ -2,7 +2,7 @@
 // (alternate screen, raw keys, resize), the sampling timer and the kills, and always gives
 // the terminal back: on q, Ctrl-C, SIGTERM, SIGHUP, an exception, and when the terminal goes.
 import { writeSync } from 'node:fs';
-import { killSummary } from '../shared/kill';
+import { killNotice, killSummary } from '../shared/kill';
 import { Reporter } from '../core/report';
 import type { Report } from '../core/types';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
@@ -139,7 +139,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
           killProcesses(e.targets, { escalate: true }).then(
             (results) =>
               guard(() => {
-                state = { ...state, message: killSummary(results).text };
+                state = { ...state, message: killNotice(killSummary(results).text) };
                 sampleNow();
               }),
             (err: unknown) => finish(3, err),

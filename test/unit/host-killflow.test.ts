@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('vscode', () => import('./vscode-stub'));
 
 import { csvField, snapshotCsv } from '../../src/host/exportSnapshot';
-import { confirmText, planKill } from '../../src/host/killFlow';
+import { confirmText, planKill } from '../../src/shared/killPlan';
 import { killSummary } from '../../src/shared/kill';
 import { panelHtml } from '../../src/host/panel';
 import { proc, reporter } from './webview-fixtures';

@@ -12,7 +12,7 @@ vi.mock('vscode', () => import('./vscode-stub'));
 import { compareReports, compareText } from '../../src/core/compare';
 import { MEM_KEYS, type GroupBy, type Report, type Sample } from '../../src/core/types';
 import { groupHistoryCsv, snapshotCsv } from '../../src/host/exportSnapshot';
-import { confirmText, planKill } from '../../src/host/killFlow';
+import { confirmText, planKill } from '../../src/shared/killPlan';
 import { createLog } from '../../src/host/log';
 import type { LaunchFn } from '../../src/host/helperSession';
 import { PanelController } from '../../src/host/panelController';

@@ -1,6 +1,7 @@
 // The layering of the source tree, checked on the files themselves: core → shared/proc →
-// sampler / host / webview. The host never reaches into the helper's code (what both read
-// /proc with lives in src/proc/), and the webview never imports host or helper code.
+// sampler / host / webview / tui. The host never reaches into the helper's code (what both read
+// /proc with lives in src/proc/), the webview never imports host or helper code, and the
+// terminal window (src/tui/) shares the panel's pure parts through src/shared/, not webview/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,14 +60,20 @@ describe('layers', () => {
     expect(offenders(tsFiles(join(ROOT, 'src/sampler')), ['src/host', 'src/extension', 'webview'])).toEqual([]);
   });
 
-  it('the webview imports nothing from src/host/ or src/sampler/ (nor src/proc/: it has no /proc)', () => {
+  it('the terminal window imports nothing from webview/ or src/host/ (what it shares is in src/shared/)', () => {
+    const files = tsFiles(join(ROOT, 'src/tui'));
+    expect(files.length).toBeGreaterThan(3);
+    expect(offenders(files, ['src/host', 'src/extension', 'webview'])).toEqual([]);
+  });
+
+  it('the webview imports nothing from src/host/, src/sampler/ or src/tui/ (nor src/proc/: it has no /proc)', () => {
     const files = tsFiles(join(ROOT, 'webview'));
     expect(files.length).toBeGreaterThan(5);
-    expect(offenders(files, ['src/host', 'src/sampler', 'src/proc'])).toEqual([]);
+    expect(offenders(files, ['src/host', 'src/sampler', 'src/proc', 'src/tui'])).toEqual([]);
   });
 
   it('the pure and shared layers import nothing above them', () => {
     const files = [...tsFiles(join(ROOT, 'src/core')), ...tsFiles(join(ROOT, 'src/shared')), ...tsFiles(join(ROOT, 'src/proc'))];
-    expect(offenders(files, ['src/host', 'src/sampler', 'webview', 'src/extension'])).toEqual([]);
+    expect(offenders(files, ['src/host', 'src/sampler', 'src/tui', 'webview', 'src/extension'])).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ import {
   type ValueSpec,
 } from '../../src/shared/options';
 import { completeSettings } from '../../src/shared/webviewProtocol';
-import { HELP_KEYS } from '../../webview/keys';
+import { HELP_KEYS } from '../../src/shared/keymap';
 
 interface JsonSetting {
   type: string | string[];

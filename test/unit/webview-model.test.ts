@@ -10,9 +10,9 @@ import {
 } from '../../src/shared/webviewProtocol';
 import { optionChange } from '../../src/shared/options';
 import { columnsFor, typeClass } from '../../webview/columns';
-import { keyAction } from '../../webview/keys';
+import { keyAction } from '../../src/shared/keymap';
 import { clickSort, computeView, sortForView } from '../../webview/model';
-import { moveIndex, navList } from '../../webview/rows';
+import { moveIndex, navList } from '../../src/shared/rowOrder';
 import { parseState } from '../../webview/state';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 

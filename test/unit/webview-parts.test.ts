@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PANEL_SETTINGS, type HelperState, type PanelSettings } from '../../src/shared/webviewProtocol';
 import { navTarget } from '../../webview/keyboard';
-import { keyAction } from '../../webview/keys';
+import { keyAction } from '../../src/shared/keymap';
 import { PENDING_MS, PendingOptions } from '../../webview/pending';
-import { displayRows, keptSelection, killTargets, navList } from '../../webview/rows';
+import { displayRows, keptSelection, killTargets, navList } from '../../src/shared/rowOrder';
 import { bannerText, killAskNote, killNote, leaderText, statusLine } from '../../webview/statusText';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 

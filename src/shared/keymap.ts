@@ -1,7 +1,8 @@
-// The panel's key map (the original's keys) and the help overlay that lists it. The option
-// keys and their help lines come from the option catalogue (src/shared/options.ts).
-import { controlOf, HELP_OPTIONS, optionOfHotkey, type PanelSettingKey } from '../src/shared/options';
-import type { NavMove } from './rows';
+// The table's key map (the original's keys) and the help that lists it, for the panel and
+// the terminal window alike. The option keys and their help lines come from the option
+// catalogue (options.ts). Pure: a key is a KeyLike, not a DOM KeyboardEvent.
+import { controlOf, HELP_OPTIONS, optionOfHotkey, type PanelSettingKey } from './options';
+import type { NavMove } from './rowOrder';
 
 export type KeyAction =
   | { kind: 'option'; option: PanelSettingKey }

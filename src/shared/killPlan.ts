@@ -1,9 +1,9 @@
-// The kill flow's decisions (SPEC 5): which of the requested processes may be asked
-// about, and what the modal confirmation says (the result is summarised by
-// src/shared/kill.ts). Pure: killDialogs.ts shows the dialogs and talks to the helper.
+// The kill flow's decisions: which of the requested processes may be asked about, and what
+// the confirmation says (the result is summarised by kill.ts). Pure: the host's
+// killDialogs.ts and the terminal window (src/tui/model.ts) show it and carry it out.
 import { printable } from '../core/printable';
 import type { Report } from '../core/types';
-import type { KillResult, KillTarget } from '../shared/kill';
+import type { KillResult, KillTarget } from './kill';
 
 export interface KillPlan {
   /** The targets to ask the helper about, each with its command line from the host's report. */

@@ -1,7 +1,8 @@
 // The order of the table's body rows, decided once: the table renders this list and the
-// keys (j/k, H/M/L …) walk it, so a selection moves to the row shown next.
-import type { GroupMember, GroupRow, Report } from '../src/core/types';
-import type { KillTarget } from '../src/shared/kill';
+// keys (j/k, H/M/L …) walk it, so a selection moves to the row shown next. The panel and
+// the terminal window (src/tui/) share it. Pure: no DOM.
+import type { GroupMember, GroupRow, Report } from '../core/types';
+import type { KillTarget } from './kill';
 
 /** A selectable row: a group, or one process of an expanded group. */
 export interface RowRef {
