@@ -74,8 +74,8 @@ function ancestorsOf(pid) {
   return out;
 }
 
-/** Pids (not ours to spare) whose command line or environment holds a mark. */
-function marked(marks, spare) {
+/** Processes (pid, command line) not in `spare` whose command line or environment holds a mark. */
+export function processesMarked(marks, spare = new Set()) {
   const out = [];
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -84,7 +84,7 @@ function marked(marks, spare) {
     const cmd = readProc(pid, 'cmdline');
     if (!cmd) continue; // a kernel thread, a zombie, or gone
     const env = readProc(pid, 'environ');
-    if (marks.some((m) => cmd.includes(m) || env.includes(m))) out.push(pid);
+    if (marks.some((m) => cmd.includes(m) || env.includes(m))) out.push({ pid, cmd: cmd.split('\0').join(' ').trim() });
   }
   return out;
 }
@@ -112,12 +112,15 @@ async function watchdog() {
       const t0 = Date.now();
       const stopped = new Map();
       for (;;) {
-        const left = marks.length ? marked(marks, spare) : [];
+        const left = marks.length ? processesMarked(marks, spare) : [];
         if (left.length === 0) break;
-        for (const pid of left) if (!stopped.has(pid)) stopped.set(pid, readProc(pid, 'cmdline').split('\0').join(' ').trim());
+        for (const p of left) if (!stopped.has(p.pid)) stopped.set(p.pid, p.cmd);
         // SIGTERM first so servers can shut down; SIGKILL whatever is still there after 3 s.
-        signal(left, Date.now() - t0 < 3000 ? 'SIGTERM' : 'SIGKILL');
-        await sleep(Date.now() - t0 < 3000 ? 100 : 200);
+        // Another watchdog (of a part of the run) only ever gets SIGTERM: it is cleaning up.
+        const late = Date.now() - t0 >= 3000;
+        signal(left.filter((p) => !p.cmd.includes(SELF)).map((p) => p.pid), late ? 'SIGKILL' : 'SIGTERM');
+        signal(left.filter((p) => p.cmd.includes(SELF)).map((p) => p.pid), 'SIGTERM');
+        await sleep(late ? 200 : 100);
         if (Date.now() - t0 > 20_000) break; // unkillable (D state): give up rather than hang
       }
       for (const p of paths) fs.rmSync(p, { recursive: true, force: true });

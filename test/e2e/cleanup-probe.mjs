@@ -22,7 +22,7 @@ const stubborn = children.start('/bin/sh', ['-c', "trap '' TERM HUP INT; while :
 const outsider = spawn('env', ['-i', 'setsid', '/bin/sh', '-c', "trap '' TERM HUP INT; while :; do sleep 1; done", work], { stdio: 'ignore' });
 const out = process.env.PROBE_OUT;
 if (out) {
-  writeFileSync(`${out}.tmp`, JSON.stringify({ run: RUN, port: server.port, work, codeServer: server.pid, stubborn: stubborn.pid, outsider: outsider.pid }));
+  writeFileSync(`${out}.tmp`, JSON.stringify({ run: RUN, port: server.port, work, temp: [server.runtime, browser.dir], codeServer: server.pid, stubborn: stubborn.pid, outsider: outsider.pid }));
   renameSync(`${out}.tmp`, out);
 }
 setInterval(() => {}, 60_000);

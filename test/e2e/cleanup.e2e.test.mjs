@@ -5,7 +5,7 @@
 // SIGTERM, and a process outside the group and the environment that names the run only in its
 // argv — under a run id of its own, ends the runner that way, then reads /proc: no process with
 // the run's id in its command line or environment, none of the probe's pids, no socket listening
-// on code-server's port.
+// on code-server's port; and its temporary directories are gone.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -83,14 +83,15 @@ for (const way of WAYS) {
         processes: processesMentioning([run]),
         probePids: [probe.codeServer, probe.stubborn, probe.outsider].filter(isRunning),
         listening: listening(probe.port),
+        tempDirs: probe.temp.filter((d) => existsSync(d)),
       });
       if (way.sig === 'SIGKILL') {
         await waitUntil(() => {
           const l = left();
-          return l.processes.length + l.probePids.length + l.listening.length === 0;
+          return l.processes.length + l.probePids.length + l.listening.length + l.tempDirs.length === 0;
         }, { timeout: 30_000, interval: 250, what: 'the watchdogs to stop the run' }).catch(() => {});
       }
-      assert.deepEqual(left(), { processes: [], probePids: [], listening: [] }, `left behind after ${way.sig}; runner output:\n${log}`);
+      assert.deepEqual(left(), { processes: [], probePids: [], listening: [], tempDirs: [] }, `left behind after ${way.sig}; runner output:\n${log}`);
     } finally {
       try {
         process.kill(-runner.pid, 'SIGKILL');

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startReaper } from '../../scripts/reaper.mjs';
+import { processesMarked, startReaper } from '../../scripts/reaper.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
@@ -182,24 +182,8 @@ export function readUserSettings(work) {
   }
 }
 
-/** Processes (pid, cmdline) whose command line or environment mentions one of `needles`. */
-export function processesMentioning(needles) {
-  const out = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    let cmd = '';
-    let env = '';
-    try {
-      cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      env = fs.readFileSync(`/proc/${d}/environ`, 'utf8');
-    } catch {
-      /* gone, or a kernel thread */
-    }
-    if (!cmd) continue;
-    if (needles.some((n) => cmd.includes(n) || env.includes(n))) out.push({ pid: Number(d), cmd: cmd.split('\0').join(' ').trim() });
-  }
-  return out;
-}
+/** Processes (pid, cmdline) other than this one whose command line or environment mentions one of `needles`. */
+export const processesMentioning = (needles) => processesMarked(needles, new Set([process.pid]));
 
 /** Socket files below `dir`. */
 export function socketsUnder(dir) {
@@ -381,6 +365,7 @@ export async function launchBrowser({ width = 1400, height = 900, colorScheme = 
   return {
     ctx,
     page,
+    dir: udd,
     close: async () => {
       await ctx.close().catch(() => {});
       fs.rmSync(udd, { recursive: true, force: true });
