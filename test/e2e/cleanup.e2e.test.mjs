@@ -1,6 +1,7 @@
 // Nothing a run of the e2e suite starts outlives its runner, however the runner ends: Ctrl-C (SIGINT
 // to its process group, as a terminal sends it), SIGTERM, SIGHUP and SIGKILL (to the runner
-// alone, as a time limit or a closed session does). Each case runs test/e2e/run.mjs on
+// alone, as a time limit or a closed session does), and the runner does not outlive its parent
+// (npm killed by a time limit). Each case runs test/e2e/run.mjs on
 // cleanup-probe.mjs — code-server with a logged-in workbench, chromium, a child that ignores
 // SIGTERM, and a process outside the group and the environment that names the run only in its
 // argv — under a run id of its own, ends the runner that way, then reads /proc: no process with
@@ -42,6 +43,8 @@ const WAYS = [
   { name: 'SIGTERM', sig: 'SIGTERM', status: 143 },
   { name: 'SIGHUP', sig: 'SIGHUP', status: 129 },
   { name: 'SIGKILL (the watchdogs notice)', sig: 'SIGKILL' },
+  // `npm test` killed by a time limit: the runner's parent goes, the runner must not stay.
+  { name: 'SIGKILL of its parent (npm, say)', sig: 'SIGKILL', parent: true },
 ];
 
 for (const way of WAYS) {
@@ -51,7 +54,10 @@ for (const way of WAYS) {
     let log = '';
     // NODE_TEST_CONTEXT would make the inner `node --test` think it runs inside this test file.
     const { NODE_TEST_CONTEXT, ...env } = process.env;
-    const runner = spawn(process.execPath, [path.join(here, 'run.mjs'), '--no-build', path.join(here, 'cleanup-probe.mjs')], {
+    const args = [path.join(here, 'run.mjs'), '--no-build', path.join(here, 'cleanup-probe.mjs')];
+    // `; exit` keeps sh from exec'ing node: sh stays the runner's parent, as npm is.
+    const [cmd, argv] = way.parent ? ['/bin/sh', ['-c', '"$0" "$@"; exit $?', process.execPath, ...args]] : [process.execPath, args];
+    const runner = spawn(cmd, argv, {
       env: { ...env, PMEMSTAT_E2E_RUN: run, PROBE_OUT: out },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // a process group of its own, as a shell gives a foreground job
@@ -71,10 +77,18 @@ for (const way of WAYS) {
       for (const pid of [probe.codeServer, probe.stubborn, probe.outsider]) assert.ok(isRunning(pid), `pid ${pid} of the probe is not running`);
       assert.ok(before.length >= 8, `expected code-server, its hosts, chromium, … (got ${JSON.stringify(before)})`);
 
+      const runnerPid = way.parent ? before.find((p) => p.cmd.includes(`${path.join(here, 'run.mjs')} --no-build`) && !p.cmd.startsWith('/bin/sh'))?.pid : runner.pid;
+      assert.ok(runnerPid, 'the runner');
+      const runnerExited = way.parent ? waitUntil(() => !isRunning(runnerPid), { timeout: 60_000, interval: 50, what: 'the runner to exit' }) : exited;
       process.kill(way.group ? -runner.pid : runner.pid, way.sig);
-      const end = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 60_000))]);
+      let timer;
+      const end = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r(null), 60_000)))]);
+      clearTimeout(timer);
       assert.ok(end, `the runner did not exit within 60 s of ${way.sig}`);
-      if (way.status) assert.deepEqual(end, { code: way.status, signal: null }, log);
+      if (way.parent) {
+        assert.deepEqual(end, { code: null, signal: 'SIGKILL' }); // the parent
+        await runnerExited;
+      } else if (way.status) assert.deepEqual(end, { code: way.status, signal: null }, log);
       else assert.deepEqual(end, { code: null, signal: 'SIGKILL' });
 
       // After SIGKILL the runner cannot wait for anything: its watchdog works on after it. Every
@@ -85,7 +99,7 @@ for (const way of WAYS) {
         listening: listening(probe.port),
         tempDirs: probe.temp.filter((d) => existsSync(d)),
       });
-      if (way.sig === 'SIGKILL') {
+      if (way.sig === 'SIGKILL' && !way.parent) {
         await waitUntil(() => {
           const l = left();
           return l.processes.length + l.probePids.length + l.listening.length + l.tempDirs.length === 0;

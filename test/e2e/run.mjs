@@ -9,8 +9,8 @@
 // Nothing the run starts outlives this process. Everything gets the run's id (PMEMSTAT_E2E_RUN,
 // from the environment or new) in its environment or work-dir paths, and a watchdog
 // (scripts/reaper.mjs) stops whatever carries it when this process ends: normally, on
-// Ctrl-C / SIGTERM / SIGHUP (after which this process waits for the watchdog and exits 128+n),
-// or by SIGKILL (the watchdog sees its pipe close).
+// Ctrl-C / SIGTERM / SIGHUP or when its own parent goes away (after which this process waits
+// for the watchdog and exits 128+n), or by SIGKILL (the watchdog sees its pipe close).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,10 +28,10 @@ const reaper = startReaper(RUN, { marks: [RUN] });
 
 let current = null;
 let stopping = false;
-async function stop(sig) {
+async function stop(sig, why = sig) {
   if (stopping) return;
   stopping = true;
-  console.error(`### e2e: ${sig}: stopping everything of ${RUN}`);
+  console.error(`### e2e: ${why}: stopping everything of ${RUN}`);
   if (current) {
     try {
       process.kill(-current.pid, 'SIGTERM');
@@ -43,6 +43,11 @@ async function stop(sig) {
   process.exit(128 + constants.signals[sig]);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig));
+// Nor does the run outlive what started it (npm, killed by a time limit): as if it hung up.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop('SIGHUP', `its parent ${parent} is gone`);
+}, 250).unref();
 
 /** Run one step in a process group of its own (so a signal here stops exactly that step). */
 function run(cmd, args) {
