@@ -145,7 +145,7 @@ function runEnv(work, owner) {
     TMPDIR: runtime,
     PMEMSTAT_E2E_RUN: RUN,
     PMEMSTAT_E2E_OWNER: OWNER,
-    // No graphical session: elevation uses `sudo -S` with the VS Code password box (SPEC 7).
+    // No graphical session: elevation uses `sudo -S` with the VS Code password box.
   };
   return { runtime, env };
 }
