@@ -74,6 +74,11 @@ export interface PidStat {
   comm: string;
   state: string;
   ppid: number;
+  /**
+   * A kernel thread: PF_KTHREAD in the flags field. Neither the pid nor the parent tells
+   * (kthreadd is pid 2 only in the root PID namespace; in a container pid 2 is a user's).
+   */
+  kthread: boolean;
   /** utime + stime, in clock ticks. */
   ticks: number;
   /** Field 22, clock ticks after boot: with the pid it identifies a process. */

@@ -140,7 +140,7 @@ export class Sampler {
         if (o.code !== null) continue; // vanished
         const text = fdText(o.fd, true).text;
         st = text === null ? null : parsePidStat(text);
-        const fresh = st ? this.newEntry(pid, st.starttime, commText(st.comm), st.pid === 2 || st.ppid === 2) : null;
+        const fresh = st ? this.newEntry(pid, st.starttime, commText(st.comm), st.kthread) : null;
         if (!st || !fresh) {
           closeFd(o.fd);
           continue; // vanished between reads

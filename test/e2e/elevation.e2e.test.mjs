@@ -1,4 +1,4 @@
-// Privilege (SPEC 7) in a real VS Code: code-server runs as an unprivileged test user, so the
+// Privilege in a real VS Code: code-server runs as an unprivileged test user, so the
 // extension host and its sampler helper are that user's. The test creates the user, gives it sudo
 // rights through a drop-in in /etc/sudoers.d (removed afterwards), and checks what the panel sees:
 //   1. sudo needs a password: the helper runs as the user, sees only the user's processes, and the
