@@ -26,7 +26,7 @@ const C_w = 119; // 'w'
  * Parse the decimal number that follows position `pos` (after optional blanks),
  * up to the first non-digit. Returns -1 when there is no digit.
  */
-function numberAt(text: string, pos: number, end: number): number {
+export function numberAt(text: string, pos: number, end: number): number {
   let i = pos;
   while (i < end) {
     const c = text.charCodeAt(i);
@@ -126,10 +126,11 @@ function isHex(c: number): boolean {
 }
 
 /**
- * Categorise a mapping header line `start-end perms offset dev inode [name]` that
- * spans [pos, eol). Returns -1 when the line is not a header.
+ * Where the name of a mapping header line `start-end perms offset dev inode [name]`
+ * spanning [pos, eol) starts (eol when it has none); -1 when the line is not a header.
+ * The perms are the four characters at the first space + 1.
  */
-function headerCategory(text: string, pos: number, eol: number): number {
+export function headerNameAt(text: string, pos: number, eol: number): number {
   // start-end: hex digits, a '-', hex digits, then a space.
   const sp = text.indexOf(' ', pos);
   if (sp < 0 || sp >= eol) return -1;
@@ -145,30 +146,47 @@ function headerCategory(text: string, pos: number, eol: number): number {
   }
   if (dash <= pos || dash === sp - 1) return -1;
   // perms: 4 characters, e.g. "rw-p", "r--s", "---p".
-  const p = sp + 1;
-  if (p + 4 > eol) return -1;
-  const p1 = text.charCodeAt(p + 1);
-  const p3 = text.charCodeAt(p + 3);
-  const shared = p3 === C_s;
+  if (sp + 5 > eol) return -1;
   // Skip perms, offset, dev, inode (4 fields) to the name.
-  let i = p;
+  let i = sp + 1;
   for (let f = 0; f < 4; f++) {
     while (i < eol && text.charCodeAt(i) !== SP) i++;
     while (i < eol && text.charCodeAt(i) === SP) i++;
   }
+  return i;
+}
+
+/** The end of a header's name: eol without trailing blanks (and a CR). */
+export function headerNameEnd(text: string, nameAt: number, eol: number): number {
   let nameEnd = eol;
-  while (nameEnd > i) {
+  while (nameEnd > nameAt) {
     const c = text.charCodeAt(nameEnd - 1);
     if (c !== SP && c !== TAB && c !== CR) break;
     nameEnd--;
   }
-  if (shared) {
-    // Name contains "SYSV" (e.g. "/SYSV0000002a (deleted)").
-    for (let j = i; j + 4 <= nameEnd; j++) {
-      if (text.charCodeAt(j) === C_S && text.startsWith('SYSV', j)) return CAT_SYSV;
-    }
-    return CAT_SHOTH;
+  return nameEnd;
+}
+
+/** Whether a mapping's name [i, end) holds "SYSV" (e.g. "/SYSV0000002a (deleted)"). */
+export function isSysvName(text: string, i: number, end: number): boolean {
+  for (let j = i; j + 4 <= end; j++) {
+    if (text.charCodeAt(j) === C_S && text.startsWith('SYSV', j)) return true;
   }
+  return false;
+}
+
+/**
+ * Categorise a mapping header line that spans [pos, eol). Returns -1 when the line
+ * is not a header.
+ */
+function headerCategory(text: string, pos: number, eol: number): number {
+  const i = headerNameAt(text, pos, eol);
+  if (i < 0) return -1;
+  const p = text.indexOf(' ', pos) + 1;
+  const p1 = text.charCodeAt(p + 1);
+  const shared = text.charCodeAt(p + 3) === C_s;
+  const nameEnd = headerNameEnd(text, i, eol);
+  if (shared) return isSysvName(text, i, nameEnd) ? CAT_SYSV : CAT_SHOTH;
   if (nameEnd - i === 7 && text.startsWith('[stack]', i)) return CAT_STACK;
   if (p1 === C_w) return CAT_DATA;
   // Guard pages ("---p") have Pss 0; SPEC 2.2 puts them with data.

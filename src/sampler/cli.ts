@@ -11,6 +11,8 @@ import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { Sampler } from './sampler';
+import { readProcessMaps } from './maps';
+import { mapsLines } from '../core/maps';
 import { runWindow, wantsWindow } from '../tui/window';
 
 export interface CliIO {
@@ -82,6 +84,19 @@ export function replayRoots(root: string): string[] {
   return names.sort((a, b) => Number(a) - Number(b)).map((n) => join(root, n));
 }
 
+/** `--maps PID`: the process's mappings, grouped (src/core/maps.ts). */
+function printMaps(o: CliOptions, root: string, io: CliIO): number {
+  const pid = o.maps ?? 0;
+  const r = readProcessMaps(root, pid, null);
+  if (!r.ok) {
+    io.err(`pmemstat: --maps ${pid}: ${r.message}`);
+    return 2;
+  }
+  if (o.json) io.out(jsonText({ pid: r.pid, starttime: r.starttime, ...r.maps }));
+  else for (const line of mapsLines(pid, r.maps, o.units)) io.out(line);
+  return 0;
+}
+
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 export async function runCli(argv: readonly string[], io: CliIO = stdio): Promise<number> {
@@ -108,6 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     io.err(`pmemstat: error: --root ${o.root}: no proc/ directory there (nor numbered samples 0/, 1/, … holding one)`);
     return 2;
   }
+  if (o.maps !== null) return printMaps(o, roots[0], io);
   // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;

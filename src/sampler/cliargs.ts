@@ -1,6 +1,7 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
 import type { GroupBy, SortBy, Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
+import { PID_MAX_LIMIT } from '../shared/kill';
 
 export interface CliOptions {
   groupBy: GroupBy;
@@ -27,6 +28,8 @@ export interface CliOptions {
   leakGrowthKb: number;
   /** Positional pids and exe names. */
   filter: string[];
+  /** --maps PID: print that process's mappings grouped by what they are, and exit. */
+  maps: number | null;
 }
 
 export class UsageError extends Error {}
@@ -82,6 +85,11 @@ options:
                          least G KB over them
       --leak-samples N   the window N (default 20)
       --leak-growth-kb G the growth G (default 1024)
+      --maps PID         print what the memory of process PID is made of: its
+                         mappings grouped by what they are (heap, stack, anon,
+                         each file or library, SysV and other shared memory,
+                         [vdso]...) with Pss, Rss, private, shared, swap and
+                         SwapPss, by Pss; the Pss add up to its detail ptotal
 
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
@@ -119,10 +127,11 @@ export function defaultCliOptions(): CliOptions {
     leakSamples: 20,
     leakGrowthKb: 1024,
     filter: [],
+    maps: null,
   };
 }
 
-type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb';
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'maps';
 
 const LONG: Record<string, string> = {
   help: 'h',
@@ -146,9 +155,10 @@ const LONG: Record<string, string> = {
   leaks: 'leaks',
   'leak-samples': 'leak-samples',
   'leak-growth-kb': 'leak-growth-kb',
+  maps: 'maps',
 };
 
-const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb']);
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'maps']);
 
 function num(opt: string, v: string, integer: boolean): number {
   const n = Number(v);
@@ -206,6 +216,10 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'leak-growth-kb':
       o.leakGrowthKb = num('-leak-growth-kb', v, true);
       if (o.leakGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
+      break;
+    case 'maps':
+      o.maps = num('-maps', v, true);
+      if (o.maps < 1 || o.maps > PID_MAX_LIMIT) throw new UsageError(`option --maps: not a process id: '${v}'`);
       break;
   }
 }

@@ -8,13 +8,16 @@ import { join } from 'node:path';
 export const REPO = join(__dirname, '..', '..');
 const TMP = join(REPO, 'test', '.tmp');
 
-/** memtest compiled from memtest.c (once per change of the source). */
-export function buildMemtest(): string {
+/**
+ * memtest compiled from memtest.c (once per change of the source). `linkStatic`: no libc .so
+ * shared with other processes, so its Pss does not move while another program (smem) runs.
+ */
+export function buildMemtest(linkStatic = false): string {
   mkdirSync(TMP, { recursive: true });
-  const out = join(TMP, 'memtest');
+  const out = join(TMP, linkStatic ? 'memtest-static' : 'memtest');
   const src = join(REPO, 'memtest.c');
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', out, src]);
+    execFileSync('cc', ['-O2', '-Wall', ...(linkStatic ? ['-static'] : []), '-o', out, src]);
   }
   return out;
 }
