@@ -19,7 +19,7 @@ import {
   type Request,
   fromWireReport,
 } from '../shared/protocol';
-import { killTargetsCheck } from '../shared/kill';
+import { DEFAULT_KILL_SIGNAL, killTargetsCheck, type KillSignal } from '../shared/kill';
 import { explain, isObject } from '../shared/validate';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
@@ -311,14 +311,14 @@ export class HelperClient {
   }
 
   /**
-   * Kill processes named by pid + start time: SIGTERM, then (unless escalate is false)
-   * SIGKILL after about 6 s. One result per target, in order.
+   * Signal processes named by pid + start time: SIGTERM (the default), then (unless escalate
+   * is false) SIGKILL after about 6 s; any other signal once. One result per target, in order.
    */
-  async kill(targets: KillTarget[], opts: { escalate?: boolean } = {}): Promise<KillResult[]> {
+  async kill(targets: KillTarget[], opts: { escalate?: boolean; signal?: KillSignal } = {}): Promise<KillResult[]> {
     const list = targets.map((t) => ({ pid: t.pid, starttime: t.starttime }));
     const problem = explain(KILL_TARGETS, list, 'targets');
     if (problem) throw new HelperError('invalid', `not a process to kill: ${problem}`);
-    return (await this.request<'kill'>({ type: 'kill', targets: list, escalate: opts.escalate ?? true })).results;
+    return (await this.request<'kill'>({ type: 'kill', targets: list, escalate: opts.escalate ?? true, signal: opts.signal ?? DEFAULT_KILL_SIGNAL })).results;
   }
 
   async ping(): Promise<void> {

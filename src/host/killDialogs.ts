@@ -3,7 +3,7 @@
 // privilege was missing). The webview hears the results as `killDone`.
 import * as vscode from 'vscode';
 import type { Report } from '../core/types';
-import { killNotice, killSummary, type KillResult, type KillTarget } from '../shared/kill';
+import { KILL_SIGNALS, killNotice, killSummary, SIGNAL_BUTTONS, type KillResult, type KillSignal, type KillTarget } from '../shared/kill';
 import { confirmText, planKill } from '../shared/killPlan';
 import type { HostMessage } from '../shared/webviewProtocol';
 import type { HelperSession } from './helperSession';
@@ -20,6 +20,14 @@ export interface KillContext {
   runAsRoot(): void;
 }
 
+const OTHER_BUTTONS = 'The other buttons send only that signal: INT, HUP, KILL at once, STOP (freeze) or CONT (resume).';
+
+/** The modal confirmation, one button per signal (`Kill` = SIGTERM, escalating); undefined when cancelled. */
+export async function chooseSignal(message: string, detail: string): Promise<KillSignal | undefined> {
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...KILL_SIGNALS.map((s) => SIGNAL_BUTTONS[s]));
+  return KILL_SIGNALS.find((s) => SIGNAL_BUTTONS[s] === choice);
+}
+
 /** Ask, kill, and tell; the results the webview is sent (none when cancelled or failed). */
 export async function killWithDialogs(targets: readonly KillTarget[], ctx: KillContext): Promise<KillResult[]> {
   const client = ctx.session.client;
@@ -34,18 +42,18 @@ export async function killWithDialogs(targets: readonly KillTarget[], ctx: KillC
     return plan.refused;
   }
   const { message, detail } = confirmText(plan);
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Kill');
-  if (choice !== 'Kill') {
+  const signal = await chooseSignal(message, `${detail}\n${OTHER_BUTTONS}`);
+  if (!signal) {
     ctx.log.info('kill cancelled');
     ctx.post({ type: 'killDone', results: [] });
     return [];
   }
-  ctx.log.info(`kill: ${plan.valid.map((c) => `${c.pid}@${c.starttime}`).join(' ')}`);
+  ctx.log.info(`kill (${signal}): ${plan.valid.map((c) => `${c.pid}@${c.starttime}`).join(' ')}`);
   let results: KillResult[];
   try {
     results = await client.kill(
       plan.valid.map((c) => ({ pid: c.pid, starttime: c.starttime })),
-      { escalate: true },
+      { escalate: true, signal },
     );
   } catch (e) {
     ctx.log.error(`kill failed: ${errorText(e)}`);

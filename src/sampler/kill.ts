@@ -1,14 +1,17 @@
 // Safe kill: a process is named by pid AND start time; the helper re-reads
 // /proc/PID/stat right before every signal and refuses a reused pid, pid ≤ 1, kernel
 // threads, itself and its ancestors. SIGTERM, re-check every 0.5 s, SIGKILL after
-// about 6 s unless asked not to. Nothing else in the helper sends a signal.
+// about 6 s unless asked not to. The other signals a user may choose (src/shared/kill.ts)
+// are sent once and never escalated. Nothing else in the helper sends a signal.
 import { parsePidStat } from '../core/procfiles';
-import { isKillPid, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from '../shared/protocol';
+import { DEFAULT_KILL_SIGNAL, isKillPid, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from '../shared/protocol';
 import { readText } from '../proc/readfile';
 
 export interface KillOptions {
-  /** SIGKILL what still runs after `termWaitMs` (default true). */
+  /** SIGKILL what still runs after `termWaitMs` (default true; only SIGTERM escalates). */
   escalate: boolean;
+  /** The signal to send (default SIGTERM). */
+  signal?: KillSignal;
   termWaitMs?: number;
   killWaitMs?: number;
   pollMs?: number;
@@ -89,9 +92,16 @@ function signalVerified(pid: number, starttime: number, sig: KillSignal): Signal
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 async function waitGone(pid: number, starttime: number, ms: number, pollMs: number): Promise<boolean> {
+  return waitUntil((s) => isGone(s, starttime), pid, ms, pollMs);
+}
+
+/** Whether /proc says a stopped process (`T`; `t` is a tracer's stop): SIGSTOP took effect. */
+const isStopped = (s: ProcState): boolean => s.kind === 'present' && (s.state === 'T' || s.state === 't');
+
+async function waitUntil(test: (s: ProcState) => boolean, pid: number, ms: number, pollMs: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (isGone(readState(pid), starttime)) return true;
+    if (test(readState(pid))) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
     await sleep(Math.min(pollMs, left));
@@ -116,11 +126,28 @@ async function killOne(t: KillTarget, o: Required<KillOptions>, selfPid: number,
   // process can blank its own command line).
   if (s.kthread) return { pid, outcome: 'refused', message: 'a kernel thread is never signalled' };
 
-  const term = signalVerified(pid, starttime, 'SIGTERM');
+  const sig = o.signal;
+  const term = signalVerified(pid, starttime, sig);
   if (term === 'not-permitted') return { pid, outcome: 'not-permitted', message: NOT_PERMITTED };
   if (term === 'reused') return { pid, outcome: 'pid-reused', message: 'the pid was reused before the signal: not signalled' };
   if (term === 'gone') return { pid, outcome: 'gone', message: 'exited before the signal' };
-  if (await waitGone(pid, starttime, o.termWaitMs, o.pollMs)) return { pid, outcome: 'gone', signal: 'SIGTERM' };
+  if (sig === 'SIGSTOP') {
+    if (await waitUntil(isStopped, pid, o.killWaitMs, o.pollMs)) return { pid, outcome: 'stopped', signal: sig };
+    if (await waitGone(pid, starttime, 0, o.pollMs)) return { pid, outcome: 'gone', signal: sig };
+    return { pid, outcome: 'running', signal: sig, message: 'not stopped after SIGSTOP' };
+  }
+  if (sig === 'SIGCONT') {
+    if (await waitUntil((s) => !isStopped(s), pid, o.killWaitMs, o.pollMs)) {
+      return isGone(readState(pid), starttime) ? { pid, outcome: 'gone', signal: sig } : { pid, outcome: 'continued', signal: sig };
+    }
+    return { pid, outcome: 'running', signal: sig, message: 'still stopped after SIGCONT (stopped by a tracer?)' };
+  }
+  const waitMs = sig === 'SIGKILL' ? o.killWaitMs : o.termWaitMs;
+  if (await waitGone(pid, starttime, waitMs, o.pollMs)) return { pid, outcome: 'gone', signal: sig };
+  if (sig === 'SIGKILL') return { pid, outcome: 'running', signal: sig, message: 'still running after SIGKILL (uninterruptible sleep?)' };
+  if (sig !== 'SIGTERM') {
+    return { pid, outcome: 'running', signal: sig, message: `still running ${waitMs / 1000} s after ${sig} (only SIGTERM is escalated)` };
+  }
   if (!o.escalate) {
     return { pid, outcome: 'running', signal: 'SIGTERM', message: `still running ${o.termWaitMs / 1000} s after SIGTERM (not escalated)` };
   }
@@ -138,6 +165,8 @@ export async function killProcesses(targets: readonly KillTarget[], opts: KillOp
     killWaitMs: KILL_WAIT_MS,
     pollMs: POLL_MS,
     ...opts,
+    // A request without a signal (`signal: undefined` spread above) asks for SIGTERM.
+    signal: opts.signal ?? DEFAULT_KILL_SIGNAL,
   };
   const ancestors = ancestorsOf(process.pid);
   return Promise.all(

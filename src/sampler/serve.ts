@@ -140,7 +140,7 @@ export class HelperServer {
         return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
       }
       case 'kill':
-        return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate }).then(
+        return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),
         );
     }

@@ -15,9 +15,58 @@ export interface KillTarget {
   starttime: number;
 }
 
-export type KillOutcome = 'gone' | 'running' | 'not-permitted' | 'not-found' | 'pid-reused' | 'refused';
-export const KILL_OUTCOMES: readonly KillOutcome[] = ['gone', 'running', 'not-permitted', 'not-found', 'pid-reused', 'refused'];
-export type KillSignal = 'SIGTERM' | 'SIGKILL';
+/** `stopped`/`continued`: what SIGSTOP/SIGCONT asked for happened (the process runs on, as asked). */
+export type KillOutcome = 'gone' | 'running' | 'not-permitted' | 'not-found' | 'pid-reused' | 'refused' | 'stopped' | 'continued';
+export const KILL_OUTCOMES: readonly KillOutcome[] = [
+  'gone',
+  'running',
+  'not-permitted',
+  'not-found',
+  'pid-reused',
+  'refused',
+  'stopped',
+  'continued',
+];
+
+/**
+ * The signals a user may choose in the confirmation. Only SIGTERM escalates (to SIGKILL after
+ * about 6 s): INT and HUP are requests a program may handle and outlive on purpose (a shell,
+ * a daemon re-reading its configuration), STOP and CONT do not end a process at all.
+ */
+export const KILL_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGKILL', 'SIGSTOP', 'SIGCONT'] as const;
+export type KillSignal = (typeof KILL_SIGNALS)[number];
+export const DEFAULT_KILL_SIGNAL: KillSignal = 'SIGTERM';
+
+/** The confirmation's button for each signal; SIGTERM's stays `Kill` (today's kill, escalating). */
+export const SIGNAL_BUTTONS: Readonly<Record<KillSignal, string>> = {
+  SIGTERM: 'Kill',
+  SIGINT: 'Interrupt (INT)',
+  SIGHUP: 'Hang Up (HUP)',
+  SIGKILL: 'Kill Now (KILL)',
+  SIGSTOP: 'Stop (STOP)',
+  SIGCONT: 'Continue (CONT)',
+};
+
+/** What sending a signal does, as the confirmation says it. */
+export function signalEffect(sig: KillSignal): string {
+  switch (sig) {
+    case 'SIGTERM':
+      return 'SIGTERM first; SIGKILL after about 6 s for what still runs.';
+    case 'SIGINT':
+    case 'SIGHUP':
+      return `${sig} only (it is not escalated to SIGKILL: a program may handle it and go on).`;
+    case 'SIGKILL':
+      return 'SIGKILL at once: no chance to clean up.';
+    case 'SIGSTOP':
+      return 'SIGSTOP: the processes are frozen (their memory stays) until SIGCONT.';
+    case 'SIGCONT':
+      return 'SIGCONT: stopped processes run on.';
+  }
+}
+
+export function isKillSignal(v: unknown): v is KillSignal {
+  return typeof v === 'string' && (KILL_SIGNALS as readonly string[]).includes(v);
+}
 
 export interface KillResult {
   pid: number;
@@ -63,7 +112,7 @@ export const checkKillResult: Check = object(
   {
     pid: int(0, Number.MAX_SAFE_INTEGER),
     outcome: oneOf(KILL_OUTCOMES),
-    signal: oneOf<KillSignal>(['SIGTERM', 'SIGKILL']),
+    signal: oneOf<KillSignal>(KILL_SIGNALS),
     message: str,
   } satisfies Record<keyof KillResult, Check>,
   false,
@@ -77,6 +126,8 @@ const WHY: Record<KillOutcome, string> = {
   'not-found': 'already gone',
   'pid-reused': 'pid reused by another process: not signalled',
   refused: 'refused',
+  stopped: 'stopped',
+  continued: 'continued',
 };
 
 export interface KillSummary {
@@ -96,7 +147,7 @@ export function killSummary(results: readonly KillResult[]): KillSummary {
   if (gone.length) parts.push(`gone: ${gone.map((r) => r.pid).join(', ')}`);
   for (const r of left) parts.push(`${r.pid} ${WHY[r.outcome]}${r.message ? ` \u2014 ${r.message}` : ''}`);
   return {
-    ok: left.every((r) => r.outcome === 'not-found'),
+    ok: left.every((r) => r.outcome === 'not-found' || r.outcome === 'stopped' || r.outcome === 'continued'),
     needsRoot: left.some((r) => r.outcome === 'not-permitted'),
     text: parts.join('; '),
   };

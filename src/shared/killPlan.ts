@@ -3,7 +3,7 @@
 // killDialogs.ts and the terminal window (src/tui/model.ts) show it and carry it out.
 import { printable } from '../core/printable';
 import type { Report } from '../core/types';
-import type { KillResult, KillTarget } from './kill';
+import { DEFAULT_KILL_SIGNAL, signalEffect, type KillResult, type KillSignal, type KillTarget } from './kill';
 
 export interface KillPlan {
   /** The targets to ask the helper about, each with its command line from the host's report. */
@@ -55,13 +55,17 @@ function short(cmd: string): string {
   return flat.length > CMD_MAX ? flat.slice(0, CMD_MAX - 1) + '\u2026' : flat;
 }
 
-/** The modal confirmation: a title and a detail listing every pid with its command line. */
-export function confirmText(plan: KillPlan): { message: string; detail: string } {
+/**
+ * The modal confirmation: a title and a detail listing every pid with its command line, and
+ * what `signal` does (the host's dialog offers every signal as a button: it says SIGTERM's).
+ */
+export function confirmText(plan: KillPlan, signal: KillSignal = DEFAULT_KILL_SIGNAL): { message: string; detail: string } {
   const n = plan.valid.length;
-  const message = n === 1 ? `Kill process ${plan.valid[0].pid}?` : `Kill these ${n} processes?`;
+  const what = n === 1 ? `process ${plan.valid[0].pid}` : `these ${n} processes`;
+  const message = signal === 'SIGTERM' ? `Kill ${what}?` : `Send ${signal} to ${what}?`;
   const lines = plan.valid.slice(0, LIST_MAX).map((c) => `${c.pid}  ${short(c.cmd)}`);
   if (n > LIST_MAX) lines.push(`\u2026 and ${n - LIST_MAX} more`);
-  lines.push('', 'SIGTERM first; SIGKILL after about 6 s for what still runs.');
+  lines.push('', signalEffect(signal));
   if (plan.refused.length) lines.push(`Left alone: ${plan.refused.map((r) => `${r.pid} (${r.message ?? r.outcome})`).join(', ')}`);
   return { message, detail: lines.join('\n') };
 }

@@ -4,7 +4,7 @@
 // no Node APIs (the line splitter, which uses Buffer, is framing.ts).
 import { GROUP_BYS, MEM_KEYS, SORT_BYS } from '../core/types';
 import type { GroupBy, GroupMember, GroupRow, Mem, MemKey, Report, SortBy } from '../core/types';
-import { checkKillResult, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillTarget } from './kill';
+import { checkKillResult, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { reportCheck } from './reportSchema';
 import {
   arrayOf,
@@ -30,10 +30,10 @@ import {
 
 export type { KillOutcome, KillResult, KillSignal, KillTarget } from './kill';
 // The helper's kill (src/sampler/kill.ts) reads the kill vocabulary through this file.
-export { isKillPid, PID_MAX_LIMIT } from './kill';
+export { DEFAULT_KILL_SIGNAL, isKillPid, KILL_SIGNALS, PID_MAX_LIMIT } from './kill';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** Longest request line the helper accepts (bytes, without the newline). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
@@ -88,14 +88,15 @@ export interface HelloInfo {
   capabilities: string[];
 }
 
-export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail'] as const;
+export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals'] as const;
 
 // host → helper
 export type Request =
   | { type: 'hello'; id: number }
   | { type: 'configure'; id: number; config: Partial<HelperConfig> }
   | { type: 'sample'; id: number }
-  | { type: 'kill'; id: number; targets: KillTarget[]; escalate: boolean }
+  /** `signal`: one of KILL_SIGNALS (absent: SIGTERM); `escalate` applies to SIGTERM only. */
+  | { type: 'kill'; id: number; targets: KillTarget[]; escalate: boolean; signal?: KillSignal }
   | { type: 'ping'; id: number };
 export type RequestType = Request['type'];
 export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping'];
@@ -210,9 +211,11 @@ const requestShapes: Record<RequestType, Shape> = {
   hello: {},
   configure: { config: checkPartialConfig },
   sample: {},
-  kill: { targets: checkKillTargets, escalate: bool },
+  kill: { targets: checkKillTargets, escalate: bool, signal: oneOf(KILL_SIGNALS) },
   ping: {},
 };
+/** Request fields that may be left out. */
+const requestOptional: Partial<Record<RequestType, string[]>> = { kill: ['signal'] };
 
 export type ParsedRequest =
   | { ok: true; request: Request }
@@ -266,7 +269,7 @@ export function validateRequest(v: unknown): ParsedRequest {
     };
   }
   const rt = type as RequestType;
-  const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true), v, rt);
+  const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true, requestOptional[rt]), v, rt);
   if (e) return { ok: false, id, code: 'invalid', message: e };
   return { ok: true, request: v as unknown as Request };
 }

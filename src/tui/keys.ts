@@ -89,7 +89,9 @@ export type Action =
   | { kind: 'type'; text: string }
   | { kind: 'backspace' }
   | { kind: 'yes' }
-  | { kind: 'no' };
+  | { kind: 'no' }
+  /** In the kill confirmation: the next signal of KILL_SIGNALS. */
+  | { kind: 'cycleSignal' };
 
 /** What the keys mean at the moment: the table, the search line being typed, help, a kill confirmation. */
 export type KeyMode = 'table' | 'search' | 'help' | 'confirm';
@@ -112,6 +114,7 @@ export function keyAction(k: Key, mode: KeyMode): Action | null {
       return null;
     case 'confirm':
       if (k.name === 'y' || k.name === 'Y') return { kind: 'yes' };
+      if (k.name === 's' || k.name === 'S') return { kind: 'cycleSignal' };
       return k.ctrl ? null : { kind: 'no' };
     case 'help': {
       if (k.name === 'Escape' || k.name === '?' || k.name === 'q' || k.name === 'Enter') return { kind: 'escape' };

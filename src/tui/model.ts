@@ -1,9 +1,9 @@
 // The terminal window's state and what a key does to it. Pure: the shell (window.ts) samples,
 // draws what render.ts makes of this state, and carries out the effects update() returns.
-import { planKill, confirmText } from '../shared/killPlan';
+import { planKill, confirmText, type KillPlan } from '../shared/killPlan';
 import { applyView, sortRows } from '../core/report';
 import type { GroupRow, Report } from '../core/types';
-import type { KillTarget } from '../shared/kill';
+import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../shared/kill';
 import { optionChange, type PanelSettings } from '../shared/options';
 import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../shared/rowOrder';
 import type { Action, KeyMode, NavUnit } from './keys';
@@ -14,6 +14,9 @@ export interface Confirm {
   title: string;
   lines: string[];
   targets: KillTarget[];
+  /** The signal `y` sends (`s` cycles through KILL_SIGNALS). */
+  signal: KillSignal;
+  plan: KillPlan;
 }
 
 export interface TuiState {
@@ -124,7 +127,12 @@ function stepOf(move: NavMove, unit: NavUnit, rows: number): NavMove {
   return { kind: move.kind, n: unit === 'half' ? Math.max(1, Math.floor(rows / 2)) : Math.max(1, rows - 1) };
 }
 
-export type Effect = { kind: 'quit' } | { kind: 'redraw' } | { kind: 'resample' } | { kind: 'kill'; targets: KillTarget[] } | null;
+export type Effect =
+  | { kind: 'quit' }
+  | { kind: 'redraw' }
+  | { kind: 'resample' }
+  | { kind: 'kill'; targets: KillTarget[]; signal: KillSignal }
+  | null;
 
 export interface Update {
   state: TuiState;
@@ -141,8 +149,13 @@ export function killConfirm(l: Layout, s: TuiState, protectedPids: readonly numb
   if (it.row.type === 'x') return 'that group has vanished: nothing to kill';
   const plan = planKill(killTargets(l.report, it.ref), l.report, protectedPids);
   if (plan.valid.length === 0) return `nothing to kill: ${plan.refused.map((r) => `${r.pid} ${r.message ?? r.outcome}`).join('; ')}`;
-  const text = confirmText(plan);
-  return { title: text.message, lines: text.detail.split('\n'), targets: plan.valid.map((c) => ({ pid: c.pid, starttime: c.starttime })) };
+  return confirmFor(plan, DEFAULT_KILL_SIGNAL);
+}
+
+function confirmFor(plan: KillPlan, signal: KillSignal): Confirm {
+  const text = confirmText(plan, signal);
+  const targets = plan.valid.map((c) => ({ pid: c.pid, starttime: c.starttime }));
+  return { title: text.message, lines: text.detail.split('\n'), targets, signal, plan };
 }
 
 /** The state after an action, and what the shell must do. */
@@ -186,7 +199,15 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
     }
     case 'yes':
       if (!t.confirm) return keep({ ...t, mode: 'table' });
-      return keep({ ...t, mode: 'table', confirm: null, killMode: false, message: 'killing\u2026' }, { kind: 'kill', targets: t.confirm.targets });
+      return keep(
+        { ...t, mode: 'table', confirm: null, killMode: false, message: 'killing\u2026' },
+        { kind: 'kill', targets: t.confirm.targets, signal: t.confirm.signal },
+      );
+    case 'cycleSignal': {
+      if (!t.confirm) return keep({ ...t, mode: 'table' });
+      const next = KILL_SIGNALS[(KILL_SIGNALS.indexOf(t.confirm.signal) + 1) % KILL_SIGNALS.length];
+      return keep({ ...t, confirm: confirmFor(t.confirm.plan, next) });
+    }
     case 'no':
       return keep({ ...t, mode: 'table', confirm: null, message: 'kill cancelled' });
     case 'toggleExpand':

@@ -42,7 +42,7 @@ export function rowStyle(r: GroupRow): Style {
 
 function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, shown: number): Line {
   if (s.mode === 'search') return { text: `/${printable(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
-  if (s.mode === 'confirm') return { text: 'y: kill   any other key: cancel', style: 'alert' };
+  if (s.mode === 'confirm') return { text: `y: send ${s.confirm?.signal ?? 'SIGTERM'}   s: another signal   any other key: cancel`, style: 'alert' };
   if (s.mode === 'help') return { text: 'j/k PgUp/PgDn scroll   Esc or ? closes the help', style: 'status' };
   if (s.message) return { text: printable(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
   if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };

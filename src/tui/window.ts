@@ -136,7 +136,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
         case 'resample':
           return sampleNow();
         case 'kill':
-          killProcesses(e.targets, { escalate: true }).then(
+          killProcesses(e.targets, { escalate: true, signal: e.signal }).then(
             (results) =>
               guard(() => {
                 state = { ...state, message: killNotice(killSummary(results).text) };

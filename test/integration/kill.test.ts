@@ -171,6 +171,43 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
     y.child.kill('SIGKILL');
   });
 
+  it('SIGSTOP freezes a process (state T) and SIGCONT lets it run on (state S); neither ends it', async () => {
+    const v = await victim('sleep');
+    const t0 = Date.now();
+    expect(await client.kill([v], { signal: 'SIGSTOP' })).toEqual([{ pid: v.pid, outcome: 'stopped', signal: 'SIGSTOP' }]);
+    expect(procState(v.pid)).toBe('T');
+    expect(await client.kill([v], { signal: 'SIGCONT' })).toEqual([{ pid: v.pid, outcome: 'continued', signal: 'SIGCONT' }]);
+    expect(procState(v.pid)).toBe('S');
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(v.child.exitCode).toBeNull();
+    v.child.kill('SIGKILL');
+  });
+
+  it('SIGHUP ends a sleep; SIGINT ends a process that ignores only SIGTERM', async () => {
+    const v = await victim('sleep');
+    expect(await client.kill([v], { signal: 'SIGHUP' })).toEqual([{ pid: v.pid, outcome: 'gone', signal: 'SIGHUP' }]);
+    expect(v.child.signalCode ?? (await new Promise((res) => v.child.once('exit', (_c, sig) => res(sig))))).toBe('SIGHUP');
+    // The stubborn victim ignores SIGTERM only: SIGINT ends it, through the kernel's default.
+    const w = await victim('stubborn');
+    expect(await client.kill([w], { signal: 'SIGINT' })).toEqual([{ pid: w.pid, outcome: 'gone', signal: 'SIGINT' }]);
+  });
+
+  it('refuses a signal that is not on the list, naming the field; nothing is signalled', async () => {
+    const v = await victim('sleep');
+    const raw = new RawHelper(b.script);
+    let id = 0;
+    try {
+      for (const signal of ['SIGUSR1', 'SIGSEGV', 'KILL', 9, -9, '', null]) {
+        const r = await raw.request({ id: ++id, type: 'kill', targets: [{ pid: v.pid, starttime: v.starttime }], escalate: true, signal });
+        expect(r).toMatchObject({ type: 'error', id, code: 'invalid', message: expect.stringMatching(/^kill\.signal must be one of "SIGTERM"/) });
+      }
+    } finally {
+      raw.close();
+    }
+    expect(procState(v.pid)).toBe('S');
+    v.child.kill('SIGKILL');
+  });
+
   it('rejects malformed targets in the client before sending', async () => {
     await expect(client.kill([{ pid: -1, starttime: 0 }])).rejects.toMatchObject({ code: 'invalid' });
     await expect(client.kill([{ pid: 1.5, starttime: 0 }])).rejects.toMatchObject({ code: 'invalid' });

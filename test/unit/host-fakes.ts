@@ -4,6 +4,7 @@
 import { Reporter } from '../../src/core/report';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
 import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
+import type { KillSignal } from '../../src/shared/kill';
 import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/helperSession';
 import type { Log } from '../../src/host/log';
 import { Sampler } from '../../src/sampler/sampler';
@@ -13,7 +14,7 @@ import { stub } from './vscode-stub';
 export class FakeHelper implements HelperLike {
   readonly hello: HelloInfo;
   configured: Array<Partial<HelperConfig>> = [];
-  killCalls: Array<{ targets: KillTarget[]; escalate: boolean | undefined }> = [];
+  killCalls: Array<{ targets: KillTarget[]; escalate: boolean | undefined; signal?: KillSignal }> = [];
   samples = 0;
   disposed = false;
   killOutcome: (pid: number) => KillOutcome = () => 'gone';
@@ -45,11 +46,11 @@ export class FakeHelper implements HelperLike {
     return this.reporter.report(this.source());
   }
 
-  async kill(targets: KillTarget[], opts: { escalate?: boolean } = {}): Promise<KillResult[]> {
-    this.killCalls.push({ targets, escalate: opts.escalate });
+  async kill(targets: KillTarget[], opts: { escalate?: boolean; signal?: KillSignal } = {}): Promise<KillResult[]> {
+    this.killCalls.push({ targets, escalate: opts.escalate, ...(opts.signal ? { signal: opts.signal } : {}) });
     return targets.map((t) => {
       const outcome = this.killOutcome(t.pid);
-      return outcome === 'gone' ? { pid: t.pid, outcome, signal: 'SIGTERM' } : { pid: t.pid, outcome, message: 'EPERM' };
+      return outcome === 'gone' || outcome === 'stopped' ? { pid: t.pid, outcome, signal: opts.signal ?? 'SIGTERM' } : { pid: t.pid, outcome, message: 'EPERM' };
     });
   }
 

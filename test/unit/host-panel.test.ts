@@ -228,6 +228,7 @@ describe('kill flow', () => {
           { pid: 101, starttime: 1010 },
         ],
         escalate: true,
+        signal: 'SIGTERM',
       },
     ]);
     const results = panel.sentOf('killDone')[0].results as Array<{ pid: number; outcome: string }>;
@@ -240,6 +241,20 @@ describe('kill flow', () => {
     expect(stub.messages.at(-1)).toMatchObject({ level: 'warning' });
     expect(stub.messages.at(-1)?.message).toContain('gone: 100, 101;');
     expect(stub.messages.at(-1)?.message).toContain('102 pid reused');
+  });
+
+  it('offers every signal as a button of the confirmation, and sends the one chosen, unescalated but for TERM', async () => {
+    const { panel, l } = await openPanel();
+    l.helpers[0].killOutcome = () => 'stopped';
+    stub.answer.warning = (_m, items) => (items.includes('Stop (STOP)') ? 'Stop (STOP)' : undefined);
+    panel.fromWebview({ type: 'kill', targets: [{ pid: 100, starttime: 1000 }] });
+    await vi.waitFor(() => expect(panel.sentOf('killDone')).toHaveLength(1));
+    const confirm = stub.messages.find((m) => (m.options as { modal?: boolean } | undefined)?.modal);
+    expect(confirm?.items).toEqual(['Kill', 'Interrupt (INT)', 'Hang Up (HUP)', 'Kill Now (KILL)', 'Stop (STOP)', 'Continue (CONT)']);
+    expect((confirm?.options as { detail: string }).detail).toContain('only that signal');
+    expect(l.helpers[0].killCalls).toEqual([{ targets: [{ pid: 100, starttime: 1000 }], escalate: true, signal: 'SIGSTOP' }]);
+    // A stopped process is what was asked for: an information message, not a warning.
+    expect(stub.messages.at(-1)).toMatchObject({ level: 'info', message: 'pmemstat kill: 100 stopped' });
   });
 
   it('cancelling the confirmation kills nothing', async () => {

@@ -126,7 +126,7 @@ describe('requests', () => {
     const r1 = await f.next();
     const r2 = await f.next();
     expect(r1).toEqual({ id: 1, type: 'ping' });
-    expect(r2).toEqual({ id: 2, type: 'kill', targets: [{ pid: 77, starttime: 5 }], escalate: false });
+    expect(r2).toEqual({ id: 2, type: 'kill', targets: [{ pid: 77, starttime: 5 }], escalate: false, signal: 'SIGTERM' });
     f.say({ type: 'kill', id: 2, seq: 2, results: [{ pid: 77, outcome: 'running', signal: 'SIGTERM' }] } satisfies Reply);
     f.say({ type: 'ping', id: 1, seq: 1 } satisfies Reply);
     await expect(kill).resolves.toEqual([{ pid: 77, outcome: 'running', signal: 'SIGTERM' }]);

@@ -57,6 +57,7 @@ describe('requests', () => {
       },
       { id: 5, type: 'kill', targets: [{ pid: 4242, starttime: 99 }], escalate: true },
       { id: 6, type: 'kill', targets: [], escalate: false },
+      { id: 7, type: 'kill', targets: [{ pid: 4242, starttime: 99 }], escalate: true, signal: 'SIGSTOP' },
       { id: Number.MAX_SAFE_INTEGER, type: 'ping' },
     ]) {
       const p = req(o);
@@ -104,6 +105,9 @@ describe('requests', () => {
     ['{"id":1,"type":"kill","targets":[{"pid":5,"starttime":1,"sig":9}],"escalate":true}', 'invalid', /unknown field "sig"/],
     ['{"id":1,"type":"kill","targets":[{"pid":5,"starttime":1},{"pid":5,"starttime":1}],"escalate":true}', 'invalid', /listed twice/],
     ['{"id":1,"type":"kill","targets":[{"pid":5,"starttime":1}],"escalate":"no"}', 'invalid', /escalate must be true or false/],
+    ['{"id":1,"type":"kill","targets":[{"pid":5,"starttime":1}],"escalate":true,"signal":"SIGUSR1"}', 'invalid', /signal must be one of "SIGTERM", "SIGINT"/],
+    ['{"id":1,"type":"kill","targets":[{"pid":5,"starttime":1}],"escalate":true,"signal":9}', 'invalid', /signal must be one of/],
+    ['{"id":1,"type":"kill","targets":[{"pid":5,"starttime":1}],"escalate":true,"signal":null}', 'invalid', /signal must be one of/],
   ])('rejects %j as %s', (line, code, msg) => {
     const p = parseRequest(line);
     expect(p.ok).toBe(false);
@@ -216,7 +220,7 @@ describe('replies', () => {
     ['no type', '{"id":1}', /unknown reply type/],
     ['unknown type', '{"type":"boom","id":1,"seq":1}', /unknown reply type "boom"/],
     ['bad outcome', '{"type":"kill","id":1,"seq":1,"results":[{"pid":5,"outcome":"dead"}]}', /outcome must be one of/],
-    ['bad signal', '{"type":"kill","id":1,"seq":1,"results":[{"pid":5,"outcome":"gone","signal":"SIGHUP"}]}', /signal must be one of/],
+    ['bad signal', '{"type":"kill","id":1,"seq":1,"results":[{"pid":5,"outcome":"gone","signal":"SIGUSR1"}]}', /signal must be one of/],
     ['bad error code', '{"type":"error","id":1,"seq":1,"code":"oops","message":"m"}', /code must be one of/],
     ['hello without uid', '{"type":"hello","id":null,"seq":0,"hello":{"version":"1","protocol":1,"pid":5,"capabilities":[]}}', /uid is missing/],
     ['ping without id', '{"type":"ping","seq":1}', /id is missing/],

@@ -70,6 +70,7 @@ describe('keyAction', () => {
 
   it('a kill confirmation takes only y as yes', () => {
     expect(keyAction(k('y'), 'confirm')).toEqual({ kind: 'yes' });
+    expect(keyAction(k('s'), 'confirm')).toEqual({ kind: 'cycleSignal' });
     expect(keyAction(k('Enter'), 'confirm')).toEqual({ kind: 'no' });
     expect(keyAction(k('K'), 'confirm')).toEqual({ kind: 'no' });
   });

@@ -104,8 +104,29 @@ describe('screen model', () => {
     expect(text).toContain('Kill these 2 processes?');
     expect(text).toMatch(/200 {2}code --type=renderer/);
     expect(text).toMatch(/201 {2}code --type=gpu/);
-    expect(t.act({ kind: 'yes' })).toEqual({ kind: 'kill', targets: [{ pid: 200, starttime: 2000 }, { pid: 201, starttime: 2010 }] });
+    expect(t.screen().at(-1)?.text).toContain('y: send SIGTERM   s: another signal');
+    expect(text).toContain('SIGTERM first; SIGKILL after about 6 s');
+    expect(t.act({ kind: 'yes' })).toEqual({ kind: 'kill', targets: [{ pid: 200, starttime: 2000 }, { pid: 201, starttime: 2010 }], signal: 'SIGTERM' });
     expect(t.s.killMode).toBe(false);
+  });
+
+  it('s in the kill confirmation cycles the signal, which the confirmation explains and y sends', () => {
+    const t = setup();
+    t.act({ kind: 'killMode' });
+    t.act(nav('down'));
+    t.act({ kind: 'enter' });
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      t.act({ kind: 'cycleSignal' });
+      seen.push(t.s.confirm!.signal);
+    }
+    expect(seen).toEqual(['SIGINT', 'SIGHUP', 'SIGKILL', 'SIGSTOP', 'SIGCONT', 'SIGTERM']);
+    for (let i = 0; i < 4; i++) t.act({ kind: 'cycleSignal' }); // SIGSTOP
+    const text = t.screen().map((l) => l.text).join('\n');
+    expect(text).toContain('SIGSTOP: the processes are frozen');
+    expect(text).toContain('Send SIGSTOP to these 2 processes?');
+    expect(t.screen().at(-1)?.text).toContain('y: send SIGSTOP');
+    expect(t.act({ kind: 'yes' })).toEqual({ kind: 'kill', targets: [{ pid: 200, starttime: 2000 }, { pid: 201, starttime: 2010 }], signal: 'SIGSTOP' });
   });
 
   it('kill refuses protected pids and cancels on any other key', () => {
