@@ -1,6 +1,6 @@
 // Pure geometry of the sparklines and of the selected group's chart: points, scales, ticks,
 // the reported-delta markers and the hover text. canvas.ts only draws what this computes.
-import { otherOf, type MemKey, type RowType, type Units } from '../src/core/types';
+import { otherOf, zeroMem, type MemKey, type RowType, type Units } from '../src/core/types';
 import { formatKb, withCommas } from '../src/core/units';
 import { signedKb } from '../src/core/compare';
 import type { GroupHistory } from '../src/shared/webviewProtocol';
@@ -78,7 +78,7 @@ export function chartSpec(g: GroupHistory, detail: boolean): ChartSpec {
     if (layers.length === 0) layers.push({ name: 'data', values: g.mem.data });
   } else {
     const other = g.times.map((_, i) =>
-      otherOf({ pswap: 0, shSYSV: g.mem.shSYSV[i], shOth: g.mem.shOth[i], stack: g.mem.stack[i], text: g.mem.text[i], data: 0, ptotal: 0 }),
+      otherOf({ ...zeroMem(), shSYSV: g.mem.shSYSV[i], shOth: g.mem.shOth[i], stack: g.mem.stack[i], text: g.mem.text[i] }),
     );
     layers.push({ name: 'data', values: g.mem.data }, { name: 'other', values: other });
   }

@@ -17,6 +17,8 @@ export type ColumnName =
   | 'text'
   | 'data'
   | 'ptotal'
+  | 'uss'
+  | 'epss'
   | 'trend'
   | 'type'
   | 'count'
@@ -33,6 +35,8 @@ export const COLUMN_LABELS: Record<ColumnName, string> = {
   text: 'text',
   data: 'data',
   ptotal: 'ptotal',
+  uss: 'uss',
+  epss: 'pss+swap',
   trend: 'trend',
   type: 'type',
   count: 'count',
@@ -50,19 +54,32 @@ export const COLUMN_TITLES: Record<ColumnName, string> = {
   text: 'Read-only and executable maps (proportional)',
   data: 'Private writable memory (proportional)',
   ptotal: 'Proportional total (Pss, + pswap when zRAM is active)',
+  uss: 'Unique set size: Private_Clean + Private_Dirty, what only the process holds (freed if it exited)',
+  epss: 'Pss + SwapPss whether zRAM is active or not (htop\u2019s EPSS)',
   trend: 'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
   type: 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows',
   count: 'Processes (or the pid of a single-process group)',
   info: 'Group key / command',
 };
 
-/** The columns shown, in order (the panel shows the trend column; the CLI's layout has none). */
-export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boolean, trend = false): ColumnName[] {
+/**
+ * The columns shown, in order (the panel shows the trend column; the CLI's layout has none);
+ * the optional uss and pss+swap columns follow ptotal.
+ */
+export function columnsFor(
+  detail: boolean,
+  showCpu: boolean,
+  lineNumbers: boolean,
+  trend = false,
+  optional: { showUss?: boolean; showEpss?: boolean } = {},
+): ColumnName[] {
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
   if (showCpu) cols.push('cpu');
   if (detail) cols.push('pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal');
   else cols.push('pswap', 'other', 'data', 'ptotal');
+  if (optional.showUss) cols.push('uss');
+  if (optional.showEpss) cols.push('epss');
   if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
   return cols;
@@ -101,6 +118,8 @@ export function figureOf(x: { cpu: number; mem: Mem }, col: ColumnName): number 
     case 'text':
     case 'data':
     case 'ptotal':
+    case 'uss':
+    case 'epss':
       return x.mem[col];
     default:
       return null;

@@ -135,9 +135,9 @@ export function tableModel(
   const s = ui.settings;
   const base = { settings: s, expanded: ui.expanded, leaks: ui.leaks, ...layout };
   if (!report || !view) {
-    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, true);
+    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, true, s);
     return { ...base, cols, sort: effectiveSort(s.sortBy, ui.local), total: null, rows: [], overflow: null, selected: null };
   }
-  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, true);
+  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, true, s);
   return { ...base, cols, sort: view.sort, total: report.total, rows: view.rows, overflow: view.overflow, selected: ui.selected };
 }

@@ -9,22 +9,36 @@ export interface FormatOptions {
   showCpu: boolean;
   numbers: boolean;
   groupBy: GroupBy;
+  /** The optional columns after ptotal (hidden unless asked for). */
+  uss?: boolean;
+  epss?: boolean;
 }
 
 const TYPE_WIDTH = 8;
 const COUNT_WIDTH = 7;
 
+/** The optional memory columns, by their option, with their labels. */
+export const OPTIONAL_MEM_COLUMNS = [
+  ['uss', 'uss'],
+  ['epss', 'pss+swap'],
+] as const;
+type Optional = { uss?: boolean; epss?: boolean };
+
 /** The memory column labels, in order. */
-export function memColumns(detail: boolean): string[] {
-  return detail
-    ? ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal']
-    : ['pswap', 'other', 'data', 'ptotal'];
+export function memColumns(detail: boolean, optional: Optional = {}): string[] {
+  const base = detail ? ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] : ['pswap', 'other', 'data', 'ptotal'];
+  return [...base, ...OPTIONAL_MEM_COLUMNS.filter(([k]) => optional[k]).map(([, label]) => label)];
 }
 
-export function memValues(m: Mem, detail: boolean): number[] {
-  return detail
-    ? [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, m.ptotal]
-    : [m.pswap, otherOf(m), m.data, m.ptotal];
+export function memValues(m: Mem, detail: boolean, optional: Optional = {}): number[] {
+  const base = detail ? [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, m.ptotal] : [m.pswap, otherOf(m), m.data, m.ptotal];
+  return [...base, ...OPTIONAL_MEM_COLUMNS.filter(([k]) => optional[k]).map(([k]) => m[k])];
+}
+
+/** Each memory column's width: the units' width, or one more than a longer label ("pss+swap"). */
+function memWidths(o: FormatOptions): number[] {
+  const w = columnWidth(o.units);
+  return memColumns(o.detail, o).map((label) => Math.max(w, label.length + 1));
 }
 
 export function formatCpu(pct: number): string {
@@ -49,7 +63,8 @@ export function headerLine(o: FormatOptions): string {
   const w = columnWidth(o.units);
   let s = o.numbers ? '     ' : '';
   if (o.showCpu) s += 'cpu%'.padStart(w);
-  for (const c of memColumns(o.detail)) s += c.padStart(w);
+  const widths = memWidths(o);
+  memColumns(o.detail, o).forEach((c, i) => (s += c.padStart(widths[i])));
   return s + ' ' + 'type'.padStart(TYPE_WIDTH) + ' ' + 'count'.padStart(COUNT_WIDTH) + ' key/info';
 }
 
@@ -64,7 +79,8 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
   let s = o.numbers ? (lineNo === undefined ? '' : String(lineNo)).padStart(4) + ' ' : '';
   // A figure keeps one space before it, however large (a crafted tree can say 2^63 KB).
   if (o.showCpu) s += fitCpu(r.cpu, w - 1).padStart(w);
-  for (const v of memValues(r.mem, o.detail)) s += fitKb(v, o.units, w - 1).padStart(w);
+  const widths = memWidths(o);
+  memValues(r.mem, o.detail, o).forEach((v, i) => (s += fitKb(v, o.units, widths[i] - 1).padStart(widths[i])));
   return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
 }
 

@@ -21,6 +21,7 @@ const C_P = 80; // 'P'
 const C_S = 83; // 'S'
 const C_s = 115; // 's'
 const C_w = 119; // 'w'
+const C_r = 114; // 'r'
 
 /**
  * Parse the decimal number that follows position `pos` (after optional blanks),
@@ -61,6 +62,7 @@ export function parseRollup(text: string): Rollup | null {
   let pssFile = 0;
   let pssShmem = 0;
   let swapPss = 0;
+  let uss = 0;
   const len = text.length;
   let pos = 0;
   while (pos < len) {
@@ -68,8 +70,10 @@ export function parseRollup(text: string): Rollup | null {
     if (eol < 0) eol = len;
     const c = text.charCodeAt(pos);
     if (c === C_P) {
-      // Pss:, Pss_Anon:, Pss_File:, Pss_Shmem: (Pss_Dirty: is ignored)
-      if (startsAt(text, pos, 'Pss:')) {
+      // Pss:, Pss_Anon:, Pss_File:, Pss_Shmem:, Private_Clean:, Private_Dirty: (Pss_Dirty: is ignored)
+      const priv = privateAt(text, pos, eol);
+      if (priv >= 0) uss += priv;
+      else if (startsAt(text, pos, 'Pss:')) {
         const v = numberAt(text, pos + 4, eol);
         if (v >= 0) pss = v;
       } else if (startsAt(text, pos, 'Pss_Anon:')) {
@@ -89,7 +93,13 @@ export function parseRollup(text: string): Rollup | null {
     pos = eol + 1;
   }
   if (pss < 0) return null;
-  return { pss, pssAnon, pssFile, pssShmem, swapPss };
+  return { pss, pssAnon, pssFile, pssShmem, swapPss, uss };
+}
+
+/** The figure of a `Private_Clean:` or `Private_Dirty:` line at `pos` (-1: another line). */
+function privateAt(text: string, pos: number, eol: number): number {
+  if (text.charCodeAt(pos + 1) !== C_r || !(startsAt(text, pos, 'Private_Clean:') || startsAt(text, pos, 'Private_Dirty:'))) return -1;
+  return Math.max(0, numberAt(text, pos + 14, eol));
 }
 
 /**
@@ -111,6 +121,8 @@ export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
     text: r.pssFile,
     data: r.pssAnon,
     ptotal: r.pss + (zramActive ? r.swapPss : 0),
+    uss: r.uss,
+    epss: r.pss + r.swapPss,
   };
 }
 
@@ -196,14 +208,15 @@ function headerCategory(text: string, pos: number, eol: number): number {
 
 /**
  * Detail mode (SPEC 2.2): walk the mappings of /proc/PID/smaps and add each
- * mapping's `Pss` to its category and its `SwapPss` to pswap. ptotal is the sum of
+ * mapping's `Pss` to its category, its `SwapPss` to pswap and its private pages to uss. ptotal is the sum of
  * the categories (+ pswap when zRAM is active), i.e. exactly the sum of all `Pss:`
  * lines. Malformed lines are skipped; attribute lines before the first header are
  * ignored.
  *
- * Only three kinds of line are looked at: headers (first character a hex digit,
- * a '-' in the first field), `Pss:` and `SwapPss:`. Every other attribute line
- * (Pss_Dirty:, Private_*:, VmFlags:, …) is skipped after one charCodeAt.
+ * Only these lines are looked at: headers (first character a hex digit, a '-' in
+ * the first field), `Pss:`, `SwapPss:` and `Private_Clean:`/`Private_Dirty:` (for
+ * uss). Every other attribute line (Pss_Dirty:, VmFlags:, …) is skipped after one
+ * or two charCodeAt.
  */
 export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
   let sysv = 0;
@@ -212,6 +225,7 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
   let data = 0;
   let txt = 0;
   let pswap = 0;
+  let uss = 0;
   let cat = -1;
   const len = text.length;
   let pos = 0;
@@ -220,8 +234,11 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
     if (eol < 0) eol = len;
     const c = text.charCodeAt(pos);
     if (c === C_P) {
-      // "Pss:" (not "Pss_Dirty:", "Private_Clean:", …)
-      if (cat >= 0 && text.charCodeAt(pos + 3) === COLON && text.charCodeAt(pos + 1) === C_s &&
+      // "Pss:" (not "Pss_Dirty:", …), "Private_Clean:" and "Private_Dirty:"
+      if (cat >= 0 && text.charCodeAt(pos + 1) === C_r) {
+        const v = privateAt(text, pos, eol);
+        if (v > 0) uss += v;
+      } else if (cat >= 0 && text.charCodeAt(pos + 3) === COLON && text.charCodeAt(pos + 1) === C_s &&
           text.charCodeAt(pos + 2) === C_s) {
         const v = numberAt(text, pos + 4, eol);
         if (v > 0) {
@@ -247,6 +264,6 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
     }
     pos = eol + 1;
   }
-  const ptotal = sysv + shOth + stack + txt + data + (zramActive ? pswap : 0);
-  return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal };
+  const pss = sysv + shOth + stack + txt + data;
+  return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal: pss + (zramActive ? pswap : 0), uss, epss: pss + pswap };
 }

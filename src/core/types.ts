@@ -15,15 +15,22 @@ export interface Mem {
   data: number;
   /** shSYSV + shOth + stack + text + data (+ pswap when zRAM is active). */
   ptotal: number;
+  /** Private_Clean + Private_Dirty: what only this process holds (USS); an optional column. */
+  uss: number;
+  /** Pss + SwapPss whether zRAM is active or not (htop's EPSS): the optional `pss+swap` column. */
+  epss: number;
 }
 
 /** The detail categories that fast mode folds into "other". */
 export const OTHER_KEYS = ['shSYSV', 'shOth', 'stack', 'text'] as const;
+/** The figures the history keeps and the charts draw. */
 export const MEM_KEYS = ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] as const;
 export type MemKey = (typeof MEM_KEYS)[number];
+/** Every figure of a Mem: MEM_KEYS and the optional columns' (which the history does not keep). */
+export const ALL_MEM_KEYS = [...MEM_KEYS, 'uss', 'epss'] as const satisfies readonly (keyof Mem)[];
 
 export function zeroMem(): Mem {
-  return { pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 0, data: 0, ptotal: 0 };
+  return { pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 0, data: 0, ptotal: 0, uss: 0, epss: 0 };
 }
 
 export function addMem(into: Mem, m: Mem): void {
@@ -34,6 +41,8 @@ export function addMem(into: Mem, m: Mem): void {
   into.text += m.text;
   into.data += m.data;
   into.ptotal += m.ptotal;
+  into.uss += m.uss;
+  into.epss += m.epss;
 }
 
 /** "other" of fast mode and of the collapsed view: the four non-data categories. */
@@ -48,6 +57,8 @@ export interface Rollup {
   pssFile: number;
   pssShmem: number;
   swapPss: number;
+  /** Private_Clean + Private_Dirty. */
+  uss: number;
 }
 
 /** The fields of /proc/meminfo that pmemstat uses (KB). */

@@ -30,6 +30,9 @@ export interface CliOptions {
   filter: string[];
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
+  /** The optional columns: uss (--uss) and pss+swap (--epss). */
+  uss: boolean;
+  epss: boolean;
 }
 
 export class UsageError extends Error {}
@@ -75,6 +78,8 @@ options:
                          window opens only when stdin and stdout are a terminal;
                          --json, --leaks or output to a pipe or file print
                          reports too)
+      --uss              add the uss column (after ptotal)
+      --epss             add the pss+swap column (after ptotal)
       --json             print each sample as one JSON document per line
       --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
                          instead of the live system (implies -U); numbered
@@ -97,6 +102,9 @@ Columns (KB as the kernel prints them, shown in the chosen units):
   other   shSYSV + shOth + stack + text (fast mode: Pss_File + Pss_Shmem)
   data    private writable memory (fast mode: Pss_Anon)
   ptotal  the sum of the columns (+ pswap when zRAM is active)
+  uss     with --uss: Private_Clean + Private_Dirty, what only the process holds
+          (freed if it exited)
+  pss+swap with --epss: Pss + SwapPss whether zRAM is active or not (htop's EPSS)
   type    T total, A new group, +NK/-NK change since last shown, x vanished,
           O the groups folded by --top-pct or --search
   count   Nx processes, or the pid of a single-process group
@@ -128,6 +136,8 @@ export function defaultCliOptions(): CliOptions {
     leakGrowthKb: 1024,
     filter: [],
     maps: null,
+    uss: false,
+    epss: false,
   };
 }
 
@@ -156,6 +166,8 @@ const LONG: Record<string, string> = {
   'leak-samples': 'leak-samples',
   'leak-growth-kb': 'leak-growth-kb',
   maps: 'maps',
+  uss: 'uss',
+  epss: 'epss',
 };
 
 const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'maps']);
@@ -254,6 +266,12 @@ function flag(o: CliOptions, f: string): void {
       break;
     case 'leaks':
       o.leaks = true;
+      break;
+    case 'uss':
+      o.uss = true;
+      break;
+    case 'epss':
+      o.epss = true;
       break;
     default:
       throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);

@@ -363,5 +363,5 @@ function commText(raw: string): string {
 }
 
 function sameRollup(a: Rollup, b: Rollup): boolean {
-  return a.pssAnon === b.pssAnon && a.pssFile === b.pssFile && a.pssShmem === b.pssShmem && a.swapPss === b.swapPss;
+  return a.pssAnon === b.pssAnon && a.pssFile === b.pssFile && a.pssShmem === b.pssShmem && a.swapPss === b.swapPss && a.uss === b.uss;
 }

@@ -28,6 +28,10 @@ export interface PanelSettings {
   topPct: number;
   lineNumbers: boolean;
   fitToWindow: boolean;
+  /** The optional `uss` column (Private_Clean + Private_Dirty). */
+  showUss: boolean;
+  /** The optional `pss+swap` column (Pss + SwapPss, htop's EPSS). */
+  showEpss: boolean;
 }
 
 export type PanelSettingKey = keyof PanelSettings;
@@ -123,6 +127,16 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
     label: 'Fit',
     help: 'fit rows to the window, folding the rest into an O row (sorted by mem or cpu)',
   }),
+  showUss: option('showUss', { kind: 'boolean' }, false, {
+    hotkey: 'U',
+    label: 'USS',
+    help: 'show the uss column: private clean + private dirty, what only the process holds',
+  }),
+  showEpss: option('showEpss', { kind: 'boolean' }, false, {
+    hotkey: 'e',
+    label: 'Pss+swap',
+    help: 'show the pss+swap column: Pss + SwapPss (htop\u2019s EPSS), swap included even without zRAM',
+  }),
 };
 
 export const PANEL_SETTING_KEYS = Object.keys(PANEL_OPTIONS) as PanelSettingKey[];
@@ -132,10 +146,34 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = Object.freeze(
 );
 
 /** The toolbar's option controls, left to right (drop-downs, then checkboxes). */
-export const TOOLBAR_OPTIONS: readonly PanelSettingKey[] = ['groupBy', 'sortBy', 'units', 'cpuAvgSecs', 'detail', 'riseToTop', 'showCpu', 'lineNumbers', 'fitToWindow'];
+export const TOOLBAR_OPTIONS: readonly PanelSettingKey[] = [
+  'groupBy',
+  'sortBy',
+  'units',
+  'cpuAvgSecs',
+  'detail',
+  'riseToTop',
+  'showCpu',
+  'lineNumbers',
+  'fitToWindow',
+  'showUss',
+  'showEpss',
+];
 
 /** The option keys in the help overlay, in the order of the original's help screen. */
-export const HELP_OPTIONS: readonly PanelSettingKey[] = ['fitToWindow', 'groupBy', 'lineNumbers', 'detail', 'riseToTop', 'sortBy', 'units', 'showCpu', 'cpuAvgSecs'];
+export const HELP_OPTIONS: readonly PanelSettingKey[] = [
+  'fitToWindow',
+  'groupBy',
+  'lineNumbers',
+  'detail',
+  'riseToTop',
+  'sortBy',
+  'units',
+  'showCpu',
+  'cpuAvgSecs',
+  'showUss',
+  'showEpss',
+];
 
 /** The control of an option that has one. */
 export function controlOf(key: PanelSettingKey): PanelControl {

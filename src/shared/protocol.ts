@@ -2,8 +2,8 @@
 // helper (newline-delimited JSON; docs/protocol.md), with the run-time validators
 // that each receiving end applies (built from validate.ts). Pure: no I/O, no `vscode`,
 // no Node APIs (the line splitter, which uses Buffer, is framing.ts).
-import { GROUP_BYS, MEM_KEYS, SORT_BYS } from '../core/types';
-import type { GroupBy, GroupMember, GroupRow, Mem, MemKey, Report, SortBy } from '../core/types';
+import { ALL_MEM_KEYS, GROUP_BYS, SORT_BYS } from '../core/types';
+import type { GroupBy, GroupMember, GroupRow, Mem, Report, SortBy } from '../core/types';
 import { checkKillResult, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { reportCheck } from './reportSchema';
 import {
@@ -144,21 +144,23 @@ export type WireMember = [
   text: number,
   data: number,
   ptotal: number,
+  uss: number,
+  epss: number,
 ];
 /** Where each Mem field sits in a WireMember (after pid, starttime, cmd, cpu). */
 const WIRE_MEM_AT = 4;
-const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', 'cpu', ...MEM_KEYS] as const;
+const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', 'cpu', ...ALL_MEM_KEYS] as const;
 export type WireRow = Omit<GroupRow, 'members'> & { members: WireMember[] };
 /** `Report` as the `sample` reply carries it: the same but for the members' tuples. */
 export type WireReport = Omit<Report, 'total' | 'rows'> & { total: WireRow; rows: WireRow[] };
 
 function toWireMember(m: GroupMember): WireMember {
-  return [m.pid, m.starttime, m.cmd, m.cpu, ...MEM_KEYS.map((k) => m.mem[k])] as WireMember;
+  return [m.pid, m.starttime, m.cmd, m.cpu, ...ALL_MEM_KEYS.map((k) => m.mem[k])] as WireMember;
 }
 
 function fromWireMember(w: WireMember): GroupMember {
   const mem = {} as Mem;
-  for (let i = 0; i < MEM_KEYS.length; i++) mem[MEM_KEYS[i] as MemKey] = w[WIRE_MEM_AT + i] as number;
+  for (let i = 0; i < ALL_MEM_KEYS.length; i++) mem[ALL_MEM_KEYS[i]] = w[WIRE_MEM_AT + i] as number;
   return { pid: w[0], starttime: w[1], cmd: w[2], mem, cpu: w[3] };
 }
 

@@ -42,9 +42,11 @@ const isMemFast = (m: unknown): boolean =>
   isNum(m.stack) &&
   isNum(m.text) &&
   isNum(m.data) &&
-  isNum(m.ptotal);
+  isNum(m.ptotal) &&
+  isNum(m.uss) &&
+  isNum(m.epss);
 export const memShape: Check = object(
-  { pswap: num, shSYSV: num, shOth: num, stack: num, text: num, data: num, ptotal: num } satisfies Record<keyof Mem, Check>,
+  { pswap: num, shSYSV: num, shOth: num, stack: num, text: num, data: num, ptotal: num, uss: num, epss: num } satisfies Record<keyof Mem, Check>,
   false,
 );
 export const checkMem: Check = withFastTest(isMemFast, memShape);

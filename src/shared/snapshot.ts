@@ -50,6 +50,26 @@ export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
   };
 }
 
+/**
+ * Files written before the uss and pss+swap figures existed lack them: pss+swap follows from
+ * the figures there (ptotal holds SwapPss only when zRAM was active), uss was not recorded and
+ * reads as 0. Only a missing field is filled; anything else is left for the schema to judge.
+ */
+function addOptionalFigures(report: unknown): void {
+  if (!isObject(report) || !isObject(report.leader)) return;
+  const zram = report.leader.zram !== null;
+  const fill = (m: unknown) => {
+    if (!isObject(m) || typeof m.ptotal !== 'number' || typeof m.pswap !== 'number') return;
+    if (m.uss === undefined) m.uss = 0;
+    if (m.epss === undefined) m.epss = m.ptotal + (zram ? 0 : m.pswap);
+  };
+  for (const row of [report.total, ...(Array.isArray(report.rows) ? report.rows : [])]) {
+    if (!isObject(row)) continue;
+    fill(row.mem);
+    if (Array.isArray(row.members)) for (const member of row.members) if (isObject(member)) fill(member.mem);
+  }
+}
+
 /** The file's text: pretty JSON, one trailing newline. */
 export function snapshotJson(report: Report, meta: SnapshotMeta): string {
   return jsonText(makeSnapshot(report, meta), 2) + '\n';
@@ -76,6 +96,7 @@ export function parseSnapshot(text: string): ParsedSnapshot {
   if (!isInt(schema) || schema < 1) return fail('its "schema" is not a positive integer');
   if (schema > SNAPSHOT_SCHEMA)
     return fail(`it was written by a newer pmemstat (snapshot schema ${schema}; this version reads up to ${SNAPSHOT_SCHEMA})`);
+  addOptionalFigures(x.report);
   const problem = reportProblem(x.report);
   if (problem) return fail(`its "report" is not a pmemstat sample: ${problem}`);
   // A file is untrusted input like /proc: its names are shown, so made printable as the sampler's are.

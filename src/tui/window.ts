@@ -25,6 +25,8 @@ export function settingsFromCli(o: CliOptions): PanelSettings {
     riseToTop: o.rise,
     showCpu: o.cpu,
     lineNumbers: o.numbers,
+    showUss: o.uss,
+    showEpss: o.epss,
     topPct: o.topPct,
     minDeltaKb: o.minDeltaKb,
     loopSeconds: o.loopSecs > 0 ? o.loopSecs : DEFAULT_PANEL_SETTINGS.loopSeconds,

@@ -21,7 +21,7 @@ import {
 const req = (o: unknown) => parseRequest(JSON.stringify(o));
 
 function sampleOf(): Sample {
-  const mem = (d: number) => ({ pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 10, data: d, ptotal: d + 10 });
+  const mem = (d: number) => ({ pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 10, data: d, ptotal: d + 10, uss: d, epss: d + 10 });
   return {
     time: 1_700_000_000_000,
     meminfo: { memTotal: 1000, memAvailable: 500, shmem: 10, dirty: 1, swapTotal: 0, swapFree: 0 },

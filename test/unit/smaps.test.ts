@@ -48,12 +48,12 @@ VmFlags: rd wr mr mw me ac sd
 describe('parseRollup', () => {
   it('reads a real smaps_rollup', () => {
     const r = parseRollup(snip('python3.smaps_rollup'));
-    expect(r).toEqual({ pss: 12194, pssAnon: 6876, pssFile: 5318, pssShmem: 0, swapPss: 0 });
+    expect(r).toEqual({ pss: 12194, pssAnon: 6876, pssFile: 5318, pssShmem: 0, swapPss: 0, uss: 5020 + 6876 });
   });
 
   it('reads the shmem part (SysV, memfd, /dev/shm) of a real rollup', () => {
     const r = parseRollup(snip('shmdemo.smaps_rollup'));
-    expect(r).toEqual({ pss: 719, pssAnon: 352, pssFile: 255, pssShmem: 112, swapPss: 0 });
+    expect(r).toEqual({ pss: 719, pssAnon: 352, pssFile: 255, pssShmem: 112, swapPss: 0, uss: 476 });
   });
 
   it('returns null without a Pss line (vanished process, garbage)', () => {
@@ -63,8 +63,8 @@ describe('parseRollup', () => {
   });
 
   it('skips malformed and truncated lines', () => {
-    const r = parseRollup('Rss: 1 kB\nPss:\nPss: 40 kB\nPss_Anon: x kB\nPss_File:   12 kB\nSwapP');
-    expect(r).toEqual({ pss: 40, pssAnon: 0, pssFile: 12, pssShmem: 0, swapPss: 0 });
+    const r = parseRollup('Rss: 1 kB\nPss:\nPss: 40 kB\nPss_Anon: x kB\nPss_File:   12 kB\nPrivate_Clean: 3 kB\nPrivate_Dirty:\nPrivate_Hugetlb: 9 kB\nSwapP');
+    expect(r).toEqual({ pss: 40, pssAnon: 0, pssFile: 12, pssShmem: 0, swapPss: 0, uss: 3 });
   });
 
   it('tolerates a file cut in the middle of a number (no trailing newline)', () => {
@@ -73,12 +73,13 @@ describe('parseRollup', () => {
 });
 
 describe('rollupToMem (fast mode, SPEC 2.1)', () => {
-  const r = { pss: 1003, pssAnon: 600, pssFile: 300, pssShmem: 100, swapPss: 50 };
+  const r = { pss: 1003, pssAnon: 600, pssFile: 300, pssShmem: 100, swapPss: 50, uss: 700 };
 
-  it('maps Pss_Anon/Pss_File/Pss_Shmem/SwapPss to data/text/shOth/pswap', () => {
+  it('maps Pss_Anon/Pss_File/Pss_Shmem/SwapPss to data/text/shOth/pswap; uss and Pss + SwapPss (epss)', () => {
     expect(rollupToMem(r, false)).toEqual({
-      pswap: 50, shSYSV: 0, shOth: 100, stack: 0, text: 300, data: 600, ptotal: 1003,
+      pswap: 50, shSYSV: 0, shOth: 100, stack: 0, text: 300, data: 600, ptotal: 1003, uss: 700, epss: 1053,
     });
+    expect(rollupToMem(r, true).epss).toBe(1053);
   });
 
   it('ptotal is the rollup Pss line (not the sum of parts), + SwapPss with zRAM', () => {
@@ -99,7 +100,7 @@ describe('parseSmapsDetail (detail mode, SPEC 2.2)', () => {
     const m = parseSmapsDetail(text, false);
     // Expected values computed independently (python regex walk of the same file):
     // SYSV 64 KB; memfd 16 + /dev/shm 32; [stack] 52.
-    expect(m).toEqual({ pswap: 0, shSYSV: 64, shOth: 48, stack: 52, text: 276, data: 272, ptotal: 712 });
+    expect(m).toEqual({ pswap: 0, shSYSV: 64, shOth: 48, stack: 52, text: 276, data: 272, ptotal: 712, uss: 476, epss: 712 });
   });
 
   it('detail ptotal equals the sum of all Pss: lines exactly', () => {
@@ -128,7 +129,7 @@ describe('parseSmapsDetail (detail mode, SPEC 2.2)', () => {
       block('7f0000000000-7f0000001000 r--p 00000000 fe:00 12                         /srv/[stack] SYSV', 1024),
     ].join('');
     expect(parseSmapsDetail(text, false)).toEqual({
-      pswap: 7, shSYSV: 1, shOth: 14, stack: 16, data: 96, text: 1920, ptotal: 2047,
+      pswap: 7, shSYSV: 1, shOth: 14, stack: 16, data: 96, text: 1920, ptotal: 2047, uss: 2047 + 12 * 2000, epss: 2047 + 7,
     });
     expect(parseSmapsDetail(text, true).ptotal).toBe(2047 + 7);
   });
@@ -148,7 +149,7 @@ describe('parseSmapsDetail (detail mode, SPEC 2.2)', () => {
     const text = '00400000-00401000 r-xp 00000000 fd:00 1 /bin/x\r\nPss: 5 kB\r\nSwapPss: 1 kB\r\n' +
       '00601000-00602000 rw-p 00000000 00:00 0\r\nPss: 7 kB\r\n';
     expect(parseSmapsDetail(text, false)).toEqual({
-      pswap: 1, shSYSV: 0, shOth: 0, stack: 0, text: 5, data: 7, ptotal: 12,
+      pswap: 1, shSYSV: 0, shOth: 0, stack: 0, text: 5, data: 7, ptotal: 12, uss: 0, epss: 13,
     });
   });
 

@@ -29,6 +29,22 @@ describe('the snapshot file', () => {
     expect(p.ok && p.snapshot.mode).toBe('user');
   });
 
+  it('reads files written before uss and pss+swap: pss+swap from the figures there, uss as 0', () => {
+    const report = reporter()(baseProcs());
+    const old = JSON.parse(JSON.stringify(report)) as { total: { mem: Record<string, number> }; rows: { mem: Record<string, number>; members: { mem: Record<string, number> }[] }[] };
+    for (const m of [old.total.mem, ...old.rows.flatMap((r) => [r.mem, ...r.members.map((x) => x.mem)])]) {
+      m.pswap = 5;
+      delete m.uss;
+      delete m.epss;
+    }
+    const p = parseSnapshot(JSON.stringify({ tool: 'pmemstat', schema: 1, report: old }));
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const t = p.snapshot.report.total.mem;
+    expect([t.uss, t.epss]).toEqual([0, report.total.mem.ptotal + 5]); // no zRAM: ptotal lacks SwapPss
+    expect(p.snapshot.report.rows[0].members[0].mem.epss).toBe(report.rows[0].members[0].mem.ptotal + 5);
+  });
+
   it('refuses anything else with a clear one-line reason', () => {
     const report = reporter()(baseProcs());
     const err = (x: unknown) => {

@@ -126,6 +126,21 @@ describe('the panel DOM', () => {
     expect($$('th[data-col]').map((th) => th.dataset.col)).toEqual(['line', 'pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal', 'trend', 'type', 'count', 'info']);
     expect($$('tr.pm-row td.pm-line').map((td) => td.textContent)).toEqual(['1', '2', '3', '4']);
   });
+
+  it('shows the uss and pss+swap columns after ptotal only when asked (keys U and e)', () => {
+    const { app } = mount();
+    init(app, reporter()([proc(10, 'app', 5_000, 'app', 0, { uss: 3_072, epss: 6_144, pswap: 1_144 })]), { units: 'KB' });
+    const cols = () => $$('th[data-col]').map((th) => th.dataset.col);
+    expect(cols()).toEqual(['cpu', 'pswap', 'other', 'data', 'ptotal', 'trend', 'type', 'count', 'info']);
+    press('U');
+    press('e');
+    expect(cols()).toEqual(['cpu', 'pswap', 'other', 'data', 'ptotal', 'uss', 'epss', 'trend', 'type', 'count', 'info']);
+    expect($('th[data-col="epss"]').textContent).toContain('pss+swap');
+    const cell = (col: string) => $(`tr.pm-row[data-key="app"] td.pm-${col}`).textContent;
+    expect([cell('uss'), cell('epss')]).toEqual(['3,072', '6,144']);
+    press('U');
+    expect(cols()).not.toContain('uss');
+  });
 });
 
 describe('keys', () => {
@@ -218,6 +233,8 @@ describe('keys', () => {
       ['pm-opt-showCpu', 'CPU (c)'],
       ['pm-opt-lineNumbers', 'Numbers (n)'],
       ['pm-opt-fitToWindow', 'Fit (f)'],
+      ['pm-opt-showUss', 'USS (U)'],
+      ['pm-opt-showEpss', 'Pss+swap (e)'],
     ]);
     expect($$('#pm-opt-cpuAvgSecs vscode-option').map((o) => [o.getAttribute('value'), o.textContent])).toEqual([
       ['5', '5 s'],
