@@ -22,6 +22,7 @@ import { DomMetrics, type Metrics } from './metrics';
 import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort } from './model';
 import { PendingOptions } from './pending';
 import { keptSelection, killTargets, type RowRef } from '../src/shared/rowOrder';
+import { MapsView } from './mapsView';
 import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';
@@ -40,6 +41,7 @@ export class PanelApp implements KeyTarget {
   /** Leak suspects by group key (from the host, with each report). */
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
+  readonly maps: MapsView;
   private readonly frames: Frames;
   private readonly store: UiStore;
   private table: TableRenderer;
@@ -62,6 +64,7 @@ export class PanelApp implements KeyTarget {
     const nextFrame: (cb: () => void) => void =
       hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
     this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
+    this.maps = new MapsView(doc, (m) => this.api.postMessage(m), this.shell.chart.root);
     this.store = new UiStore(api);
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
@@ -156,6 +159,8 @@ export class PanelApp implements KeyTarget {
       case 'groupHistory':
         if (this.charts.loadGroup(m)) this.syncChart();
         return;
+      case 'maps':
+        return this.maps.receive(m, this.settings.units);
       case 'helper':
         this.helper = m.helper;
         break;
@@ -283,6 +288,8 @@ export class PanelApp implements KeyTarget {
     });
   }
 
+  showMaps = (ref: RowRef): boolean => this.maps.open(this.report, ref);
+
   // ------------------------------------------------------------ kill
 
   killRef(ref: RowRef): void {
@@ -337,6 +344,7 @@ export class PanelApp implements KeyTarget {
       }
     }
     if (!chartFirst) this.syncChart();
+    this.maps.render(this.settings.units);
     this.frames.queue();
   }
 

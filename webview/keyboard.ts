@@ -20,6 +20,8 @@ export interface KeyTarget {
   setSearch(text: string): void;
   focusSearch(): void;
   killRef(ref: RowRef): void;
+  /** Open the drill-down of a process row: its mappings. */
+  showMaps(ref: RowRef): unknown;
   toggleExpand(key: string): void;
   select(ref: RowRef, reveal: boolean): void;
   /** The group rows as shown now (null: no report yet). */
@@ -71,6 +73,7 @@ export function runKey(a: KeyAction, t: KeyTarget): void {
       if (!sel) return;
       if (t.killMode) t.killRef(sel);
       else if (sel.pid === null) t.toggleExpand(sel.key);
+      else t.showMaps(sel);
       return;
     case 'toggleExpand':
       if (sel) t.toggleExpand(sel.key);

@@ -121,15 +121,8 @@ export function groupMaps(text: string, zramActive: boolean): ProcessMaps {
   }
   const groups = [...byKey.values()].sort((a, b) => b.pss - a.pss || b.rss - a.rss || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const total = { count: 0, pss: 0, rss: 0, priv: 0, shared: 0, swap: 0, swapPss: 0 };
-  for (const g of groups) {
-    total.count += g.count;
-    total.pss += g.pss;
-    total.rss += g.rss;
-    total.priv += g.priv;
-    total.shared += g.shared;
-    total.swap += g.swap;
-    total.swapPss += g.swapPss;
-  }
+  const keys = Object.keys(total) as (keyof typeof total)[];
+  for (const g of groups) for (const k of keys) total[k] += g[k];
   return { groups, total, ptotal: total.pss + (zramActive ? total.swapPss : 0) };
 }
 

@@ -15,6 +15,7 @@ import {
   type HelperConfig,
   type KillResult,
   type KillTarget,
+  type MapsResult,
   type Reply,
   type Request,
   fromWireReport,
@@ -83,6 +84,7 @@ const DEFAULT_TIMEOUTS: Record<Request['type'], number> = {
   configure: 15_000,
   sample: 120_000,
   kill: 60_000,
+  maps: 60_000,
 };
 
 type ReplyOf<T extends Request['type']> = Extract<Reply, { type: T }>;
@@ -319,6 +321,11 @@ export class HelperClient {
     const problem = explain(KILL_TARGETS, list, 'targets');
     if (problem) throw new HelperError('invalid', `not a process to kill: ${problem}`);
     return (await this.request<'kill'>({ type: 'kill', targets: list, escalate: opts.escalate ?? true, signal: opts.signal ?? DEFAULT_KILL_SIGNAL })).results;
+  }
+
+  /** The grouped mappings of the process named by pid + start time (or why there are none). */
+  async maps(pid: number, starttime: number): Promise<MapsResult> {
+    return (await this.request<'maps'>({ type: 'maps', pid, starttime })).result;
   }
 
   async ping(): Promise<void> {

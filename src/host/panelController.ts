@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { leakLine } from '../core/leaks';
 import type { GroupBy, Report } from '../core/types';
 import type { KillResult, KillTarget } from '../shared/kill';
+import type { MapsResult } from '../shared/mapsSchema';
 import { parseWebviewMessage, type HelperState, type HostMessage, type PanelSettings } from '../shared/webviewProtocol';
 import { SnapshotComparison } from './compareCommand';
 import { exportGroupHistoryCommand, exportSnapshotCommand, type ExportContext } from './exportCommands';
@@ -283,6 +284,8 @@ export class PanelController implements vscode.Disposable {
       case 'kill':
         await this.kill(m.targets);
         return;
+      case 'getMaps':
+        return this.postMaps(m.pid, m.starttime);
       case 'runAsRoot':
         return this.runAsRoot();
       case 'refresh':
@@ -293,6 +296,22 @@ export class PanelController implements vscode.Disposable {
         this.deps.log.show(true);
         return;
     }
+  }
+
+  /** The drill-down: the helper reads the mappings (it may read what the host may not) and checks the pid's start time. */
+  private async postMaps(pid: number, starttime: number): Promise<void> {
+    const client = this.session.client;
+    let result: MapsResult;
+    if (!client) result = { ok: false, outcome: 'failed', message: 'the sampler is not running' };
+    else {
+      try {
+        result = await client.maps(pid, starttime);
+      } catch (e) {
+        this.deps.log.warn(`maps of ${pid} failed: ${errorText(e)}`);
+        result = { ok: false, outcome: 'failed', message: errorText(e) };
+      }
+    }
+    this.post({ type: 'maps', pid, starttime, result });
   }
 
   // ------------------------------------------------------------ settings

@@ -2,16 +2,11 @@
 // The process is named by pid and, from the panel, its start time: a pid reused by another
 // process since the panel saw it is refused, and so is one that changed while smaps was read.
 import { posix } from 'node:path';
-import { groupMaps, type ProcessMaps } from '../core/maps';
+import { groupMaps } from '../core/maps';
 import { parsePidStat } from '../core/procfiles';
 import { isDenied, readText } from '../proc/readfile';
 import { readZramStats } from '../proc/zramfs';
-
-export type MapsOutcome = 'not-found' | 'pid-reused' | 'not-permitted' | 'kernel-thread';
-
-export type MapsRead =
-  | { ok: true; pid: number; starttime: number; maps: ProcessMaps }
-  | { ok: false; outcome: MapsOutcome; message: string };
+import type { MapsResult } from '../shared/mapsSchema';
 
 function startOf(root: string, pid: number): { starttime: number; kthread: boolean } | 'denied' | null {
   const r = readText(posix.join(root, 'proc', String(pid), 'stat'));
@@ -21,7 +16,7 @@ function startOf(root: string, pid: number): { starttime: number; kthread: boole
 }
 
 /** The grouped mappings of `pid` under `root`; with `starttime`, only of that very process. */
-export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsRead {
+export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsResult {
   const before = startOf(root, pid);
   if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/stat is not readable` };
   if (!before) return { ok: false, outcome: 'not-found', message: `no process ${pid}` };

@@ -23,6 +23,7 @@ import {
 } from '../shared/protocol';
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
+import { readProcessMaps } from './maps';
 import { Sampler } from './sampler';
 
 export interface HelperServerOptions {
@@ -139,6 +140,8 @@ export class HelperServer {
         const report = this.reporter.report(this.sampler.sample());
         return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
       }
+      case 'maps':
+        return { type: 'maps', id: r.id, seq, result: readProcessMaps(this.sampler.opts.root, r.pid, r.starttime) };
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),

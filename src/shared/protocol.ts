@@ -4,7 +4,8 @@
 // no Node APIs (the line splitter, which uses Buffer, is framing.ts).
 import { ALL_MEM_KEYS, GROUP_BYS, SORT_BYS } from '../core/types';
 import type { GroupBy, GroupMember, GroupRow, Mem, Report, SortBy } from '../core/types';
-import { checkKillResult, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
+import { checkKillResult, isKillPid, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
+import { checkMapsResult, type MapsResult } from './mapsSchema';
 import { reportCheck } from './reportSchema';
 import {
   arrayOf,
@@ -29,6 +30,7 @@ import {
 } from './validate';
 
 export type { KillOutcome, KillResult, KillSignal, KillTarget } from './kill';
+export type { MapsOutcome, MapsResult } from './mapsSchema';
 // The helper's kill (src/sampler/kill.ts) reads the kill vocabulary through this file.
 export { DEFAULT_KILL_SIGNAL, isKillPid, KILL_SIGNALS, PID_MAX_LIMIT } from './kill';
 
@@ -88,7 +90,7 @@ export interface HelloInfo {
   capabilities: string[];
 }
 
-export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals'] as const;
+export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals', 'maps'] as const;
 
 // host → helper
 export type Request =
@@ -97,9 +99,11 @@ export type Request =
   | { type: 'sample'; id: number }
   /** `signal`: one of KILL_SIGNALS (absent: SIGTERM); `escalate` applies to SIGTERM only. */
   | { type: 'kill'; id: number; targets: KillTarget[]; escalate: boolean; signal?: KillSignal }
-  | { type: 'ping'; id: number };
+  | { type: 'ping'; id: number }
+  /** One process's mappings, grouped (src/core/maps.ts); refused when the pid now names another process. */
+  | { type: 'maps'; id: number; pid: number; starttime: number };
 export type RequestType = Request['type'];
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping'];
+export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping', 'maps'];
 
 export type ErrorCode =
   /** The line is longer than MAX_REQUEST_BYTES. */
@@ -125,6 +129,7 @@ export type Reply =
   | { type: 'sample'; id: number; seq: number; report: WireReport; ms: number }
   | { type: 'kill'; id: number; seq: number; results: KillResult[] }
   | { type: 'ping'; id: number; seq: number }
+  | { type: 'maps'; id: number; seq: number; result: MapsResult }
   | { type: 'error'; id: number | null; seq: number; code: ErrorCode; message: string };
 
 /**
@@ -215,6 +220,10 @@ const requestShapes: Record<RequestType, Shape> = {
   sample: {},
   kill: { targets: checkKillTargets, escalate: bool, signal: oneOf(KILL_SIGNALS) },
   ping: {},
+  maps: {
+    pid: (v, path) => (isKillPid(v) ? null : `${path} must be a process id (an integer from 1 to ${PID_MAX_LIMIT}), not ${describe(v)}`),
+    starttime: count,
+  },
 };
 /** Request fields that may be left out. */
 const requestOptional: Partial<Record<RequestType, string[]>> = { kill: ['signal'] };
@@ -326,6 +335,7 @@ const replyShapes: Record<Reply['type'], { shape: Shape; optional?: string[] }> 
   sample: { shape: { id: checkId, seq: checkSeq, report: checkWireReport, ms: num } },
   kill: { shape: { id: checkId, seq: checkSeq, results: arrayOf(checkKillResult) } },
   ping: { shape: { id: checkId, seq: checkSeq } },
+  maps: { shape: { id: checkId, seq: checkSeq, result: checkMapsResult } },
   error: { shape: { id: nullable(checkId), seq: checkSeq, code: oneOf(ERROR_CODES), message: str } },
 };
 

@@ -5,7 +5,8 @@
 // Browser-safe: no Node or vscode imports.
 import { MAX_CAPACITY } from '../core/history';
 import { MEM_KEYS, type MemKey, type Report, type RowType } from '../core/types';
-import { checkKillResult, killTargetsCheck, type KillResult, type KillTarget } from './kill';
+import { checkKillResult, isKillPid, killTargetsCheck, type KillResult, type KillTarget } from './kill';
+import { checkMapsResult, type MapsResult } from './mapsSchema';
 import { PANEL_SETTING_KEYS, readPanelSettings, validSetting, type PanelSettingKey, type PanelSettings } from './options';
 import { checkReport, isRowType } from './reportSchema';
 import { arrayOf, bool, count, describe, isObject, nullable, num, object, oneOf, passes, str, type Check } from './validate';
@@ -112,7 +113,9 @@ export type HostMessage =
   /** Every group's sparkline figures up to `history.seq` (after ready, or asked for with getSparks). */
   | { type: 'sparks'; history: HistoryStamp; series: SparkSeries[] }
   /** The history of one group (null: none kept), answering getGroupHistory. */
-  | { type: 'groupHistory'; key: string; history: HistoryStamp; capacity: number; group: GroupHistory | null };
+  | { type: 'groupHistory'; key: string; history: HistoryStamp; capacity: number; group: GroupHistory | null }
+  /** One process's mappings, answering getMaps. */
+  | { type: 'maps'; result: MapsResult; pid: number; starttime: number };
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -129,7 +132,9 @@ export type WebviewMessage =
   /** "Export Group History…" for this group (CSV). */
   | { type: 'exportGroupHistory'; key: string }
   /** "Compare with Snapshot…". */
-  | { type: 'compareSnapshot' };
+  | { type: 'compareSnapshot' }
+  /** The mappings of a process row's process (the drill-down). */
+  | { type: 'getMaps'; pid: number; starttime: number };
 
 /** Longest group key accepted (cmd keys are cut at 4096 characters). */
 export const MAX_KEY_LENGTH = 8192;
@@ -163,6 +168,8 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | null {
       const options = parsePartialSettings(x.options);
       return options ? { type: 'setOptions', options } : null;
     }
+    case 'getMaps':
+      return isKillPid(x.pid) && passes(count, x.starttime) ? { type: 'getMaps', pid: x.pid, starttime: x.starttime as number } : null;
     case 'kill':
       return passes(checkKillTargets, x.targets)
         ? { type: 'kill', targets: (x.targets as KillTarget[]).map((t) => ({ pid: t.pid, starttime: t.starttime })) }
@@ -259,6 +266,10 @@ export function parseHostMessage(x: unknown): HostMessage | null {
       return passes(checkHelperState, x.helper) ? { type: 'helper', helper: x.helper as HelperState } : null;
     case 'killDone':
       return passes(arrayOf(checkKillResult), x.results) ? { type: 'killDone', results: x.results as KillResult[] } : null;
+    case 'maps':
+      return isKillPid(x.pid) && passes(count, x.starttime) && passes(checkMapsResult, x.result)
+        ? { type: 'maps', pid: x.pid, starttime: x.starttime as number, result: x.result as MapsResult }
+        : null;
   }
   return null;
 }

@@ -7,6 +7,7 @@ import { parsePidStat } from '../../src/core/procfiles';
 import { readProcessMaps } from '../../src/sampler/maps';
 import { Sampler } from '../../src/sampler/sampler';
 import { runCli } from '../../src/sampler/cli';
+import { makeBundle, RawHelper, removeBundle } from './helperSetup';
 import { buildMemtest, Procs, sleep } from './live';
 
 const procs = new Procs();
@@ -90,4 +91,30 @@ describe('the mappings of a process', () => {
     expect(err.at(-1)).toBe('pmemstat: --maps 4194304: no process 4194304');
     expect(await runCli(['-U', '--maps', 'x'], io)).toBe(2);
   });
+});
+
+describe('the helper\u2019s maps request', () => {
+  it('answers the grouped mappings of pid + start time, refuses a reused pid, rejects a malformed request', async () => {
+    const b = await makeBundle();
+    const raw = new RawHelper(b.script);
+    try {
+      const m = procs.start(memtest, ['-i', '20', '-n', '2', '-k', keyBase]);
+      await Procs.waitFor(m, /holding/);
+      const pid = m.pid!;
+      const st = starttimeOf(pid);
+      const r = await raw.request({ id: 1, type: 'maps', pid, starttime: st });
+      expect(r.type).toBe('maps');
+      if (r.type !== 'maps' || !r.result.ok) throw new Error(JSON.stringify(r));
+      expect(r.result).toMatchObject({ pid, starttime: st });
+      expect(r.result.maps.groups.filter((g) => g.kind === 'sysv')).toHaveLength(2);
+      expect(r.result.maps.ptotal).toBe(r.result.maps.total.pss);
+      expect(await raw.request({ id: 2, type: 'maps', pid, starttime: st + 1 })).toMatchObject({ type: 'maps', result: { ok: false, outcome: 'pid-reused' } });
+      expect(await raw.request({ id: 3, type: 'maps', pid: 2, starttime: starttimeOf(2) })).toMatchObject({ result: { ok: false, outcome: 'kernel-thread' } });
+      expect(await raw.request({ id: 4, type: 'maps', pid: -1, starttime: 0 })).toMatchObject({ type: 'error', code: 'invalid' });
+      expect(raw.bad).toEqual([]);
+    } finally {
+      raw.close();
+      removeBundle(b);
+    }
+  }, 60_000);
 });

@@ -5,6 +5,10 @@ import { Reporter } from '../../src/core/report';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
 import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
 import type { KillSignal } from '../../src/shared/kill';
+import type { MapsResult } from '../../src/shared/mapsSchema';
+import { groupMaps } from '../../src/core/maps';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/helperSession';
 import type { Log } from '../../src/host/log';
 import { Sampler } from '../../src/sampler/sampler';
@@ -52,6 +56,21 @@ export class FakeHelper implements HelperLike {
       const outcome = this.killOutcome(t.pid);
       return outcome === 'gone' || outcome === 'stopped' ? { pid: t.pid, outcome, signal: opts.signal ?? 'SIGTERM' } : { pid: t.pid, outcome, message: 'EPERM' };
     });
+  }
+
+  mapsCalls: Array<{ pid: number; starttime: number }> = [];
+  /** What maps() answers: by default the grouped mappings of a real captured smaps. */
+  mapsResult: (pid: number, starttime: number) => MapsResult = (pid, starttime) => ({
+    ok: true,
+    pid,
+    starttime,
+    maps: groupMaps(readFileSync(join(__dirname, '../../fixtures/snippets/shmdemo.smaps'), 'latin1'), false),
+  });
+
+  async maps(pid: number, starttime: number): Promise<MapsResult> {
+    if (this.disposed) throw new Error('disposed');
+    this.mapsCalls.push({ pid, starttime });
+    return this.mapsResult(pid, starttime);
   }
 
   onExit(cb: (reason: string) => void): void {

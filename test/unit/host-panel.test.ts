@@ -199,6 +199,25 @@ describe('settings both ways', () => {
   });
 });
 
+describe('the mappings drill-down', () => {
+  it('asks the helper for the mappings of pid + start time and posts its answer, or why there is none', async () => {
+    const { panel, l } = await openPanel();
+    panel.fromWebview({ type: 'getMaps', pid: 100, starttime: 1000 });
+    await vi.waitFor(() => expect(panel.sentOf('maps')).toHaveLength(1));
+    expect(l.helpers[0].mapsCalls).toEqual([{ pid: 100, starttime: 1000 }]);
+    expect(panel.sentOf('maps')[0]).toMatchObject({ pid: 100, starttime: 1000, result: { ok: true, maps: { ptotal: 712 } } });
+    l.helpers[0].mapsResult = () => {
+      throw new Error('helper gone');
+    };
+    panel.fromWebview({ type: 'getMaps', pid: 100, starttime: 1000 });
+    await vi.waitFor(() => expect(panel.sentOf('maps')).toHaveLength(2));
+    expect(panel.sentOf('maps')[1]).toMatchObject({ result: { ok: false, outcome: 'failed', message: 'helper gone' } });
+    panel.fromWebview({ type: 'getMaps', pid: -1, starttime: 1000 }); // malformed: ignored
+    await new Promise((r) => setTimeout(r, 20));
+    expect(l.helpers[0].mapsCalls).toHaveLength(2);
+  });
+});
+
 describe('kill flow', () => {
   it('asks a modal confirmation naming pids and commands, then kills by pid + start time with escalation', async () => {
     const { panel, l } = await openPanel();
