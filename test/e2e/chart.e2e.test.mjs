@@ -16,16 +16,12 @@ import {
   BASE_SETTINGS,
   Children,
   failureShot,
-  installVsix,
-  launchBrowser,
   newWorkDir,
-  openWorkbench,
   PICTURES,
   ROOT,
   runCommand,
-  startCodeServer,
-  VSIX,
   waitUntil,
+  startWorkbench,
 } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
@@ -118,11 +114,7 @@ before(async () => {
   mkdirSync(tmp, { recursive: true });
   execFileSync('cc', ['-O2', '-Wall', '-o', path.join(tmp, MEMTEST), path.join(ROOT, 'memtest.c')]);
   copyFileSync('/bin/sleep', path.join(tmp, SLEEPER));
-  const extensionsDir = installVsix(VSIX, work);
-  server = await startCodeServer({ work, extensionsDir, settings: SETTINGS });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(work, { settings: SETTINGS }));
 });
 
 after(async () => {

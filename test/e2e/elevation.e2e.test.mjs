@@ -19,17 +19,13 @@ import {
   Children,
   CS_BIN,
   failureShot,
-  installVsix,
-  launchBrowser,
   newWorkDir,
   notification,
-  openWorkbench,
   processesMentioning,
   runCommand,
-  startCodeServer,
   statusItem,
-  VSIX,
   waitUntil,
+  startWorkbench,
 } from './harness.mjs';
 import { failureShotTests, panelOf } from './panel.mjs';
 
@@ -95,11 +91,7 @@ before(async () => {
   children.start(sleeper('pmrootonly'), ['900']);
   children.start(sleeper('pmuseronly'), ['900'], { uid: owner.uid, gid: owner.gid });
 
-  const extensionsDir = installVsix(VSIX, work, owner);
-  server = await startCodeServer({ work, extensionsDir, owner });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(work, { owner }));
   await statusItem(page).waitFor({ timeout: 60_000 }); // the extension is active
 });
 

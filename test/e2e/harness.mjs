@@ -345,6 +345,18 @@ async function stopGroup(proc, needles, runtime) {
   return { groupSurvivors, orphans, socketsRemoved, sockets, runtimeRemoved: !fs.existsSync(runtime) };
 }
 
+/**
+ * The .vsix installed in `work` (as `owner`, if given), code-server started on it with `settings`,
+ * a browser logged in and showing the workbench: what the panel's test files start with.
+ */
+export async function startWorkbench(work, { settings, owner } = {}) {
+  const extensionsDir = installVsix(VSIX, work, owner);
+  const server = await startCodeServer({ work, extensionsDir, settings, owner });
+  const browser = await launchBrowser();
+  await openWorkbench(browser.page, server);
+  return { server, browser, page: browser.page };
+}
+
 /** What stop() reported: nothing of the run left behind (`runtime`: its runtime dir gone too). */
 export function assertNothingLeft(left, { runtime = true } = {}) {
   console.log(`# stop: ${JSON.stringify(left)}`);

@@ -12,22 +12,18 @@ import {
   dialog,
   E2E_DIR,
   failureShot,
-  installVsix,
   isRunning,
-  launchBrowser,
   meminfo,
   newWorkDir,
   notification,
-  openWorkbench,
   PICTURES,
   readUserSettings,
   runCommand,
-  startCodeServer,
   statusItem,
-  VSIX,
   waitUntil,
   writeUserSettings,
   BASE_SETTINGS,
+  startWorkbench,
 } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
@@ -67,12 +63,7 @@ const noHover = () => parkMouse({ x: 900, y: 820 });
 const columnTexts = (col) => wv().locator(`tbody tr.pm-row td.pm-${col}`).allInnerTexts();
 
 before(async () => {
-  const work = newWorkDir('ui');
-  const extensionsDir = installVsix(VSIX, work);
-  server = await startCodeServer({ work, extensionsDir });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(newWorkDir('ui')));
 });
 
 after(async () => {
