@@ -1,4 +1,4 @@
-// The text report of SPEC 4.4: leader line(s), header, rows.
+// The text report of the `pmemstat` command: leader line(s), header, rows.
 import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
@@ -78,7 +78,7 @@ const hk = (kb: number) => human(kb * 1024);
 const pctOf = (part: number, whole: number) => (whole > 0 ? `/${Math.round((100 * part) / whole)}%` : '');
 
 /**
- * Leader line(s) of SPEC 4.1. `accessHint` follows the count of processes that could not
+ * Leader line(s) (docs/columns.md#the-leader-line). `accessHint` follows the count of processes that could not
  * be read (e.g. "run as root"); leave it out where root would not help.
  */
 export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = ''): string[] {

@@ -1,4 +1,4 @@
-// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (SPEC 3, 4.1).
+// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
 import {
   addMem,
@@ -97,7 +97,7 @@ export function sortRows(rows: GroupRow[], sortBy: SortBy, rise: boolean): Group
 }
 
 /**
- * Whether ptotal moved far enough from the last reported value (SPEC 3):
+ * Whether ptotal moved far enough from the last reported value:
  * k > 0 → growth ≥ k only; k ≤ 0 → any change ≥ |k|.
  */
 export function deltaType(delta: number, k: number): RowType {
@@ -205,7 +205,7 @@ export interface View {
   pidsShown: number;
 }
 
-/** Apply search, top-pct and fit-to-window to a report's rows (SPEC 3, 5). */
+/** Apply search, top-pct and fit-to-window to a report's rows. */
 export function applyView(report: Report, v: ViewOptions): View {
   const shown: GroupRow[] = [];
   const hidden: GroupRow[] = [];

@@ -2,7 +2,7 @@
 // exactly as the kernel prints it; conversion to display units happens only in units.ts.
 
 /**
- * The memory categories of SPEC 2.1/2.2. In fast mode the rollup fills them as
+ * The memory categories (docs/columns.md#the-columns). In fast mode the rollup fills them as
  * data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem, pswap = SwapPss, so that
  * "other" (otherOf) is Pss_File + Pss_Shmem in both modes.
  */
@@ -104,9 +104,9 @@ export type Units = 'MB' | 'mB' | 'KB' | 'human';
 export interface ProcSample {
   pid: number;
   starttime: number;
-  /** Group key of SPEC 2.4 (e.g. `python3->pmemstat.py`). */
+  /** Group key (docs/columns.md#the-exe-key, e.g. `python3->pmemstat.py`). */
   exe: string;
-  /** The whole command string of SPEC 2.4 step 7, not yet cut to cmdlen. */
+  /** The whole command string (exe key step 7), not yet cut to cmdlen. */
   cmd: string;
   mem: Mem;
   /** utime + stime ticks (for CPU%). */
@@ -147,7 +147,7 @@ export interface Sample {
   detail: boolean;
 }
 
-/** Row type of SPEC 3. '' = unchanged. Deltas are '+NK' / '-NK'. */
+/** Row type (docs/columns.md#the-other-columns). '' = unchanged. Deltas are '+NK' / '-NK'. */
 export type RowType = 'T' | 'A' | 'O' | 'x' | '' | `+${number}K` | `-${number}K`;
 
 export interface GroupMember {
@@ -195,7 +195,7 @@ export interface LeaderFigures {
   majfaultsPerSec: number;
 }
 
-/** SPEC 4.3, in bytes. */
+/** Effective memory with zRAM (docs/columns.md#the-second-line), in bytes. */
 export interface ZramEffective {
   zramUsed: number;
   ratio: number;
@@ -207,7 +207,7 @@ export interface ZramEffective {
 export interface ReportOptions {
   groupBy: GroupBy;
   sortBy: SortBy;
-  /** --min-delta-kb; see SPEC 3. */
+  /** --min-delta-kb: the +NK/-NK threshold. */
   minDeltaKb: number;
   /** Raise new/changed groups to the top. */
   rise: boolean;

@@ -1,4 +1,4 @@
-// The `pmemstat` command: the original's terminal report (SPEC 4.4).
+// The `pmemstat` command: the original's terminal report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

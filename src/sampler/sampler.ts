@@ -1,6 +1,6 @@
 // Reads a /proc tree (the live one, or a captured one under another root) into Samples.
 // Per-process state is cached by pid + start time, so a reused pid is read afresh, and
-// in detail mode smaps is re-read only for processes whose rollup changed (SPEC 3).
+// in detail mode smaps is re-read only for processes whose rollup changed (docs/columns.md).
 import { readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CpuTracker } from '../core/cpu';
