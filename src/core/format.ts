@@ -73,6 +73,7 @@ export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = '')
     ` Sh+Tmp=${hk(l.shTmp)} Dirty=${hk(l.dirty)} PIDs=${l.pidsShown}/${l.pidsTotal}`;
   if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`;
   if (l.search) first += ` /${l.search}/`;
+  if (l.stale) first += ` [${l.stale} older than this tick]`;
   const lines = [first];
   if (l.zram) {
     const z = l.zram;

@@ -23,7 +23,7 @@ import { confirmText, killSummary, planKill } from './killFlow';
 import type { LaunchMode, LauncherUi } from './launcher';
 import { errorText, type Log } from './log';
 import { createPanel, preparePanel, type PanelLike } from './panel';
-import { helperConfigOf, type LeakSettings, type SettingsChange } from './settings';
+import { helperConfigOf, type LeakSettings, type SettingsChange, type WalkSettings } from './settings';
 import type { TopGroups } from './statusBar';
 
 /** The part of HelperClient the controller uses. */
@@ -48,6 +48,7 @@ export interface SettingsSource {
   readonly panel: PanelSettings;
   readonly runAsUser: boolean;
   readonly leak: LeakSettings;
+  readonly walk?: WalkSettings;
   update(change: Partial<PanelSettings>): Promise<void>;
   onDidChange(listener: (c: SettingsChange) => void): vscode.Disposable;
 }
@@ -360,7 +361,7 @@ export class PanelController implements vscode.Disposable {
   private async configureHelper(): Promise<boolean> {
     const client = this.client;
     if (!client) return false;
-    const cfg = helperConfigOf(this.settings);
+    const cfg = helperConfigOf(this.settings, this.deps.settings.walk);
     const key = JSON.stringify(cfg);
     if (key === this.helperConfigKey) return false;
     this.helperConfigKey = key;

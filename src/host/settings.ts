@@ -11,6 +11,7 @@ import {
 } from '../shared/webviewProtocol';
 import { MAX_CAPACITY } from '../core/history';
 import { DEFAULT_LEAK_OPTIONS, type LeakOptions } from '../core/leaks';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import type { HelperConfig } from './helperClient';
 
 export const SECTION = 'pmemstat';
@@ -70,9 +71,31 @@ export function readStatusBarSettings(get: (key: string) => unknown): StatusBarS
   };
 }
 
-/** What the helper needs to know of the panel's settings. */
-export function helperConfigOf(s: PanelSettings): Omit<HelperConfig, 'filter'> {
+/** `pmemstat.walkBudgetMs` and `pmemstat.maxAgeSeconds`: how much page walking a tick may do. */
+export interface WalkSettings {
+  walkBudgetMs: number;
+  maxAgeSeconds: number;
+}
+
+const WALK_SETTING_KEYS = ['walkBudgetMs', 'maxAgeSeconds'] as const;
+
+export function readWalkSettings(get: (key: string) => unknown): WalkSettings {
+  const b = get('walkBudgetMs');
+  const a = get('maxAgeSeconds');
+  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   return {
+    walkBudgetMs: num(b) ? Math.min(60_000, Math.max(0, Math.round(b))) : DEFAULT_WALK_BUDGET_MS,
+    maxAgeSeconds: num(a) ? Math.min(86_400, Math.max(1, Math.round(a))) : DEFAULT_MAX_AGE_SECONDS,
+  };
+}
+
+/** What the helper needs to know of the panel's settings. */
+export function helperConfigOf(
+  s: PanelSettings,
+  walk: WalkSettings = { walkBudgetMs: DEFAULT_WALK_BUDGET_MS, maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS },
+): Omit<HelperConfig, 'filter'> {
+  return {
+    ...walk,
     groupBy: s.groupBy,
     sortBy: s.sortBy,
     detail: s.detail,
@@ -104,7 +127,7 @@ export class SettingsStore implements vscode.Disposable {
   constructor() {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
       const c: SettingsChange = {
-        panel: PANEL_SETTING_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
+        panel: [...PANEL_SETTING_KEYS, ...WALK_SETTING_KEYS].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
         runAsUser: e.affectsConfiguration(`${SECTION}.runAsUser`),
         statusBar: e.affectsConfiguration(`${SECTION}.statusBar`),
         leak: e.affectsConfiguration(`${SECTION}.leak`),
@@ -120,6 +143,11 @@ export class SettingsStore implements vscode.Disposable {
   get panel(): PanelSettings {
     const c = this.config();
     return readPanelSettings((k) => c.get(k));
+  }
+
+  get walk(): WalkSettings {
+    const c = this.config();
+    return readWalkSettings((k) => c.get(k));
   }
 
   get runAsUser(): boolean {

@@ -117,7 +117,17 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
   const showCpu = o.cpu && looping;
-  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu, filter: o.filter });
+  // A one-shot report reads everything exactly; so does a replay (captured trees differ
+  // sample to sample in ways their stat files need not show).
+  const sampler = new Sampler({
+    root: roots[0],
+    detail: o.detail,
+    kernelCpu: showCpu,
+    filter: o.filter,
+    oneShot: !looping,
+    walkBudgetMs: replay ? 0 : o.walkBudgetMs,
+    maxAgeSeconds: o.maxAgeSeconds,
+  });
   const reporter = new Reporter({
     groupBy: o.groupBy,
     sortBy: o.sortBy,

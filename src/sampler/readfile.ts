@@ -14,13 +14,36 @@ const latin1 = (b: Buffer): string => {
 export type ReadResult = { ok: true; data: Buffer } | { ok: false; code: string };
 
 /**
+ * How a reader knows it has reached the end without a further read that returns 0:
+ * `true` = the file is one record, so a short read is the end; `false` = read until 0;
+ * a function = told each chunk (start, end) just read, it says whether the file ended there.
+ */
+export type EndTest = boolean | ((data: Buffer, start: number, end: number) => boolean);
+
+/**
+ * smaps is many seq_file records (one per mapping), handed over about a page at a time,
+ * so a short read is not its end. But on x86-64 the vsyscall page is always the last
+ * mapping listed: a chunk that ends with that record's last line ("VmFlags: …\n") is the
+ * end, and the read that would return 0 (taking the process's mmap lock again) is saved.
+ */
+export function smapsEnded(data: Buffer, start: number, end: number): boolean {
+  if (end <= start || data[end - 1] !== 10) return false;
+  const head = data.lastIndexOf('\nffffffffff600000-', end - 1, 'latin1');
+  const at = head >= 0 && head >= start - 1 ? head + 1 : data.indexOf('ffffffffff600000-', start, 'latin1') === start ? start : -1;
+  if (at < 0) return false;
+  // The record is complete when its VmFlags line is the last line of the chunk.
+  const lastLine = data.lastIndexOf(10, end - 2) + 1;
+  return lastLine > at && data.subarray(lastLine, lastLine + 8).toString('latin1') === 'VmFlags:';
+}
+
+/**
  * Read a whole open file from offset 0 into the shared buffer (a /proc file
  * regenerates on a read at offset 0, so a kept fd gives fresh figures each time).
  * `singleRecord`: the file is one seq_file record (stat, smaps_rollup, meminfo), which
  * the kernel hands over in one read when the buffer is larger — a short read is EOF.
  * The returned Buffer is valid only until the next call.
  */
-export function readFd(fd: number, singleRecord: boolean): ReadResult {
+export function readFd(fd: number, singleRecord: EndTest): ReadResult {
   try {
     let len = 0;
     for (;;) {
@@ -32,7 +55,8 @@ export function readFd(fd: number, singleRecord: boolean): ReadResult {
       const space = buf.length - len;
       const n = readSync(fd, buf, len, space, len);
       len += n;
-      if (n === 0 || (singleRecord && n < space)) break;
+      if (n === 0) break;
+      if (singleRecord === true ? n < space : singleRecord !== false && singleRecord(buf, len - n, len)) break;
     }
     return { ok: true, data: buf.subarray(0, len) };
   } catch (e) {
@@ -68,7 +92,7 @@ export function openFilesLimit(): number {
  * Read a whole file into the shared buffer. The returned Buffer is a view that is
  * valid only until the next call — decode it before reading another file.
  */
-export function readShared(path: string, singleRecord = false): ReadResult {
+export function readShared(path: string, singleRecord: EndTest = false): ReadResult {
   const o = openRead(path);
   if (o.code !== null) return { ok: false, code: o.code };
   try {
@@ -79,15 +103,15 @@ export function readShared(path: string, singleRecord = false): ReadResult {
 }
 
 /** Read a file as a latin1 string (byte-exact, fast); null with the error code on failure. */
-export function readText(path: string, singleRecord = false): { text: string; code: null } | { text: null; code: string } {
+export function readText(path: string, singleRecord: EndTest = false): { text: string; code: null } | { text: null; code: string } {
   const r = readShared(path, singleRecord);
   return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
 
-/** A private copy of a file's bytes (for cmdline, which is kept). */
+/** A file's text (latin1), or the error code. */
 export type TextResult = { text: string; code: null } | { text: null; code: string };
 
-export function fdText(fd: number, singleRecord: boolean): TextResult {
+export function fdText(fd: number, singleRecord: EndTest): TextResult {
   const r = readFd(fd, singleRecord);
   return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
@@ -102,7 +126,8 @@ export function emptyMemo<T>(): Memo<T> {
   return { raw: null, value: null };
 }
 
-export type ParsedRead<T> = { ok: true; value: T | null; bytes: number } | { ok: false; code: string };
+/** `changed`: the bytes differ from the ones parsed last time (always true on a first read). */
+export type ParsedRead<T> = { ok: true; value: T | null; bytes: number; changed: boolean } | { ok: false; code: string };
 
 /**
  * Read a single-record file through an open fd and parse it, unless its bytes are the
@@ -113,15 +138,19 @@ export function readFdParsed<T>(fd: number, memo: Memo<T>, parse: (text: string)
   const r = readFd(fd, true);
   if (!r.ok) return r;
   const d = r.data;
-  if (memo.raw !== null && memo.raw.equals(d)) return { ok: true, value: memo.value, bytes: d.length };
+  if (memo.raw !== null && memo.raw.equals(d)) return { ok: true, value: memo.value, bytes: d.length, changed: false };
   const value = parse(latin1(d));
   memo.raw = value === null ? null : Buffer.from(d);
   memo.value = value;
-  return { ok: true, value, bytes: d.length };
+  return { ok: true, value, bytes: d.length, changed: true };
 }
 
-export function readBytes(path: string): { bytes: Buffer; code: null } | { bytes: null; code: string } {
-  const r = readShared(path);
+/**
+ * A private copy of a file's bytes. cmdline is read from the process's memory in one go
+ * up to the size asked for, so pass `true` there: a short read is its end.
+ */
+export function readBytes(path: string, singleRecord: EndTest = false): { bytes: Buffer; code: null } | { bytes: null; code: string } {
+  const r = readShared(path, singleRecord);
   return r.ok ? { bytes: Buffer.from(r.data), code: null } : { bytes: null, code: r.code };
 }
 

@@ -46,7 +46,15 @@ export class HelperServer {
     private readonly opts: HelperServerOptions = { root: '/' },
   ) {
     const c = this.config;
-    this.sampler = new Sampler({ root: opts.root, detail: c.detail, kernelCpu: c.kernelCpu, cpuAvgSecs: c.cpuAvgSecs, filter: [] });
+    this.sampler = new Sampler({
+      root: opts.root,
+      detail: c.detail,
+      kernelCpu: c.kernelCpu,
+      cpuAvgSecs: c.cpuAvgSecs,
+      filter: [],
+      walkBudgetMs: c.walkBudgetMs,
+      maxAgeSeconds: c.maxAgeSeconds,
+    });
     this.reporter = new Reporter({
       groupBy: c.groupBy,
       sortBy: c.sortBy,
@@ -148,6 +156,8 @@ export class HelperServer {
     if (c.kernelCpu !== undefined) s.kernelCpu = c.kernelCpu;
     if (c.cpuAvgSecs !== undefined) s.cpuAvgSecs = c.cpuAvgSecs;
     if (c.filter !== undefined) s.filter = [...c.filter];
+    if (c.walkBudgetMs !== undefined) s.walkBudgetMs = c.walkBudgetMs;
+    if (c.maxAgeSeconds !== undefined) s.maxAgeSeconds = c.maxAgeSeconds;
     this.sampler.setOptions(s);
     const ro: Parameters<Reporter['setOptions']>[0] = {};
     if (c.groupBy !== undefined) ro.groupBy = c.groupBy;

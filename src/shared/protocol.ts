@@ -15,6 +15,7 @@ import type {
   SortBy,
   ZramEffective,
 } from '../core/types';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
 export const PROTOCOL_VERSION = 2;
@@ -48,6 +49,10 @@ export interface HelperConfig {
   kernelCpu: boolean;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** Page-walk time per tick beyond the processes that moved (ms); 0 = walk all every tick. */
+  walkBudgetMs: number;
+  /** No figure older than this (seconds), whatever the budget. */
+  maxAgeSeconds: number;
 }
 
 export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
@@ -64,6 +69,8 @@ export function defaultHelperConfig(): HelperConfig {
     cpuAvgSecs: 20,
     kernelCpu: true,
     filter: [],
+    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
+    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
   };
 }
 
@@ -281,6 +288,8 @@ const configShape: Record<keyof HelperConfig, Check> = {
         : `${path} must be a non-empty string of at most ${MAX_FILTER_ITEM_CHARS} characters, not ${describe(v)}`,
     MAX_FILTER_ITEMS,
   ),
+  walkBudgetMs: int(0, 60_000),
+  maxAgeSeconds: int(1, 86_400),
 };
 const checkPartialConfig = object(configShape, true, Object.keys(configShape));
 
@@ -411,8 +420,10 @@ const checkRow: Check = object(
     count: checkPidInt,
     pid: nullable(checkPidInt),
     members: arrayOf(checkMember),
+    asOf: num,
   } satisfies Record<keyof WireRow, Check>,
   false,
+  ['asOf'],
 );
 const checkKthread: Check = object({ pid: checkPidInt, comm: str, cpu: num } satisfies Record<keyof KernelThreadCpu, Check>, false);
 const checkZram: Check = object(
@@ -436,8 +447,10 @@ const checkLeader: Check = object(
     topKernelThreads: arrayOf(checkKthread),
     zram: nullable(checkZram),
     majfaultsPerSec: num,
+    stale: checkPidInt,
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
+  ['stale'],
 );
 const checkReport: Check = object(
   { leader: checkLeader, detail: bool, total: checkRow, rows: arrayOf(checkRow) } satisfies Record<keyof Report, Check>,

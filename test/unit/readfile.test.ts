@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
-import { closeFd, emptyMemo, openRead, readFdParsed } from '../../src/sampler/readfile';
+import { closeFd, emptyMemo, openRead, readFdParsed, readText, smapsEnded } from '../../src/sampler/readfile';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-readfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,9 +45,46 @@ describe('readFdParsed', () => {
     if (o.code !== null) throw new Error(o.code);
     const memo = emptyMemo<ReturnType<typeof parsePidStat>>();
     const r = readFdParsed(o.fd, memo, parsePidStat);
-    expect(r).toEqual({ ok: true, value: null, bytes: 15 });
+    expect(r).toEqual({ ok: true, value: null, bytes: 15, changed: true });
     expect(memo.raw).toBeNull();
     closeFd(o.fd);
     expect(readFdParsed(o.fd, memo, parsePidStat)).toEqual({ ok: false, code: 'EBADF' });
+  });
+});
+
+describe('smapsEnded', () => {
+  const rec = (start: string, name: string) =>
+    `${start}-${start.replace(/.$/, '1')} r--p 00000000 00:00 0  ${name}\nSize:  4 kB\nPss:  0 kB\nVmFlags: rd \n`;
+  const buf = (s: string) => Buffer.from(s, 'latin1');
+
+  it('ends a read whose chunk closes the vsyscall record, whether the record begins the chunk or follows others', () => {
+    const head = rec('7f0000000000', '/usr/lib/libc.so.6');
+    const tail = rec('ffffffffff600000', '[vsyscall]');
+    const whole = buf(head + tail);
+    expect(smapsEnded(whole, 0, whole.length)).toBe(true);
+    expect(smapsEnded(whole, head.length, whole.length)).toBe(true);
+    expect(smapsEnded(buf(tail), 0, tail.length)).toBe(true);
+  });
+
+  it('does not end a read anywhere else', () => {
+    const head = rec('7f0000000000', '/usr/lib/libc.so.6');
+    const b = buf(head);
+    expect(smapsEnded(b, 0, b.length)).toBe(false);
+    const cut = buf(rec('ffffffffff600000', '[vsyscall]').replace(/VmFlags.*\n$/, ''));
+    expect(smapsEnded(cut, 0, cut.length)).toBe(false);
+    expect(smapsEnded(buf(''), 0, 0)).toBe(false);
+    // A file name cannot forge the record: the kernel escapes a newline in it as \012.
+    const forged = buf(rec('7f0000000000', '/tmp/a\\012ffffffffff600000-x'));
+    expect(smapsEnded(forged, 0, forged.length)).toBe(false);
+  });
+
+  it('reads a live smaps whole, as many reads until 0 would', () => {
+    const a = readText('/proc/self/smaps', smapsEnded).text;
+    const b = readText('/proc/self/smaps', false).text;
+    expect(a).not.toBeNull();
+    // Both end with the same last mapping, and hold the same number of mappings.
+    const count = (t: string | null) => (t ?? '').split('\nVmFlags:').length;
+    expect(count(a)).toBe(count(b));
+    expect(a!.slice(a!.lastIndexOf('\n', a!.length - 2))).toBe(b!.slice(b!.lastIndexOf('\n', b!.length - 2)));
   });
 });
