@@ -6,7 +6,7 @@ import { exeKey, type ExeEnv } from '../core/exekey';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
-import { closeFd, emptyMemo, fdText, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnded, type Memo } from './readfile';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnded, type Memo } from './readfile';
 
 export interface ProcEntry {
   starttime: number;
@@ -71,13 +71,16 @@ function wanted(ctx: ReadCtx, pid: number, exe: string): boolean {
 export function openProcess(ctx: ReadCtx, pid: number): { e: ProcEntry; st: PidStat } | null {
   const o = openRead(procPath(ctx, pid, 'stat'));
   if (o.code !== null) return null;
-  const text = fdText(o.fd, true).text;
-  const st = text === null ? null : parsePidStat(text);
+  // Through a memo, so that the next tick sees whether these bytes changed.
+  const memo = emptyMemo<PidStat>();
+  const r = readFdParsed(o.fd, memo, parsePidStat);
+  const st = r.ok ? r.value : null;
   const e = st ? newEntry(ctx, pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2) : null;
   if (!st || !e) {
     closeFd(o.fd);
     return null;
   }
+  e.statMemo = memo;
   e.statFd = ctx.keep(o.fd);
   return { e, st };
 }
