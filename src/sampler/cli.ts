@@ -10,6 +10,7 @@ import { applyView, Reporter, type View } from '../core/report';
 import { formatKb, withCommas } from '../core/units';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
+import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 
 export interface CliIO {
@@ -128,6 +129,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     walkBudgetMs: replay ? 0 : o.walkBudgetMs,
     maxAgeSeconds: o.maxAgeSeconds,
   });
+  sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
   const reporter = new Reporter({
     groupBy: o.groupBy,
     sortBy: o.sortBy,
@@ -147,7 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       sampler.setOptions({ root: roots[n] });
     }
     const started = Date.now();
-    const report = reporter.report(sampler.sample());
+    const report = reporter.report(await sampler.sampleAsync());
     const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
     if (first && view.pidsShown === 0 && (o.filter.length > 0 || o.search)) {
       io.out('DONE: no pids to report');

@@ -12,6 +12,10 @@ import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../cor
 import { readZramStats } from './zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText } from './readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import type { ParallelReader } from './parallel';
+
+/** Fewer unknown processes than this are read on the main thread alone (a worker's start costs more). */
+const PARALLEL_MIN_PIDS = 256;
 
 export type { SampleStats } from './procread';
 
@@ -65,6 +69,8 @@ export class Sampler {
   private cpu: CpuTracker;
   private prevMajf: { time: number; count: number } | null = null;
   private prevTime = 0;
+  private parallel: ParallelReader | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
@@ -110,16 +116,44 @@ export class Sampler {
     return f.length === 0 || f.includes(String(pid)) || f.includes(exe);
   }
 
-  /** Pids listed now that the cache does not know (what a parallel prefetch would read). */
-  unknownPids(): number[] {
-    return this.listPids().filter((p) => !this.cache.has(p));
+  /** Read full samples with these worker threads too (null: the main thread alone). */
+  useParallel(r: ParallelReader | null): void {
+    this.parallel = r;
   }
 
-  /** How many fds may still be kept (a prefetch keeps them on the sampler's behalf). */
-  takeFdBudget(n: number): boolean {
-    if (this.fdBudget < n) return false;
-    this.fdBudget -= n;
-    return true;
+  /**
+   * `sample`, but when many processes are not known yet (a one-shot report, a loop's first
+   * tick) they are read on every core first; the sample is then assembled as usual.
+   */
+  sampleAsync(now?: number): Promise<Sample> {
+    // One at a time: two prefetches of the same new processes would each keep their fds.
+    const run = this.queue.then(() => this.sampleParallel(now ?? Date.now()));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sampleParallel(now: number): Promise<Sample> {
+    const r = this.parallel;
+    const unknown = r && r.workers > 0 ? this.listPids().filter((p) => !this.cache.has(p)) : [];
+    if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now);
+    // The workers keep fds on our behalf: reserve two per process (stat, rollup), give back the rest.
+    const reserved = this.fdBudget >= 2 * unknown.length ? 2 * unknown.length : 0;
+    this.fdBudget -= reserved;
+    const o = this.opts;
+    const zramActive = readZramStats(o.root) !== null;
+    const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, zramActive, keepFds: reserved > 0 });
+    const pre = new Map<number, Prefetched>(got.map((g) => [g.pid, g]));
+    try {
+      return this.sample(now, pre);
+    } finally {
+      let kept = 0;
+      for (const g of got) {
+        const fds = [g.e.statFd, g.e.rollupFd].filter((fd) => fd >= 0);
+        if (this.cache.get(g.pid) === g.e) kept += fds.length;
+        else fds.forEach(closeFd); // listed by the prefetch, gone by the sample
+      }
+      this.fdBudget += reserved - kept;
+    }
   }
 
   /**
@@ -194,8 +228,12 @@ export class Sampler {
       if (e.mem && e.memDetail === this.opts.detail && walk && !walk.has(pid)) {
         mem = e.mem;
         asOf = e.walkedAt;
-      } else if (pre?.has(pid) && t.fresh && e.mem) {
-        mem = e.mem; // read by the worker for this very sample
+      } else if (t.fresh && e.mem && pre?.get(pid)?.e === e) {
+        mem = e.mem; // read for this very sample by the parallel prefetch
+        e.walkedAt = now;
+        stats.walkedPids.push(pid);
+        if (this.opts.detail) stats.smapsPids.push(pid);
+        if (!(this.opts.detail && this.opts.oneShot)) stats.rollupReads++;
       } else {
         const t0 = performance.now();
         mem = readMem(this.ctx, pid, e, zramActive, stats);

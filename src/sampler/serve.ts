@@ -23,6 +23,7 @@ import {
   toWireReport,
 } from '../shared/protocol';
 import { killProcesses, type KillOptions } from './kill';
+import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 
 export interface HelperServerOptions {
@@ -55,6 +56,8 @@ export class HelperServer {
       walkBudgetMs: c.walkBudgetMs,
       maxAgeSeconds: c.maxAgeSeconds,
     });
+    // Idle workers stay a while: the next full sample (a burst of new processes) needs no start-up.
+    this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 30_000 }));
     this.reporter = new Reporter({
       groupBy: c.groupBy,
       sortBy: c.sortBy,
@@ -139,8 +142,10 @@ export class HelperServer {
         return { type: 'configure', id: r.id, seq, config: { ...this.config, filter: [...this.config.filter] } };
       case 'sample': {
         const t0 = performance.now();
-        const report = this.reporter.report(this.sampler.sample());
-        return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+        return this.sampler.sampleAsync().then((s): Reply => {
+          const report = this.reporter.report(s);
+          return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+        });
       }
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate }).then(
