@@ -71,6 +71,7 @@ export class Sampler {
   private prevTime = 0;
   private parallel: ParallelReader | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
@@ -126,9 +127,24 @@ export class Sampler {
    * tick) they are read on every core first; the sample is then assembled as usual.
    */
   sampleAsync(now?: number): Promise<Sample> {
-    // One at a time: two prefetches of the same new processes would each keep their fds.
+    const s = this.sampleSoon(now);
+    return s instanceof Promise ? s : Promise.resolve(s);
+  }
+
+  /**
+   * The sample now, synchronously, when it needs no workers (most ticks); a promise of it
+   * when it does. One at a time: two prefetches of the same new processes would each keep fds.
+   */
+  sampleSoon(now?: number): Sample | Promise<Sample> {
+    if (this.pending === 0) {
+      const pids = this.listPids();
+      const r = this.parallel;
+      const unknown = r && r.workers > 0 ? pids.filter((p) => !this.cache.has(p)) : [];
+      if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now ?? Date.now(), undefined, pids);
+    }
+    this.pending++;
     const run = this.queue.then(() => this.sampleParallel(now ?? Date.now()));
-    this.queue = run.catch(() => undefined);
+    this.queue = run.catch(() => undefined).finally(() => this.pending--);
     return run;
   }
 
@@ -158,9 +174,10 @@ export class Sampler {
 
   /**
    * Take one sample. Never throws because of one process. `pre`: processes a worker
-   * already read for this sample (their fds kept are already counted).
+   * already read for this sample (their fds kept are already counted); `pids`: the listing
+   * of /proc when the caller has just read it.
    */
-  sample(now = Date.now(), pre?: ReadonlyMap<number, Prefetched>): Sample {
+  sample(now = Date.now(), pre?: ReadonlyMap<number, Prefetched>, pids = this.listPids()): Sample {
     const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo'), true).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
@@ -178,7 +195,7 @@ export class Sampler {
     const todo: Todo[] = [];
     this.cpu.beginSample();
 
-    for (const pid of this.listPids()) {
+    for (const pid of pids) {
       const known = this.cache.get(pid);
       let e: ProcEntry;
       let st: PidStat | null = null;

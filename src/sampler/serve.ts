@@ -7,6 +7,7 @@ import { createConnection } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { version } from '../../package.json';
 import { Reporter } from '../core/report';
+import type { Sample } from '../core/types';
 import {
   CAPABILITIES,
   defaultHelperConfig,
@@ -142,10 +143,13 @@ export class HelperServer {
         return { type: 'configure', id: r.id, seq, config: { ...this.config, filter: [...this.config.filter] } };
       case 'sample': {
         const t0 = performance.now();
-        return this.sampler.sampleAsync().then((s): Reply => {
+        const reply = (s: Sample): Reply => {
           const report = this.reporter.report(s);
           return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
-        });
+        };
+        // Synchronous unless new processes are many enough to read on every core.
+        const s = this.sampler.sampleSoon();
+        return s instanceof Promise ? s.then(reply) : reply(s);
       }
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate }).then(
