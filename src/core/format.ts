@@ -53,7 +53,7 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
   return s + ' ' + r.type.padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
 }
 
-function hhmmss(ms: number): string {
+export function hhmmss(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
