@@ -125,7 +125,9 @@ export class ParallelReader {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     while (this.pool.length < this.workers && this.opts.script) {
-      const w = new Worker(this.opts.script);
+      // The fds a worker opens are kept by the sampler after the worker ends: Node must not
+      // close them at its exit (its default), or a kept fd's number could name another file.
+      const w = new Worker(this.opts.script, { trackUnmanagedFds: false });
       w.unref();
       w.on('error', () => this.drop(w));
       this.pool.push(w);
@@ -194,15 +196,17 @@ export class ParallelReader {
 
   private idle(): void {
     const ms = this.opts.idleMs ?? 0;
-    if (ms <= 0) return this.close();
-    this.idleTimer = setTimeout(() => this.close(), ms);
+    if (ms <= 0) return void this.close();
+    this.idleTimer = setTimeout(() => void this.close(), ms);
     this.idleTimer.unref();
   }
 
-  close(): void {
+  /** End the workers; resolves when they have exited. */
+  close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    for (const w of this.pool) void w.terminate();
+    const ending = this.pool.map((w) => w.terminate());
     this.pool = [];
+    return Promise.all(ending).then(() => undefined);
   }
 }
