@@ -57,16 +57,18 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
   const out: string[] = [];
   try {
     const n = pids().length;
-    const hasSmem = spawnSync('smem', ['--version'], { stdio: 'ignore' }).status === 0;
+    const hasSmem = spawnSync('smem', ['-h'], { stdio: 'ignore' }).status === 0;
     const t: Record<string, number[]> = { o: [], fast: [], smem: [], smaps: [], rollup: [], full: [], fullOne: [] };
     const reader = new ParallelReader({ script: WORKER, idleMs: 600_000 });
     await reader.warmed(); // as in the helper, whose workers outlive a sample
+    let shares: number[] = [];
     const fullSample = (parallel: boolean) => {
       const s = new Sampler({ detail: true, oneShot: true });
       if (parallel) s.useParallel(reader);
       const t0 = performance.now();
       return s.sampleAsync().then(() => {
         const d = performance.now() - t0;
+        if (parallel) shares = reader.lastShares;
         s.close();
         return d;
       });
@@ -91,7 +93,7 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
     out.push(`  pmemstat    (whole command)   ${ms(m.fast)}   = ${x2(m.fast, m.smem)} smem (target ≤ 0.45x)`);
     out.push(`  smem                          ${hasSmem ? ms(m.smem) : 'not installed'}`);
     out.push(`  read floor, one thread: stat + cmdline + smaps ${ms(m.smaps)}; stat + cmdline + smaps_rollup ${ms(m.rollup)}`);
-    out.push(`  full detail sample in-process ${ms(m.full)} = ${x2(m.full, m.smaps)} the smaps floor (target ≤ 0.75x); on one thread ${ms(m.fullOne)} = ${x2(m.fullOne, m.smaps)}`);
+    out.push(`  full detail sample in-process ${ms(m.full)} = ${x2(m.full, m.smaps)} the smaps floor (target ≤ 0.75x); on one thread ${ms(m.fullOne)} = ${x2(m.fullOne, m.smaps)}; processes read per thread ${shares.join(' + ')}`);
   } finally {
     zoo?.stop();
   }

@@ -180,7 +180,7 @@ export class Sampler {
   sample(now = Date.now(), pre?: ReadonlyMap<number, Prefetched>, pids = this.listPids()): Sample {
     const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo'), true).text ?? '');
-    const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
+    const cpuStat = parseCpuStat(readText(this.path('proc/stat'), true).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
     const zram = readZramStats(this.opts.root);
     const zramActive = zram !== null;

@@ -57,8 +57,9 @@ export class HelperServer {
       walkBudgetMs: c.walkBudgetMs,
       maxAgeSeconds: c.maxAgeSeconds,
     });
-    // Idle workers stay a while: the next full sample (a burst of new processes) needs no start-up.
-    this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 30_000 }));
+    // Full samples are rare after the first (a burst of new processes): the workers end after
+    // each, rather than hold a heap apiece while the helper idles.
+    this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
     this.reporter = new Reporter({
       groupBy: c.groupBy,
       sortBy: c.sortBy,
