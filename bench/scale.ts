@@ -2,7 +2,7 @@
 // "database" (bench/dbload.c) whose backends share a big mapping, looped with and without
 // the page-walk budget; 10,000 processes for the panel's helper. Each prints its lines.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { close, existsSync, mkdirSync, open, read, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HelperClient } from '../src/host/helperClient';
@@ -51,6 +51,34 @@ function floor(files: readonly string[]): number {
   return performance.now() - t0;
 }
 
+/**
+ * The other way to use every core: the same files read through libuv's thread pool
+ * (UV_THREADPOOL_SIZE, default 4), `conc` reads in flight, nothing parsed. Each file is an
+ * open, reads to the end and a close, each a round trip through the pool.
+ */
+function libuvFloor(files: readonly string[], conc: number): Promise<number> {
+  const jobs = pids().flatMap((p) => files.map((f) => `/proc/${p}/${f}`));
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let next = 0;
+    let active = 0;
+    const readAll = (fd: number, b: Buffer, done: () => void) =>
+      read(fd, b, 0, b.length, null, (e, n) => (e || n === 0 ? close(fd, done) : readAll(fd, b, done)));
+    const pump = () => {
+      if (next >= jobs.length && active === 0) return resolve(performance.now() - t0);
+      while (active < conc && next < jobs.length) {
+        active++;
+        const finish = () => {
+          active--;
+          pump();
+        };
+        open(jobs[next++], 'r', (e, fd) => (e ? finish() : readAll(fd, Buffer.allocUnsafe(65536), finish)));
+      }
+    };
+    pump();
+  });
+}
+
 /** (a) 2,000 idle processes: the whole commands against smem, in turns, and the in-process sample against the floor. */
 export async function benchIdle2000(runs = 5): Promise<string[]> {
   const zoo = await fillTo(2000);
@@ -58,7 +86,7 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
   try {
     const n = pids().length;
     const hasSmem = spawnSync('smem', ['-h'], { stdio: 'ignore' }).status === 0;
-    const t: Record<string, number[]> = { o: [], fast: [], smem: [], smaps: [], rollup: [], full: [], fullOne: [] };
+    const t: Record<string, number[]> = { o: [], fast: [], smem: [], smaps: [], rollup: [], full: [], fullOne: [], uv: [] };
     const reader = new ParallelReader({ script: WORKER, idleMs: 600_000 });
     await reader.warmed(); // as in the helper, whose workers outlive a sample
     let shares: number[] = [];
@@ -82,6 +110,7 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
         rollup: floor(['stat', 'cmdline', 'smaps_rollup']),
         full: await fullSample(true),
         fullOne: await fullSample(false),
+        uv: await libuvFloor(['stat', 'cmdline', 'smaps'], 16),
       };
       if (i === 0) continue; // warm-up: page cache, the kernel's slab caches
       for (const k of Object.keys(t)) t[k].push(round[k as keyof typeof round]);
@@ -94,6 +123,7 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
     out.push(`  smem                          ${hasSmem ? ms(m.smem) : 'not installed'}`);
     out.push(`  read floor, one thread: stat + cmdline + smaps ${ms(m.smaps)}; stat + cmdline + smaps_rollup ${ms(m.rollup)}`);
     out.push(`  full detail sample in-process ${ms(m.full)} = ${x2(m.full, m.smaps)} the smaps floor (target ≤ 0.75x); on one thread ${ms(m.fullOne)} = ${x2(m.fullOne, m.smaps)}; processes read per thread ${shares.join(' + ')}`);
+    out.push(`  the same files through libuv's pool (16 in flight, not parsed): ${ms(m.uv)} = ${x2(m.uv, m.smaps)} the floor`);
   } finally {
     zoo?.stop();
   }

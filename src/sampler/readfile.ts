@@ -108,14 +108,6 @@ export function readText(path: string, singleRecord: EndTest = false): { text: s
   return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
 
-/** A file's text (latin1), or the error code. */
-export type TextResult = { text: string; code: null } | { text: null; code: string };
-
-export function fdText(fd: number, singleRecord: EndTest): TextResult {
-  const r = readFd(fd, singleRecord);
-  return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
-}
-
 /** The last bytes read from a file and what they parsed to. */
 export interface Memo<T> {
   raw: Buffer | null;
