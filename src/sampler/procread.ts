@@ -6,7 +6,7 @@ import { exeKey, type ExeEnv } from '../core/exekey';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
-import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnded, type Memo } from './readfile';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from './readfile';
 
 export interface ProcEntry {
   starttime: number;
@@ -186,7 +186,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     if (!ctx.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
-  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnded);
+  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd);
   stats.smapsPids.push(pid);
   if (st.text === null) {
     e.denied = isDenied(st.code);

@@ -16,24 +16,47 @@ export type ReadResult = { ok: true; data: Buffer } | { ok: false; code: string 
 /**
  * How a reader knows it has reached the end without a further read that returns 0:
  * `true` = the file is one record, so a short read is the end; `false` = read until 0;
- * a function = told each chunk (start, end) just read, it says whether the file ended there.
+ * an EndTest object = told each chunk (start, end) just read, it says whether the file
+ * ended there, and is shown the whole file when a read of 0 ended it.
  */
-export type EndTest = boolean | ((data: Buffer, start: number, end: number) => boolean);
+export type EndOf = boolean | EndTest;
+export interface EndTest {
+  ended(data: Buffer, start: number, end: number): boolean;
+  atEof(data: Buffer): void;
+}
+
+const VSYSCALL = Buffer.from('ffffffffff600000-', 'latin1');
+const VSYSCALL_LINE = Buffer.from('\nffffffffff600000-', 'latin1');
+/** Bytes of the vsyscall page's record in smaps (0 = not seen yet); the same in every process. */
+let vsyscallRecord = 0;
 
 /**
  * smaps is many seq_file records (one per mapping), handed over about a page at a time,
  * so a short read is not its end. But on x86-64 the vsyscall page is always the last
- * mapping listed: a chunk that ends with that record's last line ("VmFlags: …\n") is the
- * end, and the read that would return 0 (taking the process's mmap lock again) is saved.
+ * mapping listed, and its record is the same bytes in every process (fixed-width figures
+ * that are all constant): once one smaps read to the end has shown its length, a chunk that
+ * ends with it is the end, and the read that would return 0 (taking the process's mmap lock
+ * again) is saved. The test is a few byte compares per chunk. A file name cannot forge it:
+ * the kernel escapes a newline in a name.
  */
-export function smapsEnded(data: Buffer, start: number, end: number): boolean {
-  if (end <= start || data[end - 1] !== 10) return false;
-  const head = data.lastIndexOf('\nffffffffff600000-', end - 1, 'latin1');
-  const at = head >= 0 && head >= start - 1 ? head + 1 : data.indexOf('ffffffffff600000-', start, 'latin1') === start ? start : -1;
-  if (at < 0) return false;
-  // The record is complete when its VmFlags line is the last line of the chunk.
-  const lastLine = data.lastIndexOf(10, end - 2) + 1;
-  return lastLine > at && data.subarray(lastLine, lastLine + 8).toString('latin1') === 'VmFlags:';
+export const smapsEnd: EndTest = {
+  ended(data, start, end) {
+    const at = end - vsyscallRecord;
+    if (vsyscallRecord === 0 || at < start || data[end - 1] !== 10 || (at > 0 && data[at - 1] !== 10)) return false;
+    for (let i = 0; i < VSYSCALL.length; i++) if (data[at + i] !== VSYSCALL[i]) return false;
+    return true;
+  },
+  atEof(data) {
+    if (vsyscallRecord !== 0) return;
+    const head = data.lastIndexOf(VSYSCALL_LINE);
+    if (head >= 0) vsyscallRecord = data.length - head - 1;
+    else if (data.indexOf(VSYSCALL) === 0) vsyscallRecord = data.length;
+  },
+};
+
+/** Forget the learnt vsyscall record (tests). */
+export function resetSmapsEnd(): void {
+  vsyscallRecord = 0;
 }
 
 /**
@@ -43,7 +66,7 @@ export function smapsEnded(data: Buffer, start: number, end: number): boolean {
  * the kernel hands over in one read when the buffer is larger — a short read is EOF.
  * The returned Buffer is valid only until the next call.
  */
-export function readFd(fd: number, singleRecord: EndTest): ReadResult {
+export function readFd(fd: number, singleRecord: EndOf): ReadResult {
   try {
     let len = 0;
     for (;;) {
@@ -55,8 +78,11 @@ export function readFd(fd: number, singleRecord: EndTest): ReadResult {
       const space = buf.length - len;
       const n = readSync(fd, buf, len, space, len);
       len += n;
-      if (n === 0) break;
-      if (singleRecord === true ? n < space : singleRecord !== false && singleRecord(buf, len - n, len)) break;
+      if (n === 0) {
+        if (typeof singleRecord === 'object') singleRecord.atEof(buf.subarray(0, len));
+        break;
+      }
+      if (singleRecord === true ? n < space : singleRecord !== false && singleRecord.ended(buf, len - n, len)) break;
     }
     return { ok: true, data: buf.subarray(0, len) };
   } catch (e) {
@@ -92,7 +118,7 @@ export function openFilesLimit(): number {
  * Read a whole file into the shared buffer. The returned Buffer is a view that is
  * valid only until the next call — decode it before reading another file.
  */
-export function readShared(path: string, singleRecord: EndTest = false): ReadResult {
+export function readShared(path: string, singleRecord: EndOf = false): ReadResult {
   const o = openRead(path);
   if (o.code !== null) return { ok: false, code: o.code };
   try {
@@ -103,7 +129,7 @@ export function readShared(path: string, singleRecord: EndTest = false): ReadRes
 }
 
 /** Read a file as a latin1 string (byte-exact, fast); null with the error code on failure. */
-export function readText(path: string, singleRecord: EndTest = false): { text: string; code: null } | { text: null; code: string } {
+export function readText(path: string, singleRecord: EndOf = false): { text: string; code: null } | { text: null; code: string } {
   const r = readShared(path, singleRecord);
   return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
@@ -141,7 +167,7 @@ export function readFdParsed<T>(fd: number, memo: Memo<T>, parse: (text: string)
  * A private copy of a file's bytes. cmdline is read from the process's memory in one go
  * up to the size asked for, so pass `true` there: a short read is its end.
  */
-export function readBytes(path: string, singleRecord: EndTest = false): { bytes: Buffer; code: null } | { bytes: null; code: string } {
+export function readBytes(path: string, singleRecord: EndOf = false): { bytes: Buffer; code: null } | { bytes: null; code: string } {
   const r = readShared(path, singleRecord);
   return r.ok ? { bytes: Buffer.from(r.data), code: null } : { bytes: null, code: r.code };
 }

@@ -72,6 +72,7 @@ export class Sampler {
   private parallel: ParallelReader | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  private lastZram: boolean | null = null;
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
@@ -236,7 +237,9 @@ export class Sampler {
       todo.push({ pid, e, st, fresh, moved });
     }
 
-    const walk = budgeted ? new Set(this.chooseWalks(todo, now)) : null;
+    // zRAM turning on or off changes what ptotal counts (SwapPss): read every figure again.
+    const walk = budgeted && zramActive === this.lastZram ? new Set(this.chooseWalks(todo, now)) : null;
+    this.lastZram = zramActive;
     const procs: ProcSample[] = [];
     for (const t of todo) {
       const { pid, e, st } = t;
