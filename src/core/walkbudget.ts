@@ -1,13 +1,13 @@
 // Which processes' page tables to walk this tick (smaps_rollup, smaps): the live view's
 // cost follows what changed, not how many processes there are. Pure: the sampler feeds it
-// what the cheap counters (stat, statm) said and what each walk cost last time.
+// whether the cheap counters (stat) moved and what each walk cost last time.
 
 /** One process as the scheduler sees it. */
 export interface WalkCandidate {
   pid: number;
   /** Never walked (new, or a reused pid): must be walked. */
   fresh: boolean;
-  /** Its stat or statm bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
+  /** Its stat bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
   moved: boolean;
   /** When its figures were last read (ms epoch). */
   walkedAt: number;

@@ -83,7 +83,7 @@ options:
                          least G KB over them
       --leak-samples N   the window N (default 20)
       --leak-growth-kb G the growth G (default 1024)
-      --walk-budget MS   in a loop, read every process's counters (stat, statm)
+      --walk-budget MS   in a loop, read every process's counters (stat)
                          but walk its page tables (smaps_rollup, smaps) only when
                          they moved, and the others oldest first within MS ms
                          per sample (default 10; 0 = walk every process every

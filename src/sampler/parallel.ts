@@ -22,7 +22,9 @@ export interface ReadJob {
   oneShot: boolean;
   filter: string[];
   zramActive: boolean;
-  keepFds: boolean;
+  /** Whether the sampler has room to keep each process's stat fd, and its rollup fd. */
+  keepStat: boolean;
+  keepRollup: boolean;
   /** [next index to claim, then one slot per worker: 0 not started, 1 started, -1 not wanted]. */
   shared: SharedArrayBuffer;
 }
@@ -42,7 +44,8 @@ export function readClaimed(job: ReadJob, slot: number): ReadOne[] {
     detail: job.detail,
     oneShot: job.oneShot,
     filter: job.filter,
-    keep: (fd) => (job.keepFds ? fd : (closeFd(fd), -1)),
+    keep: (fd) => (job.keepStat ? fd : (closeFd(fd), -1)),
+    keepRollup: (fd) => (job.keepRollup ? fd : (closeFd(fd), -1)),
     release: closeFd,
   };
   const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
@@ -69,7 +72,7 @@ export function readClaimed(job: ReadJob, slot: number): ReadOne[] {
 
 /** A Buffer again after the structured clone made it a Uint8Array. */
 function revive(r: ReadOne): ReadOne {
-  for (const m of [r.e.statMemo, r.e.statmMemo, r.e.rollupMemo]) {
+  for (const m of [r.e.statMemo, r.e.rollupMemo]) {
     if (m.raw && !Buffer.isBuffer(m.raw)) {
       const u = m.raw as Uint8Array;
       m.raw = Buffer.from(u.buffer, u.byteOffset, u.byteLength);

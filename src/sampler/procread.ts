@@ -12,11 +12,9 @@ export interface ProcEntry {
   starttime: number;
   /** Kept open across samples (-1 = none): a re-read at offset 0 costs one syscall, not four. */
   statFd: number;
-  statmFd: number;
   rollupFd: number;
   /** What the kept files said last time, reused while their bytes stay the same. */
   statMemo: Memo<PidStat>;
-  statmMemo: Memo<string>;
   rollupMemo: Memo<Rollup>;
   /** Its files were not ours to read: not retried for the same pid + start time. */
   denied: boolean;
@@ -55,6 +53,8 @@ export interface ReadCtx {
   filter: readonly string[];
   /** Keep an fd open across samples, or close it and say -1 (no room left). */
   keep(fd: number): number;
+  /** The same for a rollup's fd, which saves less than a stat's: kept only with room to spare. */
+  keepRollup(fd: number): number;
   release(fd: number): void;
 }
 
@@ -92,10 +92,8 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
   const base: ProcEntry = {
     starttime,
     statFd: -1,
-    statmFd: -1,
     rollupFd: -1,
     statMemo: emptyMemo(),
-    statmMemo: emptyMemo(),
     rollupMemo: emptyMemo(),
     denied: false,
     nonUser: true,
@@ -163,7 +161,7 @@ function readRollup(ctx: ReadCtx, pid: number, e: ProcEntry): { ok: true; rollup
   const o = openRead(procPath(ctx, pid, 'smaps_rollup'));
   if (o.code !== null) return { ok: false, code: o.code };
   const r = readFdParsed(o.fd, e.rollupMemo, parseRollup);
-  e.rollupFd = ctx.keep(o.fd);
+  e.rollupFd = ctx.keepRollup(o.fd);
   return r.ok ? { ok: true, rollup: r.value } : r;
 }
 

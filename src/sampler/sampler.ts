@@ -10,7 +10,7 @@ import { parseCpuStat, parseMeminfo, parsePidStat, parseVmstat } from '../core/p
 import type { KernelThreadCpu, Mem, PidStat, ProcSample, Sample } from '../core/types';
 import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
 import { readZramStats } from './zramfs';
-import { closeFd, openFilesLimit, openRead, readFdParsed, readText } from './readfile';
+import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from './readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 import type { ParallelReader } from './parallel';
 
@@ -97,6 +97,8 @@ export class Sampler {
         return opt.filter;
       },
       keep: (fd) => this.keep(fd),
+      // Leave room for a stat fd per process: that one is read every tick.
+      keepRollup: (fd) => (this.fdBudget > this.cache.size ? this.keep(fd) : (closeFd(fd), -1)),
       release: (fd) => this.release(fd),
     };
   }
@@ -153,12 +155,15 @@ export class Sampler {
     const r = this.parallel;
     const unknown = r && r.workers > 0 ? this.listPids().filter((p) => !this.cache.has(p)) : [];
     if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now);
-    // The workers keep fds on our behalf: reserve two per process (stat, rollup), give back the rest.
-    const reserved = this.fdBudget >= 2 * unknown.length ? 2 * unknown.length : 0;
+    // The workers keep fds on our behalf: reserve them (a stat fd first), give back the rest.
+    const n = unknown.length;
+    const keepStat = this.fdBudget >= n;
+    const keepRollup = keepStat && this.fdBudget - n > n + this.cache.size;
+    const reserved = (keepStat ? n : 0) + (keepRollup ? n : 0);
     this.fdBudget -= reserved;
     const o = this.opts;
     const zramActive = readZramStats(o.root) !== null;
-    const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, zramActive, keepFds: reserved > 0 });
+    const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, zramActive, keepStat, keepRollup });
     const pre = new Map<number, Prefetched>(got.map((g) => [g.pid, g]));
     try {
       return this.sample(now, pre);
@@ -201,8 +206,9 @@ export class Sampler {
       let e: ProcEntry;
       let st: PidStat | null = null;
       let moved = false;
-      if (known && known.statFd >= 0) {
-        const kept = readFdParsed(known.statFd, known.statMemo, parsePidStat);
+      if (known) {
+        // Through the kept fd; with none (no room), open it again: the memo still tells a change.
+        const kept = known.statFd >= 0 ? readFdParsed(known.statFd, known.statMemo, parsePidStat) : this.readStatOnce(pid, known);
         if (kept.ok && kept.value && kept.value.starttime === known.starttime) {
           st = kept.value;
           moved = kept.changed;
@@ -233,7 +239,6 @@ export class Sampler {
         filtered++;
         continue;
       }
-      if (budgeted && !e.denied) moved = this.statmMoved(pid, e) || moved;
       todo.push({ pid, e, st, fresh, moved });
     }
 
@@ -315,21 +320,12 @@ export class Sampler {
     return chooseWalks(cands, now, tickMs, { budgetMs: this.opts.walkBudgetMs, maxAgeMs: this.opts.maxAgeSeconds * 1000 });
   }
 
-  /** Whether statm (sizes, resident, shared, text, data pages) changed since the last tick. */
-  private statmMoved(pid: number, e: ProcEntry): boolean {
-    if (e.statmFd < 0) {
-      const o = openRead(procPath(this.ctx, pid, 'statm'));
-      if (o.code !== null) return true;
-      e.statmFd = this.keep(o.fd);
-      if (e.statmFd < 0) {
-        // No fd to keep: read it once through the one just opened, and compare.
-        const r = readFdParsed(o.fd, e.statmMemo, (t) => t);
-        closeFd(o.fd);
-        return !r.ok || r.changed;
-      }
-    }
-    const r = readFdParsed(e.statmFd, e.statmMemo, (t) => t);
-    return !r.ok || r.changed;
+  private readStatOnce(pid: number, e: ProcEntry): ParsedRead<PidStat> {
+    const o = openRead(procPath(this.ctx, pid, 'stat'));
+    if (o.code !== null) return { ok: false, code: o.code };
+    const r = readFdParsed(o.fd, e.statMemo, parsePidStat);
+    e.statFd = this.keep(o.fd); // room again, perhaps
+    return r;
   }
 
   /** Release every kept fd (the sampler stays usable). */
@@ -354,9 +350,8 @@ export class Sampler {
 
   private closeFds(e: ProcEntry): void {
     this.release(e.statFd);
-    this.release(e.statmFd);
     this.release(e.rollupFd);
-    e.statFd = e.statmFd = e.rollupFd = -1;
+    e.statFd = e.rollupFd = -1;
   }
 
   private forget(pid: number, e: ProcEntry): void {

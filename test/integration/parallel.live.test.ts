@@ -87,9 +87,9 @@ describe('parallel full sample', () => {
         expect(p.mem.ptotal).toBeGreaterThan(p.mem.data);
       }
       // The next tick reads the worker's kept fds: nothing moved, nothing walked but what the budget allows.
-      // stat and smaps_rollup from the prefetch (half of them the worker's), statm from the tick.
+      // stat and smaps_rollup of each, opened by the prefetch (some by the worker).
       const kept = sleeperFds();
-      expect(kept).toHaveLength(3 * 300);
+      expect(kept).toHaveLength(2 * 300);
       const b = await par.sampleAsync();
       expect(mine(b).map((p) => [p.pid, p.exe, p.cmd])).toEqual(pa.map((p) => [p.pid, p.exe, p.cmd]));
       expect(sleeperFds()).toEqual(kept); // read through the kept fds: none reopened, none lost

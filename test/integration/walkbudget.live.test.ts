@@ -2,7 +2,7 @@
 // sharing one mapping) sampled in a loop. An idle backend's page tables are not walked
 // again until the age bound; one that changes is walked the very next tick.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
@@ -20,6 +20,14 @@ beforeAll(() => {
   if (!existsSync(dbload) || statSync(dbload).mtimeMs < statSync(src).mtimeMs) execFileSync('cc', ['-O2', '-Wall', '-o', dbload, src]);
 });
 afterAll(() => procs.stopAll());
+
+function readlinkOr(fd: string): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return '';
+  }
+}
 
 /** Start dbload; resolve with the parent's and the backends' pids once all are up. */
 function startDb(args: string[]): Promise<{ c: ChildProcess; parent: number; backends: number[] }> {
@@ -74,6 +82,21 @@ describe('walk budget', () => {
     const s5 = sampler.sample(t1 + 3000);
     expect(sampler.lastStats.walkedPids.sort((a, b) => a - b)).toEqual(all.filter((p) => p !== changed));
     expect(s5.procs.filter((p) => p.asOf !== undefined).map((p) => p.pid)).toEqual([changed]);
+  });
+
+  it('with no room left to keep fds, an idle process is still known by its stat and not walked again', async () => {
+    const db = await startDb(['-m', '8', '-k', '2']);
+    const all = [db.parent, ...db.backends].sort((a, b) => a - b);
+    const s = new Sampler({ walkBudgetMs: 0.0001, filter: all.map(String) });
+    // As when the open-files limit is reached (10,000 processes): every file is opened, read, closed.
+    (s as unknown as { fdBudget: number }).fdBudget = 0;
+    const t = Date.now();
+    s.sample(t);
+    expect(s.lastStats.walkedPids).toEqual(all);
+    const again = s.sample(t + 1000);
+    expect(s.lastStats.walkedPids).toEqual([]);
+    expect(again.procs.map((p) => p.asOf)).toEqual(all.map(() => t));
+    expect(readdirSync('/proc/self/fd').filter((fd) => all.some((p) => readlinkOr(fd).startsWith(`/proc/${p}/`)))).toEqual([]);
   });
 
   it('with budget 0 walks every process every tick; a one-shot detail sample reads smaps but no rollup', async () => {
