@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Sampler } from '../src/sampler/sampler';
-import { closeFd, openRead, readFd, readShared } from '../src/sampler/readfile';
+import { closeFd, openRead, readFd, readShared } from '../src/proc/readfile';
 import { benchHelper } from './helper-bench';
 import { startSleepers } from './procs';
 import { benchDatabase, benchIdle2000, benchPanel10k } from './scale';

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { HelperClient } from '../src/host/helperClient';
 import { encodeLine, toWireReport } from '../src/shared/protocol';
 import { ParallelReader } from '../src/sampler/parallel';
-import { readShared } from '../src/sampler/readfile';
+import { readShared } from '../src/proc/readfile';
 import { Sampler } from '../src/sampler/sampler';
 import { startSleepers, type ProcessZoo } from './procs';
 

@@ -1,5 +1,5 @@
 // Bundles the three entry points of DESIGN.md (plus the benchmark) with esbuild.
-import { build } from 'esbuild';
+import { build, context } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -13,5 +13,15 @@ const entries = [
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
-await Promise.all(entries.map((e) => build({ ...common, ...e })));
-if (!watch) console.log(`built ${entries.map((e) => e.outfile).join(', ')}`);
+if (watch) {
+  // Rebuild each bundle whenever a file it includes changes; Ctrl-C stops.
+  const contexts = await Promise.all(entries.map((e) => context({ ...common, ...e, logLevel: 'info' })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${entries.map((e) => e.entryPoints[0]).join(', ')} (Ctrl-C stops)`);
+  const stop = async () => { await Promise.all(contexts.map((c) => c.dispose())); process.exit(0); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} else {
+  await Promise.all(entries.map((e) => build({ ...common, ...e })));
+  console.log(`built ${entries.map((e) => e.outfile).join(', ')}`);
+}

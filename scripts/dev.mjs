@@ -1,15 +1,19 @@
 // `npm run dev`: try the extension in VS Code in your browser. Builds and packages the extension,
 // installs code-server if needed (scripts/install-code-server.sh, cached in .cache/code-server),
 // installs the .vsix into a private profile in .cache/dev, starts code-server on 127.0.0.1 only
-// (no password: nothing but this machine can reach it) and prints the URL. Ctrl-C stops it all.
+// with a password made for this run (every local user can reach 127.0.0.1, and the workbench
+// has a terminal), and prints the URL and the password. Ctrl-C stops it all; so does closing the
+// terminal, SIGTERM, or SIGKILL of this script (a watchdog, scripts/reaper.mjs, then stops it).
 //   PORT=8080 npm run dev      a fixed port (default: a free one)
 //   npm run dev -- FOLDER      the folder to open (default: this repository)
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startReaper } from './reaper.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -28,8 +32,13 @@ const userData = path.join(devDir, 'data');
 const extensions = path.join(devDir, 'extensions');
 for (const d of [home, path.join(userData, 'User'), extensions]) mkdirSync(d, { recursive: true });
 const runtime = mkdtempSync(path.join(os.tmpdir(), 'pmdev-'));
+// Marks everything code-server starts (it passes its environment on) for the watchdog.
+const mark = `pmemstat-dev-${randomBytes(6).toString('hex')}`;
+const reaper = startReaper(mark, { marks: [mark], rm: [runtime] });
+const password = randomBytes(18).toString('base64url');
 const env = {
   ...process.env,
+  PMEMSTAT_DEV_RUN: mark,
   HOME: home,
   XDG_CONFIG_HOME: path.join(home, '.config'),
   XDG_DATA_HOME: path.join(home, '.local', 'share'),
@@ -57,13 +66,15 @@ const port = Number(process.env.PORT) || (await new Promise((resolve, reject) =>
   });
 }));
 const config = path.join(devDir, 'config.yaml');
-writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+// The password goes in the environment (code-server drops it before starting anything), not in
+// argv or the config file.
+writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: password\ncert: false\n`);
 const log = path.join(devDir, 'code-server.log');
 const out = openSync(log, 'a');
 const cs = spawn(
   csBin,
   ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', folder],
-  { detached: true, stdio: ['ignore', out, out], env },
+  { detached: true, stdio: ['ignore', out, out], env: { ...env, PASSWORD: password } },
 );
 
 let stopping = false;
@@ -89,10 +100,10 @@ async function stop(code) {
     /* gone */
   }
   rmSync(runtime, { recursive: true, force: true });
+  await reaper.close();
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(0));
 cs.on('exit', (c) => {
   if (!stopping) {
     console.error(`code-server exited (${c}); see ${log}`);
@@ -113,6 +124,7 @@ for (let i = 0; ; i++) {
   }
   await new Promise((r) => setTimeout(r, 200));
 }
-console.log(`\npmemstat ${pkg.version} in VS Code (code-server), on this machine only:\n\n  ${url}\n`);
-console.log('Open it in a browser (over SSH: ssh -L ' + port + ':127.0.0.1:' + port + ' HOST), then "pmemstat: Open" or click the');
-console.log(`memory figure in the status bar. Log: ${log}. Ctrl-C stops code-server.`);
+console.log(`\npmemstat ${pkg.version} in VS Code (code-server), on this machine only:\n\n  ${url}\n  password: ${password}\n`);
+console.log('Open it in a browser (over SSH: ssh -L ' + port + ':127.0.0.1:' + port + ' HOST), log in with the password (new each');
+console.log('run), then "pmemstat: Open" or click the memory figure in the status bar.');
+console.log(`Log: ${log}. Ctrl-C stops code-server.`);

@@ -1,5 +1,5 @@
-// `npm start [-- OPTIONS]`: build if needed, then print the live report of this machine
-// (by default refreshed every 5 s; any options replace that default).
+// `npm start [-- OPTIONS]`: build if needed, then show this machine live, refreshed every 5 s
+// (any options replace that default): in a terminal the full-screen window, piped the report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { detectGraphicalSession, launchHelper } from './host/launcher';
 import { createLog, type Log } from './host/log';
 import { unsupportedHtml, VIEW_TYPE } from './host/panel';
-import { PanelController, type LaunchFn } from './host/panelController';
+import type { LaunchFn } from './host/helperSession';
+import { PanelController } from './host/panelController';
 import { SettingsStore } from './host/settings';
 import { StatusBarController } from './host/statusBar';
 

@@ -5,6 +5,7 @@ import type { Units } from '../src/core/types';
 import { drawChart, drawSpark, prepare, readPalette, type Palette } from './canvas';
 import { chartGeometry, chartSummary, hoverLines, nearestIndex, sparkGeometry, type ChartBox, type ChartGeometry, type ChartSpec } from './chartModel';
 import type { SparkStore } from './history';
+import { setText, syncLines } from './dom';
 
 export const CHART_HEIGHT = 150;
 export const SPARK_WIDTH = 60;
@@ -198,16 +199,7 @@ export class ChartView {
     if (i < 0 || !s?.spec || !this.geo) {
       tip.hidden = true;
     } else {
-      const lines = hoverLines(s.spec, i, s.units);
-      while (tip.children.length > lines.length) tip.lastElementChild?.remove();
-      lines.forEach((line, j) => {
-        let div = tip.children[j] as HTMLElement | undefined;
-        if (!div) {
-          div = tip.ownerDocument.createElement('div');
-          tip.append(div);
-        }
-        setText(div, line);
-      });
+      syncLines(tip, hoverLines(s.spec, i, s.units));
       const x = this.geo.xs[i];
       const width = this.box?.width ?? 600;
       tip.style.left = x > width / 2 ? '' : `${Math.round(x + 10)}px`;
@@ -252,10 +244,6 @@ function duration(secs: number): string {
   if (secs < 120) return `${secs} s`;
   if (secs < 7200) return `${Math.round(secs / 60)} min`;
   return `${(secs / 3600).toFixed(1)} h`;
-}
-
-function setText(node: Node, s: string): void {
-  if (node.textContent !== s) node.textContent = s;
 }
 
 /** One visible row's sparkline. */

@@ -1,12 +1,9 @@
 // The panel's fixed DOM: toolbar, leader, banner, kill indicator, table, help overlay.
 // Built with createElement/textContent only (never innerHTML): nothing here is
 // process-derived, but the habit keeps the rows (which are) safe as well.
-import { CPU_AVG_LIST, GROUP_BYS, HELP_KEYS, SORT_BYS, UNIT_LIST } from './model';
-import type { PanelSettingKey } from '../src/shared/webviewProtocol';
+import { controlOf, PANEL_OPTIONS, TOOLBAR_OPTIONS, type PanelSettingKey } from '../src/shared/options';
 import { buildChartDom, type ChartElements } from './chart';
-
-export type SelectOption = 'groupBy' | 'sortBy' | 'units' | 'cpuAvgSecs';
-export type CheckOption = 'detail' | 'riseToTop' | 'showCpu' | 'lineNumbers' | 'fitToWindow';
+import { HELP_KEYS } from '../src/shared/keymap';
 
 /** A form control whose value/checked the app reads and writes as properties. */
 export interface ValueControl extends HTMLElement {
@@ -19,8 +16,10 @@ export interface CheckControl extends HTMLElement {
 export interface Shell {
   root: HTMLElement;
   toolbar: HTMLElement;
-  selects: Record<SelectOption, ValueControl>;
-  checks: Record<CheckOption, CheckControl>;
+  /** The drop-downs of the enum options (src/shared/options.ts), by setting. */
+  selects: Partial<Record<PanelSettingKey, ValueControl>>;
+  /** The checkboxes of the boolean options, by setting. */
+  checks: Partial<Record<PanelSettingKey, CheckControl>>;
   killToggle: CheckControl;
   search: HTMLInputElement;
   helpButton: HTMLElement;
@@ -52,34 +51,6 @@ function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, props:
   if (props.text !== undefined) e.textContent = props.text;
   return e;
 }
-
-const SELECTS: ReadonlyArray<{ key: SelectOption; label: string; hotkey: string; values: readonly (string | number)[]; names?: Record<string, string> }> = [
-  { key: 'groupBy', label: 'Group', hotkey: 'g', values: GROUP_BYS },
-  { key: 'sortBy', label: 'Sort', hotkey: 's', values: SORT_BYS },
-  { key: 'units', label: 'Units', hotkey: 'u', values: UNIT_LIST },
-  { key: 'cpuAvgSecs', label: 'CPU avg', hotkey: 'a', values: CPU_AVG_LIST, names: { 5: '5 s', 10: '10 s', 20: '20 s', 45: '45 s', 90: '90 s' } },
-];
-
-const CHECKS: ReadonlyArray<{ key: CheckOption; label: string; hotkey: string }> = [
-  { key: 'detail', label: 'Less detail', hotkey: 'o' },
-  { key: 'riseToTop', label: 'Rise', hotkey: 'r' },
-  { key: 'showCpu', label: 'CPU', hotkey: 'c' },
-  { key: 'lineNumbers', label: 'Numbers', hotkey: 'n' },
-  { key: 'fitToWindow', label: 'Fit', hotkey: 'f' },
-];
-
-/** The setting a toolbar control stands for (detail is shown inverted, as "less detail"). */
-export const CONTROL_SETTING: Record<SelectOption | CheckOption, PanelSettingKey> = {
-  groupBy: 'groupBy',
-  sortBy: 'sortBy',
-  units: 'units',
-  cpuAvgSecs: 'cpuAvgSecs',
-  detail: 'detail',
-  riseToTop: 'riseToTop',
-  showCpu: 'showCpu',
-  lineNumbers: 'lineNumbers',
-  fitToWindow: 'fitToWindow',
-};
 
 /** A custom element (vscode-elements) with an id and text. */
 function custom(doc: Document, tag: string, props: { id?: string; text?: string } = {}): HTMLElement {
@@ -118,31 +89,35 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   killToggle.classList.add('pm-kill-toggle');
   toolbar.append(killToggle);
 
-  const selects = {} as Record<SelectOption, ValueControl>;
-  for (const s of SELECTS) {
+  // The options, as the catalogue describes them: a drop-down for an enum, a checkbox for a boolean.
+  const selects: Shell['selects'] = {};
+  const checks: Shell['checks'] = {};
+  for (const key of TOOLBAR_OPTIONS) {
+    const c = controlOf(key);
+    const values = PANEL_OPTIONS[key].values;
+    const labelText = `${c.label} (${c.hotkey})`;
+    if (values.kind === 'boolean') {
+      const cb = checkbox(doc, `pm-opt-${key}`, labelText);
+      toolbar.append(cb);
+      checks[key] = cb;
+      continue;
+    }
+    if (values.kind !== 'enum') continue;
     const wrap = el(doc, 'span', { className: 'pm-ctl' });
-    const labelText = `${s.label} (${s.hotkey})`;
     const lab = el(doc, 'span', { className: 'pm-ctl-label', text: labelText });
-    lab.id = `pm-lbl-${s.key}`;
+    lab.id = `pm-lbl-${key}`;
     const sel = doc.createElement('vscode-single-select') as unknown as ValueControl;
-    sel.id = `pm-opt-${s.key}`;
+    sel.id = `pm-opt-${key}`;
     sel.setAttribute('label', labelText);
     sel.setAttribute('aria-labelledby', lab.id);
-    for (const v of s.values) {
-      const o = custom(doc, 'vscode-option', { text: s.names?.[String(v)] ?? String(v) });
+    for (const v of values.values) {
+      const o = custom(doc, 'vscode-option', { text: `${v}${c.valueSuffix ?? ''}` });
       o.setAttribute('value', String(v));
       sel.append(o);
     }
     wrap.append(lab, sel);
     toolbar.append(wrap);
-    selects[s.key] = sel;
-  }
-
-  const checks = {} as Record<CheckOption, CheckControl>;
-  for (const c of CHECKS) {
-    const cb = checkbox(doc, `pm-opt-${c.key}`, `${c.label} (${c.hotkey})`);
-    toolbar.append(cb);
-    checks[c.key] = cb;
+    selects[key] = sel;
   }
 
   const searchWrap = el(doc, 'span', { className: 'pm-ctl pm-search-wrap' });

@@ -1,5 +1,6 @@
 // "Compare with Snapshot…": what changed per group between a saved sample and now.
 // Pure: two Reports in, a classified list and its plain-text rendering out.
+import { printable } from './printable';
 import { type GroupRow, type Mem, type Report, type Units } from './types';
 import { formatKb, withCommas } from './units';
 
@@ -96,17 +97,11 @@ const SECTION_TITLES: Record<Exclude<CompareStatus, 'same'>, string> = {
   gone: 'Gone (in the snapshot, not now)',
 };
 
-/** Only plain, single-line text: control characters of process titles become spaces. */
-function plain(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-}
-
 /** The read-only compare view: a heading, the totals, then one aligned table per status. */
 export function compareText(r: CompareResult, o: CompareTextOptions): string {
   const u = o.units;
-  const out: string[] = [...o.heading.map(plain), ''];
-  for (const n of o.notes) out.push(`NOTE: ${plain(n)}`);
+  const out: string[] = [...o.heading.map(printable), ''];
+  for (const n of o.notes) out.push(`NOTE: ${printable(n)}`);
   if (o.notes.length) out.push('');
   out.push(
     `ptotal of all groups (${u}): ${formatKb(r.total.baseKb, u)} -> ${formatKb(r.total.nowKb, u)} (${signedKb(r.total.nowKb - r.total.baseKb, u)}); ` +
@@ -126,7 +121,7 @@ export function compareText(r: CompareResult, o: CompareTextOptions): string {
       x.base ? formatKb(x.base.ptotal, u) : '-',
       x.now ? formatKb(x.now.ptotal, u) : '-',
       `${x.baseCount}->${x.nowCount}`,
-      plain(x.info),
+      printable(x.info),
     ]);
     const w = head.slice(0, 4).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     const line = (c: string[]) => `  ${c.slice(0, 4).map((v, i) => v.padStart(w[i])).join('  ')}  ${c[4]}`;

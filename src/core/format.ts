@@ -1,6 +1,6 @@
 // The text report of SPEC 4.4: leader line(s), header, rows.
 import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
-import { columnWidth, fixed1, formatKb, human, withCommas } from './units';
+import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
 export interface FormatOptions {
   units: Units;
@@ -31,6 +31,14 @@ export function formatCpu(pct: number): string {
   return fixed1(pct);
 }
 
+/** CPU% in at most `room` characters: whole percent when the decimal does not fit, else `>99…`. */
+export function fitCpu(pct: number, room: number): string {
+  const s = formatCpu(pct);
+  if (s.length <= room) return s;
+  const whole = String(Math.round(pct));
+  return whole.length <= room ? whole : '>' + '9'.repeat(Math.max(1, room - 1));
+}
+
 /** COUNT column: `Nx`, or the pid of a single-process group in exe/cmd mode. */
 export function countText(r: GroupRow, groupBy: GroupBy): string {
   if (r.type !== 'T' && r.type !== 'O' && r.pid !== null && groupBy !== 'pid') return String(r.pid);
@@ -45,12 +53,19 @@ export function headerLine(o: FormatOptions): string {
   return s + ' ' + 'type'.padStart(TYPE_WIDTH) + ' ' + 'count'.padStart(COUNT_WIDTH) + ' key/info';
 }
 
+/** The type column: a `+NK`/`-NK` too long for it is written with a suffix instead (`+9766M`). */
+export function typeText(r: GroupRow): string {
+  if (r.type.length <= TYPE_WIDTH || (!r.type.startsWith('+') && !r.type.startsWith('-'))) return r.type;
+  return r.type[0] + fitKb(Math.abs(r.delta), 'KB', TYPE_WIDTH - 1);
+}
+
 export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string {
   const w = columnWidth(o.units);
   let s = o.numbers ? (lineNo === undefined ? '' : String(lineNo)).padStart(4) + ' ' : '';
-  if (o.showCpu) s += formatCpu(r.cpu).padStart(w);
-  for (const v of memValues(r.mem, o.detail)) s += formatKb(v, o.units).padStart(w);
-  return s + ' ' + r.type.padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
+  // A figure keeps one space before it, however large (a crafted tree can say 2^63 KB).
+  if (o.showCpu) s += fitCpu(r.cpu, w - 1).padStart(w);
+  for (const v of memValues(r.mem, o.detail)) s += fitKb(v, o.units, w - 1).padStart(w);
+  return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
 }
 
 export function hhmmss(ms: number): string {

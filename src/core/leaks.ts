@@ -1,5 +1,7 @@
 // Leak suspicion: a group whose ptotal kept rising over the last N samples.
 import type { History } from './history';
+import type { Units } from './types';
+import { formatKb, withCommas } from './units';
 
 export interface LeakOptions {
   /** Window: the last N sample-to-sample steps. */
@@ -92,4 +94,15 @@ export class LeakTracker {
   clear(): void {
     this.flagged.clear();
   }
+}
+
+/**
+ * A leak suspect in one line, as the CLI prints it and the panel's log records it:
+ * `LEAK? memtest: +40,960K in 95s (rose in 19 of 20 samples, fell in 1); ptotal 120 MB`.
+ */
+export function leakLine(info: string, ptotalKb: number, v: Pick<LeakVerdict, 'growthKb' | 'seconds' | 'rises' | 'steps' | 'falls'>, units: Units): string {
+  return (
+    `LEAK? ${info}: +${withCommas(v.growthKb)}K in ${Math.round(v.seconds)}s` +
+    ` (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); ptotal ${formatKb(ptotalKb, units)} ${units}`
+  );
 }

@@ -19,16 +19,6 @@ function toInt(s: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** An integer (possibly negative) from a decimal string, or null. */
-function toSignedInt(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  if (s.startsWith('-')) {
-    const n = toInt(s.slice(1));
-    return n === null ? null : -n;
-  }
-  return toInt(s);
-}
-
 /** `Name:   value [kB]` lines into a map of name → value (first occurrence wins). */
 function keyValues(text: string, wanted: ReadonlySet<string>): Map<string, number> {
   const out = new Map<string, number>();
@@ -84,10 +74,13 @@ export function parseCpuStat(text: string): CpuStat {
   return { totalTicks, ncpu };
 }
 
+/** PF_KTHREAD in the flags of /proc/PID/stat (include/linux/sched.h). */
+export const PF_KTHREAD = 0x00200000;
+
 /**
  * /proc/PID/stat. comm may hold spaces and ')' so the fields are split after the
  * LAST ')'. Field numbers below are 1-based as in proc(5): after the ')' come
- * state (3), ppid (4), …, utime (14), stime (15), …, starttime (22).
+ * state (3), ppid (4), …, flags (9), …, utime (14), stime (15), …, starttime (22).
  * Returns null on malformed input (no parentheses, bad pid, too few fields).
  */
 export function parsePidStat(text: string): PidStat | null {
@@ -100,6 +93,7 @@ export function parsePidStat(text: string): PidStat | null {
   // instead of splitting 50 of them into an array.
   let state = '';
   let ppid: number | null = null;
+  let flags = -1;
   let utime = -1;
   let stime = -1;
   let starttime = -1;
@@ -129,13 +123,14 @@ export function parsePidStat(text: string): PidStat | null {
     if (field === 3) state = text.slice(start, i);
     else if (digits > 0) {
       if (field === 4) ppid = neg ? -n : n;
+      else if (!neg && field === 9) flags = n;
       else if (!neg && field === 14) utime = n;
       else if (!neg && field === 15) stime = n;
       else if (!neg && field === 22) starttime = n;
     }
   }
-  if (state.length === 0 || ppid === null || utime < 0 || stime < 0 || starttime < 0) return null;
-  return { pid, comm: text.slice(open + 1, close), state, ppid, ticks: utime + stime, starttime };
+  if (state.length === 0 || ppid === null || flags < 0 || utime < 0 || stime < 0 || starttime < 0) return null;
+  return { pid, comm: text.slice(open + 1, close), state, ppid, kthread: (flags & PF_KTHREAD) !== 0, ticks: utime + stime, starttime };
 }
 
 /** /proc/vmstat: the major page fault counter (0 when missing). */

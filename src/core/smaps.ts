@@ -5,7 +5,6 @@
 
 import type { Mem, Rollup } from './types';
 
-const NL = 10; // '\n'
 const CR = 13; // '\r'
 const SP = 32; // ' '
 const TAB = 9; // '\t'

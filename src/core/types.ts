@@ -74,6 +74,11 @@ export interface PidStat {
   comm: string;
   state: string;
   ppid: number;
+  /**
+   * A kernel thread: PF_KTHREAD in the flags field. Neither the pid nor the parent tells
+   * (kthreadd is pid 2 only in the root PID namespace; in a container pid 2 is a user's).
+   */
+  kthread: boolean;
   /** utime + stime, in clock ticks. */
   ticks: number;
   /** Field 22, clock ticks after boot: with the pid it identifies a process. */
@@ -90,7 +95,9 @@ export interface ZramStats {
 }
 
 export type GroupBy = 'exe' | 'cmd' | 'pid';
+export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
 export type SortBy = 'mem' | 'cpu' | 'name';
+export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
 export type Units = 'MB' | 'mB' | 'KB' | 'human';
 
 /** One user process in one sample. */

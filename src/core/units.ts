@@ -29,8 +29,11 @@ export function fixed1(x: number): string {
 
 /** Integer with thousands separators: 1234567 → "1,234,567". */
 export function withCommas(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
   const neg = n < 0;
-  const s = String(Math.abs(n));
+  // String() turns to exponent notation from 1e21 on: every digit of the value instead.
+  const a = Math.abs(n);
+  const s = a < 1e21 ? String(a) : BigInt(Math.trunc(a)).toString();
   let out = '';
   for (let i = 0; i < s.length; i++) {
     if (i > 0 && (s.length - i) % 3 === 0) out += ',';
@@ -63,6 +66,31 @@ export function formatKb(kb: number, units: Units): string {
     case 'human':
       return human(kb * 1024);
   }
+}
+
+/** Suffixes of the binary scale past what human() uses, for figures a crafted tree can hold. */
+const WIDE_SUFFIXES = ['M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
+
+/**
+ * A KB figure in at most `room` characters, so that it never runs into the next column:
+ * formatKb when that fits; else the figure on the binary scale with a suffix, as human()
+ * writes it (one decimal below 1000, none above) in the smallest unit that fits — never M
+ * in an MB or mB column, where it would read as that column's own unit; else `>` and the
+ * largest figure that fits (`>9999Y`). Negative figures keep their sign.
+ */
+export function fitKb(kb: number, units: Units, room: number): string {
+  if (Number.isNaN(kb)) return '?';
+  const plain = Number.isFinite(kb) ? formatKb(kb, units) : '';
+  if (plain && plain.length <= room) return plain;
+  const sign = kb < 0 ? '-' : '';
+  let v = Math.abs(kb);
+  for (const suffix of WIDE_SUFFIXES) {
+    v /= 1024;
+    if (suffix === 'M' && (units === 'MB' || units === 'mB')) continue;
+    const s = sign + (v < 999.95 ? fixed1(v) : String(roundHalfEven(v))) + suffix;
+    if (Number.isFinite(v) && s.length <= room) return s;
+  }
+  return `${sign ? '<-' : '>'}${'9'.repeat(Math.max(1, room - sign.length - 2))}Y`;
 }
 
 /** Column width per unit; at least one wider than the longest label ("ptotal", "shSYSV"). */

@@ -4,37 +4,23 @@
 // over time as CSV.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { printable } from '../core/printable';
 import { MEM_KEYS, otherOf, type GroupRow, type Mem, type Report } from '../core/types';
 import { snapshotJson, type SnapshotMeta } from '../shared/snapshot';
 import type { GroupHistory } from '../shared/webviewProtocol';
 
 export { snapshotJson, type SnapshotMeta };
 
-export const CSV_COLUMNS = [
-  'level',
-  'type',
-  'delta_kb',
-  'key',
-  'pid',
-  'starttime',
-  'count',
-  'cpu_pct',
-  'pswap_kb',
-  'shSYSV_kb',
-  'shOth_kb',
-  'stack_kb',
-  'text_kb',
-  'data_kb',
-  'other_kb',
-  'ptotal_kb',
-  'info',
-] as const;
+/** The memory columns of both CSV files, in memFields' order. */
+const MEM_COLUMNS = ['pswap_kb', 'shSYSV_kb', 'shOth_kb', 'stack_kb', 'text_kb', 'data_kb', 'other_kb', 'ptotal_kb'] as const;
+
+export const CSV_COLUMNS = ['level', 'type', 'delta_kb', 'key', 'pid', 'starttime', 'count', 'cpu_pct', ...MEM_COLUMNS, 'info'] as const;
 
 /** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused. */
 export function csvField(v: string | number | null): string {
   if (v === null) return '';
   if (typeof v === 'number') return String(v);
-  let s = v;
+  let s = printable(v);
   if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -68,20 +54,7 @@ export function snapshotCsv(report: Report): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-export const HISTORY_CSV_COLUMNS = [
-  'time',
-  'unix_ms',
-  'pswap_kb',
-  'shSYSV_kb',
-  'shOth_kb',
-  'stack_kb',
-  'text_kb',
-  'data_kb',
-  'other_kb',
-  'ptotal_kb',
-  'reported',
-  'key',
-] as const;
+export const HISTORY_CSV_COLUMNS = ['time', 'unix_ms', ...MEM_COLUMNS, 'reported', 'key'] as const;
 
 /**
  * One group's history as CSV: a line per sample, oldest first, every category in KB, and
@@ -91,20 +64,7 @@ export function groupHistoryCsv(g: GroupHistory): string {
   const lines: string[] = [HISTORY_CSV_COLUMNS.join(',')];
   for (let i = 0; i < g.times.length; i++) {
     const m = Object.fromEntries(MEM_KEYS.map((k) => [k, g.mem[k][i]])) as unknown as Mem;
-    const fields: Array<string | number> = [
-      new Date(g.times[i]).toISOString(),
-      g.times[i],
-      m.pswap,
-      m.shSYSV,
-      m.shOth,
-      m.stack,
-      m.text,
-      m.data,
-      otherOf(m),
-      m.ptotal,
-      g.types[i],
-      g.key,
-    ];
+    const fields: Array<string | number> = [new Date(g.times[i]).toISOString(), g.times[i], ...memFields(m), g.types[i], g.key];
     lines.push(fields.map(csvField).join(','));
   }
   return lines.join('\r\n') + '\r\n';

@@ -6,12 +6,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Report } from '../core/types';
 import {
-  isKillPid,
   LineSplitter,
   MAX_REPLY_BYTES,
   PROTOCOL_VERSION,
   parseReply,
-  isObject,
   isRequestId,
   type HelloInfo,
   type HelperConfig,
@@ -21,6 +19,8 @@ import {
   type Request,
   fromWireReport,
 } from '../shared/protocol';
+import { killTargetsCheck } from '../shared/kill';
+import { explain, isObject } from '../shared/validate';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
 
@@ -73,6 +73,9 @@ export interface HelperClientOptions {
   /** Protocol problems that belong to no request (never a password). */
   log?: (message: string) => void;
 }
+
+/** What kill() sends: the helper itself also refuses a pid listed twice. */
+const KILL_TARGETS = killTargetsCheck({ once: false, nonEmpty: false });
 
 const DEFAULT_TIMEOUTS: Record<Request['type'], number> = {
   hello: 15_000,
@@ -197,7 +200,10 @@ export class HelperClient {
       const w = this.helloWaiter;
       this.helloWaiter = null;
       if (!p.ok || p.reply.type !== 'hello' || p.reply.id !== null) {
-        w.reject(new HelperError('protocol', `the helper's first line is not a hello: ${p.ok ? p.reply.type : p.message}`));
+        // Whatever came before the hello is not the helper's (sudo's stdout, the second line
+        // of a password…): say how much, never what.
+        const what = p.ok ? `a ${p.reply.type} message` : `${Buffer.byteLength(line)} bytes of non-protocol output (dropped, not shown)`;
+        w.reject(new HelperError('protocol', `the helper's first line is not a hello: ${what}`));
         return;
       }
       const r = p.reply;
@@ -224,12 +230,14 @@ export class HelperClient {
       }
       const pend = isRequestId(id) ? this.pending.get(id) : undefined;
       if (pend && isRequestId(id)) this.settle(id, null, new HelperError('protocol', `malformed reply: ${p.message}`));
-      else this.protocolError(`malformed line from the helper: ${p.message}`);
+      else this.protocolError(`malformed line from the helper: ${Buffer.byteLength(line)} bytes of non-protocol output dropped (not shown)`);
       return;
     }
     const r = p.reply;
     if (r.id === null) {
-      this.protocolError(r.type === 'error' ? `helper error: ${r.message}` : `unexpected ${r.type} message`);
+      // An error without an id answers a line this host never sent (it sends only valid
+      // requests): its message may quote that line, which may be anything — not logged.
+      this.protocolError(r.type === 'error' ? `the helper dropped input line ${r.seq} that this host did not send (${r.code})` : `unexpected ${r.type} message`);
       return;
     }
     const pend = this.pending.get(r.id);
@@ -307,12 +315,9 @@ export class HelperClient {
    * SIGKILL after about 6 s. One result per target, in order.
    */
   async kill(targets: KillTarget[], opts: { escalate?: boolean } = {}): Promise<KillResult[]> {
-    for (const t of targets) {
-      if (!isKillPid(t.pid) || !Number.isSafeInteger(t.starttime) || t.starttime < 0) {
-        throw new HelperError('invalid', `not a process to kill: pid ${String(t.pid)}, start time ${String(t.starttime)}`);
-      }
-    }
     const list = targets.map((t) => ({ pid: t.pid, starttime: t.starttime }));
+    const problem = explain(KILL_TARGETS, list, 'targets');
+    if (problem) throw new HelperError('invalid', `not a process to kill: ${problem}`);
     return (await this.request<'kill'>({ type: 'kill', targets: list, escalate: opts.escalate ?? true })).results;
   }
 

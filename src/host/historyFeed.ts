@@ -234,3 +234,4 @@ export class HistoryFeed {
     return this.loopSecs;
   }
 }
+

@@ -2,21 +2,18 @@
 //   1. directly, when the host is root or pmemstat.runAsUser is set;
 //   2. under `sudo -n` (NOPASSWD or cached credentials);
 //   3. when the user asked for it (elevate): through @vscode/sudo-prompt on a local
-//      graphical session (the helper connects back over a Unix socket in a fresh 0700
-//      directory, proving itself with a one-time token), else `sudo -S` with the password
-//      asked through the UI (at most 3 tries);
+//      graphical session (the helper connects back over a Unix socket: sudoPrompt.ts), else
+//      `sudo -S` with the password asked through the UI (at most 3 tries);
 //   4. else as the user, saying why.
 // Processes are spawned with argument arrays only; the password goes to sudo's stdin and
 // is never logged or kept. No `vscode` import: the UI comes in through LauncherUi.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as sudoPromptLib from '@vscode/sudo-prompt';
-import { TOKEN_ENV } from '../shared/protocol';
-import { HelperClient, HelperError, type HelperClientOptions } from './helperClient';
+import { existsSync } from 'node:fs';
+import { HelperClient, type HelperClientOptions } from './helperClient';
+import { trySudoPrompt, type Attempt, type SudoPromptExec } from './sudoPrompt';
+
+export { shellWord, type SudoPromptExec } from './sudoPrompt';
 
 export interface LauncherUi {
   /** Ask for the sudo password; undefined = cancelled. */
@@ -26,12 +23,6 @@ export interface LauncherUi {
 }
 
 export type LaunchMode = 'root' | 'user' | 'sudo-n' | 'sudo-prompt' | 'sudo-S';
-
-export type SudoPromptExec = (
-  cmd: string,
-  opts: { name: string; env?: Record<string, string> },
-  cb: (err?: Error) => void,
-) => void;
 
 export interface LaunchOptions {
   /** Absolute path of dist/sampler.js. */
@@ -70,9 +61,9 @@ export interface Launched {
 
 /** How many password tries before giving up (sudo's own default is 3 too). */
 export const MAX_PASSWORD_TRIES = 3;
-const SUDO_PROMPT_NAME = 'pmemstat';
-
-type Attempt = { ok: true; client: HelperClient } | { ok: false; reason: string; cancelled?: boolean; noSudo?: boolean };
+/** What sudo -S cannot take in a password (it reads up to the first line break). */
+const UNSENDABLE = /[\n\r\0]/;
+const UNSENDABLE_WHY = 'a password with a line break or NUL character cannot be given to sudo, which reads one line';
 
 interface Resolved {
   nodePath: string;
@@ -97,17 +88,6 @@ export function detectGraphicalSession(env: NodeJS.ProcessEnv = process.env): bo
 export function elevatedArgv(r: { nodePath: string; script: string; isElectron: boolean }, mode: string[], envVars: string[] = []): string[] {
   const vars = [...envVars, ...(r.isElectron ? ['ELECTRON_RUN_AS_NODE=1'] : [])];
   return [...(vars.length ? ['/usr/bin/env', ...vars] : []), r.nodePath, r.script, ...mode];
-}
-
-/**
- * Quote one word for the shell line that @vscode/sudo-prompt builds (it is pasted into
- * `bash -c "…"` inside `sh -c`). Words with characters that would need more than single
- * quotes are refused rather than escaped.
- */
-export function shellWord(w: string): string {
-  if (/^[A-Za-z0-9_/.,:=@%+-]+$/.test(w)) return w;
-  if (w === '' || /['"$`\\!\n\r\0]/.test(w)) throw new Error(`cannot pass ${JSON.stringify(w)} safely to sudo-prompt`);
-  return `'${w}'`;
 }
 
 export async function launchHelper(o: LaunchOptions): Promise<Launched> {
@@ -147,7 +127,14 @@ export async function launchHelper(o: LaunchOptions): Promise<Launched> {
     const graphical = o.hasGraphicalSession ?? detectGraphicalSession();
     if (graphical) {
       log('asking for the password with the system dialog (sudo-prompt)');
-      const g = await trySudoPrompt(r);
+      const g = await trySudoPrompt({
+        helperArgv: (args) => elevatedArgv(r, args),
+        extra: r.extra,
+        connectTimeoutMs: o.connectTimeoutMs,
+        exec: o.sudoPrompt,
+        log,
+        clientLog: o.clientLog,
+      });
       if (g.ok) {
         log('the sampler helper runs as root (sudo-prompt)');
         return { client: g.client, mode: 'sudo-prompt' };
@@ -234,6 +221,7 @@ async function trySudoS(r: Resolved): Promise<Attempt> {
   let asked = 0;
   let cancelled = false;
   let tooMany = false;
+  let unsendable = false;
   let spawnError: NodeJS.ErrnoException | null = null;
   child.once('error', (e) => (spawnError = e));
   let chain = Promise.resolve();
@@ -247,21 +235,33 @@ async function trySudoS(r: Resolved): Promise<Attempt> {
       return;
     }
     asked = attempt;
-    const prompt =
+    let prompt =
       attempt === 1
         ? 'Password for sudo, to run the pmemstat sampler as root'
         : `Wrong password, try again (${attempt} of ${MAX_PASSWORD_TRIES}): password for sudo`;
-    ui.log(`asking for the sudo password (try ${attempt} of ${MAX_PASSWORD_TRIES})`);
     let pw: string | undefined;
-    try {
-      pw = await ui.askPassword(prompt, attempt);
-    } catch {
+    for (let refused = 0; ; refused++) {
+      ui.log(`asking for the sudo password (try ${attempt} of ${MAX_PASSWORD_TRIES})`);
+      try {
+        pw = await ui.askPassword(prompt, attempt);
+      } catch {
+        pw = undefined;
+      }
+      if (pw === undefined) {
+        cancelled = true;
+        stdin.end();
+        return;
+      }
+      // sudo reads one line: the rest of such a password would reach the root helper's input.
+      if (!UNSENDABLE.test(pw)) break;
       pw = undefined;
-    }
-    if (pw === undefined) {
-      cancelled = true;
-      stdin.end();
-      return;
+      ui.log(`the password was not sent: ${UNSENDABLE_WHY}`);
+      if (refused + 1 >= MAX_PASSWORD_TRIES) {
+        unsendable = true;
+        stdin.end();
+        return;
+      }
+      prompt = `Not sent: ${UNSENDABLE_WHY}. Password for sudo, to run the pmemstat sampler as root`;
     }
     const buf = Buffer.from(pw + '\n', 'utf8');
     pw = undefined;
@@ -291,6 +291,7 @@ async function trySudoS(r: Resolved): Promise<Attempt> {
     const err = spawnError as NodeJS.ErrnoException | null;
     if (err?.code === 'ENOENT') return { ok: false, reason: 'sudo is not installed', noSudo: true };
     if (cancelled) return { ok: false, reason: 'the password was not given', cancelled: true };
+    if (unsendable) return { ok: false, reason: `the password was not sent: ${UNSENDABLE_WHY}` };
     if (tooMany) return { ok: false, reason: `${MAX_PASSWORD_TRIES} wrong passwords` };
     const said = sudoSays(stderr, marker);
     if (asked >= MAX_PASSWORD_TRIES && /incorrect password|try again/i.test(said)) {
@@ -298,99 +299,4 @@ async function trySudoS(r: Resolved): Promise<Attempt> {
     }
     return { ok: false, reason: said || (e instanceof Error ? e.message : String(e)) };
   }
-}
-
-/** A fresh private directory for the connect-back socket (short path: sun_path is 108 bytes). */
-function privateDir(): string {
-  let base = tmpdir();
-  if (base.length > 60 || !existsSync(base)) base = '/tmp';
-  const dir = mkdtempSync(join(base, 'pmemstat-'));
-  const st = statSync(dir);
-  if ((st.mode & 0o777) !== 0o700 || (process.getuid && st.uid !== process.getuid())) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${dir} is not a private directory`);
-  }
-  return dir;
-}
-
-const defaultSudoPrompt: SudoPromptExec = (cmd, opts, cb) => {
-  sudoPromptLib.exec(cmd, opts, (err) => cb(err ?? undefined));
-};
-
-async function trySudoPrompt(r: Resolved): Promise<Attempt> {
-  let dir: string;
-  try {
-    dir = privateDir();
-  } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
-  }
-  const sockPath = join(dir, 'helper.sock');
-  const token = randomBytes(32).toString('hex');
-  let cmd: string;
-  try {
-    cmd = elevatedArgv(r, ['--connect', sockPath, ...r.extra], [`${TOKEN_ENV}=${token}`]).map(shellWord).join(' ');
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
-  }
-  const server: Server = createServer();
-  const cleanup = () => {
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await new Promise<void>((res, rej) => {
-      server.once('error', rej);
-      server.listen(sockPath, () => res());
-    });
-  } catch (e) {
-    cleanup();
-    return { ok: false, reason: `cannot listen on ${sockPath}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-
-  return new Promise<Attempt>((resolve) => {
-    let done = false;
-    const finish = (a: Attempt) => {
-      if (done) {
-        if (a.ok) a.client.dispose();
-        return;
-      }
-      done = true;
-      clearTimeout(timer);
-      cleanup();
-      resolve(a);
-    };
-    const ms = r.o.connectTimeoutMs ?? 300_000;
-    const timer = setTimeout(() => finish({ ok: false, reason: `the elevated helper did not connect within ${Math.round(ms / 1000)} s` }), ms);
-    server.on('connection', (sock: Socket) => {
-      if (done) {
-        sock.destroy();
-        return;
-      }
-      HelperClient.start(
-        { readable: sock, writable: sock, close: () => sock.destroy() },
-        { expectToken: token, helloTimeoutMs: 10_000, log: r.o.clientLog },
-      ).then(
-        (client) => finish({ ok: true, client }),
-        (e: unknown) => {
-          sock.destroy();
-          const why = e instanceof HelperError ? e.message : String(e);
-          r.o.ui.log(`sudo-prompt: rejected a connection to the helper socket: ${why}`);
-        },
-      );
-    });
-    const exec = r.o.sudoPrompt ?? defaultSudoPrompt;
-    try {
-      // sudo-prompt calls back when the elevated command ends: before the helper connected
-      // that means the dialog was dismissed or elevation failed.
-      exec(cmd, { name: SUDO_PROMPT_NAME }, (err) => {
-        if (!done) {
-          const why = err ? err.message : 'the elevated helper exited before connecting';
-          finish({ ok: false, reason: why, cancelled: !!err && /did not grant permission/i.test(why) });
-        }
-      });
-    } catch (e) {
-      finish({ ok: false, reason: e instanceof Error ? e.message : String(e) });
-    }
-  });
 }

@@ -2,17 +2,21 @@
 // option, and watched, so a change in either place reaches the other.
 import * as vscode from 'vscode';
 import {
-  DEFAULT_PANEL_SETTINGS,
   effectiveMinDeltaKb,
+  HOST_SETTINGS,
   PANEL_SETTING_KEYS,
+  readPanelSettings,
+  readSetting,
+  sectionKey,
   validSetting,
   type PanelSettingKey,
   type PanelSettings,
-} from '../shared/webviewProtocol';
-import { MAX_CAPACITY } from '../core/history';
-import { DEFAULT_LEAK_OPTIONS, type LeakOptions } from '../core/leaks';
+} from '../shared/options';
+import type { LeakOptions } from '../core/leaks';
 import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import type { HelperConfig } from './helperClient';
+
+export { readPanelSettings };
 
 export const SECTION = 'pmemstat';
 
@@ -25,49 +29,25 @@ export interface StatusBarSettings {
   interval: number;
 }
 
-export const STATUS_INTERVAL_MIN = 1;
-export const STATUS_INTERVAL_MAX = 3600;
-
 /** `pmemstat.leak.*`: the leak suspicion of core/leaks.ts, and whether the status bar warns. */
 export interface LeakSettings extends LeakOptions {
   statusBarWarning: boolean;
 }
 
-export const LEAK_SAMPLES_MIN = 2;
-/** The window must fit in the history (MAX_CAPACITY samples, one more than the steps). */
-export const LEAK_SAMPLES_MAX = MAX_CAPACITY - 1;
-
 export function readLeakSettings(get: (key: string) => unknown): LeakSettings {
-  const samples = get('leak.samples');
-  const growth = get('leak.minGrowthKb');
-  const warn = get('leak.statusBarWarning');
-  const int = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const { leakSamples, leakMinGrowthKb, leakStatusBarWarning } = HOST_SETTINGS;
   return {
-    samples: int(samples) ? Math.min(LEAK_SAMPLES_MAX, Math.max(LEAK_SAMPLES_MIN, Math.round(samples))) : DEFAULT_LEAK_OPTIONS.samples,
-    minGrowthKb: int(growth) && growth >= 1 ? Math.round(growth) : DEFAULT_LEAK_OPTIONS.minGrowthKb,
-    statusBarWarning: typeof warn === 'boolean' ? warn : true,
+    samples: readSetting(leakSamples, get(sectionKey(leakSamples))),
+    minGrowthKb: readSetting(leakMinGrowthKb, get(sectionKey(leakMinGrowthKb))),
+    statusBarWarning: readSetting(leakStatusBarWarning, get(sectionKey(leakStatusBarWarning))),
   };
 }
 
-/** Settings from a getter of raw values; anything missing or invalid falls back to its default. */
-export function readPanelSettings(get: (key: PanelSettingKey) => unknown): PanelSettings {
-  const out: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
-  for (const k of PANEL_SETTING_KEYS) {
-    const v = validSetting(k, get(k));
-    if (v !== undefined) (out as Record<PanelSettingKey, unknown>)[k] = v;
-  }
-  return out;
-}
-
 export function readStatusBarSettings(get: (key: string) => unknown): StatusBarSettings {
-  const enabled = get('statusBar.enabled');
-  const interval = get('statusBar.interval');
+  const { statusBarEnabled, statusBarInterval } = HOST_SETTINGS;
   return {
-    enabled: typeof enabled === 'boolean' ? enabled : true,
-    interval:
-      typeof interval === 'number' && Number.isFinite(interval)
-        ? Math.min(STATUS_INTERVAL_MAX, Math.max(STATUS_INTERVAL_MIN, interval))
-        : 5,
+    enabled: readSetting(statusBarEnabled, get(sectionKey(statusBarEnabled))),
+    interval: readSetting(statusBarInterval, get(sectionKey(statusBarInterval))),
   };
 }
 
@@ -80,12 +60,9 @@ export interface WalkSettings {
 const WALK_SETTING_KEYS = ['walkBudgetMs', 'maxAgeSeconds'] as const;
 
 export function readWalkSettings(get: (key: string) => unknown): WalkSettings {
-  const b = get('walkBudgetMs');
-  const a = get('maxAgeSeconds');
-  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   return {
-    walkBudgetMs: num(b) ? Math.min(60_000, Math.max(0, Math.round(b))) : DEFAULT_WALK_BUDGET_MS,
-    maxAgeSeconds: num(a) ? Math.min(86_400, Math.max(1, Math.round(a))) : DEFAULT_MAX_AGE_SECONDS,
+    walkBudgetMs: readSetting(HOST_SETTINGS.walkBudgetMs, get(sectionKey(HOST_SETTINGS.walkBudgetMs))),
+    maxAgeSeconds: readSetting(HOST_SETTINGS.maxAgeSeconds, get(sectionKey(HOST_SETTINGS.maxAgeSeconds))),
   };
 }
 
@@ -151,7 +128,7 @@ export class SettingsStore implements vscode.Disposable {
   }
 
   get runAsUser(): boolean {
-    return this.config().get('runAsUser') === true;
+    return readSetting(HOST_SETTINGS.runAsUser, this.config().get(sectionKey(HOST_SETTINGS.runAsUser)));
   }
 
   get statusBar(): StatusBarSettings {

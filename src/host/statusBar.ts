@@ -4,10 +4,11 @@
 import { promises as fs } from 'node:fs';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
+import { printable } from '../core/printable';
 import { parseMeminfo } from '../core/procfiles';
 import type { GroupRow, MemInfo, ZramStats } from '../core/types';
 import { fixed1, human, roundHalfEven } from '../core/units';
-import { readZramStats } from '../sampler/zramfs';
+import { readZramStats } from '../proc/zramfs';
 import { errorText, type Log } from './log';
 import type { StatusBarSettings } from './settings';
 
@@ -69,10 +70,9 @@ export function glanceAccessibility(m: MemInfo): string {
   return `Memory: ${hk(m.memTotal - m.memAvailable)} of ${hk(m.memTotal)} used, ${usedPct(m)} percent; ${hk(m.memAvailable)} available. Open pmemstat.`;
 }
 
-/** One line of the tooltip's group list: the name made plain and short. */
+/** One line of the tooltip's group list: the name made printable and short. */
 export function plainName(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = printable(s);
   return flat.length > NAME_MAX ? flat.slice(0, NAME_MAX - 1) + '\u2026' : flat;
 }
 

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { History, historyCapacity } from '../core/history';
-import { LeakTracker, type LeakVerdict } from '../core/leaks';
+import { leakLine, LeakTracker } from '../core/leaks';
+import { jsonText } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
-import { formatKb, withCommas } from '../core/units';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
+import { runWindow, wantsWindow } from '../tui/window';
 
 export interface CliIO {
   out(s: string): void;
@@ -44,13 +45,6 @@ export function reportLines(report: Report, view: View, o: CliOptions, first: bo
 
 function hhmmss(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
-}
-
-export function leakLine(time: number, info: string, ptotal: number, v: LeakVerdict, o: CliOptions): string {
-  return (
-    `${hhmmss(time)} LEAK? ${info}: +${withCommas(v.growthKb)}K in ${Math.round(v.seconds)}s` +
-    ` (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); ptotal ${formatKb(ptotal, o.units)} ${o.units}`
-  );
 }
 
 /**
@@ -115,6 +109,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     io.err(`pmemstat: error: --root ${o.root}: no proc/ directory there (nor numbered samples 0/, 1/, … holding one)`);
     return 2;
   }
+  // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
+  if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
   const showCpu = o.cpu && looping;
@@ -159,9 +155,9 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       history.add(report.leader.time, report.rows);
       for (const { key, verdict } of leaks.update(history)) {
         const row = report.rows.find((r) => r.key === key);
-        if (row) io.out(leakLine(report.leader.time, row.info, row.mem.ptotal, verdict, o));
+        if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
       }
-    } else if (o.json) io.out(JSON.stringify({ ...report, rows: view.rows, overflow: view.overflow }));
+    } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
     if (!looping) return 0;
     if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));

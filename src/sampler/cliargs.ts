@@ -18,6 +18,8 @@ export interface CliOptions {
   search: string;
   cpu: boolean;
   json: boolean;
+  /** On a terminal, open the live window (false: -W, print reports). */
+  window: boolean;
   root: string;
   help: boolean;
   /** Print groups as they become leak suspects (with a loop). */
@@ -36,7 +38,8 @@ export class UsageError extends Error {}
 
 export const HELP = `usage: pmemstat [options] [pids-or-names ...]
 
-Proportional (PSS) memory of Linux processes, grouped by application.
+Proportional (PSS) memory of Linux processes, grouped by application. In a
+terminal it opens a live window (press ? there for its keys, q to quit).
 
 positional arguments:
   pids-or-names          keep only these pids and exe names (as shown by -g exe);
@@ -70,9 +73,10 @@ options:
   -C, --no-cpu           do not show the cpu% column (shown only in a loop)
   -U, --run-as-user      do not re-run under sudo; only your own processes are
                          readable and the rest are counted as not accessible
-  -W, --no-window        accepted for compatibility and ignored (this report
-                         never uses a curses window; the VS Code panel is the
-                         window)
+  -W, --no-window        print reports instead of opening the live window (the
+                         window opens only when stdin and stdout are a terminal;
+                         --json, --leaks or output to a pipe or file print
+                         reports too)
       --json             print each sample as one JSON document per line
       --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
                          instead of the live system (implies -U); numbered
@@ -120,6 +124,7 @@ export function defaultCliOptions(): CliOptions {
     search: '',
     cpu: true,
     json: false,
+    window: true,
     root: '/',
     help: false,
     leaks: false,
@@ -250,6 +255,8 @@ function flag(o: CliOptions, f: string): void {
       o.cpu = false;
       break;
     case 'W':
+      o.window = false;
+      break;
     case 'D':
       break; // accepted for compatibility
     case 'json':

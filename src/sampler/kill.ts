@@ -1,10 +1,10 @@
-// Safe kill (SPEC 5): a process is named by pid AND start time; the helper re-reads
+// Safe kill: a process is named by pid AND start time; the helper re-reads
 // /proc/PID/stat right before every signal and refuses a reused pid, pid ≤ 1, kernel
 // threads, itself and its ancestors. SIGTERM, re-check every 0.5 s, SIGKILL after
 // about 6 s unless asked not to. Nothing else in the helper sends a signal.
-import { parseCmdline, parsePidStat } from '../core/procfiles';
+import { parsePidStat } from '../core/procfiles';
 import { isKillPid, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from '../shared/protocol';
-import { readBytes, readText } from './readfile';
+import { readText } from '../proc/readfile';
 
 export interface KillOptions {
   /** SIGKILL what still runs after `termWaitMs` (default true). */
@@ -22,14 +22,14 @@ export const POLL_MS = 500;
 type ProcState =
   | { kind: 'absent' }
   | { kind: 'denied' }
-  | { kind: 'present'; starttime: number; state: string; ppid: number };
+  | { kind: 'present'; starttime: number; state: string; ppid: number; kthread: boolean };
 
 function readState(pid: number): ProcState {
   const r = readText(`/proc/${pid}/stat`);
   if (r.text === null) return r.code === 'EACCES' || r.code === 'EPERM' ? { kind: 'denied' } : { kind: 'absent' };
   const st = parsePidStat(r.text);
   if (!st || st.pid !== pid) return { kind: 'absent' };
-  return { kind: 'present', starttime: st.starttime, state: st.state, ppid: st.ppid };
+  return { kind: 'present', starttime: st.starttime, state: st.state, ppid: st.ppid, kthread: st.kthread };
 }
 
 /** Dead: not in /proc, a zombie (only waiting to be reaped), or another process under the pid. */
@@ -111,12 +111,10 @@ async function killOne(t: KillTarget, o: Required<KillOptions>, selfPid: number,
     return { pid, outcome: 'pid-reused', message: `pid ${pid} now belongs to another process (start time ${s.starttime}, not ${starttime}): not signalled` };
   }
   if (s.state === 'Z' || s.state === 'X') return { pid, outcome: 'gone', message: 'already exited' };
-  if (pid === 2 || s.ppid === 2) return { pid, outcome: 'refused', message: 'a kernel thread is never signalled' };
-  const cl = readBytes(`/proc/${pid}/cmdline`);
-  if (cl.bytes !== null && parseCmdline(cl.bytes).length === 0) {
-    if (isGone(readState(pid), starttime)) return { pid, outcome: 'gone', message: 'already exited' };
-    return { pid, outcome: 'refused', message: 'a kernel thread is never signalled' };
-  }
+  // By its flags, in any PID namespace: neither pid 2 nor a parent of 2 nor an empty
+  // command line marks a kernel thread (a container's first process is pid 2, and any
+  // process can blank its own command line).
+  if (s.kthread) return { pid, outcome: 'refused', message: 'a kernel thread is never signalled' };
 
   const term = signalVerified(pid, starttime, 'SIGTERM');
   if (term === 'not-permitted') return { pid, outcome: 'not-permitted', message: NOT_PERMITTED };

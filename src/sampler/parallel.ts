@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import type { PidStat } from '../core/types';
-import { closeFd } from './readfile';
+import { closeFd } from '../proc/readfile';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 
 /** Pids taken per claim: small enough to balance, large enough that claiming costs nothing. */

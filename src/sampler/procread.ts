@@ -3,10 +3,11 @@
 import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { exeKey, type ExeEnv } from '../core/exekey';
+import { printable } from '../core/printable';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
-import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from './readfile';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from '../proc/readfile';
 
 export interface ProcEntry {
   starttime: number;
@@ -75,7 +76,7 @@ export function openProcess(ctx: ReadCtx, pid: number): { e: ProcEntry; st: PidS
   const memo = emptyMemo<PidStat>();
   const r = readFdParsed(o.fd, memo, parsePidStat);
   const st = r.ok ? r.value : null;
-  const e = st ? newEntry(ctx, pid, st.starttime, st.comm, st.pid === 2 || st.ppid === 2) : null;
+  const e = st ? newEntry(ctx, pid, st.starttime, commText(st.comm), st.kthread) : null;
   if (!st || !e) {
     closeFd(o.fd);
     return null;
@@ -113,7 +114,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;
     // Not ours to read: a user process we cannot name; its rollup will be denied too.
-    return { ...base, nonUser: kthread, exe: comm, cmd: comm };
+    return { ...base, nonUser: kthread, exe: base.comm, cmd: base.comm };
   }
   const root = ctx.root;
   let exeLink: string | null | undefined;
@@ -135,9 +136,17 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
       }
     },
   };
+  // Names are made printable here, once per process: every output shows only these.
+  // exeKey sees the raw text: it looks script paths up on disk.
   const key = exeKey(args, env);
   if (!key) return base;
-  return { ...base, nonUser: false, kthread: false, exe: key.exe, cmd: key.cmd, filtered: !wanted(ctx, pid, key.exe) };
+  const exe = printable(key.exe);
+  return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !wanted(ctx, pid, exe) };
+}
+
+/** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
+function commText(raw: string): string {
+  return printable(Buffer.from(raw, 'latin1').toString('utf8'));
 }
 
 /** smaps_rollup through the kept fd, opening (and keeping) it on first use. */

@@ -9,8 +9,8 @@ import { CpuTracker } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseVmstat } from '../core/procfiles';
 import type { KernelThreadCpu, Mem, PidStat, ProcSample, Sample } from '../core/types';
 import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
-import { readZramStats } from './zramfs';
-import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from './readfile';
+import { readZramStats } from '../proc/zramfs';
+import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 import type { ParallelReader } from './parallel';
 

@@ -1,9 +1,9 @@
 // The sampler helper (SPEC 7): `dist/sampler.js --serve` speaks NDJSON on stdio;
-// `--connect SOCKET` connects back to a Unix socket (the @vscode/sudo-prompt path) and
-// proves itself with the one-time token of $PMEMSTAT_TOKEN. Every request line gets
+// `--connect DIR --uid UID` connects back to the host's Unix socket in DIR (the
+// @vscode/sudo-prompt path) once it has made sure the server is that user's
+// (connectBack.ts), and proves itself with the one-time token of DIR/token. Every request line gets
 // exactly one reply; the helper never runs a shell, and exits when its input closes or
 // its parent dies. Protocol: src/shared/protocol.ts, docs/protocol.md.
-import { createConnection } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { version } from '../../package.json';
 import { Reporter } from '../core/report';
@@ -15,7 +15,6 @@ import {
   MAX_REQUEST_BYTES,
   parseRequest,
   PROTOCOL_VERSION,
-  TOKEN_ENV,
   type HelloInfo,
   type HelperConfig,
   type LineEvent,
@@ -23,6 +22,7 @@ import {
   type Request,
   toWireReport,
 } from '../shared/protocol';
+import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
 import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
@@ -78,6 +78,11 @@ export class HelperServer {
       pid: process.pid,
       capabilities: [...CAPABILITIES],
     };
+  }
+
+  /** Requests being served (kills), whose replies are still to come. */
+  get busy(): number {
+    return this.inFlight;
   }
 
   /** Lines received so far. */
@@ -179,39 +184,78 @@ export class HelperServer {
   }
 }
 
+/** Requests served at once (kills take seconds); more wait, unread, in the input. */
+export const MAX_IN_FLIGHT = 4;
+
 /**
  * Run a HelperServer over a byte stream pair until the input ends. Sends the hello first
  * (with the token, on the connect-back path). Resolves when the input has ended, the
  * requests in flight were answered and the output was flushed.
+ *
+ * Backpressure: a sample reply can be hundreds of KB and one 64 KB input chunk holds
+ * thousands of requests, so lines are served one at a time, and only while the output is
+ * not full and fewer than MAX_IN_FLIGHT requests are in flight; meanwhile the input is
+ * paused. A client that writes without reading therefore holds the helper at one
+ * unsent reply (plus the kills in flight), not one per request.
  */
 export function serveStreams(input: Readable, output: Writable, opts: HelperServerOptions & { token?: string }): Promise<void> {
   return new Promise((resolve) => {
-    let ended = false;
+    let inputDone = false;
+    let closing = false;
+    // Lines split from the last chunk, not yet served (at most one chunk's worth: the input
+    // stays paused while any are left).
+    let queue: LineEvent[] = [];
+    let head = 0;
+    let scheduled = false;
+    const schedule = () => {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        pump();
+      });
+    };
     const write = (reply: Reply) => {
-      if (ended && output.writableEnded) return;
+      if (output.writableEnded || output.destroyed) return;
       output.write(JSON.stringify(reply) + '\n');
-      if (output.writableNeedDrain && !input.isPaused()) {
-        input.pause();
-        output.once('drain', () => input.resume());
-      }
+      // A kill that finished frees a slot.
+      if (head < queue.length || inputDone) schedule();
     };
     const server = new HelperServer(write, opts);
-    const hello: Reply = { type: 'hello', id: null, seq: 0, hello: server.helloInfo() };
-    if (opts.token !== undefined) hello.token = opts.token;
-    write(hello);
     const splitter = new LineSplitter(MAX_REQUEST_BYTES);
-    input.on('data', (chunk: Buffer | string) => {
-      for (const ev of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) server.handle(ev);
-    });
-    const finish = () => {
-      if (ended) return;
-      ended = true;
-      // An unterminated last line is still a line.
-      if (splitter.pending > 0) for (const ev of splitter.push(Buffer.from('\n'))) server.handle(ev);
+    const pump = () => {
+      while (head < queue.length && !output.writableNeedDrain && server.busy < MAX_IN_FLIGHT) server.handle(queue[head++]);
+      if (head < queue.length) {
+        input.pause();
+        return;
+      }
+      queue = [];
+      head = 0;
+      if (!inputDone) {
+        input.resume();
+        return;
+      }
+      if (closing) return;
+      closing = true;
       void server.idle().then(() => {
         if (output === process.stdout) output.write('', () => resolve());
         else output.end(() => resolve());
       });
+    };
+    output.on('drain', pump);
+    const hello: Reply = { type: 'hello', id: null, seq: 0, hello: server.helloInfo() };
+    if (opts.token !== undefined) hello.token = opts.token;
+    write(hello);
+    input.on('data', (chunk: Buffer | string) => {
+      for (const ev of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) queue.push(ev);
+      pump();
+    });
+    const finish = () => {
+      if (inputDone) return;
+      inputDone = true;
+      // An unterminated last line is still a line.
+      if (splitter.pending > 0) for (const ev of splitter.push(Buffer.from('\n'))) queue.push(ev);
+      pump();
     };
     input.on('end', finish);
     input.on('close', finish);
@@ -230,48 +274,56 @@ export function watchParent(onOrphan: () => void, everyMs = 1000): NodeJS.Timeou
   return t;
 }
 
-const USAGE = 'usage: sampler.js --serve [--root DIR] | --connect SOCKET [--root DIR]  (token in $' + TOKEN_ENV + ')';
+const USAGE = 'usage: sampler.js --serve [--root DIR] | --connect DIR --uid UID [--root DIR]';
 
 /** Entry of `--serve` / `--connect`; resolves with the exit status. */
 export async function runServe(argv: readonly string[]): Promise<number> {
   let mode: 'serve' | 'connect' | null = null;
-  let socketPath = '';
+  let dir = '';
+  let uidArg: string | null = null;
   let root = '/';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--serve' && mode === null) mode = 'serve';
     else if (a === '--connect' && mode === null && i + 1 < argv.length) {
       mode = 'connect';
-      socketPath = argv[++i];
-    } else if (a === '--root' && i + 1 < argv.length) root = argv[++i];
+      dir = argv[++i];
+    } else if (a === '--uid' && uidArg === null && i + 1 < argv.length) uidArg = argv[++i];
+    else if (a === '--root' && i + 1 < argv.length) root = argv[++i];
     else {
       process.stderr.write(`pmemstat helper: unexpected argument ${JSON.stringify(a)}\n${USAGE}\n`);
       return 2;
     }
   }
-  const token = process.env[TOKEN_ENV];
-  delete process.env[TOKEN_ENV];
   const exit = (code: number) => process.exit(code);
   watchParent(() => exit(0));
   process.on('SIGHUP', () => exit(0));
 
-  if (mode === 'serve') {
+  if (mode === 'serve' && uidArg === null) {
     await serveStreams(process.stdin, process.stdout, { root });
     return 0;
   }
-  if (mode !== 'connect' || !token) {
-    process.stderr.write(`pmemstat helper: ${mode === 'connect' ? `$${TOKEN_ENV} is not set` : 'no mode given'}\n${USAGE}\n`);
+  if (mode !== 'connect' || uidArg === null || !/^\d{1,10}$/.test(uidArg)) {
+    process.stderr.write(`pmemstat helper: ${mode === 'connect' ? '--connect needs --uid UID' : mode === 'serve' ? '--uid goes with --connect' : 'no mode given'}\n${USAGE}\n`);
     return 2;
   }
-  const sock = createConnection(socketPath);
-  const connected = await new Promise<boolean>((res) => {
-    sock.once('connect', () => res(true));
-    sock.once('error', (e) => {
-      process.stderr.write(`pmemstat helper: cannot connect to ${socketPath}: ${e.message}\n`);
-      res(false);
-    });
-  });
-  if (!connected) return 3;
-  await serveStreams(sock, sock, { root, token });
+  const uid = Number(uidArg);
+  // pkexec and sudo say who asked; when they do, it must be the uid the host named.
+  for (const k of ['PKEXEC_UID', 'SUDO_UID']) {
+    const v = process.env[k];
+    if (v !== undefined && v !== String(uid)) {
+      process.stderr.write(`pmemstat helper: refusing to connect back: --uid ${uid} but ${k}=${JSON.stringify(v.slice(0, 20))}\n`);
+      return 4;
+    }
+  }
+  let conn: Awaited<ReturnType<typeof connectBack>>;
+  try {
+    conn = await connectBack(dir, uid);
+  } catch (e) {
+    const why = e instanceof ConnectRefused ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+    process.stderr.write(`pmemstat helper: refusing to connect back: ${why}\n`);
+    return 4;
+  }
+  await serveStreams(conn.sock, conn.sock, { root, token: conn.token });
   return 0;
 }

@@ -1,21 +1,37 @@
 // The one definition of the messages between the extension host and the sampler
 // helper (newline-delimited JSON; docs/protocol.md), with the run-time validators
-// that each receiving end applies. Pure: no I/O, no `vscode`, no Node APIs except
-// Buffer in the line splitter.
-import { MEM_KEYS } from '../core/types';
-import type {
-  GroupBy,
-  GroupMember,
-  GroupRow,
-  KernelThreadCpu,
-  LeaderFigures,
-  Mem,
-  MemKey,
-  Report,
-  SortBy,
-  ZramEffective,
-} from '../core/types';
+// that each receiving end applies (built from validate.ts). Pure: no I/O, no `vscode`,
+// no Node APIs (the line splitter, which uses Buffer, is framing.ts).
+import { GROUP_BYS, MEM_KEYS, SORT_BYS } from '../core/types';
+import type { GroupBy, GroupMember, GroupRow, Mem, MemKey, Report, SortBy } from '../core/types';
+import { checkKillResult, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillTarget } from './kill';
+import { reportCheck } from './reportSchema';
 import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
+import {
+  arrayOf,
+  bool,
+  count,
+  describe,
+  explain,
+  int,
+  isInt,
+  isNum,
+  isObject,
+  hasOwn,
+  item,
+  nullable,
+  num,
+  object,
+  oneOf,
+  str,
+  type Check,
+  type Path,
+  type Shape,
+} from './validate';
+
+export type { KillOutcome, KillResult, KillSignal, KillTarget } from './kill';
+// The helper's kill (src/sampler/kill.ts) reads the kill vocabulary through this file.
+export { isKillPid, PID_MAX_LIMIT } from './kill';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
 export const PROTOCOL_VERSION = 2;
@@ -23,15 +39,12 @@ export const PROTOCOL_VERSION = 2;
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
 export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
-/** The kernel's PID_MAX_LIMIT on 64-bit (2^22): no pid is larger. */
-export const PID_MAX_LIMIT = 4_194_304;
-/** At most this many processes in one kill request. */
-export const MAX_KILL_TARGETS = 4096;
 const MAX_FILTER_ITEMS = 10_000;
 const MAX_FILTER_ITEM_CHARS = 4096;
 const MAX_CMDLEN = 100_000;
-/** Environment variable that carries the one-time token of `--connect`. */
-export const TOKEN_ENV = 'PMEMSTAT_TOKEN';
+/** In the connect-back directory of `--connect DIR`: the host's socket, and the one-time token (mode 0600). */
+export const SOCKET_FILE = 'helper.sock';
+export const TOKEN_FILE = 'token';
 
 // ---------------------------------------------------------------------------
 // Shapes
@@ -54,9 +67,6 @@ export interface HelperConfig {
   /** No figure older than this (seconds), whatever the budget. */
   maxAgeSeconds: number;
 }
-
-export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
-export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
 
 export function defaultHelperConfig(): HelperConfig {
   return {
@@ -86,24 +96,6 @@ export interface HelloInfo {
 }
 
 export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail'] as const;
-
-export type KillOutcome = 'gone' | 'running' | 'not-permitted' | 'not-found' | 'pid-reused' | 'refused';
-export const KILL_OUTCOMES: readonly KillOutcome[] = ['gone', 'running', 'not-permitted', 'not-found', 'pid-reused', 'refused'];
-export type KillSignal = 'SIGTERM' | 'SIGKILL';
-
-export interface KillResult {
-  pid: number;
-  outcome: KillOutcome;
-  /** The last signal sent (absent when none was). */
-  signal?: KillSignal;
-  message?: string;
-}
-
-/** A process named by pid AND start time (field 22 of /proc/PID/stat), so a reused pid is refused. */
-export interface KillTarget {
-  pid: number;
-  starttime: number;
-}
 
 // host → helper
 export type Request =
@@ -189,83 +181,11 @@ export function fromWireReport(w: WireReport): Report {
 }
 
 // ---------------------------------------------------------------------------
-// Validation helpers. A checker returns null when `v` is well-formed, else a message
-// naming the first problem (with its path).
-
-type Check = (v: unknown, path: string) => string | null;
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
-  if (typeof v === 'number') return String(v);
-  return typeof v;
-}
-
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+// Validation (the toolkit of validate.ts)
 
 /** A request id: an integer 0 … 2^53−1. */
 export function isRequestId(v: unknown): v is number {
   return isInt(v) && v >= 0;
-}
-
-function num(v: unknown, path: string): string | null {
-  return isNum(v) ? null : `${path} must be a finite number, not ${describe(v)}`;
-}
-function int(min: number, max: number): Check {
-  return (v, path) =>
-    isInt(v) && v >= min && v <= max ? null : `${path} must be an integer from ${min} to ${max}, not ${describe(v)}`;
-}
-function str(v: unknown, path: string): string | null {
-  return typeof v === 'string' ? null : `${path} must be a string, not ${describe(v)}`;
-}
-function bool(v: unknown, path: string): string | null {
-  return typeof v === 'boolean' ? null : `${path} must be true or false, not ${describe(v)}`;
-}
-function oneOf<T extends string>(values: readonly T[]): Check {
-  return (v, path) =>
-    typeof v === 'string' && (values as readonly string[]).includes(v)
-      ? null
-      : `${path} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, not ${describe(v)}`;
-}
-function nullable(c: Check): Check {
-  return (v, path) => (v === null ? null : c(v, path));
-}
-function arrayOf(c: Check, max = Infinity): Check {
-  return (v, path) => {
-    if (!Array.isArray(v)) return `${path} must be an array, not ${describe(v)}`;
-    if (v.length > max) return `${path} has ${v.length} items, more than ${max}`;
-    for (let i = 0; i < v.length; i++) {
-      const e = c(v[i], `${path}[${i}]`);
-      if (e) return e;
-    }
-    return null;
-  };
-}
-
-type Shape = Record<string, Check>;
-
-/** Every listed field present and well-formed; with `exact`, no other field. */
-function object(shape: Shape, exact: boolean, optional: readonly string[] = []): Check {
-  const keys = Object.keys(shape);
-  return (v, path) => {
-    if (!isObject(v)) return `${path} must be an object, not ${describe(v)}`;
-    for (const k of keys) {
-      if (!(k in v) || v[k] === undefined) {
-        if (optional.includes(k)) continue;
-        return `${path}.${k} is missing`;
-      }
-      const e = shape[k](v[k], `${path}.${k}`);
-      if (e) return e;
-    }
-    if (exact) for (const k of Object.keys(v)) if (!(k in shape)) return `${path} has an unknown field "${k}"`;
-    return null;
-  };
 }
 
 // ---------------------------------------------------------------------------
@@ -293,29 +213,7 @@ const configShape: Record<keyof HelperConfig, Check> = {
 };
 const checkPartialConfig = object(configShape, true, Object.keys(configShape));
 
-/** What can name a process to kill: nothing else ever reaches kill(2) (no 0, no negatives). */
-export function isKillPid(v: unknown): v is number {
-  return isInt(v) && v >= 1 && v <= PID_MAX_LIMIT;
-}
-
-const checkKillTarget = object(
-  {
-    pid: (v, path) =>
-      isKillPid(v) ? null : `${path} must be a process id (an integer from 1 to ${PID_MAX_LIMIT}), not ${describe(v)}`,
-    starttime: int(0, Number.MAX_SAFE_INTEGER),
-  },
-  true,
-);
-const checkKillTargets: Check = (v, path) => {
-  const e = arrayOf(checkKillTarget, MAX_KILL_TARGETS)(v, path);
-  if (e) return e;
-  const seen = new Set<number>();
-  for (const [i, t] of (v as KillTarget[]).entries()) {
-    if (seen.has(t.pid)) return `${path}[${i}].pid ${t.pid} is listed twice`;
-    seen.add(t.pid);
-  }
-  return null;
-};
+const checkKillTargets = killTargetsCheck({ once: true, nonEmpty: false });
 
 const requestShapes: Record<RequestType, Shape> = {
   hello: {},
@@ -330,6 +228,15 @@ export type ParsedRequest =
   | { ok: false; id: number | null; code: ErrorCode; message: string };
 
 /**
+ * Why a line is not JSON, without its text: JSON.parse quotes the line, and a line that
+ * is not JSON may be anything — a password's second line reaching the helper's stdin.
+ */
+function notJson(line: string, e: unknown): string {
+  const at = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+  return `not JSON (${line.length} characters${at ? `, error at position ${at[1]}` : ''}; the text is not repeated)`;
+}
+
+/**
  * Parse and validate one request line (already checked for length). Never throws.
  * On failure, `id` is the request's id when one could be read, so the error reply
  * reaches the caller that is waiting for it.
@@ -340,7 +247,7 @@ export function parseRequest(line: string): ParsedRequest {
   try {
     v = JSON.parse(line) as unknown;
   } catch (e) {
-    return { ok: false, id: null, code: 'not-json', message: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, id: null, code: 'not-json', message: notJson(line, e) };
   }
   return validateRequest(v);
 }
@@ -354,7 +261,7 @@ export function validateRequest(v: unknown): ParsedRequest {
       ok: false,
       id: null,
       code: 'invalid',
-      message: 'id' in v ? `id must be an integer from 0 to 2^53-1, not ${describe(v.id)}` : 'id is missing',
+      message: hasOwn(v, 'id') ? `id must be an integer from 0 to 2^53-1, not ${describe(v.id)}` : 'id is missing',
     };
   }
   const type = v.type;
@@ -368,7 +275,7 @@ export function validateRequest(v: unknown): ParsedRequest {
     };
   }
   const rt = type as RequestType;
-  const e = object({ id: () => null, type: () => null, ...requestShapes[rt] }, true)(v, rt);
+  const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true), v, rt);
   if (e) return { ok: false, id, code: 'invalid', message: e };
   return { ok: true, request: v as unknown as Request };
 }
@@ -381,81 +288,27 @@ export function isRequest(v: unknown): v is Request {
 // ---------------------------------------------------------------------------
 // Replies (checked by the host)
 
-const checkMem: Check = object(
-  { pswap: num, shSYSV: num, shOth: num, stack: num, text: num, data: num, ptotal: num } satisfies Record<keyof Mem, Check>,
-  false,
-);
-const checkPidInt = int(0, Number.MAX_SAFE_INTEGER);
-const checkMember: Check = (v, path) => {
+const checkWireMember: Check = (v, path) => {
   if (!Array.isArray(v) || v.length !== WIRE_MEMBER_FIELDS.length) {
     return `${path} must be a member [${WIRE_MEMBER_FIELDS.join(', ')}], not ${Array.isArray(v) ? `an array of ${v.length}` : describe(v)}`;
   }
   return (
-    checkPidInt(v[0], `${path}[0] (pid)`) ??
-    checkPidInt(v[1], `${path}[1] (starttime)`) ??
-    str(v[2], `${path}[2] (cmd)`) ??
-    num(v[3], `${path}[3] (cpu)`) ??
+    count(v[0], item(path, 0, 'pid')) ??
+    count(v[1], item(path, 1, 'starttime')) ??
+    str(v[2], item(path, 2, 'cmd')) ??
+    num(v[3], item(path, 3, 'cpu')) ??
     memFields(v, path)
   );
 };
-function memFields(v: readonly unknown[], path: string): string | null {
+function memFields(v: readonly unknown[], path: Path): string | null {
   for (let i = WIRE_MEM_AT; i < v.length; i++) {
-    const e = num(v[i], `${path}[${i}] (${WIRE_MEMBER_FIELDS[i]})`);
+    const e = num(v[i], item(path, i, WIRE_MEMBER_FIELDS[i]));
     if (e) return e;
   }
   return null;
 }
-const checkRowType: Check = (v, path) =>
-  typeof v === 'string' && (v === 'T' || v === 'A' || v === 'O' || v === 'x' || v === '' || /^[+-]\d+K$/.test(v))
-    ? null
-    : `${path} must be a row type, not ${describe(v)}`;
-const checkRow: Check = object(
-  {
-    key: str,
-    info: str,
-    type: checkRowType,
-    delta: num,
-    mem: checkMem,
-    cpu: num,
-    count: checkPidInt,
-    pid: nullable(checkPidInt),
-    members: arrayOf(checkMember),
-    asOf: num,
-  } satisfies Record<keyof WireRow, Check>,
-  false,
-  ['asOf'],
-);
-const checkKthread: Check = object({ pid: checkPidInt, comm: str, cpu: num } satisfies Record<keyof KernelThreadCpu, Check>, false);
-const checkZram: Check = object(
-  { zramUsed: num, ratio: num, eTot: num, eUsed: num, eAvail: num } satisfies Record<keyof ZramEffective, Check>,
-  false,
-);
-const checkLeader: Check = object(
-  {
-    time: num,
-    memTotal: num,
-    used: num,
-    avail: num,
-    oth: nullable(num),
-    shTmp: num,
-    dirty: num,
-    pidsShown: checkPidInt,
-    pidsTotal: checkPidInt,
-    inaccessible: checkPidInt,
-    search: str,
-    kernelCpu: num,
-    topKernelThreads: arrayOf(checkKthread),
-    zram: nullable(checkZram),
-    majfaultsPerSec: num,
-    stale: checkPidInt,
-  } satisfies Record<keyof LeaderFigures, Check>,
-  false,
-  ['stale'],
-);
-const checkReport: Check = object(
-  { leader: checkLeader, detail: bool, total: checkRow, rows: arrayOf(checkRow) } satisfies Record<keyof Report, Check>,
-  false,
-);
+/** The one Report schema (reportSchema.ts), with members as WireMember tuples. */
+const checkWireReport: Check = reportCheck(checkWireMember);
 
 const checkHello: Check = object(
   {
@@ -468,23 +321,13 @@ const checkHello: Check = object(
   false,
 );
 const checkFullConfig: Check = object(configShape, false);
-const checkKillResult: Check = object(
-  {
-    pid: checkPidInt,
-    outcome: oneOf(KILL_OUTCOMES),
-    signal: oneOf<KillSignal>(['SIGTERM', 'SIGKILL']),
-    message: str,
-  } satisfies Record<keyof KillResult, Check>,
-  false,
-  ['signal', 'message'],
-);
-const checkId = (v: unknown, path: string) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
-const checkSeq = int(0, Number.MAX_SAFE_INTEGER);
+const checkId: Check = (v, path) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
+const checkSeq = count;
 
 const replyShapes: Record<Reply['type'], { shape: Shape; optional?: string[] }> = {
   hello: { shape: { id: nullable(checkId), seq: checkSeq, hello: checkHello, token: str }, optional: ['token'] },
   configure: { shape: { id: checkId, seq: checkSeq, config: checkFullConfig } },
-  sample: { shape: { id: checkId, seq: checkSeq, report: checkReport, ms: num } },
+  sample: { shape: { id: checkId, seq: checkSeq, report: checkWireReport, ms: num } },
   kill: { shape: { id: checkId, seq: checkSeq, results: arrayOf(checkKillResult) } },
   ping: { shape: { id: checkId, seq: checkSeq } },
   error: { shape: { id: nullable(checkId), seq: checkSeq, code: oneOf(ERROR_CODES), message: str } },
@@ -498,77 +341,22 @@ export function parseReply(line: string): ParsedReply {
   try {
     v = JSON.parse(line) as unknown;
   } catch (e) {
-    return { ok: false, message: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, message: notJson(line, e) };
   }
   if (!isObject(v)) return { ok: false, message: `a reply must be a JSON object, not ${describe(v)}` };
   const type = v.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(replyShapes, type)) {
+  if (typeof type !== 'string' || !hasOwn(replyShapes, type)) {
     return { ok: false, message: `unknown reply type ${describe(type)}` };
   }
   const { shape, optional } = replyShapes[type as Reply['type']];
-  const e = object({ type: () => null, ...shape }, false, optional)(v, type);
+  const e = explain(object({ type: () => null, ...shape }, false, optional), v, type);
   return e ? { ok: false, message: e } : { ok: true, reply: v as unknown as Reply };
 }
 
 // ---------------------------------------------------------------------------
-// Framing
+// Framing (the line splitter is framing.ts's)
 
-/** One complete line, or the notice that a line was longer than the limit (and dropped). */
-export type LineEvent = { line: string } | { tooLong: number };
-
-/**
- * Splits a byte stream into newline-terminated UTF-8 lines (a trailing CR is dropped).
- * A line longer than `maxBytes` is never buffered whole: its bytes are discarded as
- * they arrive and one `tooLong` event (with the line's size) is emitted at its end.
- */
-export class LineSplitter {
-  private parts: Buffer[] = [];
-  private size = 0;
-  private discarding = false;
-
-  constructor(private readonly maxBytes: number) {}
-
-  push(chunk: Buffer): LineEvent[] {
-    const out: LineEvent[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      const end = nl < 0 ? chunk.length : nl;
-      const piece = chunk.subarray(start, end);
-      this.size += piece.length;
-      if (!this.discarding) {
-        if (this.size > this.maxBytes) {
-          this.discarding = true;
-          this.parts = [];
-        } else if (piece.length) {
-          this.parts.push(piece);
-        }
-      }
-      if (nl < 0) break;
-      out.push(this.finish());
-      start = nl + 1;
-    }
-    return out;
-  }
-
-  /** Bytes of the unfinished line buffered so far. */
-  get pending(): number {
-    return this.size;
-  }
-
-  private finish(): LineEvent {
-    const size = this.size;
-    const parts = this.parts;
-    const discarded = this.discarding;
-    this.parts = [];
-    this.size = 0;
-    this.discarding = false;
-    if (discarded) return { tooLong: size };
-    let s = (parts.length === 1 ? parts[0] : Buffer.concat(parts)).toString('utf8');
-    if (s.endsWith('\r')) s = s.slice(0, -1);
-    return { line: s };
-  }
-}
+export { LineSplitter, type LineEvent } from './framing';
 
 /** Serialise one message as an NDJSON line. */
 export function encodeLine(msg: Request | Reply): string {

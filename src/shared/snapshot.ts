@@ -2,8 +2,11 @@
 // "Compare with Snapshot…". A documented, versioned shape (docs/snapshot.md): readers accept
 // every schema up to their own and refuse newer ones with a clear message.
 // Browser-safe and pure: no Node or vscode imports.
+import { jsonText, printable, printableReport } from '../core/printable';
 import type { Report } from '../core/types';
-import { completeSettings, PRIVILEGE_MODES, reportProblem, type PanelSettings, type PrivilegeMode } from './webviewProtocol';
+import { reportProblem } from './reportSchema';
+import { isInt, isObject, isOneOf } from './validate';
+import { completeSettings, PRIVILEGE_MODES, type PanelSettings, type PrivilegeMode } from './webviewProtocol';
 
 /** The schema this code writes (and the newest it reads). */
 export const SNAPSHOT_SCHEMA = 1;
@@ -41,7 +44,7 @@ export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
     schema: SNAPSHOT_SCHEMA,
     version: meta.version,
     time: new Date(report.leader.time).toISOString(),
-    mode: (PRIVILEGE_MODES as readonly unknown[]).includes(meta.mode) ? (meta.mode as PrivilegeMode) : null,
+    mode: isOneOf(PRIVILEGE_MODES, meta.mode) ? meta.mode : null,
     settings: meta.settings,
     report,
   };
@@ -49,14 +52,10 @@ export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
 
 /** The file's text: pretty JSON, one trailing newline. */
 export function snapshotJson(report: Report, meta: SnapshotMeta): string {
-  return JSON.stringify(makeSnapshot(report, meta), null, 2) + '\n';
+  return jsonText(makeSnapshot(report, meta), 2) + '\n';
 }
 
 export type ParsedSnapshot = { ok: true; snapshot: Snapshot } | { ok: false; error: string };
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /**
  * Read a snapshot file's text. Never throws: a file that is not a snapshot gives a
@@ -71,15 +70,16 @@ export function parseSnapshot(text: string): ParsedSnapshot {
   } catch (e) {
     return fail(`it is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!isRecord(x) || x.tool !== 'pmemstat') return fail('it is not a pmemstat snapshot (no "tool": "pmemstat")');
+  if (!isObject(x) || x.tool !== 'pmemstat') return fail('it is not a pmemstat snapshot (no "tool": "pmemstat")');
   if (x.kind !== undefined && x.kind !== SNAPSHOT_KIND) return fail(`it is a pmemstat "${String(x.kind)}" file, not a snapshot`);
   const schema = x.schema === undefined ? 1 : x.schema;
-  if (typeof schema !== 'number' || !Number.isInteger(schema) || schema < 1) return fail('its "schema" is not a positive integer');
+  if (!isInt(schema) || schema < 1) return fail('its "schema" is not a positive integer');
   if (schema > SNAPSHOT_SCHEMA)
     return fail(`it was written by a newer pmemstat (snapshot schema ${schema}; this version reads up to ${SNAPSHOT_SCHEMA})`);
   const problem = reportProblem(x.report);
   if (problem) return fail(`its "report" is not a pmemstat sample: ${problem}`);
-  const report = x.report as Report;
+  // A file is untrusted input like /proc: its names are shown, so made printable as the sampler's are.
+  const report = printableReport(x.report as Report);
   const time = typeof x.time === 'string' && !Number.isNaN(Date.parse(x.time)) ? x.time : new Date(report.leader.time).toISOString();
   return {
     ok: true,
@@ -87,9 +87,9 @@ export function parseSnapshot(text: string): ParsedSnapshot {
       tool: 'pmemstat',
       kind: SNAPSHOT_KIND,
       schema,
-      version: typeof x.version === 'string' ? x.version : 'unknown',
+      version: typeof x.version === 'string' ? printable(x.version) : 'unknown',
       time,
-      mode: (PRIVILEGE_MODES as readonly unknown[]).includes(x.mode) ? (x.mode as PrivilegeMode) : null,
+      mode: isOneOf(PRIVILEGE_MODES, x.mode) ? x.mode : null,
       settings: completeSettings(x.settings),
       report,
     },

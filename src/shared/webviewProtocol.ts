@@ -1,115 +1,38 @@
-// The one definition of the messages between the extension host and the panel's webview
-// (DESIGN.md). Both ends import it; each receiving end validates with the parse functions
-// below, because a webview message is untrusted input and a report carries command lines.
-// Browser-safe: no Node or vscode imports (types only from the pure core).
+// The one definition of the messages between the extension host and the panel's webview.
+// Both ends import it; each receiving end validates with the parse functions below (built
+// from the toolkit of validate.ts), because a webview message is untrusted input and a
+// report carries command lines.
+// Browser-safe: no Node or vscode imports.
 import { MAX_CAPACITY } from '../core/history';
-import { MEM_KEYS, type GroupBy, type GroupRow, type LeaderFigures, type MemKey, type Report, type RowType, type SortBy, type Units } from '../core/types';
+import { MEM_KEYS, type MemKey, type Report, type RowType } from '../core/types';
+import { checkKillResult, killTargetsCheck, type KillResult, type KillTarget } from './kill';
+import { PANEL_SETTING_KEYS, readPanelSettings, validSetting, type PanelSettingKey, type PanelSettings } from './options';
+import { checkReport, isRowType } from './reportSchema';
+import { arrayOf, bool, count, describe, isObject, nullable, num, object, oneOf, passes, str, type Check } from './validate';
 
 // ---------------------------------------------------------------- settings
 
-export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
-export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
-export const UNIT_LIST: readonly Units[] = ['MB', 'mB', 'KB', 'human'];
-export const CPU_AVG_LIST = [5, 10, 20, 45, 90] as const;
-export type CpuAvgSecs = (typeof CPU_AVG_LIST)[number];
-
-/** The panel's options: the `pmemstat.*` settings that the panel shows and changes. */
-export interface PanelSettings {
-  groupBy: GroupBy;
-  units: Units;
-  /** Detail mode: per-mapping categories from smaps (key `o` turns "less detail" off). */
-  detail: boolean;
-  sortBy: SortBy;
-  riseToTop: boolean;
-  showCpu: boolean;
-  cpuAvgSecs: CpuAvgSecs;
-  loopSeconds: number;
-  /** null = automatic (100 with KB units, else 1000). */
-  minDeltaKb: number | null;
-  topPct: number;
-  lineNumbers: boolean;
-  fitToWindow: boolean;
-}
-
-export type PanelSettingKey = keyof PanelSettings;
-
-export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = Object.freeze({
-  groupBy: 'exe',
-  units: 'MB',
-  detail: false,
-  sortBy: 'mem',
-  riseToTop: true,
-  showCpu: true,
-  cpuAvgSecs: 20,
-  loopSeconds: 5,
-  minDeltaKb: null,
-  topPct: 100,
-  lineNumbers: false,
-  fitToWindow: false,
-});
-
-export const PANEL_SETTING_KEYS = Object.keys(DEFAULT_PANEL_SETTINGS) as PanelSettingKey[];
-
-export const LOOP_SECONDS_MIN = 0.5;
-export const LOOP_SECONDS_MAX = 3600;
-
-function isOneOf<T extends string | number>(list: readonly T[], v: unknown): v is T {
-  return (list as readonly unknown[]).includes(v);
-}
-
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** Validate one setting value; the value to use, or undefined when it is not acceptable. */
-export function validSetting<K extends PanelSettingKey>(key: K, v: unknown): PanelSettings[K] | undefined {
-  type R = PanelSettings[K] | undefined;
-  switch (key) {
-    case 'groupBy':
-      return (isOneOf(GROUP_BYS, v) ? v : undefined) as R;
-    case 'units':
-      return (isOneOf(UNIT_LIST, v) ? v : undefined) as R;
-    case 'sortBy':
-      return (isOneOf(SORT_BYS, v) ? v : undefined) as R;
-    case 'cpuAvgSecs':
-      return (isOneOf(CPU_AVG_LIST, v) ? v : undefined) as R;
-    case 'detail':
-    case 'riseToTop':
-    case 'showCpu':
-    case 'lineNumbers':
-    case 'fitToWindow':
-      return (typeof v === 'boolean' ? v : undefined) as R;
-    case 'loopSeconds':
-      return (isFiniteNumber(v) && v >= LOOP_SECONDS_MIN && v <= LOOP_SECONDS_MAX ? v : undefined) as R;
-    case 'minDeltaKb':
-      return (v === null ? null : isFiniteNumber(v) && Number.isInteger(v) ? v : undefined) as R;
-    case 'topPct':
-      return (isFiniteNumber(v) && v > 0 && v <= 100 ? v : undefined) as R;
-  }
-  return undefined;
-}
-
-/** Keep only the known, valid settings of an untrusted object. */
-export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null {
-  if (!isRecord(x)) return null;
-  const out: Partial<PanelSettings> = {};
-  for (const key of Object.keys(x)) {
-    if (!(PANEL_SETTING_KEYS as string[]).includes(key)) return null;
-    const k = key as PanelSettingKey;
-    const v = validSetting(k, x[key]);
-    if (v === undefined) return null;
-    (out as Record<PanelSettingKey, unknown>)[k] = v;
-  }
-  return out;
-}
+// The panel's options are described in options.ts; the messages carry them (re-exported for
+// the host, which knows them as part of the panel's protocol).
+export { DEFAULT_PANEL_SETTINGS, effectiveMinDeltaKb, PANEL_SETTING_KEYS, type PanelSettingKey, type PanelSettings } from './options';
 
 /** A complete settings object from an untrusted one (invalid or missing fields → defaults). */
 export function completeSettings(x: unknown): PanelSettings {
-  const out: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
-  if (!isRecord(x)) return out;
-  for (const k of PANEL_SETTING_KEYS) {
-    const v = validSetting(k, x[k]);
-    if (v !== undefined) (out as Record<PanelSettingKey, unknown>)[k] = v;
+  const r = isObject(x) ? x : {};
+  return readPanelSettings((k: PanelSettingKey) => (Object.hasOwn(r, k) ? r[k] : undefined));
+}
+
+/** Keep the known, valid settings of an untrusted object; null when any key or value is not one. */
+export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null {
+  if (!isObject(x)) return null;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(x)) {
+    if (!(PANEL_SETTING_KEYS as string[]).includes(key)) return null;
+    const v = validSetting(key as PanelSettingKey, x[key]);
+    if (v === undefined) return null;
+    out[key] = v;
   }
-  return out;
+  return out as Partial<PanelSettings>;
 }
 
 // ---------------------------------------------------------------- helper state
@@ -129,20 +52,6 @@ export interface HelperState {
   message: string;
   /** Whether "Run as root" makes sense now (not root already, not on the way). */
   canElevate: boolean;
-}
-
-export type KillOutcomeView = 'gone' | 'running' | 'not-permitted' | 'not-found' | 'pid-reused' | 'refused';
-const KILL_OUTCOMES: readonly KillOutcomeView[] = ['gone', 'running', 'not-permitted', 'not-found', 'pid-reused', 'refused'];
-
-export interface KillResultView {
-  pid: number;
-  outcome: KillOutcomeView;
-  message?: string;
-}
-
-export interface KillTargetRef {
-  pid: number;
-  starttime: number;
 }
 
 // ---------------------------------------------------------------- history and leaks
@@ -199,7 +108,7 @@ export type HostMessage =
   | { type: 'settings'; settings: PanelSettings }
   | { type: 'report'; report: Report; history: HistoryStamp | null; leaks: LeakInfo[] }
   | { type: 'helper'; helper: HelperState }
-  | { type: 'killDone'; results: KillResultView[] }
+  | { type: 'killDone'; results: KillResult[] }
   /** Every group's sparkline figures up to `history.seq` (after ready, or asked for with getSparks). */
   | { type: 'sparks'; history: HistoryStamp; series: SparkSeries[] }
   /** The history of one group (null: none kept), answering getGroupHistory. */
@@ -209,7 +118,7 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'setOptions'; options: Partial<PanelSettings> }
-  | { type: 'kill'; targets: KillTargetRef[] }
+  | { type: 'kill'; targets: KillTarget[] }
   | { type: 'runAsRoot' }
   | { type: 'refresh' }
   | { type: 'exportSnapshot' }
@@ -222,7 +131,6 @@ export type WebviewMessage =
   /** "Compare with Snapshot…". */
   | { type: 'compareSnapshot' };
 
-export const MAX_KILL_TARGETS = 4096;
 /** Longest group key accepted (cmd keys are cut at 4096 characters). */
 export const MAX_KEY_LENGTH = 8192;
 /** Most groups in one sparks message (one per process with -g pid). */
@@ -230,22 +138,15 @@ export const MAX_SERIES = 100_000;
 
 // ---------------------------------------------------------------- validation
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 const isKey = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH;
-const isPid = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v > 0 && v < 2 ** 31;
-const isNonNegInt = (v: unknown): v is number => isFiniteNumber(v) && Number.isInteger(v) && v >= 0;
+const key: Check = (v, path) => (isKey(v) ? null : `${path} must be a group key of 1 to ${MAX_KEY_LENGTH} characters, not ${describe(v)}`);
 
-function parseKillTarget(x: unknown): KillTargetRef | null {
-  if (!isRecord(x) || !isPid(x.pid) || !isNonNegInt(x.starttime)) return null;
-  return { pid: x.pid, starttime: x.starttime };
-}
+/** The webview asks to kill 1 … MAX_KILL_TARGETS processes (the host drops repeated pids). */
+const checkKillTargets = killTargetsCheck({ once: false, nonEmpty: true });
 
 /** Validate a message from the webview (the host's receiving end). null = reject. */
 export function parseWebviewMessage(x: unknown): WebviewMessage | null {
-  if (!isRecord(x) || typeof x.type !== 'string') return null;
+  if (!isObject(x) || typeof x.type !== 'string') return null;
   switch (x.type) {
     case 'ready':
     case 'runAsRoot':
@@ -262,195 +163,102 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | null {
       const options = parsePartialSettings(x.options);
       return options ? { type: 'setOptions', options } : null;
     }
-    case 'kill': {
-      if (!Array.isArray(x.targets) || x.targets.length === 0 || x.targets.length > MAX_KILL_TARGETS) return null;
-      const targets: KillTargetRef[] = [];
-      for (const t of x.targets) {
-        const p = parseKillTarget(t);
-        if (!p) return null;
-        targets.push(p);
-      }
-      return { type: 'kill', targets };
-    }
+    case 'kill':
+      return passes(checkKillTargets, x.targets)
+        ? { type: 'kill', targets: (x.targets as KillTarget[]).map((t) => ({ pid: t.pid, starttime: t.starttime })) }
+        : null;
   }
   return null;
 }
 
-const MEM_FIELDS = ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] as const;
+export { isReport, isRowType, reportProblem } from './reportSchema';
 
-function isMem(x: unknown): boolean {
-  return isRecord(x) && MEM_FIELDS.every((k) => isFiniteNumber(x[k]));
-}
+const checkStamp: Check = (v, path) =>
+  object({ start: count, seq: count } satisfies Record<keyof HistoryStamp, Check>, false)(v, path) ??
+  ((v as HistoryStamp).start > (v as HistoryStamp).seq ? `${path}.start is after its seq` : null);
 
-const ROW_TYPE_RE = /^(T|A|O|x|[+-]\d+K)?$/;
+const checkLeaks: Check = arrayOf(
+  object(
+    { key, growthKb: num, seconds: num, rises: count, falls: count, steps: count } satisfies Record<keyof LeakInfo, Check>,
+    false,
+  ),
+  MAX_SERIES,
+);
 
-export function isRowType(v: unknown): v is RowType {
-  return typeof v === 'string' && ROW_TYPE_RE.test(v);
-}
+const checkSparks: Check = arrayOf(
+  object({ key, values: arrayOf(num, SPARK_POINTS) } satisfies Record<keyof SparkSeries, Check>, false),
+  MAX_SERIES,
+);
 
-function isMember(x: unknown): boolean {
-  return isRecord(x) && isPid(x.pid) && isNonNegInt(x.starttime) && typeof x.cmd === 'string' && isMem(x.mem) && isFiniteNumber(x.cpu);
-}
+const rowType: Check = (v, path) => (isRowType(v) ? null : `${path} must be a row type, not ${describe(v)}`);
+const checkGroupHistory: Check = (v, path) => {
+  const series = arrayOf(num, MAX_CAPACITY);
+  const mem = object(Object.fromEntries(MEM_KEYS.map((k) => [k, series])) as Record<MemKey, Check>, false);
+  const e = object({ key, times: series, mem, types: arrayOf(rowType) } satisfies Record<keyof GroupHistory, Check>, false)(v, path);
+  if (e) return e;
+  const g = v as GroupHistory;
+  const n = g.times.length;
+  for (const k of MEM_KEYS) if (g.mem[k].length !== n) return `${path}.mem.${k} has ${g.mem[k].length} figures for ${n} times`;
+  return g.types.length === n ? null : `${path}.types has ${g.types.length} types for ${n} times`;
+};
 
-function isGroupRow(x: unknown): x is GroupRow {
-  return (
-    isRecord(x) &&
-    typeof x.key === 'string' &&
-    typeof x.info === 'string' &&
-    isRowType(x.type) &&
-    isFiniteNumber(x.delta) &&
-    isMem(x.mem) &&
-    isFiniteNumber(x.cpu) &&
-    isNonNegInt(x.count) &&
-    (x.pid === null || isPid(x.pid)) &&
-    Array.isArray(x.members) &&
-    x.members.every(isMember)
-  );
-}
+const checkHelperState: Check = object(
+  {
+    status: oneOf(HELPER_STATUSES),
+    mode: nullable(oneOf(PRIVILEGE_MODES)),
+    message: str,
+    canElevate: bool,
+  } satisfies Record<keyof HelperState, Check>,
+  false,
+);
 
-function isLeader(x: unknown): x is LeaderFigures {
-  if (!isRecord(x)) return false;
-  const nums = ['time', 'memTotal', 'used', 'avail', 'shTmp', 'dirty', 'pidsShown', 'pidsTotal', 'inaccessible', 'kernelCpu', 'majfaultsPerSec'];
-  if (!nums.every((k) => isFiniteNumber(x[k]))) return false;
-  if (!(x.oth === null || isFiniteNumber(x.oth))) return false;
-  if (typeof x.search !== 'string') return false;
-  if (!Array.isArray(x.topKernelThreads)) return false;
-  for (const t of x.topKernelThreads) {
-    if (!isRecord(t) || !isFiniteNumber(t.pid) || typeof t.comm !== 'string' || !isFiniteNumber(t.cpu)) return false;
-  }
-  if (x.zram !== null) {
-    if (!isRecord(x.zram)) return false;
-    if (!['zramUsed', 'ratio', 'eTot', 'eUsed', 'eAvail'].every((k) => isFiniteNumber((x.zram as Record<string, unknown>)[k])))
-      return false;
-  }
-  return true;
-}
-
-/** Structural check of a core Report (as it crosses a process or frame boundary). */
-export function isReport(x: unknown): x is Report {
-  return reportProblem(x) === null;
-}
-
-/** What is wrong with something that should be a core Report (null: nothing), for error messages. */
-export function reportProblem(x: unknown): string | null {
-  if (!isRecord(x)) return 'it is not an object';
-  if (typeof x.detail !== 'boolean') return '"detail" is not true or false';
-  if (!isLeader(x.leader)) return '"leader" is missing or malformed';
-  if (!isGroupRow(x.total)) return '"total" is not a valid row';
-  if (!Array.isArray(x.rows)) return '"rows" is not a list';
-  const bad = x.rows.findIndex((r) => !isGroupRow(r));
-  return bad >= 0 ? `rows[${bad}] is not a valid group row` : null;
-}
-
-function parseStamp(x: unknown): HistoryStamp | null {
-  if (!isRecord(x) || !isNonNegInt(x.start) || !isNonNegInt(x.seq) || x.start > x.seq) return null;
-  return { start: x.start, seq: x.seq };
-}
-
-function parseLeaks(x: unknown): LeakInfo[] | null {
-  if (x === undefined) return [];
-  if (!Array.isArray(x) || x.length > MAX_SERIES) return null;
-  const out: LeakInfo[] = [];
-  for (const l of x) {
-    if (!isRecord(l) || !isKey(l.key)) return null;
-    if (!isFiniteNumber(l.growthKb) || !isFiniteNumber(l.seconds) || !isNonNegInt(l.rises) || !isNonNegInt(l.falls) || !isNonNegInt(l.steps))
-      return null;
-    out.push({ key: l.key, growthKb: l.growthKb, seconds: l.seconds, rises: l.rises, falls: l.falls, steps: l.steps });
-  }
-  return out;
-}
-
-function isNumberList(x: unknown, max: number): x is number[] {
-  return Array.isArray(x) && x.length <= max && x.every(isFiniteNumber);
-}
-
-function parseSparkSeries(x: unknown): SparkSeries[] | null {
-  if (!Array.isArray(x) || x.length > MAX_SERIES) return null;
-  const out: SparkSeries[] = [];
-  for (const s of x) {
-    if (!isRecord(s) || !isKey(s.key) || !isNumberList(s.values, SPARK_POINTS)) return null;
-    out.push({ key: s.key, values: s.values });
-  }
-  return out;
-}
-
-function parseGroupHistory(x: unknown): GroupHistory | null {
-  if (!isRecord(x) || !isKey(x.key) || !isNumberList(x.times, MAX_CAPACITY) || !isRecord(x.mem)) return null;
-  const n = x.times.length;
-  const mem = {} as Record<MemKey, number[]>;
-  for (const k of MEM_KEYS) {
-    const v = x.mem[k];
-    if (!isNumberList(v, n) || v.length !== n) return null;
-    mem[k] = v;
-  }
-  if (!Array.isArray(x.types) || x.types.length !== n || !x.types.every(isRowType)) return null;
-  return { key: x.key, times: x.times, mem, types: x.types };
-}
-
-function parseHelperState(x: unknown): HelperState | null {
-  if (!isRecord(x)) return null;
-  if (!isOneOf(HELPER_STATUSES, x.status)) return null;
-  if (!(x.mode === null || isOneOf(PRIVILEGE_MODES, x.mode))) return null;
-  if (typeof x.message !== 'string' || typeof x.canElevate !== 'boolean') return null;
-  return { status: x.status, mode: x.mode, message: x.message, canElevate: x.canElevate };
-}
-
-function parseKillResult(x: unknown): KillResultView | null {
-  if (!isRecord(x) || !isPid(x.pid) || !isOneOf(KILL_OUTCOMES, x.outcome)) return null;
-  if (x.message !== undefined && typeof x.message !== 'string') return null;
-  return x.message === undefined ? { pid: x.pid, outcome: x.outcome } : { pid: x.pid, outcome: x.outcome, message: x.message };
-}
+/** A history stamp, or null for a missing or malformed one (the webview then asks again). */
+const stampOf = (v: unknown): HistoryStamp | null => (passes(checkStamp, v) ? (v as HistoryStamp) : null);
+/** Leak flags: none when absent. */
+const leaksOf = (v: unknown): LeakInfo[] | null => (v === undefined ? [] : passes(checkLeaks, v) ? (v as LeakInfo[]) : null);
 
 /** Validate a message from the host (the webview's receiving end). null = ignore. */
 export function parseHostMessage(x: unknown): HostMessage | null {
-  if (!isRecord(x) || typeof x.type !== 'string') return null;
+  if (!isObject(x) || typeof x.type !== 'string') return null;
   switch (x.type) {
     case 'init': {
-      const helper = parseHelperState(x.helper);
-      if (!helper || !isRecord(x.settings)) return null;
-      if (!(x.report === null || isReport(x.report))) return null;
-      const leaks = parseLeaks(x.leaks);
+      if (!passes(checkHelperState, x.helper) || !isObject(x.settings)) return null;
+      if (!passes(nullable(checkReport), x.report)) return null;
+      const leaks = leaksOf(x.leaks);
       if (!leaks) return null;
-      return { type: 'init', settings: completeSettings(x.settings), helper, report: x.report, history: parseStamp(x.history), leaks };
+      return {
+        type: 'init',
+        settings: completeSettings(x.settings),
+        helper: x.helper as HelperState,
+        report: x.report as Report | null,
+        history: stampOf(x.history),
+        leaks,
+      };
     }
     case 'settings':
-      return isRecord(x.settings) ? { type: 'settings', settings: completeSettings(x.settings) } : null;
+      return isObject(x.settings) ? { type: 'settings', settings: completeSettings(x.settings) } : null;
     case 'report': {
-      if (!isReport(x.report)) return null;
-      const leaks = parseLeaks(x.leaks);
-      return leaks ? { type: 'report', report: x.report, history: parseStamp(x.history), leaks } : null;
+      if (!passes(checkReport, x.report)) return null;
+      const leaks = leaksOf(x.leaks);
+      return leaks ? { type: 'report', report: x.report as Report, history: stampOf(x.history), leaks } : null;
     }
     case 'sparks': {
-      const history = parseStamp(x.history);
-      const series = parseSparkSeries(x.series);
-      return history && series ? { type: 'sparks', history, series } : null;
+      const history = stampOf(x.history);
+      return history && passes(checkSparks, x.series) ? { type: 'sparks', history, series: x.series as SparkSeries[] } : null;
     }
     case 'groupHistory': {
-      const history = parseStamp(x.history);
-      if (!history || !isKey(x.key) || !isNonNegInt(x.capacity) || x.capacity > MAX_CAPACITY) return null;
-      if (x.group === null) return { type: 'groupHistory', key: x.key, history, capacity: x.capacity, group: null };
-      const group = parseGroupHistory(x.group);
-      return group && group.key === x.key ? { type: 'groupHistory', key: x.key, history, capacity: x.capacity, group } : null;
+      const history = stampOf(x.history);
+      if (!history || !isKey(x.key) || !passes(count, x.capacity) || (x.capacity as number) > MAX_CAPACITY) return null;
+      const capacity = x.capacity as number;
+      if (x.group === null) return { type: 'groupHistory', key: x.key, history, capacity, group: null };
+      if (!passes(checkGroupHistory, x.group)) return null;
+      const group = x.group as GroupHistory;
+      return group.key === x.key ? { type: 'groupHistory', key: x.key, history, capacity, group } : null;
     }
-    case 'helper': {
-      const helper = parseHelperState(x.helper);
-      return helper ? { type: 'helper', helper } : null;
-    }
-    case 'killDone': {
-      if (!Array.isArray(x.results)) return null;
-      const results: KillResultView[] = [];
-      for (const r of x.results) {
-        const p = parseKillResult(r);
-        if (!p) return null;
-        results.push(p);
-      }
-      return { type: 'killDone', results };
-    }
+    case 'helper':
+      return passes(checkHelperState, x.helper) ? { type: 'helper', helper: x.helper as HelperState } : null;
+    case 'killDone':
+      return passes(arrayOf(checkKillResult), x.results) ? { type: 'killDone', results: x.results as KillResult[] } : null;
   }
   return null;
-}
-
-/** The --min-delta-kb in force for settings (SPEC 3 default when automatic). */
-export function effectiveMinDeltaKb(s: Pick<PanelSettings, 'minDeltaKb' | 'units'>): number {
-  return s.minDeltaKb ?? (s.units === 'KB' ? 100 : 1000);
 }

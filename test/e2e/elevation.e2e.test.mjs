@@ -1,4 +1,4 @@
-// Privilege (SPEC 7) in a real VS Code: code-server runs as an unprivileged test user, so the
+// Privilege in a real VS Code: code-server runs as an unprivileged test user, so the
 // extension host and its sampler helper are that user's. The test creates the user, gives it sudo
 // rights through a drop-in in /etc/sudoers.d (removed afterwards), and checks what the panel sees:
 //   1. sudo needs a password: the helper runs as the user, sees only the user's processes, and the
@@ -41,8 +41,6 @@ let owner;
 let server;
 let browser;
 let page;
-let rootOnly;
-let userOnly;
 let binDir;
 let failed = false;
 
@@ -94,8 +92,8 @@ before(async () => {
   mkdirSync(binDir, { mode: 0o755 });
   const cs = spawnSync(CS_BIN, ['--version'], { uid: owner.uid, gid: owner.gid, env: { PATH: process.env.PATH, HOME: path.join(work, 'home') } });
   assert.equal(cs.status, 0, `${USER} cannot run ${CS_BIN}: install code-server where every user can read it (CS_DIR=/opt/pmemstat-e2e/code-server)`);
-  rootOnly = children.start(sleeper('pmrootonly'), ['900']);
-  userOnly = children.start(sleeper('pmuseronly'), ['900'], { uid: owner.uid, gid: owner.gid });
+  children.start(sleeper('pmrootonly'), ['900']);
+  children.start(sleeper('pmuseronly'), ['900'], { uid: owner.uid, gid: owner.gid });
 
   const extensionsDir = installVsix(VSIX, work, owner);
   server = await startCodeServer({ work, extensionsDir, owner });

@@ -3,18 +3,37 @@
 // Nothing is downloaded at run time.
 //
 // Every run gets private HOME / XDG / TMPDIR / extensions / user-data directories, binds 127.0.0.1
-// only (webviews need a secure context: 127.0.0.1 or localhost), runs in its own process group
-// and is stopped by killing the whole group; stop() then proves that nothing is left behind
-// (no process that mentions the run's directories, no socket file).
+// only (webviews need a secure context: 127.0.0.1 or localhost), asks for a password made for that
+// server alone (the harness logs in with it), runs in its own process group and is stopped by
+// killing the whole group; stop() then proves that nothing is left behind (no process that
+// mentions the run's directories, no socket file).
+//
+// Nothing a test file starts outlives it, however it ends: everything carries the file's marker
+// (PMEMSTAT_E2E_OWNER in its environment, or the run's id in its work-dir paths) and a watchdog
+// (scripts/reaper.mjs) stops whatever carries it once the test file's process is gone.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { processesMarked, startReaper } from '../../scripts/reaper.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The run's id (test/e2e/run.mjs sets it for the whole suite): in the environment of everything
+ * the run starts and in the name of its work directories.
+ */
+export const RUN = (process.env.PMEMSTAT_E2E_RUN ||= `pmemstat-e2e-${randomBytes(4).toString('hex')}`);
+/** This test file's marker, inherited by everything it starts. */
+export const OWNER = (process.env.PMEMSTAT_E2E_OWNER = `${RUN}-f${randomBytes(4).toString('hex')}`);
+let watchdog = null;
+/** The watchdog of this test file's processes (started on first use). */
+export function reaper() {
+  return (watchdog ??= startReaper(`${RUN} ${path.basename(process.argv[1] ?? 'e2e')}`, { marks: [OWNER] }));
+}
 export const CACHE = path.join(ROOT, '.cache');
 export const E2E_DIR = process.env.E2E_DIR || path.join(CACHE, 'e2e');
 /** code-server as scripts/install-code-server.sh installs it (CS_DIR: the same variable as there). */
@@ -87,7 +106,9 @@ export function newWorkDir(tag, owner) {
   // directory that user cannot enter.
   const base = owner ? os.tmpdir() : E2E_DIR;
   fs.mkdirSync(base, { recursive: true });
-  const work = fs.mkdtempSync(path.join(base, `pmemstat-e2e-${tag}-`));
+  const work = fs.mkdtempSync(path.join(base, `${RUN}-${tag}-`));
+  // A helper started through sudo has neither the environment nor the process group, only paths.
+  reaper().mark(work);
   fs.mkdirSync(path.join(work, 'home'), { recursive: true });
   fs.mkdirSync(path.join(work, 'workspace'), { recursive: true });
   fs.writeFileSync(path.join(work, 'workspace', 'README.txt'), 'pmemstat e2e workspace\n');
@@ -107,6 +128,7 @@ export function chownR(p, { uid, gid }) {
 function runEnv(work, owner) {
   const home = path.join(work, 'home');
   const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'pmcs-'));
+  reaper().rm(runtime);
   if (owner) fs.chownSync(runtime, owner.uid, owner.gid);
   fs.chmodSync(runtime, 0o700);
   const env = {
@@ -121,7 +143,9 @@ function runEnv(work, owner) {
     XDG_CACHE_HOME: path.join(home, '.cache'),
     XDG_RUNTIME_DIR: runtime,
     TMPDIR: runtime,
-    // No graphical session: elevation uses `sudo -S` with the VS Code password box (SPEC 7).
+    PMEMSTAT_E2E_RUN: RUN,
+    PMEMSTAT_E2E_OWNER: OWNER,
+    // No graphical session: elevation uses `sudo -S` with the VS Code password box.
   };
   return { runtime, env };
 }
@@ -158,24 +182,8 @@ export function readUserSettings(work) {
   }
 }
 
-/** Processes (pid, cmdline) whose command line or environment mentions one of `needles`. */
-export function processesMentioning(needles) {
-  const out = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    let cmd = '';
-    let env = '';
-    try {
-      cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      env = fs.readFileSync(`/proc/${d}/environ`, 'utf8');
-    } catch {
-      /* gone, or a kernel thread */
-    }
-    if (!cmd) continue;
-    if (needles.some((n) => cmd.includes(n) || env.includes(n))) out.push({ pid: Number(d), cmd: cmd.split('\0').join(' ').trim() });
-  }
-  return out;
-}
+/** Processes (pid, cmdline) other than this one whose command line or environment mentions one of `needles`. */
+export const processesMentioning = (needles) => processesMarked(needles, new Set([process.pid]));
 
 /** Socket files below `dir`. */
 export function socketsUnder(dir) {
@@ -198,20 +206,43 @@ export function socketsUnder(dir) {
 }
 
 /**
- * Starts code-server on 127.0.0.1:<free port>, auth off, in its own process group, optionally as
- * another user (`owner` = { name, uid, gid }: the elevation tests). Returns { url, stop, ... };
- * stop() kills the group and returns what it had to clean up (should be nothing).
+ * A session cookie for `url` (code-server's login form, posted); throws when the password is refused.
+ * A refused attempt counts against code-server's login rate limit (2 a minute): tests that try
+ * wrong passwords do it once.
+ */
+export async function sessionCookie(url, password) {
+  const r = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ password, base: '.', href: `${url}/` }),
+  });
+  const cookie = /^(code-server-session=[^;]+)/.exec(r.headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie) throw new Error(`code-server refused the login (HTTP ${r.status})`);
+  return cookie;
+}
+
+/**
+ * Starts code-server on 127.0.0.1:<free port> in its own process group, optionally as another user
+ * (`owner` = { name, uid, gid }: the elevation tests). It asks for a random password, given to it
+ * in its environment (code-server drops $PASSWORD before it starts anything; not in argv or a file).
+ * Returns { url, password, cookie, stop, ... }; stop() kills the group and returns what it had to
+ * clean up (should be nothing).
  */
 export async function startCodeServer({ work, extensionsDir, folder = path.join(work, 'workspace'), settings = {}, owner }) {
   const port = await freePort();
   const userDataDir = path.join(work, 'data');
   writeUserSettings(work, { ...BASE_SETTINGS, ...settings });
   const config = path.join(work, 'config.yaml');
-  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: password\ncert: false\n`);
   const logFile = path.join(work, 'code-server.log');
   if (owner) chownR(work, owner);
   const out = fs.openSync(logFile, 'a');
   const { runtime, env } = runEnv(work, owner);
+  const password = randomBytes(18).toString('base64url');
+  env.PASSWORD = password;
+  // code-server cannot move this one; a killed server leaves it behind.
+  reaper().rm(path.join(userDataDir, 'code-server-ipc.sock'));
   const proc = spawn(
     CS_BIN,
     [
@@ -248,7 +279,8 @@ export async function startCodeServer({ work, extensionsDir, folder = path.join(
     }
     await sleep(200);
   }
-  return { url, port, pid: proc.pid, work, folder, logFile, userDataDir, extensionsDir, runtime, owner, stop };
+  const cookie = await sessionCookie(url, password);
+  return { url, port, pid: proc.pid, password, cookie, work, folder, logFile, userDataDir, extensionsDir, runtime, owner, stop };
 }
 
 /**
@@ -312,6 +344,7 @@ async function stopGroup(proc, needles, runtime) {
 /** Chromium (Debian's) through playwright-core, with a throw-away profile. */
 export async function launchBrowser({ width = 1400, height = 900, colorScheme = 'dark' } = {}) {
   const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'pmchr-'));
+  reaper().rm(udd); // chromium itself exits when the pipe to its starter closes; it carries OWNER too
   const ctx = await chromium.launchPersistentContext(udd, {
     executablePath: CHROMIUM,
     headless: true,
@@ -332,6 +365,7 @@ export async function launchBrowser({ width = 1400, height = 900, colorScheme = 
   return {
     ctx,
     page,
+    dir: udd,
     close: async () => {
       await ctx.close().catch(() => {});
       fs.rmSync(udd, { recursive: true, force: true });
@@ -345,7 +379,15 @@ export function workbenchUrl(server, folder = server.folder, payload) {
   return u;
 }
 
+/** Log the browser in through code-server's login form (the session cookie then serves every page). */
+export async function login(page, server) {
+  await page.goto(`${server.url}/login`);
+  await page.locator('input[type=password]').fill(server.password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 }), page.locator('input[type=submit]').click()]);
+}
+
 export async function openWorkbench(page, server) {
+  await login(page, server);
   await page.goto(workbenchUrl(server));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   // The status bar is the last part to come up; the extension host connects after it.
@@ -407,7 +449,7 @@ export async function failureShot(page, name) {
  * exit code through window.codeAutomationExit.
  */
 export async function runExtensionTests(page, server, { extensionDevelopmentPath, extensionTestsPath, timeoutMs = 180_000, onLog = console.log }) {
-  const html = await (await fetch(workbenchUrl(server))).text();
+  const html = await (await fetch(workbenchUrl(server), { headers: { cookie: server.cookie } })).text();
   const authority = /&quot;remoteAuthority&quot;:&quot;(.*?)&quot;/.exec(html)?.[1];
   if (!authority) throw new Error('remoteAuthority not found in the workbench page');
   const remote = (p) => `vscode-remote://${authority}${path.resolve(p)}`;
@@ -432,6 +474,7 @@ export async function runExtensionTests(page, server, { extensionDevelopmentPath
       return v;
     };
   });
+  await login(page, server);
   await page.goto(
     workbenchUrl(server, server.folder, [
       ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
@@ -475,6 +518,7 @@ export class Children {
   }
 
   start(file, args = [], opts = {}) {
+    reaper(); // the child inherits OWNER (unless opts.env leaves it out)
     const c = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
     c.output = '';
     c.stdout?.on('data', (d) => (c.output += d.toString()));

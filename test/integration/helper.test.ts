@@ -1,9 +1,10 @@
 // The helper process (`sampler.js --serve`) end to end: protocol round trips on a captured
 // tree and on the live /proc, every malformed case, oversized lines, a 10,000-line fuzz,
-// the client's behaviour when the helper dies, and the helper's exit when its input closes
-// or its parent dies. Run as root (CI), the fuzz runs against an unprivileged test user.
+// the client's behaviour when the helper dies, its memory under pipelined requests that
+// are never read, the bound on requests in flight, and the helper's exit when its input
+// closes or its parent dies. Run as root (CI), the fuzz runs against an unprivileged test user.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient, HelperError } from '../../src/host/helperClient';
 import { launchHelper } from '../../src/host/launcher';
@@ -19,6 +20,7 @@ import {
   removeBundle,
   removeUser,
   SKIP_NOT_ROOT,
+  startTime,
   uidOf,
   waitUntil,
   type Bundle,
@@ -138,6 +140,8 @@ describe('malformed input', () => {
       ['{"id":13,"type":"configure","config":{"groupBy":"uid"}}', 'invalid', /groupBy must be one of/, 13],
       ['{"id":14,"type":"kill","targets":[{"pid":"1","starttime":0}],"escalate":true}', 'invalid', /pid must be a process id/, 14],
       ['\u0000\u0001\u00ff', 'not-json', /not JSON/, null],
+      // Not repeated: such a line may be anything (a password's second line under sudo -S).
+      ['Pw-Tail-42', 'not-json', /^not JSON \(10 characters; the text is not repeated\)$/, null],
     ];
     for (const [line] of cases) h.send(line + '\n');
     const replies = (await h.waitFor(1 + cases.length)).slice(1);
@@ -241,6 +245,89 @@ describe('malformed input', () => {
     },
     180_000,
   );
+});
+
+/** Resident memory of a process (KB), from /proc/PID/status. */
+function vmRssKb(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+describe('pipelined requests', () => {
+  it(
+    'a client that writes 2,000 sample requests and reads nothing holds the helper under 150 MB; the replies then come in order',
+    async () => {
+      // 253 processes with 700-character command lines: each sample reply is about 190 KB,
+      // so 2,000 unread replies would be about 380 MB.
+      const big = makeProcTree(250, 700);
+      const child = spawn(NODE, [b.script, '--serve', '--root', big], { stdio: ['pipe', 'pipe', 'pipe'] });
+      spawnedPids.push(child.pid!);
+      child.stdin.on('error', () => {});
+      try {
+        const N = 2000;
+        let reqs = '';
+        for (let i = 1; i <= N; i++) reqs += JSON.stringify({ id: i, type: 'sample' }) + '\n';
+        child.stdin.write(reqs);
+        // Not reading stdout: the pipe fills, and whatever the helper produces stays in it.
+        let peak = 0;
+        for (const t0 = Date.now(); Date.now() - t0 < 8000; ) {
+          peak = Math.max(peak, vmRssKb(child.pid!));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(procState(child.pid!)).not.toBe('gone');
+        expect(peak).toBeGreaterThan(0);
+        expect(peak).toBeLessThan(150 * 1024);
+        // Now read: hello, then the replies in order, each one the big sample.
+        const lines: string[] = [];
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          for (let i = buf.indexOf('\n'); i >= 0 && lines.length < 21; i = buf.indexOf('\n')) {
+            lines.push(buf.slice(0, i));
+            buf = buf.slice(i + 1);
+          }
+          if (lines.length >= 21) buf = '';
+        });
+        expect(await waitUntil(() => lines.length >= 21, 30_000)).toBe(true);
+        const replies = lines.map((l) => JSON.parse(l) as Reply);
+        expect(replies[0].type).toBe('hello');
+        expect(replies.slice(1).map((r) => [r.type, r.id])).toEqual(Array.from({ length: 20 }, (_, i) => ['sample', i + 1]));
+        expect(lines[1].length).toBeGreaterThan(150_000);
+      } finally {
+        child.kill('SIGKILL');
+        rmSync(big, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
+});
+
+describe('requests in flight', () => {
+  it('serves at most 4 kills at once: a ping after 4 slow kills waits for one of them', async () => {
+    // Ignores SIGTERM: with escalate:false each kill takes its full 6 s and ends 'running'.
+    const stubborn = spawn('sh', ['-c', 'trap "" TERM; while :; do sleep 1; done'], { stdio: 'ignore' });
+    spawnedPids.push(stubborn.pid!);
+    await new Promise((r) => setTimeout(r, 300));
+    const target = { pid: stubborn.pid!, starttime: startTime(stubborn.pid!) };
+    const h = raw(['--serve', '--root', tree]);
+    try {
+      await h.waitFor(1);
+      let lines = '';
+      for (let id = 1; id <= 4; id++) lines += JSON.stringify({ id, type: 'kill', targets: [target], escalate: false }) + '\n';
+      h.send(lines + JSON.stringify({ id: 5, type: 'ping' }) + '\n');
+      const replies = await h.waitFor(6, 30_000);
+      const order = replies.slice(1).map((r) => r.id);
+      expect(order.indexOf(5)).toBeGreaterThan(0);
+      for (const r of replies.slice(1)) if (r.type === 'kill') expect(r.results[0].outcome).toBe('running');
+    } finally {
+      stubborn.kill('SIGKILL');
+      h.close();
+    }
+  }, 60_000);
 });
 
 describe('lifetime', () => {

@@ -4,15 +4,15 @@
 //   stdout: { event: 'launched' | 'sample' | 'kill' | 'ping' | 'exit' | 'error', … }
 // Not a test file itself.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { launchHelper, type Launched, type LaunchOptions, type SudoPromptExec } from '../../src/host/launcher';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 
 export interface StandIn {
   /** What the stand-in for @vscode/sudo-prompt does with the command. */
-  action: 'sudo' | 'wrong-token' | 'cancel' | 'no-agent';
+  action: 'sudo' | 'wrong-token' | 'cancel' | 'no-agent' | 'late';
   /** First connect to the socket with a wrong token (must be rejected). */
   impostor?: boolean;
   /** The real sudo used to run the command as root (like pkexec would). */
@@ -42,16 +42,30 @@ function makeStandIn(s: StandIn, report: Record<string, unknown>): SudoPromptExe
     report.name = opts.name;
     report.env = opts.env ?? null;
     const words = splitWords(cmd);
-    const sock = words[words.indexOf('--connect') + 1];
-    const st = statSync(dirname(sock));
+    // `--connect DIR` (or, before the token file, `--connect DIR/helper.sock`).
+    const target = words[words.indexOf('--connect') + 1];
+    const dir = target.endsWith('.sock') ? dirname(target) : target;
+    const sock = join(dir, 'helper.sock');
+    const tokenFile = join(dir, 'token');
+    const st = statSync(dir);
     report.dirMode = st.mode & 0o777;
     report.dirUid = st.uid;
+    report.dir = dir;
     report.sockPath = sock;
+    // The token, wherever the launcher put it (the test checks where it must not be).
+    const fromEnv = words.find((w) => w.startsWith('PMEMSTAT_TOKEN='));
+    report.token = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : fromEnv ? fromEnv.slice('PMEMSTAT_TOKEN='.length) : null;
+    if (existsSync(tokenFile)) report.tokenMode = statSync(tokenFile).mode & 0o777;
     const go = () => {
       if (s.action === 'cancel') return cb(new Error('User did not grant permission.'));
       if (s.action === 'no-agent') return cb(new Error('No polkit authentication agent found.'));
+      // The dialog stays open: the test answers it itself, late.
+      if (s.action === 'late') return;
       let argv = words;
-      if (s.action === 'wrong-token') argv = words.map((w) => (w.startsWith('PMEMSTAT_TOKEN=') ? 'PMEMSTAT_TOKEN=' + '0'.repeat(64) : w));
+      if (s.action === 'wrong-token') {
+        argv = words.map((w) => (w.startsWith('PMEMSTAT_TOKEN=') ? 'PMEMSTAT_TOKEN=' + '0'.repeat(64) : w));
+        if (existsSync(tokenFile)) writeFileSync(tokenFile, '0'.repeat(64) + '\n');
+      }
       // Like pkexec: run as root with a reset environment, no shell.
       const child = spawn(s.sudo ?? '/usr/bin/sudo', ['-n', '--', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
@@ -106,6 +120,7 @@ async function main(): Promise<void> {
   const logs: string[] = [];
   const standIn: Record<string, unknown> = {};
   let launched: Launched;
+  let isLaunched = false;
   try {
     launched = await launchHelper({
       ...cfg.launch,
@@ -116,6 +131,8 @@ async function main(): Promise<void> {
         },
         log: (m) => logs.push(m),
       },
+      // Protocol problems the client logs; after the launch they become events (on stdout).
+      clientLog: (m) => (isLaunched ? out({ event: 'log', message: `client: ${m}` }) : logs.push(`client: ${m}`)),
       sudoPrompt: cfg.standIn ? makeStandIn(cfg.standIn, standIn) : undefined,
     });
   } catch (e) {
@@ -123,6 +140,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { client, mode, reason } = launched;
+  isLaunched = true;
   client.onExit((why) => out({ event: 'exit', reason: why }));
   out({ event: 'launched', mode, reason: reason ?? null, hello: client.hello, asks, logs, standIn });
   for (;;) {

@@ -196,8 +196,11 @@ export async function waitUntil(cond: () => boolean, ms: number, everyMs = 100):
   return cond();
 }
 
-/** A minimal captured /proc tree with two processes, for deterministic samples. */
-export function makeProcTree(): string {
+/**
+ * A minimal captured /proc tree with three processes, for deterministic samples; `extra`
+ * more processes with command lines of `cmdChars` characters make big sample replies.
+ */
+export function makeProcTree(extra = 0, cmdChars = 0): string {
   const root = mkdtempSync(join(TMP, 'pmemstat-tree-'));
   chmodSync(root, 0o755);
   const w = (p: string, text: string | Buffer) => {
@@ -219,6 +222,7 @@ export function makeProcTree(): string {
   proc(100, 'alpha', ['/usr/bin/alpha', '--x'], 2000, 500);
   proc(200, 'beta', ['/usr/bin/beta'], 1000, 100);
   proc(201, 'beta', ['/usr/bin/beta', 'two'], 1000, 100);
+  for (let i = 0; i < extra; i++) proc(1000 + i, 'gamma', ['/usr/bin/gamma', String(i).padEnd(cmdChars, 'x')], 100, 10);
   return root;
 }
 

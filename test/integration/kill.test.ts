@@ -1,9 +1,10 @@
-// Kill through the helper, on real processes this test spawns (SPEC 5): SIGTERM, SIGKILL
-// escalation, escalate:false, a reused pid, a vanished pid, several at once. Everything
+// Kill through the helper, on real processes this test spawns: SIGTERM, SIGKILL
+// escalation, escalate:false, a reused pid, a vanished pid, several at once, a user's
+// process in a PID namespace whose parent is that namespace's pid 2. Everything
 // dangerous (pid -1, 0, 1, huge, non-integers, strings, kernel threads, the helper and its
-// parent) is sent ONLY to a helper running as a throw-away unprivileged user, so even a
-// broken check could not signal anything that matters.
-import { spawn, type ChildProcess } from 'node:child_process';
+// parent) is sent ONLY to a helper running as a throw-away unprivileged user (or inside a
+// PID namespace of its own), so even a broken check could not signal anything that matters.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from '../../src/host/helperClient';
@@ -23,6 +24,43 @@ import {
   type Bundle,
   type TestUser,
 } from './helperSetup';
+
+/** PF_KTHREAD in field 9 (flags) of /proc/PID/stat, read here without the code under test. */
+function isKernelThread(pid: number): boolean {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return (Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[6]) & 0x00200000) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A process's pids from the outermost PID namespace inwards (the NSpid line of status). */
+function nsPids(pid: number): number[] {
+  try {
+    const m = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return m ? m[1].trim().split(/\s+/).map(Number) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Outer pid of the process whose command line is exactly `argv`. */
+function findByCmdline(argv: string[]): number | undefined {
+  const want = argv.join('\0') + '\0';
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'latin1') === want;
+      } catch {
+        return false;
+      }
+    });
+}
+
+const hasUnshare = isRoot && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status === 0;
 
 let b: Bundle;
 let client: HelperClient;
@@ -181,14 +219,7 @@ describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${is
     const kthread = readdirSync('/proc')
       .filter((n) => /^\d+$/.test(n) && n !== '2')
       .map(Number)
-      .find((pid) => {
-        try {
-          const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
-          return s.slice(s.lastIndexOf(')') + 2).split(' ')[1] === '2';
-        } catch {
-          return false;
-        }
-      });
+      .find(isKernelThread);
     const targets = [
       { pid: 1, starttime: startTime(1) },
       { pid: h.pid, starttime: startTime(h.pid) },
@@ -219,3 +250,46 @@ describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${is
     theirs.child.kill('SIGKILL');
   });
 });
+
+describe.skipIf(!hasUnshare)(
+  `kill in a PID namespace with an init (unshare -pf --mount-proc)${hasUnshare ? '' : ' (skipped: needs root and unshare)'}`,
+  () => {
+    // The namespace as a container with an init has it: pid 1 is the init (a shell here),
+    // pid 2 its first child (a shell standing for the user's session), and the user's
+    // processes below it have ppid 2. The helper runs INSIDE, so it reads the namespace's
+    // /proc and signals namespace pids, as a helper in a Dev Container does.
+    const tag = `300.${process.pid}`;
+    let ns: ChildProcess;
+    let nsClient: HelperClient;
+
+    beforeAll(async () => {
+      const script = `sh -c 'sleep ${tag}1 & sleep ${tag}2 & wait' & "$0" "$1" --serve`;
+      // --kill-child: if this test dies, its namespace init dies and takes the namespace along.
+      ns = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'sh', '-c', script, NODE, b.script], { stdio: ['pipe', 'pipe', 'pipe'] });
+      nsClient = await HelperClient.start({ readable: ns.stdout!, writable: ns.stdin!, child: ns });
+    });
+    afterAll(() => {
+      nsClient?.dispose();
+      if (ns && ns.exitCode === null && ns.signalCode === null) ns.kill('SIGKILL');
+    });
+
+    it("kills a user's process whose parent is the namespace's pid 2, and pid 2 itself", async () => {
+      let outer: number | undefined;
+      await waitUntil(() => (outer = findByCmdline(['sleep', `${tag}1`])) !== undefined, 10_000);
+      expect(outer, 'the sleep in the namespace').toBeDefined();
+      const [, inner] = nsPids(outer!);
+      const parentOuter = Number(readFileSync(`/proc/${outer}/stat`, 'latin1').split(') ')[1].split(' ')[1]);
+      // What the namespace sees: the session shell is pid 2 and the sleep's parent.
+      expect(nsPids(parentOuter)[1]).toBe(2);
+      expect(isKernelThread(outer!)).toBe(false);
+
+      const [r] = await nsClient.kill([{ pid: inner, starttime: startTime(outer!) }]);
+      expect(r).toEqual({ pid: inner, outcome: 'gone', signal: 'SIGTERM' });
+      expect(procState(outer!)).toBe('gone');
+
+      const [r2] = await nsClient.kill([{ pid: 2, starttime: startTime(parentOuter) }]);
+      expect(r2).toEqual({ pid: 2, outcome: 'gone', signal: 'SIGTERM' });
+      expect(procState(parentOuter)).toBe('gone');
+    });
+  },
+);

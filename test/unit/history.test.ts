@@ -1,15 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { History, historyCapacity, MAX_CAPACITY } from '../../src/core/history';
-import { judgeLeak, LeakTracker } from '../../src/core/leaks';
+import { judgeLeak, leakLine, LeakTracker } from '../../src/core/leaks';
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type GroupRow } from '../../src/core/types';
 import { replayRoots } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
+import { groupRow as row } from './webview-fixtures';
 
-function row(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
-  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
-}
 
 describe('History', () => {
   it('keeps per-group series of every category, oldest first, bounded by its capacity', () => {
@@ -94,6 +91,15 @@ describe('judgeLeak', () => {
   it('does not flag growth that has since been given back', () => {
     const back = [...Array.from({ length: 10 }, (_, i) => 5000 + 300 * i), 5500];
     expect(judgeLeak(back, times(11), o).suspect).toBe(false);
+  });
+});
+
+describe('leakLine', () => {
+  it('says what the CLI prints and the panel logs, in the units asked for', () => {
+    const steady = Array.from({ length: 11 }, (_, i) => 5000 + 4096 * i);
+    const v = judgeLeak(steady, Array.from({ length: 11 }, (_, i) => i * 9500), { samples: 10, minGrowthKb: 1000 });
+    expect(leakLine('memtest', 122_880, v, 'MB')).toBe('LEAK? memtest: +40,960K in 95s (rose in 10 of 10 samples, fell in 0); ptotal 120 MB');
+    expect(leakLine('memtest', 122_880, v, 'KB')).toBe('LEAK? memtest: +40,960K in 95s (rose in 10 of 10 samples, fell in 0); ptotal 122,880 KB');
   });
 });
 

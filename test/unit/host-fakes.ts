@@ -4,9 +4,11 @@
 import { Reporter } from '../../src/core/report';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
 import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
-import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/panelController';
+import type { LaunchFn, LaunchRequest, LaunchedLike, HelperLike } from '../../src/host/helperSession';
+import type { Log } from '../../src/host/log';
 import { Sampler } from '../../src/sampler/sampler';
 import { baseProcs, sample } from './webview-fixtures';
+import { stub } from './vscode-stub';
 
 export class FakeHelper implements HelperLike {
   readonly hello: HelloInfo;
@@ -117,4 +119,11 @@ export function fakeLauncher(opts: { password?: string; inaccessible?: number } 
     },
   };
   return f;
+}
+
+/** The host's log, recorded as `[level] message` lines (in the vscode stub's current log by default). */
+export function recordingLog(lines?: string[]): Log {
+  const push = (text: string) => void (lines ?? stub.logs).push(text);
+  const line = (level: string) => (m: string | Error) => push(`[${level}] ${m instanceof Error ? m.message : m}`);
+  return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), show: () => push('[show]') };
 }

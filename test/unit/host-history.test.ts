@@ -9,23 +9,22 @@ vi.mock('vscode', () => import('./vscode-stub'));
 
 import { History, MAX_CAPACITY } from '../../src/core/history';
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type GroupRow, type Report, type Sample } from '../../src/core/types';
+import type { GroupRow, Report, Sample } from '../../src/core/types';
 import { HISTORY_CSV_COLUMNS, groupHistoryCsv } from '../../src/host/exportSnapshot';
 import { capacityFor, HistoryFeed, resizeHistory, type LeakSummary } from '../../src/host/historyFeed';
-import { PanelController, type LaunchFn } from '../../src/host/panelController';
+import type { LaunchFn } from '../../src/host/helperSession';
+import { PanelController } from '../../src/host/panelController';
 import { readLeakSettings, SettingsStore } from '../../src/host/settings';
 import { snapshotJson } from '../../src/shared/snapshot';
 import { DEFAULT_PANEL_SETTINGS, SPARK_POINTS, type GroupHistory, type HistoryStamp, type LeakInfo, type SparkSeries } from '../../src/shared/webviewProtocol';
 import { replayRoots } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
-import { FakeHelper } from './host-fakes';
+import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
+import { groupRow as row } from './webview-fixtures';
 
 const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 
-function row(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
-  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
-}
 
 function report(time: number, rows: GroupRow[]): Report {
   const total = row('TOTALS', rows.reduce((a, r) => a + r.mem.ptotal, 0), 'T');
@@ -194,7 +193,7 @@ async function openReplay(opts: { leakSamples?: number } = {}) {
     extensionUri: Uri.file('/ext') as never,
     launch: l.launch,
     settings,
-    log: { trace: () => {}, debug: () => {}, info: (m) => stub.logs.push(m), warn: (m) => stub.logs.push(`[warn] ${m}`), error: (m) => stub.logs.push(`[error] ${m}`), show: () => {} },
+    log: recordingLog(),
     version: '0.1.0-test',
     onLeaks: (x) => leakCalls.push(x),
   });
@@ -226,7 +225,7 @@ describe('history through the controller (captured loop)', () => {
     expect(r[0].leaks).toEqual([]);
     expect(r[2].leaks.map((x) => x.key)).toEqual(['memtest']);
     expect(r[2].leaks[0].growthKb).toBeGreaterThan(1000);
-    expect(stub.logs.some((m) => /^leak suspect: memtest: ptotal \+[\d,]+ KB in 4 s \(rose in 2 of 2 samples, fell in 0\)/.test(m))).toBe(true);
+    expect(stub.logs.some((m) => /^\[info\] LEAK\? memtest: \+[\d,]+K in 4s \(rose in 2 of 2 samples, fell in 0\); ptotal [\d,]+ KB$/.test(m))).toBe(true);
     const last = leakCalls.at(-1) as LeakSummary[];
     expect(last.map((x) => x.key)).toEqual(['memtest']);
     expect(last[0].ptotal).toBe(r[2].report.rows.find((x) => x.key === 'memtest')?.mem.ptotal);
@@ -335,7 +334,7 @@ describe('snapshots through the controller', () => {
     await controller?.compareSnapshot(Uri.file(bad) as never);
     expect(stub.messages).toHaveLength(1);
     expect(stub.messages[0]).toMatchObject({ level: 'error' });
-    expect(stub.messages[0].message).toBe('pmemstat: bad.json is not a usable pmemstat snapshot: its "report" is not a pmemstat sample: "leader" is missing or malformed.');
+    expect(stub.messages[0].message).toBe('pmemstat: bad.json is not a usable pmemstat snapshot: its "report" is not a pmemstat sample: report.leader is missing.');
     writeFileSync(bad, '{"tool": "pmemst');
     await controller?.compareSnapshot(Uri.file(bad) as never);
     expect(stub.messages[1].message).toMatch(/^pmemstat: bad\.json is not a usable pmemstat snapshot: it is not JSON \(/);

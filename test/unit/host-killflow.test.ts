@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('vscode', () => import('./vscode-stub'));
 
 import { csvField, snapshotCsv } from '../../src/host/exportSnapshot';
-import { confirmText, killSummary, planKill } from '../../src/host/killFlow';
+import { confirmText, planKill } from '../../src/shared/killPlan';
+import { killSummary } from '../../src/shared/kill';
 import { panelHtml } from '../../src/host/panel';
 import { proc, reporter } from './webview-fixtures';
 
@@ -33,15 +34,17 @@ describe('kill plan', () => {
     ]);
     const { message, detail } = confirmText(plan);
     expect(message).toBe('Kill these 2 processes?');
-    expect(detail.split('\n').slice(0, 2)).toEqual(['100  a --x', '200  b --evil']); // one line per process
+    expect(detail.split('\n').slice(0, 2)).toEqual(['100  a --x', '200  b\\x0a--evil']); // one line per process
   });
   it('summarises outcomes', () => {
-    expect(killSummary([{ pid: 1, outcome: 'gone' }])).toEqual({ ok: true, needsRoot: false, text: 'pmemstat kill: gone: 1' });
+    expect(killSummary([{ pid: 1, outcome: 'gone' }])).toEqual({ ok: true, needsRoot: false, text: 'gone: 1' });
+    expect(killSummary([])).toEqual({ ok: true, needsRoot: false, text: '' });
+    expect(killSummary([{ pid: 4, outcome: 'not-found' }])).toMatchObject({ ok: true, text: '4 already gone' });
     const s = killSummary([{ pid: 1, outcome: 'gone' }, { pid: 2, outcome: 'not-permitted', message: 'EPERM' }, { pid: 3, outcome: 'running' }]);
     expect(s.ok).toBe(false);
     expect(s.needsRoot).toBe(true);
     expect(s.text).toContain('2 not permitted');
-    expect(s.text).toContain('3 still running');
+    expect(s.text).toBe('gone: 1; 2 not permitted (another user\u2019s process: run as root) \u2014 EPERM; 3 still running');
   });
 });
 

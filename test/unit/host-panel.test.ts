@@ -6,12 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('vscode', () => import('./vscode-stub'));
 
 import type { Report } from '../../src/core/types';
-import { PanelController, MAX_FAILURES } from '../../src/host/panelController';
+import { MAX_FAILURES } from '../../src/host/helperSession';
+import { PanelController } from '../../src/host/panelController';
 import { SettingsStore } from '../../src/host/settings';
 import type { TopGroups } from '../../src/host/statusBar';
 import type { HelperState } from '../../src/shared/webviewProtocol';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
-import { fakeLauncher, type FakeLauncher } from './host-fakes';
+import { fakeLauncher, recordingLog, type FakeLauncher } from './host-fakes';
 
 const EXT = Uri.file('/ext');
 
@@ -21,19 +22,11 @@ let settings: SettingsStore | null = null;
 function setup(l: FakeLauncher = fakeLauncher()) {
   settings = new SettingsStore();
   const tops: Array<TopGroups | null> = [];
-  const log = stub.logs;
   controller = new PanelController({
     extensionUri: EXT as never,
     launch: l.launch,
     settings,
-    log: {
-      trace: (m) => log.push(`[trace] ${m}`),
-      debug: (m) => log.push(`[debug] ${m}`),
-      info: (m) => log.push(`[info] ${m}`),
-      warn: (m) => log.push(`[warn] ${m}`),
-      error: (m) => log.push(`[error] ${m instanceof Error ? m.message : m}`),
-      show: () => log.push('[show]'),
-    },
+    log: recordingLog(),
     version: '0.1.0-test',
     onTopGroups: (t) => tops.push(t),
   });

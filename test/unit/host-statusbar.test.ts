@@ -16,17 +16,11 @@ import { readStatusBarSettings } from '../../src/host/settings';
 import type { MemInfo } from '../../src/core/types';
 import { resetStub, stub, type MarkdownString, type ThemeColor } from './vscode-stub';
 import { proc, reporter } from './webview-fixtures';
+import { recordingLog } from './host-fakes';
 
 const FIXTURE = join(__dirname, '../../fixtures/tree-a');
 
-const log = {
-  trace: (m: string) => stub.logs.push(m),
-  debug: (m: string) => stub.logs.push(m),
-  info: (m: string) => stub.logs.push(m),
-  warn: (m: string) => stub.logs.push(`[warn] ${m}`),
-  error: (m: string | Error) => stub.logs.push(String(m)),
-  show: () => undefined,
-};
+const log = recordingLog();
 
 /** A /proc (and /sys) tree with the given meminfo figures (KB) and optional zram device. */
 function tree(m: Partial<MemInfo>, zram?: { disksize: number; mmStat: string }): string {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  parseMeminfo, parseCpuStat, parsePidStat, parseVmstat, parseZramMmStat, parseDisksize, parseCmdline,
+  parseMeminfo, parseCpuStat, parsePidStat, PF_KTHREAD, parseVmstat, parseZramMmStat, parseDisksize, parseCmdline,
 } from '../../src/core/procfiles';
 
 const SNIP = join(__dirname, '..', '..', 'fixtures', 'snippets');
@@ -53,26 +53,47 @@ describe('parseCpuStat', () => {
 describe('parsePidStat', () => {
   it('reads a real stat line', () => {
     expect(parsePidStat(snip('shmdemo.stat'))).toEqual({
-      pid: 3697, comm: 'shmdemo', state: 'S', ppid: 1, ticks: 0, starttime: expect.any(Number) as number,
+      pid: 3697, comm: 'shmdemo', state: 'S', ppid: 1, kthread: false, ticks: 0, starttime: expect.any(Number) as number,
     });
   });
 
   it('splits after the LAST ")" when comm holds spaces and parentheses (real)', () => {
     expect(parsePidStat(snip('comm-paren.stat'))).toEqual({
-      pid: 3897, comm: 'a) b (c', state: 'R', ppid: 3895, ticks: 0, starttime: 40592,
+      pid: 3897, comm: 'a) b (c', state: 'R', ppid: 3895, kthread: false, ticks: 0, starttime: 40592,
     });
     // python3 renamed itself with prctl(PR_SET_NAME) and burnt 0.5 s of CPU.
     expect(parsePidStat(snip('python-busy.stat'))).toEqual({
-      pid: 3975, comm: 'py) x (y', state: 'R', ppid: 3973, ticks: 52 + 10, starttime: 40894,
+      pid: 3975, comm: 'py) x (y', state: 'R', ppid: 3973, kthread: false, ticks: 52 + 10, starttime: 40894,
     });
   });
 
-  it('field numbers follow proc(5): utime 14, stime 15, starttime 22', () => {
+  it('field numbers follow proc(5): flags 9, utime 14, stime 15, starttime 22', () => {
     // Fields 3..22 numbered by their own value so a shift would show.
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
     fields[0] = 'Z';
     const s = `42 (x) ${fields.join(' ')}\n`;
-    expect(parsePidStat(s)).toEqual({ pid: 42, comm: 'x', state: 'Z', ppid: 4, ticks: 14 + 15, starttime: 22 });
+    expect(parsePidStat(s)).toEqual({ pid: 42, comm: 'x', state: 'Z', ppid: 4, kthread: false, ticks: 14 + 15, starttime: 22 });
+    fields[6] = String(PF_KTHREAD); // field 9
+    expect(parsePidStat(`42 (x) ${fields.join(' ')}\n`)?.kthread).toBe(true);
+  });
+
+  it('a kernel thread is told by PF_KTHREAD in flags, not by its parent (real kworker; a user process under pid 2)', () => {
+    const kworker = snip('kworker.stat');
+    expect(parsePidStat(kworker)).toMatchObject({ comm: 'kworker/0:1-virtio_vsock', ppid: 2, kthread: true });
+    // Field 9 replaced; what follows the last ')' is state (3), ppid (4), … flags (9).
+    const close = kworker.lastIndexOf(')');
+    const withFlags = (flags: number) => {
+      const f = kworker.slice(close + 2).split(' ');
+      f[6] = String(flags);
+      return `${kworker.slice(0, close + 2)}${f.join(' ')}`;
+    };
+    expect(parsePidStat(withFlags(Number(kworker.slice(close + 2).split(' ')[6])))).toEqual(parsePidStat(kworker));
+    // PF_KTHREAD cleared: what a user's process under pid 2 of a PID namespace looks like.
+    expect(parsePidStat(withFlags(0x400100))).toMatchObject({ ppid: 2, kthread: false });
+    // Every other bit set, then the 32-bit field at its largest.
+    expect(parsePidStat(withFlags(0xffffffff - PF_KTHREAD))?.kthread).toBe(false);
+    expect(parsePidStat(withFlags(0xffffffff))?.kthread).toBe(true);
+    expect(parsePidStat(withFlags(-1))).toBeNull();
   });
 
   it('returns null on malformed input', () => {

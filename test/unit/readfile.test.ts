@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
-import { closeFd, emptyMemo, openRead, readFdParsed, readText, resetSmapsEnd, smapsEnd } from '../../src/sampler/readfile';
+import { closeFd, emptyMemo, openRead, readFdParsed, readText, resetSmapsEnd, smapsEnd } from '../../src/proc/readfile';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-readfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,34 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { CpuTracker } from '../../src/core/cpu';
 import { headerLine, leaderLines, rowLine } from '../../src/core/format';
 import { applyView, deltaType, groupProcs, Reporter, sortRows } from '../../src/core/report';
-import { zeroMem, type Mem, type ProcSample, type Sample } from '../../src/core/types';
+import type { ProcSample, Sample } from '../../src/core/types';
 import { zramEffective } from '../../src/core/zram';
+import { proc, sample as fixtureSample } from './webview-fixtures';
 
-function mem(ptotal: number, extra: Partial<Mem> = {}): Mem {
-  return { ...zeroMem(), data: ptotal, ptotal, ...extra };
-}
-
-function proc(pid: number, exe: string, ptotal: number, cmd = exe, cpu = 0): ProcSample {
-  return { pid, starttime: pid * 10, exe, cmd, mem: mem(ptotal), ticks: 0, cpu };
-}
+/** A small machine with no kernel threads: the leader figures below are computed from it. */
+const SMALL: Partial<Sample> = {
+  meminfo: { memTotal: 1000000, memAvailable: 600000, shmem: 10000, dirty: 100, swapTotal: 0, swapFree: 0 },
+  cpu: { totalTicks: 1000, ncpu: 2 },
+  kernelCpu: 0,
+  topKernelThreads: [],
+};
 
 function sample(procs: ProcSample[], over: Partial<Sample> = {}): Sample {
-  return {
-    time: Date.UTC(2026, 0, 1, 12, 0, 0),
-    meminfo: { memTotal: 1000000, memAvailable: 600000, shmem: 10000, dirty: 100, swapTotal: 0, swapFree: 0 },
-    cpu: { totalTicks: 1000, ncpu: 2 },
-    pgmajfault: 0,
-    zram: null,
-    procs,
-    totalUserProcs: procs.length,
-    inaccessible: 0,
-    filtered: 0,
-    kernelCpu: 0,
-    topKernelThreads: [],
-    majfaultsPerSec: 0,
-    detail: false,
-    ...over,
-  };
+  return fixtureSample(procs, { ...SMALL, ...over });
 }
 
 describe('deltaType', () => {

@@ -41,10 +41,12 @@ describe('the snapshot file', () => {
     expect(err({ tool: 'pmemstat', kind: 'history', report })).toBe('it is a pmemstat "history" file, not a snapshot');
     expect(err({ tool: 'pmemstat', schema: 2, report })).toBe('it was written by a newer pmemstat (snapshot schema 2; this version reads up to 1)');
     expect(err({ tool: 'pmemstat', schema: 'one', report })).toBe('its "schema" is not a positive integer');
-    expect(err({ tool: 'pmemstat', schema: 1 })).toBe('its "report" is not a pmemstat sample: it is not an object');
+    expect(err({ tool: 'pmemstat', schema: 1 })).toBe('its "report" is not a pmemstat sample: report must be an object, not undefined');
     const rows = [...report.rows];
     rows[2] = { ...rows[2], mem: { ...rows[2].mem, ptotal: 'lots' as unknown as number } };
-    expect(err({ tool: 'pmemstat', schema: 1, report: { ...report, rows } })).toBe('its "report" is not a pmemstat sample: rows[2] is not a valid group row');
+    expect(err({ tool: 'pmemstat', schema: 1, report: { ...report, rows } })).toBe(
+      'its "report" is not a pmemstat sample: report.rows[2].mem.ptotal must be a finite number, not "lots"',
+    );
     // Unknown or invalid settings fall back to the defaults; an unknown mode reads as unknown.
     const p = parseSnapshot(JSON.stringify({ tool: 'pmemstat', report, settings: { groupBy: 'nonsense' }, mode: 'wizard', time: 'yesterday' }));
     expect(p.ok && p.snapshot.settings).toEqual(DEFAULT_PANEL_SETTINGS);
@@ -93,7 +95,7 @@ describe('compare with a snapshot', () => {
     ]);
     expect(lines).toContain('New (not in the snapshot): 1');
     expect(lines).toContain('  change MB  snapshot  now  procs  group');
-    expect(lines).toContain('        +49         -   49   0->1  evil name x');
+    expect(lines).toContain('        +49         -   49   0->1  evil\\x0aname\\u2028x');
     const grown = compareText(compareReports(base, now, 1000), { units: 'KB', heading: [], notes: [] }).split('\n');
     const i = grown.indexOf('Grown: 1');
     expect(grown.slice(i, i + 3)).toEqual(['Grown: 1', '  change KB   snapshot        now  procs  group', '   +200,000  1,400,000  1,600,000   3->3  firefox']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { columnWidth, defaultMinDeltaKb, fixed1, formatKb, human, roundHalfEven, withCommas } from '../../src/core/units';
+import { columnWidth, defaultMinDeltaKb, fitKb, fixed1, formatKb, human, roundHalfEven, UNITS, withCommas } from '../../src/core/units';
+import type { Units } from '../../src/core/types';
 
 describe('roundHalfEven', () => {
   it.each([
@@ -84,5 +85,56 @@ describe('defaults', () => {
   });
   it('columns are wider than the longest label', () => {
     for (const u of ['MB', 'mB', 'KB', 'human'] as const) expect(columnWidth(u)).toBeGreaterThan('ptotal'.length);
+  });
+});
+
+describe('fitKb: a figure never wider than its column (room = column width - 1)', () => {
+  const T = 2 ** 30; // 1 T in KB
+  const HUGE = 2 ** 63;
+  const cases: Array<[Units, number, string]> = [
+    // KB (room 10): the widest plain figure, then the first that needs a suffix
+    ['KB', 99_999_999, '99,999,999'],
+    ['KB', 100_000_000, '97656M'],
+    ['KB', HUGE, '8388608P'],
+    ['KB', -HUGE, '-8388608P'],
+    // MB (room 7)
+    ['MB', 999_999 * 1024, '999,999'],
+    ['MB', 1_000_000 * 1024, '976.6G'],
+    ['MB', HUGE, '8192E'],
+    // mB (room 7): decimal megabytes; the fallback skips M, which would read as mB
+    ['mB', Math.floor((999_999.4 * 1e6) / 1024), '999,999'],
+    ['mB', (1_000_000 * 1e6) / 1024, '931.3G'],
+    ['mB', HUGE, '8192E'],
+    // human (room 6)
+    ['human', 999.9 * T, '999.9T'],
+    ['human', 1000 * T, '1000T'],
+    ['human', HUGE, '8192E'],
+  ];
+  it.each(cases)('%s %d → %s', (units, kb, want) => {
+    const room = columnWidth(units) - 1;
+    const got = fitKb(kb, units, room);
+    expect(got).toBe(want);
+    expect(got.length).toBeLessThanOrEqual(room);
+  });
+
+  it('ordinary figures are exactly formatKb, in every unit', () => {
+    for (const units of UNITS)
+      for (const kb of [0, 1, 512, 1023, 1024, 123_456, 24_683_620, 99_999_999 / 4])
+        expect(fitKb(kb, units, columnWidth(units) - 1)).toBe(formatKb(kb, units));
+  });
+
+  it('beyond every suffix, or not finite: `>` and the largest that fits; NaN is `?`', () => {
+    expect(fitKb(Number.MAX_VALUE, 'KB', 10)).toBe('>99999999Y');
+    expect(fitKb(Infinity, 'human', 6)).toBe('>9999Y');
+    expect(fitKb(-Infinity, 'MB', 7)).toBe('<-9999Y');
+    expect(fitKb(NaN, 'MB', 7)).toBe('?');
+  });
+});
+
+describe('withCommas beyond 1e21', () => {
+  it('writes every digit, never exponent notation with commas in it', () => {
+    expect(withCommas(1e21)).toBe('1,000,000,000,000,000,000,000');
+    expect(withCommas(-(2 ** 70))).toBe('-1,180,591,620,717,411,303,424');
+    expect(withCommas(Infinity)).toBe('Infinity');
   });
 });

@@ -5,32 +5,9 @@ import {
   DEFAULT_PANEL_SETTINGS,
   type HelperState,
   type PanelSettings,
-  type WebviewMessage,
 } from '../../src/shared/webviewProtocol';
-import { PanelApp, type Metrics, type WebviewApi } from '../../webview/app';
-import type { PersistedState } from '../../webview/state';
-import { baseProcs, proc, reporter } from './webview-fixtures';
-
-/** The webview side of acquireVsCodeApi(): records what the app posts and stores. */
-class RecordingApi implements WebviewApi {
-  posted: WebviewMessage[] = [];
-  state: unknown;
-  constructor(state?: unknown) {
-    this.state = state;
-  }
-  postMessage(m: WebviewMessage): void {
-    this.posted.push(m);
-  }
-  getState(): unknown {
-    return this.state;
-  }
-  setState(s: PersistedState): void {
-    this.state = JSON.parse(JSON.stringify(s));
-  }
-  of<T extends WebviewMessage['type']>(type: T): Extract<WebviewMessage, { type: T }>[] {
-    return this.posted.filter((m) => m.type === type) as Extract<WebviewMessage, { type: T }>[];
-  }
-}
+import { PanelApp, type Metrics } from '../../webview/app';
+import { $, $$, baseProcs, proc, RecordingApi, reporter } from './webview-fixtures';
 
 const RUNNING: HelperState = { status: 'running', mode: 'sudo-n', message: '', canElevate: false };
 const USER: HelperState = { status: 'running', mode: 'user', message: '', canElevate: true };
@@ -56,8 +33,6 @@ function press(k: string, opts: { ctrl?: boolean; target?: EventTarget } = {}): 
   (opts.target ?? document.body).dispatchEvent(e);
 }
 
-const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as HTMLElement[];
 const rowKeys = () => $$('tr.pm-row').map((tr) => tr.dataset.key);
 const selectedKey = () => $('tr.pm-selected')?.dataset.key;
 
@@ -242,18 +217,43 @@ describe('keys', () => {
     expect((app.shell.checks.detail as { checked: boolean }).checked).toBe(true); // "less detail" = fast mode
   });
 
+  it('the toolbar shows each option of the catalogue with its key, in the panel\u2019s order', () => {
+    mount();
+    const controls = $$('#pm-toolbar [id^="pm-opt-"]').map((c) => [c.id, c.getAttribute('label')]);
+    expect(controls).toEqual([
+      ['pm-opt-killMode', 'Kill mode (K)'],
+      ['pm-opt-groupBy', 'Group (g)'],
+      ['pm-opt-sortBy', 'Sort (s)'],
+      ['pm-opt-units', 'Units (u)'],
+      ['pm-opt-cpuAvgSecs', 'CPU avg (a)'],
+      ['pm-opt-detail', 'Less detail (o)'],
+      ['pm-opt-riseToTop', 'Rise (r)'],
+      ['pm-opt-showCpu', 'CPU (c)'],
+      ['pm-opt-lineNumbers', 'Numbers (n)'],
+      ['pm-opt-fitToWindow', 'Fit (f)'],
+    ]);
+    expect($$('#pm-opt-cpuAvgSecs vscode-option').map((o) => [o.getAttribute('value'), o.textContent])).toEqual([
+      ['5', '5 s'],
+      ['10', '10 s'],
+      ['20', '20 s'],
+      ['45', '45 s'],
+      ['90', '90 s'],
+    ]);
+    expect($$('#pm-opt-units vscode-option').map((o) => o.textContent)).toEqual(['MB', 'mB', 'KB', 'human']);
+  });
+
   it('the toolbar controls change options too', () => {
     const { app, api } = mount();
     init(app, reporter()(baseProcs()));
-    const units = app.shell.selects.units;
+    const units = app.shell.selects.units!;
     units.value = 'human';
     units.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { units: 'human' } });
-    const less = app.shell.checks.detail;
+    const less = app.shell.checks.detail!;
     less.checked = false;
     less.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { detail: true } });
-    const avg = app.shell.selects.cpuAvgSecs;
+    const avg = app.shell.selects.cpuAvgSecs!;
     avg.value = '90';
     avg.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { cpuAvgSecs: 90 } });
@@ -408,6 +408,28 @@ describe('drill-down', () => {
     // clicking the twisty expands too
     ($('tr.pm-row[data-key="code"] .pm-twisty') as HTMLElement).click();
     expect($$('tr.pm-member').map((tr) => tr.dataset.pid)).toEqual(['200', '201']);
+  });
+});
+
+describe('the order of an expanded group', () => {
+  it('j and k walk the processes in the order the table shows them, even when it is not pid order', () => {
+    const { app } = mount({ metrics: { pageRows: () => 20, firstVisibleRow: () => 0 } });
+    // pid order 500, 501, 502; ptotal order 502, 500, 501
+    init(app, reporter()([proc(500, 'web', 20_000), proc(501, 'web', 10_000), proc(502, 'web', 90_000), proc(600, 'db', 5_000)]));
+    press('j');
+    expect(selectedKey()).toBe('web');
+    press('ArrowRight');
+    const shown = $$('#pm-table tbody tr.pm-row, #pm-table tbody tr.pm-member').map((tr) => tr.dataset.pid ?? tr.dataset.key);
+    expect(shown).toEqual(['web', '502', '500', '501', 'db']);
+    const walked: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      press('j');
+      walked.push($('tr.pm-selected').dataset.pid ?? $('tr.pm-selected').dataset.key ?? '');
+    }
+    expect(walked).toEqual(['502', '500', '501', 'db']);
+    press('k');
+    press('k');
+    expect(app.selected).toEqual({ key: 'web', pid: 500 });
   });
 });
 

@@ -7,35 +7,14 @@ import { MEM_KEYS, type MemKey, type Report, type RowType } from '../../src/core
 import {
   DEFAULT_PANEL_SETTINGS,
   type GroupHistory,
-  type HelperState,
   type HistoryStamp,
   type LeakInfo,
   type PanelSettings,
-  type WebviewMessage,
 } from '../../src/shared/webviewProtocol';
-import { PanelApp, type AppHooks, type Metrics, type WebviewApi } from '../../webview/app';
-import type { PersistedState } from '../../webview/state';
+import { PanelApp, type AppHooks, type Metrics } from '../../webview/app';
 import { WINDOW_MARGIN } from '../../webview/virtual';
-import { baseProcs, proc, reporter } from './webview-fixtures';
+import { $, $$, baseProcs, proc, RecordingApi, reporter, RUNNING_AS_ROOT as RUNNING } from './webview-fixtures';
 
-class RecordingApi implements WebviewApi {
-  posted: WebviewMessage[] = [];
-  state: unknown;
-  postMessage(m: WebviewMessage): void {
-    this.posted.push(m);
-  }
-  getState(): unknown {
-    return this.state;
-  }
-  setState(s: PersistedState): void {
-    this.state = JSON.parse(JSON.stringify(s));
-  }
-  of<T extends WebviewMessage['type']>(type: T): Extract<WebviewMessage, { type: T }>[] {
-    return this.posted.filter((m) => m.type === type) as Extract<WebviewMessage, { type: T }>[];
-  }
-}
-
-const RUNNING: HelperState = { status: 'running', mode: 'root', message: '', canElevate: false };
 let current: PanelApp | null = null;
 
 /** Every sparkline drawing, by group key. */
@@ -58,8 +37,6 @@ afterEach(() => {
   current = null;
 });
 
-const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as HTMLElement[];
 const stamp = (seq: number, start = 0): HistoryStamp => ({ start, seq });
 
 function init(app: PanelApp, report: Report, history: HistoryStamp, leaks: LeakInfo[] = [], settings: Partial<PanelSettings> = {}) {

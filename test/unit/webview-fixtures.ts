@@ -1,6 +1,10 @@
-// Hand-built samples and real Reports (made by the core's Reporter) for the panel tests.
+// The test scaffolding shared by the unit tests: hand-built samples and real Reports (made by
+// the core's Reporter), and the webview side of acquireVsCodeApi() for the panel tests.
 import { Reporter } from '../../src/core/report';
-import { zeroMem, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
+import { zeroMem, type GroupRow, type Mem, type ProcSample, type Report, type ReportOptions, type Sample } from '../../src/core/types';
+import type { HelperState, WebviewMessage } from '../../src/shared/webviewProtocol';
+import type { WebviewApi } from '../../webview/api';
+import type { PersistedState } from '../../webview/state';
 
 export function mem(ptotal: number, extra: Partial<Mem> = {}): Mem {
   return { ...zeroMem(), data: ptotal, ptotal, ...extra };
@@ -46,4 +50,38 @@ export function baseProcs(): ProcSample[] {
     proc(300, 'bash', 5_000, 'bash -l'),
     proc(400, 'sleep', 1_000, 'sleep 1000'),
   ];
+}
+
+/** The webview side of acquireVsCodeApi(): records what the app posts and stores. */
+export class RecordingApi implements WebviewApi {
+  posted: WebviewMessage[] = [];
+  state: unknown;
+  constructor(state?: unknown) {
+    this.state = state;
+  }
+  postMessage(m: WebviewMessage): void {
+    this.posted.push(m);
+  }
+  getState(): unknown {
+    return this.state;
+  }
+  setState(s: PersistedState): void {
+    this.state = JSON.parse(JSON.stringify(s));
+  }
+  of<T extends WebviewMessage['type']>(type: T): Extract<WebviewMessage, { type: T }>[] {
+    return this.posted.filter((m) => m.type === type) as Extract<WebviewMessage, { type: T }>[];
+  }
+}
+
+/** A sampler running as root. */
+export const RUNNING_AS_ROOT: HelperState = { status: 'running', mode: 'root', message: '', canElevate: false };
+
+/** The first element a selector matches in the test document. */
+export const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
+/** Every element a selector matches in the test document. */
+export const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as HTMLElement[];
+
+/** A one-process group row of `ptotal` KB (data + 10 KB of text), with no members. */
+export function groupRow(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
+  return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
 }

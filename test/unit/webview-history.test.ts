@@ -15,7 +15,7 @@ import {
 } from '../../webview/chartModel';
 import { drawChart, type Palette } from '../../webview/canvas';
 import { GroupSeries, SparkStore, stampRelation } from '../../webview/history';
-import { leakCountText, leakText } from '../../webview/model';
+import { leakCountText, leakText } from '../../webview/columns';
 
 function row(key: string, ptotal: number, type: RowType = ''): GroupRow {
   return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 100, text: 60, shOth: 40, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };

@@ -8,17 +8,11 @@ import {
   parseWebviewMessage,
   type PanelSettings,
 } from '../../src/shared/webviewProtocol';
-import {
-  clickSort,
-  columnsFor,
-  computeView,
-  keyAction,
-  moveIndex,
-  navList,
-  optionChange,
-  sortForView,
-  typeClass,
-} from '../../webview/model';
+import { optionChange } from '../../src/shared/options';
+import { columnsFor, typeClass } from '../../webview/columns';
+import { keyAction } from '../../src/shared/keymap';
+import { clickSort, computeView, sortForView } from '../../webview/model';
+import { moveIndex, navList } from '../../src/shared/rowOrder';
 import { parseState } from '../../webview/state';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 

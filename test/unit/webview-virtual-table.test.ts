@@ -4,34 +4,16 @@
 // rendered and scrolled into view), and the accessibility attributes count every row.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/types';
-import { DEFAULT_PANEL_SETTINGS, type HelperState, type PanelSettings, type WebviewMessage } from '../../src/shared/webviewProtocol';
-import { PanelApp, type WebviewApi } from '../../webview/app';
-import type { PersistedState } from '../../webview/state';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../src/shared/webviewProtocol';
+import { PanelApp } from '../../webview/app';
 import { VIRTUALIZE_ABOVE, WINDOW_MARGIN } from '../../webview/virtual';
-import { proc, reporter } from './webview-fixtures';
+import { $, $$, proc, RecordingApi, reporter, RUNNING_AS_ROOT as RUNNING } from './webview-fixtures';
 
-class RecordingApi implements WebviewApi {
-  posted: WebviewMessage[] = [];
-  state: unknown;
-  postMessage(m: WebviewMessage): void {
-    this.posted.push(m);
-  }
-  getState(): unknown {
-    return this.state;
-  }
-  setState(s: PersistedState): void {
-    this.state = JSON.parse(JSON.stringify(s));
-  }
-}
-
-const RUNNING: HelperState = { status: 'running', mode: 'root', message: '', canElevate: false };
 const PAGE = 10;
 const ROW_PX = 20;
 const M = WINDOW_MARGIN;
 const HEAD = 2; // aria-rowindex of the header row and the total row
 
-const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
-const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as HTMLElement[];
 const renderedKeys = () => $$('tr.pm-row').map((tr) => tr.dataset.key);
 const selected = () => $('tr.pm-selected');
 const spacers = () => $$('tr.pm-spacer').map((tr) => Number(tr.dataset.rows));

@@ -2,7 +2,7 @@
 // (columnChars): pure functions, no DOM.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/webviewProtocol';
-import { columnChars } from '../../webview/model';
+import { columnChars } from '../../webview/columns';
 import { bodySegments, renderRange, rowWindow, VIRTUALIZE_ABOVE, visibleRows, WINDOW_MARGIN } from '../../webview/virtual';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 

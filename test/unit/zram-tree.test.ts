@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { leaderLines } from '../../src/core/format';
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
-import { readZramStats } from '../../src/sampler/zramfs';
+import { readZramStats } from '../../src/proc/zramfs';
 
 const root = mkdtempSync(join(tmpdir(), 'pmemstat-zram-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,16 +1,14 @@
-// The kill flow's decisions (SPEC 5): which of the requested processes may be asked
-// about, what the modal confirmation says, and what the result notification says.
-// Pure: the controller shows the dialogs and talks to the helper.
+// The kill flow's decisions: which of the requested processes may be asked about, and what
+// the confirmation says (the result is summarised by kill.ts). Pure: the host's
+// killDialogs.ts and the terminal window (src/tui/model.ts) show it and carry it out.
+import { printable } from '../core/printable';
 import type { Report } from '../core/types';
-import type { KillResultView, KillTargetRef } from '../shared/webviewProtocol';
-
-export interface KillCandidate extends KillTargetRef {
-  cmd: string;
-}
+import type { KillResult, KillTarget } from './kill';
 
 export interface KillPlan {
-  valid: KillCandidate[];
-  refused: KillResultView[];
+  /** The targets to ask the helper about, each with its command line from the host's report. */
+  valid: Array<KillTarget & { cmd: string }>;
+  refused: KillResult[];
 }
 
 const CMD_MAX = 160;
@@ -21,7 +19,7 @@ const LIST_MAX = 30;
  * own data, not from the webview's), and refuse pid ≤ 1, the extension host, the helper,
  * and anything not in the report with that start time.
  */
-export function planKill(targets: readonly KillTargetRef[], report: Report | null, protectedPids: readonly number[]): KillPlan {
+export function planKill(targets: readonly KillTarget[], report: Report | null, protectedPids: readonly number[]): KillPlan {
   const known = new Map<string, string>();
   const pids = new Set<number>();
   for (const r of report?.rows ?? []) {
@@ -53,8 +51,7 @@ export function planKill(targets: readonly KillTargetRef[], report: Report | nul
 }
 
 function short(cmd: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = cmd.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = printable(cmd);
   return flat.length > CMD_MAX ? flat.slice(0, CMD_MAX - 1) + '\u2026' : flat;
 }
 
@@ -67,33 +64,4 @@ export function confirmText(plan: KillPlan): { message: string; detail: string }
   lines.push('', 'SIGTERM first; SIGKILL after about 6 s for what still runs.');
   if (plan.refused.length) lines.push(`Left alone: ${plan.refused.map((r) => `${r.pid} (${r.message ?? r.outcome})`).join(', ')}`);
   return { message, detail: lines.join('\n') };
-}
-
-const WHY: Record<string, string> = {
-  running: 'still running',
-  'not-permitted': 'not permitted (another user\u2019s process: run as root)',
-  'not-found': 'already gone',
-  'pid-reused': 'pid reused by another process: not signalled',
-  refused: 'refused',
-};
-
-export interface KillSummary {
-  /** Everything asked for is gone. */
-  ok: boolean;
-  /** Some failed for lack of permission (offer "Run as Root…"). */
-  needsRoot: boolean;
-  text: string;
-}
-
-export function killSummary(results: readonly KillResultView[]): KillSummary {
-  const gone = results.filter((r) => r.outcome === 'gone');
-  const left = results.filter((r) => r.outcome !== 'gone');
-  const parts: string[] = [];
-  if (gone.length) parts.push(`gone: ${gone.map((r) => r.pid).join(', ')}`);
-  for (const r of left) parts.push(`${r.pid} ${WHY[r.outcome] ?? r.outcome}${r.message ? ` \u2014 ${r.message}` : ''}`);
-  return {
-    ok: left.every((r) => r.outcome === 'not-found'),
-    needsRoot: left.some((r) => r.outcome === 'not-permitted'),
-    text: `pmemstat kill: ${parts.join('; ') || 'nothing to do'}`,
-  };
 }

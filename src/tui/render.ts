@@ -1,0 +1,113 @@
+// What the terminal window shows, as lines of plain text with a style each: the leader, the
+// header, the T row, the body rows (or help, or a kill confirmation) and a status line.
+// Pure: ansi.ts turns these lines into escape sequences. Names from /proc arrive printable
+// (the sampler passes them through src/core/printable.ts); what is shown is passed through it
+// again here, so that no string reaches the terminal raw, whoever built the report.
+import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
+import type { GroupRow } from '../core/types';
+import { PANEL_OPTIONS, type PanelSettingKey } from '../shared/options';
+import { helpEntries } from './keys';
+import type { Layout, TuiState } from './model';
+import { selectedIndex } from './model';
+import { printable } from '../core/printable';
+import { cut, fit, textWidth } from './text';
+
+export type Style = 'plain' | 'leader' | 'header' | 'total' | 'new' | 'grow' | 'shrink' | 'gone' | 'overflow' | 'member' | 'status' | 'alert';
+
+export interface Line {
+  text: string;
+  style: Style;
+  selected?: boolean;
+}
+
+export interface RenderContext {
+  width: number;
+  height: number;
+  /** Said after the count of unreadable processes ("run as root"), or ''. */
+  accessHint: string;
+  /** Seconds between samples; null when no more come (a replay reached its last sample). */
+  loopSecs: number | null;
+}
+
+export function rowStyle(r: GroupRow): Style {
+  const t = r.type;
+  if (t === 'A') return 'new';
+  if (t === 'x') return 'gone';
+  if (t === 'O') return 'overflow';
+  if (t === 'T') return 'total';
+  if (t.startsWith('+')) return 'grow';
+  if (t.startsWith('-')) return 'shrink';
+  return 'plain';
+}
+
+function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, shown: number): Line {
+  if (s.mode === 'search') return { text: `/${printable(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
+  if (s.mode === 'confirm') return { text: 'y: kill   any other key: cancel', style: 'alert' };
+  if (s.mode === 'help') return { text: 'j/k PgUp/PgDn scroll   Esc or ? closes the help', style: 'status' };
+  if (s.message) return { text: printable(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
+  if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };
+  const n = l.items.length;
+  const where = n === 0 ? 'no rows' : `rows ${first + 1}-${first + shown} of ${n}`;
+  const search = s.search ? `  /${printable(s.search)}/ (Esc clears)` : '';
+  const left = `? help  / search  K kill  q quit${search}`;
+  const right = `${where}  ${c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`}`;
+  const gap = c.width - textWidth(left) - textWidth(right);
+  return { text: gap >= 2 ? left + ' '.repeat(gap) + right : `${left}  ${right}`, style: 'status' };
+}
+
+/** A setting's value as its help line shows it (a checkbox shown inverted reads inverted). */
+function valueText(s: TuiState, key: PanelSettingKey): string {
+  const v = s.settings[key];
+  if (typeof v !== 'boolean') return String(v);
+  return v !== (PANEL_OPTIONS[key].control?.inverted === true) ? 'on' : 'off';
+}
+
+function helpLines(s: TuiState, rows: number): Line[] {
+  const entries = helpEntries().map((e) => ({ ...e, value: e.option ? `[${valueText(s, e.option)}]` : '' }));
+  const w = Math.max(...entries.map((e) => e.keys.length)) + 2;
+  const vw = Math.max(...entries.map((e) => e.value.length)) + 1;
+  const lines: Line[] = [{ text: 'pmemstat: keys (an option key applies at once; [its value now])', style: 'header' }];
+  for (const e of entries) lines.push({ text: `  ${e.keys.padEnd(w)}${e.value.padEnd(vw)}${e.help}`, style: 'plain' });
+  const top = Math.min(s.helpTop, Math.max(0, lines.length - rows));
+  return lines.slice(top, top + rows);
+}
+
+/** Every line of the screen, each cut to the width; exactly `height` lines. */
+export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
+  const out: Line[] = [];
+  const body = (rows: Line[]) => {
+    for (const r of rows) out.push(r);
+  };
+  const r = l.report;
+  let first = 0;
+  let shown = 0;
+  if (s.mode === 'help') body(helpLines(s, c.height - 1));
+  else if (!r) body([{ text: 'pmemstat: reading /proc\u2026', style: 'leader' }]);
+  else {
+    const showCpu = s.settings.showCpu;
+    const f: FormatOptions = { units: s.settings.units, detail: r.detail, showCpu, numbers: s.settings.lineNumbers, groupBy: s.settings.groupBy };
+    const memberF: FormatOptions = { ...f, groupBy: 'exe' };
+    const leader = { ...r.leader, pidsShown: l.pidsShown, search: s.search };
+    const lead = leaderLines(leader, showCpu, c.accessHint);
+    for (const t of lead) out.push({ text: printable(t), style: 'leader' });
+    out.push({ text: headerLine(f), style: 'header' }, { text: rowLine(r.total, f), style: 'total' });
+    if (s.mode === 'confirm' && s.confirm) {
+      body([{ text: s.confirm.title, style: 'alert' }, ...s.confirm.lines.map((t): Line => ({ text: printable(t), style: 'plain' }))]);
+    } else {
+      const rows = c.height - out.length - 1;
+      const sel = selectedIndex(l, s);
+      first = Math.min(s.top, Math.max(0, l.items.length - rows));
+      const visible = l.items.slice(first, first + rows);
+      shown = visible.length;
+      visible.forEach((it, i) => {
+        const row = { ...it.row, info: printable(it.row.info) };
+        const text = it.kind === 'member' ? rowLine(row, memberF, undefined) : rowLine(row, f, it.lineNo);
+        out.push({ text, style: it.kind === 'member' ? 'member' : rowStyle(it.row), selected: first + i === sel });
+      });
+    }
+  }
+  const lines = out.slice(0, c.height - 1);
+  while (lines.length < c.height - 1) lines.push({ text: '', style: 'plain' });
+  lines.push(statusLine(l, s, c, first, shown));
+  return lines.map((x) => ({ ...x, text: x.selected || x.style === 'status' ? fit(x.text, c.width) : cut(x.text, c.width) }));
+}

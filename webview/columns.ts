@@ -1,0 +1,210 @@
+// The table's columns: which are shown, their labels and titles, a row's cells as text and
+// the width a column needs. Pure: table.ts renders what these decide.
+import { formatCpu, countText } from '../src/core/format';
+import { signedKb } from '../src/core/compare';
+import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
+import { formatKb } from '../src/core/units';
+import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
+
+export type ColumnName =
+  | 'line'
+  | 'cpu'
+  | 'pswap'
+  | 'other'
+  | 'shSYSV'
+  | 'shOth'
+  | 'stack'
+  | 'text'
+  | 'data'
+  | 'ptotal'
+  | 'trend'
+  | 'type'
+  | 'count'
+  | 'info';
+
+export const COLUMN_LABELS: Record<ColumnName, string> = {
+  line: '#',
+  cpu: 'cpu%',
+  pswap: 'pswap',
+  other: 'other',
+  shSYSV: 'shSYSV',
+  shOth: 'shOth',
+  stack: 'stack',
+  text: 'text',
+  data: 'data',
+  ptotal: 'ptotal',
+  trend: 'trend',
+  type: 'type',
+  count: 'count',
+  info: 'key/info',
+};
+
+export const COLUMN_TITLES: Record<ColumnName, string> = {
+  line: 'Row number',
+  cpu: 'CPU % over the moving window (not normalised: 4 busy CPUs = 400)',
+  pswap: 'Proportional swap (SwapPss)',
+  other: 'shSYSV + shOth + stack + text (fast mode: Pss_File + Pss_Shmem)',
+  shSYSV: 'Shared SysV memory (proportional)',
+  shOth: 'Other shared memory: memfd, /dev/shm, shared file maps (proportional)',
+  stack: 'Main stack (proportional)',
+  text: 'Read-only and executable maps (proportional)',
+  data: 'Private writable memory (proportional)',
+  ptotal: 'Proportional total (Pss, + pswap when zRAM is active)',
+  trend: 'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
+  type: 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows',
+  count: 'Processes (or the pid of a single-process group)',
+  info: 'Group key / command',
+};
+
+/** The columns shown, in order (the panel shows the trend column; the CLI's layout has none). */
+export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boolean, trend = false): ColumnName[] {
+  const cols: ColumnName[] = [];
+  if (lineNumbers) cols.push('line');
+  if (showCpu) cols.push('cpu');
+  if (detail) cols.push('pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal');
+  else cols.push('pswap', 'other', 'data', 'ptotal');
+  if (trend) cols.push('trend');
+  cols.push('type', 'count', 'info');
+  return cols;
+}
+
+/** How a leak suspect is described (badge tooltip, row label). */
+export function leakText(l: LeakInfo, units: Units): string {
+  return `suspected leak: ptotal ${signedKb(l.growthKb, units)} ${units} in ${Math.round(l.seconds)} s (rose in ${l.rises} of ${l.steps} samples)`;
+}
+
+/** The leader's leak count ("" when there are none). */
+export function leakCountText(n: number): string {
+  return n > 0 ? ` ${n} leak suspect${n === 1 ? '' : 's'}` : '';
+}
+
+export const COLUMN_NAMES = Object.keys(COLUMN_LABELS) as ColumnName[];
+
+/** The columns a click on the header sorts by. */
+export type SortableColumn = Exclude<ColumnName, 'line' | 'trend'>;
+export const SORTABLE_COLUMNS: readonly SortableColumn[] = COLUMN_NAMES.filter((c): c is SortableColumn => c !== 'line' && c !== 'trend');
+
+/** The columns of figures (right-aligned). */
+export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(COLUMN_NAMES.filter((c) => c !== 'trend' && c !== 'type' && c !== 'info'));
+
+/** The cpu or memory figure of a column (null for the other columns), alike for a group and for one of its processes. */
+export function figureOf(x: { cpu: number; mem: Mem }, col: ColumnName): number | null {
+  switch (col) {
+    case 'cpu':
+      return x.cpu;
+    case 'other':
+      return otherOf(x.mem);
+    case 'pswap':
+    case 'shSYSV':
+    case 'shOth':
+    case 'stack':
+    case 'text':
+    case 'data':
+    case 'ptotal':
+      return x.mem[col];
+    default:
+      return null;
+  }
+}
+
+function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSettings): string | null {
+  const v = figureOf(x, col);
+  if (v === null) return null;
+  return col === 'cpu' ? formatCpu(v) : formatKb(v, s.units);
+}
+
+export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo: number | null): string {
+  const figure = figureText(r, col, s);
+  if (figure !== null) return figure;
+  switch (col) {
+    case 'line':
+      return lineNo === null ? '' : String(lineNo);
+    case 'trend':
+      return '';
+    case 'type':
+      return r.type;
+    case 'count':
+      return countText(r, s.groupBy);
+    case 'info':
+      return r.info;
+  }
+  return ''; // (figures are handled above)
+}
+
+export function memberCellText(m: GroupRow['members'][number], col: ColumnName, s: PanelSettings): string {
+  const figure = figureText(m, col, s);
+  if (figure !== null) return figure;
+  switch (col) {
+    case 'line':
+    case 'trend':
+    case 'type':
+      return '';
+    case 'count':
+      return String(m.pid);
+    case 'info':
+      return m.cmd;
+  }
+  return ''; // (figures are handled above)
+}
+
+/**
+ * The width in characters of a column (not info or trend) wide enough for its header (with the
+ * sort arrow) and for every figure of the view: the total row bounds the memory and cpu columns
+ * (it sums every group, and longer figures are larger ones; `human` figures have at most 6
+ * characters); a vanished group, which the total no longer counts, is measured itself.
+ */
+export function columnChars(
+  col: ColumnName,
+  rows: readonly GroupRow[],
+  total: GroupRow | null,
+  overflow: GroupRow | null,
+  expanded: ReadonlySet<string>,
+  s: PanelSettings,
+): number {
+  const label = COLUMN_LABELS[col].length + (col === 'line' || col === 'trend' ? 0 : 2);
+  let w = label;
+  const fit = (t: string) => {
+    if (t.length > w) w = t.length;
+  };
+  switch (col) {
+    case 'line':
+      fit(String(rows.length + (overflow ? 1 : 0)));
+      return w;
+    case 'trend':
+    case 'info':
+      return w;
+    case 'type':
+      for (const r of rows) fit(r.type);
+      if (overflow) fit(overflow.type);
+      return w;
+    case 'count':
+      if (total) fit(countText(total, s.groupBy));
+      if (overflow) fit(countText(overflow, s.groupBy));
+      for (const r of rows) {
+        fit(countText(r, s.groupBy));
+        if (expanded.has(r.key)) for (const m of r.members) fit(String(m.pid));
+      }
+      return w;
+    default:
+      // cpu and the memory columns
+      if (s.units === 'human' && col !== 'cpu') w = Math.max(w, 6);
+      if (total) fit(cellText(total, col, s, null));
+      for (const r of rows) if (r.type === 'x') fit(cellText(r, col, s, null));
+      return w;
+  }
+}
+
+/** The CSS class of a row's type marker. */
+export function typeClass(t: GroupRow['type']): string | null {
+  if (t === 'A') return 'pm-new';
+  if (t === 'x') return 'pm-gone';
+  if (t.startsWith('+')) return 'pm-grow';
+  if (t.startsWith('-')) return 'pm-shrink';
+  return null;
+}
+
+
+/** "1 process", "3 processes". */
+export function processes(n: number): string {
+  return `${n} ${n === 1 ? 'process' : 'processes'}`;
+}
