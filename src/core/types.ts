@@ -113,6 +113,8 @@ export interface ProcSample {
   ticks: number;
   /** CPU% over the moving window (0 on a process's first sample). */
   cpu: number;
+  /** Set when `mem` was read at an earlier tick (ms epoch): the walk budget left it for later. */
+  asOf?: number;
 }
 
 export interface KernelThreadCpu {
@@ -156,6 +158,8 @@ export interface GroupMember {
   cmd: string;
   mem: Mem;
   cpu: number;
+  /** As ProcSample.asOf: absent when read this tick. */
+  asOf?: number;
 }
 
 /** One row of the report: a group, the total, or the overflow. */
@@ -174,6 +178,8 @@ export interface GroupRow {
   /** The pid when the group has exactly one process (shown instead of `1x` in exe/cmd mode). */
   pid: number | null;
   members: GroupMember[];
+  /** The oldest member figure's time when any is older than the tick (ms epoch). */
+  asOf?: number;
 }
 
 export interface LeaderFigures {
@@ -193,6 +199,8 @@ export interface LeaderFigures {
   topKernelThreads: KernelThreadCpu[];
   zram: ZramEffective | null;
   majfaultsPerSec: number;
+  /** Processes whose figures are older than this tick (set only when some are). */
+  stale?: number;
 }
 
 /** Effective memory with zRAM (docs/columns.md#the-second-line), in bytes. */
