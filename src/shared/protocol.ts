@@ -7,6 +7,7 @@ import type { GroupBy, GroupMember, GroupRow, Mem, Report, SortBy } from '../cor
 import { checkKillResult, isKillPid, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { checkMapsResult, type MapsResult } from './mapsSchema';
 import { reportCheck } from './reportSchema';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import {
   arrayOf,
   bool,
@@ -55,7 +56,7 @@ export interface HelperConfig {
   sortBy: SortBy;
   /** Per-mapping categories (smaps) instead of rollups only. */
   detail: boolean;
-  /** SPEC 3 `k`: > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
+  /** The +NK/-NK threshold k (docs/columns.md#the-other-columns): > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
   minDeltaKb: number;
   rise: boolean;
   cmdlen: number;
@@ -63,6 +64,10 @@ export interface HelperConfig {
   kernelCpu: boolean;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** Page-walk time per tick beyond the processes that moved (ms); 0 = walk all every tick. */
+  walkBudgetMs: number;
+  /** No figure older than this (seconds), whatever the budget. */
+  maxAgeSeconds: number;
 }
 
 export function defaultHelperConfig(): HelperConfig {
@@ -76,6 +81,8 @@ export function defaultHelperConfig(): HelperConfig {
     cpuAvgSecs: 20,
     kernelCpu: true,
     filter: [],
+    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
+    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
   };
 }
 
@@ -209,6 +216,8 @@ const configShape: Record<keyof HelperConfig, Check> = {
         : `${path} must be a non-empty string of at most ${MAX_FILTER_ITEM_CHARS} characters, not ${describe(v)}`,
     MAX_FILTER_ITEMS,
   ),
+  walkBudgetMs: int(0, 60_000),
+  maxAgeSeconds: int(1, 86_400),
 };
 const checkPartialConfig = object(configShape, true, Object.keys(configShape));
 
