@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBundle, NODE, REPO, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
+import { makeBundle, NODE, procState, REPO, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
 import { Tmux } from './tmux';
 
 const TREE = join(REPO, 'fixtures/tree-a');
@@ -142,12 +142,38 @@ describe('the terminal window', () => {
     tmux.keys(w, 'Enter');
     const ask = await tmux.waitFor(w, (r) => r.some((x) => x.includes(`Kill process ${pid}?`)), 'the confirmation');
     expect(ask.join('\n')).toContain(`${pid}  sleep 987.654`);
-    expect(ask.at(-1)).toMatch(/^y: kill/);
+    expect(ask.at(-1)).toMatch(/^y: send SIGTERM   s: another signal/);
     expect(startTime(pid)).toBe(st); // nothing signalled before the answer
     tmux.keys(w, 'y');
     await waitUntil(() => child.exitCode !== null || child.signalCode !== null, 10_000);
     expect(child.signalCode).toBe('SIGTERM');
     await tmux.waitFor(w, (r) => r.at(-1)!.includes(`pmemstat kill: gone: ${pid}`), 'the result line');
+    tmux.keys(w, 'q');
+  });
+
+  it('s in the confirmation picks another signal: SIGSTOP freezes the process (state T) and it stays', async () => {
+    const child = spawn('sleep', ['987.655'], { stdio: 'ignore' });
+    children.push(child);
+    await new Promise((r) => child.once('spawn', r));
+    const pid = child.pid!;
+    const w = run(`-U -g pid -l 1`);
+    await tmux.waitFor(w, open, 'the window');
+    tmux.keys(w, '/');
+    tmux.text(w, '987.655');
+    tmux.keys(w, 'Enter');
+    await tmux.waitFor(w, (r) => infos(r)[0]?.startsWith(`${pid} sleep 987.655`), 'the sleep row');
+    tmux.keys(w, 'K');
+    await tmux.waitFor(w, (r) => r.at(-1)!.startsWith('KILL MODE'), 'kill mode');
+    tmux.keys(w, 'Enter');
+    await tmux.waitFor(w, (r) => r.some((x) => x.includes(`Kill process ${pid}?`)), 'the confirmation');
+    for (let i = 0; i < 4; i++) tmux.keys(w, 's'); // TERM → INT → HUP → KILL → STOP
+    const ask = await tmux.waitFor(w, (r) => r.some((x) => x.includes(`Send SIGSTOP to process ${pid}?`)), 'the SIGSTOP confirmation');
+    expect(ask.at(-1)).toMatch(/^y: send SIGSTOP/);
+    tmux.keys(w, 'y');
+    await tmux.waitFor(w, (r) => r.at(-1)!.includes(`pmemstat kill: ${pid} stopped`), 'the result line');
+    expect(procState(pid)).toBe('T');
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGKILL');
     tmux.keys(w, 'q');
   });
 
