@@ -22,6 +22,7 @@ import {
   runCommand,
   waitUntil,
   startWorkbench,
+  sysvSegments,
 } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
@@ -91,20 +92,8 @@ function canvasInk({ selector, colorVar }) {
   return { width: c.width, height: c.height, inked, near, dataUrl: c.toDataURL().length, blankDataUrl: blank.toDataURL().length };
 }
 
-/** SysV segments with this file's keys (/proc/sysvipc/shm, key in decimal). */
-function ourSegments() {
-  let text = '';
-  try {
-    text = readFileSync('/proc/sysvipc/shm', 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .slice(1)
-    .map((l) => Number(l.trim().split(/\s+/)[0]))
-    .filter((k) => k >= KEY_BASE && k <= KEY_BASE + STEPS + 1);
-}
+/** SysV segments with this file's keys. */
+const ourSegments = () => sysvSegments(KEY_BASE, KEY_BASE + STEPS + 1);
 
 before(async () => {
   const work = newWorkDir('chart');

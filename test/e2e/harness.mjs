@@ -590,3 +590,18 @@ export function isRunning(pid) {
     return false;
   }
 }
+
+/** SysV segment keys from `first` to `last` that exist now (/proc/sysvipc/shm, key in decimal): a memtest's leftovers. */
+export function sysvSegments(first, last) {
+  let text = '';
+  try {
+    text = fs.readFileSync('/proc/sysvipc/shm', 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.trim().split(/\s+/)[0]))
+    .filter((k) => k >= first && k <= last);
+}

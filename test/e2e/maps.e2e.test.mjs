@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { assertNothingLeft, BASE_SETTINGS, Children, failureShot, newWorkDir, PICTURES, ROOT, runCommand, startWorkbench, waitUntil } from './harness.mjs';
+import { assertNothingLeft, BASE_SETTINGS, Children, failureShot, newWorkDir, PICTURES, ROOT, runCommand, startWorkbench, sysvSegments, waitUntil } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
 const SHOT = path.join(PICTURES, 'maps.png');
@@ -31,20 +31,8 @@ const { row, wv, key, noHover } = panelOf(() => page);
 const { t, state } = failureShotTests('maps', () => page, { skipAfterFailure: true });
 const maps = () => wv().locator('section#pm-maps');
 
-/** SysV segments with this file's keys (/proc/sysvipc/shm, key in decimal). */
-function ourSegments() {
-  let text = '';
-  try {
-    text = readFileSync('/proc/sysvipc/shm', 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .slice(1)
-    .map((l) => Number(l.trim().split(/\s+/)[0]))
-    .filter((k) => k >= KEY_BASE && k <= KEY_BASE + STEPS + 1);
-}
+/** SysV segments with this file's keys. */
+const ourSegments = () => sysvSegments(KEY_BASE, KEY_BASE + STEPS + 1);
 
 before(async () => {
   const work = newWorkDir('maps');
