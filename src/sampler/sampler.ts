@@ -13,8 +13,8 @@ import {
   parsePidStat,
   parseVmstat,
 } from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
-import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
+import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
+import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Rollup, type Sample } from '../core/types';
 import { readZramStats } from '../proc/zramfs';
 import {
   closeFd,
@@ -67,6 +67,8 @@ interface ProcEntry {
   detailFor: Rollup | null;
   detailZram: boolean;
   detailMem: Mem | null;
+  /** Pss_Shmem (KB) as last read, kept with the figures it came with. */
+  pssShmem: number;
 }
 
 /** Counters of the work one sample did (for tests and benchmarks). */
@@ -120,6 +122,7 @@ export class Sampler {
     const kthreads: KernelThreadCpu[] = [];
     let totalUser = 0;
     let inaccessible = 0;
+    const inaccessibleProcs: NamedPid[] = [];
     let filtered = 0;
     let kernelCpu = 0;
     const seen = new Set<number>();
@@ -168,6 +171,7 @@ export class Sampler {
       const mem = this.readMem(pid, e, zramActive, stats);
       if (mem === 'denied') {
         inaccessible++;
+        if (inaccessibleProcs.length < MAX_NAMED_INACCESSIBLE) inaccessibleProcs.push({ pid, name: inaccessibleName(e) });
         continue;
       }
       if (mem === null) {
@@ -175,7 +179,7 @@ export class Sampler {
         continue;
       }
       const cpu = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
-      procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu });
+      procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu, pssShmem: e.pssShmem });
     }
     this.cpu.endSample();
     for (const [pid, e] of this.cache) if (!seen.has(pid)) this.forget(pid, e);
@@ -196,6 +200,7 @@ export class Sampler {
       procs,
       totalUserProcs: totalUser,
       inaccessible,
+      inaccessibleProcs,
       filtered,
       kernelCpu,
       topKernelThreads: kthreads.slice(0, 2),
@@ -295,6 +300,7 @@ export class Sampler {
       detailFor: null,
       detailZram: false,
       detailMem: null,
+      pssShmem: 0,
     };
     if (cl.bytes === null) {
       if (!isDenied(cl.code)) return null;
@@ -340,6 +346,7 @@ export class Sampler {
     }
     const rollup = rt.rollup;
     if (!rollup) return null;
+    e.pssShmem = rollup.pssShmem;
     if (!this.opts.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
     const st = readText(this.path('proc', String(pid), 'smaps'));
@@ -349,12 +356,21 @@ export class Sampler {
       return e.denied ? 'denied' : null;
     }
     if (st.text.length === 0) return null;
-    const mem = parseSmapsDetail(st.text, zramActive);
+    const extra: SmapsExtra = { pssShmem: 0 };
+    const mem = parseSmapsDetail(st.text, zramActive, extra);
+    // The rollup's figure is exact; smaps alone (no rollup read) gives an estimate.
+    e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
     e.detailFor = rollup;
     e.detailZram = zramActive;
     e.detailMem = mem;
     return mem;
   }
+}
+
+/** A process we may not read, named by its command line (world-readable), else comm; cut short. */
+function inaccessibleName(e: ProcEntry): string {
+  const name = e.cmd || e.comm;
+  return name.length > 120 ? `${name.slice(0, 119)}\u2026` : name;
 }
 
 /** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
