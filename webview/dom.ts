@@ -25,3 +25,32 @@ export function syncLines(parent: HTMLElement, lines: readonly string[]): void {
     setText(div, line);
   });
 }
+
+/** A piece of a line: its text and its tooltip ('' = none). */
+export interface Piece {
+  text: string;
+  title: string;
+}
+
+/** One div per line and one span per piece under parent, reusing the existing ones. */
+export function syncPieces(parent: HTMLElement, lines: readonly (readonly Piece[])[]): void {
+  while (parent.children.length > lines.length) parent.lastElementChild?.remove();
+  lines.forEach((pieces, i) => {
+    let div = parent.children[i] as HTMLElement | undefined;
+    if (!div) {
+      div = parent.ownerDocument.createElement('div');
+      parent.append(div);
+    }
+    while (div.children.length > pieces.length) div.lastElementChild?.remove();
+    pieces.forEach((p, j) => {
+      let span = div.children[j] as HTMLElement | undefined;
+      if (!span) {
+        span = parent.ownerDocument.createElement('span');
+        div.append(span);
+      }
+      setText(span, p.text);
+      if (p.title) setAttr(span, 'title', p.title);
+      else if (span.hasAttribute('title')) span.removeAttribute('title');
+    });
+  });
+}
