@@ -75,6 +75,24 @@ describe.skipIf(!enabled)(`pmemstat as a user${enabled ? '' : ` (skipped: ${SKIP
     expect(r.out).toMatch(/not accessible/);
   });
 
+  it('with a terminal, a user sudo would let in is asked for the password, and the report is root’s', () => {
+    // script(1) gives the run a terminal; the password is typed into it
+    const r = spawnSync('setsid', ['-w', 'script', '-qec', `${NODE} ${b.script} -W -g pid`, '/dev/null'], {
+      uid: pw.uid,
+      gid: pw.gid,
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
+      cwd: '/',
+      encoding: 'utf8',
+      timeout: 60_000,
+      input: 'Pm-cli-Secret-5521\n',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\[sudo\] password for pmcli-pw-/);
+    expect(r.stdout).not.toMatch(/running as user/);
+    // root's processes are read: this test's own among them
+    expect(r.stdout).toMatch(new RegExp(`^\\s.*\\b${process.pid} `, 'm'));
+  });
+
   it('let in by sudo without a password: re-runs as root, silently', () => {
     const r = pmemstat(nopw, ['-W', '--json']);
     expect(r.errLines).toEqual([]);
