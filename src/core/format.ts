@@ -69,7 +69,7 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
   return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
 }
 
-function hhmmss(ms: number): string {
+export function hhmmss(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
@@ -106,6 +106,7 @@ export function leaderParts(l: LeaderFigures, showCpu: boolean, accessHint = '')
   add(first, `PIDs=${l.pidsShown}/${l.pidsTotal}`, 'pids');
   if (l.inaccessible > 0) add(first, `[${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`, 'inaccessible');
   if (l.search) add(first, `/${l.search}/`, 'search');
+  if (l.stale) add(first, `[${l.stale} older than this tick]`, 'stale');
   const lines = [first];
   if (l.zram) {
     const z = l.zram;

@@ -13,6 +13,7 @@ export type LeaderFigure =
   | 'pids'
   | 'inaccessible'
   | 'search'
+  | 'stale'
   | 'kerCpu'
   | 'kthread'
   | 'majf'
@@ -50,6 +51,10 @@ export const LEADER_HELP: { readonly [F in LeaderFigure]: LeaderHelp } = {
     help: "processes whose memory could not be read (other users' without root): never counted as 0, left out of every figure",
   },
   search: { label: '/text/', help: 'the search: only rows whose key/info contains it are shown, the rest are summed in the O row' },
+  stale: {
+    label: '[N older than this tick]',
+    help: 'processes whose figures were read at an earlier tick: the walk budget (pmemstat.walkBudgetMs) left them for later; their rows are dimmed',
+  },
   kerCpu: { label: '%/ker', help: 'CPU of all kernel threads together, in % of one CPU, over the cpu% window' },
   kthread: { label: 'name=N%', help: 'the busiest kernel threads and their CPU%' },
   majf: { label: 'MajF/s', help: 'major page faults per second: pages that had to be read from disk or swap (high = memory pressure)' },

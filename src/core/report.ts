@@ -4,6 +4,7 @@ import {
   addMem,
   zeroMem,
   type GroupBy,
+  type GroupMember,
   type GroupRow,
   type LeaderFigures,
   type ProcSample,
@@ -48,7 +49,12 @@ export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdle
     addMem(g.mem, p.mem);
     g.cpu += p.cpu;
     g.count++;
-    g.members.push({ pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu });
+    const m: GroupMember = { pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu };
+    if (p.asOf !== undefined) {
+      m.asOf = p.asOf;
+      g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
+    }
+    g.members.push(m);
   }
   for (const g of byKey.values()) g.pid = g.count === 1 ? g.members[0].pid : null;
   return [...byKey.values()];
@@ -187,7 +193,8 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
   const m = sample.meminfo;
   const used = m.memTotal - m.memAvailable;
   const { shTmp, oth } = splitUsed(used, m.shmem, sample.procs, grandPtotal);
-  return {
+  const stale = sample.procs.reduce((n, p) => (p.asOf === undefined ? n : n + 1), 0);
+  const l: LeaderFigures = {
     time: sample.time,
     memTotal: m.memTotal,
     used,
@@ -205,6 +212,8 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
     zram: sample.zram ? zramEffective(m.memTotal * 1024, used * 1024, sample.zram) : null,
     majfaultsPerSec: sample.majfaultsPerSec,
   };
+  if (stale > 0) l.stale = stale;
+  return l;
 }
 
 export interface ViewOptions {

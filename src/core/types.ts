@@ -115,10 +115,12 @@ export interface ProcSample {
   cpu: number;
   /**
    * KB of this process's PSS that is shared memory (shmem/tmpfs pages): the rollup's
-   * Pss_Shmem, or, when only smaps was read, the estimate of smapsPssShmem (src/core/smaps.ts).
+   * Pss_Shmem, or, when only smaps was read, parseSmapsDetail's estimate (src/core/smaps.ts).
    * Absent counts as 0.
    */
   pssShmem?: number;
+  /** Set when `mem` was read at an earlier tick (ms epoch): the walk budget left it for later. */
+  asOf?: number;
 }
 
 /** A process named by pid and a printable name (its command line, or comm when that is unreadable). */
@@ -173,6 +175,8 @@ export interface GroupMember {
   cmd: string;
   mem: Mem;
   cpu: number;
+  /** As ProcSample.asOf: absent when read this tick. */
+  asOf?: number;
 }
 
 /** One row of the report: a group, the total, or the overflow. */
@@ -191,6 +195,8 @@ export interface GroupRow {
   /** The pid when the group has exactly one process (shown instead of `1x` in exe/cmd mode). */
   pid: number | null;
   members: GroupMember[];
+  /** The oldest member figure's time when any is older than the tick (ms epoch). */
+  asOf?: number;
 }
 
 export interface LeaderFigures {
@@ -216,6 +222,8 @@ export interface LeaderFigures {
   topKernelThreads: KernelThreadCpu[];
   zram: ZramEffective | null;
   majfaultsPerSec: number;
+  /** Processes whose figures are older than this tick (set only when some are). */
+  stale?: number;
 }
 
 /** SPEC 4.3, in bytes. */
