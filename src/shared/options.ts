@@ -97,7 +97,7 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
   detail: option('detail', { kind: 'boolean' }, false, {
     hotkey: 'o',
     label: 'Detail',
-    help: 'category detail on/off: on splits "other" by reading every mapping (smaps); off is fast mode',
+    help: 'detail on/off: split "other" by reading every mapping (smaps); off = fast mode',
   }),
   sortBy: option('sortBy', { kind: 'enum', values: SORT_BYS }, 'mem', {
     hotkey: 's',
