@@ -132,6 +132,24 @@ const CAT_SHOTH = 1;
 const CAT_STACK = 2;
 const CAT_DATA = 3;
 const CAT_TEXT = 4;
+/** Added to a header's category when the mapping is of shared memory (see isShmemName). */
+const SHMEM_FLAG = 8;
+
+/**
+ * Names of mappings whose pages are shmem (what the rollup counts as Pss_Shmem): SysV
+ * segments (`/SYSV0000002a (deleted)`), POSIX shared memory in /dev/shm, memfds
+ * (`/memfd:name (deleted)`), shared anonymous memory (`/dev/zero (deleted)`, or
+ * `[anon_shmem:name]` when named). An approximation: a mapping of a file in another
+ * tmpfs (/tmp, /run) is shmem too but cannot be told from a disk file by its name, and
+ * pages a private mapping of these has copied on write are anonymous, not shmem.
+ */
+const SHMEM_PREFIXES = ['/SYSV', '/dev/shm/', '/memfd:', '/dev/zero (deleted)', '[anon_shmem'];
+
+function isShmemName(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (const p of SHMEM_PREFIXES) if (end - start >= p.length && text.startsWith(p, start)) return true;
+  return false;
+}
 
 function isHex(c: number): boolean {
   return (c >= D0 && c <= D9) || (c >= LA && c <= LF) || (c >= UA && c <= UF);
@@ -198,12 +216,19 @@ function headerCategory(text: string, pos: number, eol: number): number {
   const p1 = text.charCodeAt(p + 1);
   const shared = text.charCodeAt(p + 3) === C_s;
   const nameEnd = headerNameEnd(text, i, eol);
-  if (shared) return isSysvName(text, i, nameEnd) ? CAT_SYSV : CAT_SHOTH;
+  const shm = isShmemName(text, i, nameEnd) ? SHMEM_FLAG : 0;
+  if (shared) return (isSysvName(text, i, nameEnd) ? CAT_SYSV : CAT_SHOTH) | shm;
   if (nameEnd - i === 7 && text.startsWith('[stack]', i)) return CAT_STACK;
-  if (p1 === C_w) return CAT_DATA;
+  if (p1 === C_w) return CAT_DATA | shm;
   // Guard pages ("---p") have Pss 0; they go with data.
   if (text.startsWith('---p', p)) return CAT_DATA;
-  return CAT_TEXT;
+  return CAT_TEXT | shm;
+}
+
+/** What parseSmapsDetail can tell besides the categories. */
+export interface SmapsExtra {
+  /** Estimated Pss_Shmem (KB): the Pss of the mappings isShmemName names. smaps has no Pss_Shmem line per mapping. */
+  pssShmem: number;
 }
 
 /**
@@ -218,7 +243,9 @@ function headerCategory(text: string, pos: number, eol: number): number {
  * uss). Every other attribute line (Pss_Dirty:, VmFlags:, …) is skipped after one
  * or two charCodeAt.
  */
-export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
+export function parseSmapsDetail(text: string, zramActive: boolean, extra?: SmapsExtra): Mem {
+  let shmemPss = 0;
+  let shm = false;
   let sysv = 0;
   let shOth = 0;
   let stack = 0;
@@ -242,6 +269,7 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
           text.charCodeAt(pos + 2) === C_s) {
         const v = numberAt(text, pos + 4, eol);
         if (v > 0) {
+          if (shm) shmemPss += v;
           switch (cat) {
             case CAT_SYSV: sysv += v; break;
             case CAT_SHOTH: shOth += v; break;
@@ -260,10 +288,14 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
     } else if ((c >= D0 && c <= D9) || (c >= LA && c <= LF)) {
       // Kernels print addresses in lower-case hex; attribute names start upper-case.
       const k = headerCategory(text, pos, eol);
-      if (k >= 0) cat = k;
+      if (k >= 0) {
+        cat = k & ~SHMEM_FLAG;
+        shm = (k & SHMEM_FLAG) !== 0;
+      }
     }
     pos = eol + 1;
   }
+  if (extra) extra.pssShmem = shmemPss;
   const pss = sysv + shOth + stack + txt + data;
   return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal: pss + (zramActive ? pswap : 0), uss, epss: pss + pswap };
 }

@@ -124,9 +124,24 @@ export interface ProcSample {
   ticks: number;
   /** CPU% over the moving window (0 on a process's first sample). */
   cpu: number;
+  /**
+   * KB of this process's PSS that is shared memory (shmem/tmpfs pages): the rollup's
+   * Pss_Shmem, or, when only smaps was read, parseSmapsDetail's estimate (src/core/smaps.ts).
+   * Absent counts as 0.
+   */
+  pssShmem?: number;
   /** Set when `mem` was read at an earlier tick (ms epoch): the walk budget left it for later. */
   asOf?: number;
 }
+
+/** A process named by pid and a printable name (its command line, or comm when that is unreadable). */
+export interface NamedPid {
+  pid: number;
+  name: string;
+}
+
+/** At most this many processes that could not be read are named (the count says how many in all). */
+export const MAX_NAMED_INACCESSIBLE = 50;
 
 export interface KernelThreadCpu {
   pid: number;
@@ -149,6 +164,8 @@ export interface Sample {
   totalUserProcs: number;
   /** User processes left out because a file was not readable (EACCES/EPERM). */
   inaccessible: number;
+  /** The first MAX_NAMED_INACCESSIBLE of them, by pid (absent: none named). */
+  inaccessibleProcs?: NamedPid[];
   /** User processes left out by the pid/name filter. */
   filtered: number;
   /** Kernel CPU% (sum over kernel threads) and the busiest kernel threads. */
@@ -198,13 +215,19 @@ export interface LeaderFigures {
   memTotal: number;
   used: number;
   avail: number;
-  /** null before the first sample. */
+  /**
+   * Used memory no process's PSS and no Sh+Tmp accounts for (kernel, page tables, slab,
+   * unread processes): used − ΣPSS − shTmp, not below 0. null before the first sample.
+   */
   oth: number | null;
+  /** Shared memory (Shmem: tmpfs, /dev/shm, SysV, memfd) that no process read maps: Shmem − ΣPss_Shmem, not below 0. */
   shTmp: number;
   dirty: number;
   pidsShown: number;
   pidsTotal: number;
   inaccessible: number;
+  /** The first of the inaccessible processes (at most MAX_NAMED_INACCESSIBLE; absent in older snapshots). */
+  inaccessibleProcs?: NamedPid[];
   search: string;
   kernelCpu: number;
   topKernelThreads: KernelThreadCpu[];

@@ -1,4 +1,5 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
+import { leaderHelpText } from '../core/leaderHelp';
 import type { GroupBy, SortBy, Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
 import { PID_MAX_LIMIT } from '../shared/kill';
@@ -120,6 +121,9 @@ Columns (KB as the kernel prints them, shown in the chosen units):
   type    T total, A new group, +NK/-NK change since last shown, x vanished,
           O the groups folded by --top-pct or --search
   count   Nx processes, or the pid of a single-process group
+
+Leader lines (the second: kernel-thread CPU, or the zRAM figures when zRAM is on):
+${leaderHelpText(80).join('\n')}
 
 Exit status: 0 on success, 2 on bad options, 3 on an unexpected error.
 `;

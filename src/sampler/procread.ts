@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { exeKey, type ExeEnv } from '../core/exekey';
 import { printable } from '../core/printable';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
+import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
 import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from '../proc/readfile';
 
@@ -35,6 +35,8 @@ export interface ProcEntry {
   memDetail: boolean;
   walkedAt: number;
   walkMs: number;
+  /** Pss_Shmem (KB) as last read, kept with the figures it came with. */
+  pssShmem: number;
 }
 
 /** Counters of the work one sample did (for tests and benchmarks). */
@@ -110,6 +112,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     memDetail: false,
     walkedAt: 0,
     walkMs: 0,
+    pssShmem: 0,
   };
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;
@@ -190,6 +193,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     }
     rollup = rt.rollup;
     if (!rollup) return null;
+    e.pssShmem = rollup.pssShmem;
     if (!ctx.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
@@ -200,7 +204,10 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     return e.denied ? 'denied' : null;
   }
   if (st.text.length === 0) return null;
-  const mem = parseSmapsDetail(st.text, zramActive);
+  const extra: SmapsExtra = { pssShmem: 0 };
+  const mem = parseSmapsDetail(st.text, zramActive, extra);
+  // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.
+  e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
   e.detailFor = rollup;
   e.detailZram = zramActive;
   e.detailMem = mem;

@@ -2,7 +2,7 @@
 // helper's `sample` reply (members as tuples, protocol.ts), the host's messages to the
 // webview and snapshot files (members as objects). Only the member encoding differs.
 // Pure and browser-safe.
-import type { GroupMember, GroupRow, KernelThreadCpu, LeaderFigures, Mem, Report, RowType, ZramEffective } from '../core/types';
+import { MAX_NAMED_INACCESSIBLE, type GroupMember, type GroupRow, type KernelThreadCpu, type LeaderFigures, type Mem, type NamedPid, type Report, type RowType, type ZramEffective } from '../core/types';
 import {
   arrayOf,
   bool,
@@ -103,6 +103,7 @@ const checkZram: Check = object(
   { zramUsed: num, ratio: num, eTot: num, eUsed: num, eAvail: num } satisfies Record<keyof ZramEffective, Check>,
   false,
 );
+const checkNamedPid: Check = object({ pid: count, name: str } satisfies Record<keyof NamedPid, Check>, false);
 const checkLeader: Check = object(
   {
     time: num,
@@ -115,6 +116,7 @@ const checkLeader: Check = object(
     pidsShown: count,
     pidsTotal: count,
     inaccessible: count,
+    inaccessibleProcs: arrayOf(checkNamedPid, MAX_NAMED_INACCESSIBLE),
     search: str,
     kernelCpu: num,
     topKernelThreads: arrayOf(checkKthread),
@@ -123,7 +125,7 @@ const checkLeader: Check = object(
     stale: count,
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
-  ['stale'],
+  ['inaccessibleProcs', 'stale'],
 );
 
 /** The Report schema, with `member` checking each group member in its encoding. */
