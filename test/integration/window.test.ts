@@ -142,7 +142,7 @@ describe('the terminal window', () => {
     tmux.keys(w, 'Enter');
     const ask = await tmux.waitFor(w, (r) => r.some((x) => x.includes(`Kill process ${pid}?`)), 'the confirmation');
     expect(ask.join('\n')).toContain(`${pid}  sleep 987.654`);
-    expect(ask.at(-1)).toMatch(/^y: send SIGTERM   s: another signal/);
+    expect(ask.at(-1)).toMatch(/^y: send SIGTERM {3}s: another signal/);
     expect(startTime(pid)).toBe(st); // nothing signalled before the answer
     tmux.keys(w, 'y');
     await waitUntil(() => child.exitCode !== null || child.signalCode !== null, 10_000);
