@@ -177,7 +177,9 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
     expect(await client.kill([v], { signal: 'SIGSTOP' })).toEqual([{ pid: v.pid, outcome: 'stopped', signal: 'SIGSTOP' }]);
     expect(procState(v.pid)).toBe('T');
     expect(await client.kill([v], { signal: 'SIGCONT' })).toEqual([{ pid: v.pid, outcome: 'continued', signal: 'SIGCONT' }]);
-    expect(procState(v.pid)).toBe('S');
+    // Running again: briefly R, then back to its sleep (S).
+    expect(procState(v.pid)).not.toBe('T');
+    expect(await waitUntil(() => procState(v.pid) === 'S', 2000)).toBe(true);
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(v.child.exitCode).toBeNull();
     v.child.kill('SIGKILL');
