@@ -1,4 +1,5 @@
 // The text report of SPEC 4.4: leader line(s), header, rows.
+import type { CgroupFigures, Pressure } from './cgroup';
 import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
@@ -9,9 +10,12 @@ export interface FormatOptions {
   showCpu: boolean;
   numbers: boolean;
   groupBy: GroupBy;
+  /** The oom column (oom_score, a group's highest). */
+  oom?: boolean;
 }
 
 const TYPE_WIDTH = 8;
+const OOM_WIDTH = 6;
 const COUNT_WIDTH = 7;
 
 /** The memory column labels, in order. */
@@ -50,6 +54,7 @@ export function headerLine(o: FormatOptions): string {
   let s = o.numbers ? '     ' : '';
   if (o.showCpu) s += 'cpu%'.padStart(w);
   for (const c of memColumns(o.detail)) s += c.padStart(w);
+  if (o.oom) s += 'oom'.padStart(OOM_WIDTH);
   return s + ' ' + 'type'.padStart(TYPE_WIDTH) + ' ' + 'count'.padStart(COUNT_WIDTH) + ' key/info';
 }
 
@@ -65,7 +70,25 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
   // A figure keeps one space before it, however large (a crafted tree can say 2^63 KB).
   if (o.showCpu) s += fitCpu(r.cpu, w - 1).padStart(w);
   for (const v of memValues(r.mem, o.detail)) s += fitKb(v, o.units, w - 1).padStart(w);
-  return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
+  if (o.oom) s += (r.oom === undefined ? '' : String(r.oom)).padStart(OOM_WIDTH);
+  const kernel = r.kernel ? '  ' + kernelText(r.kernel) : '';
+  return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info + kernel;
+}
+
+/** The marker of a group at NEAR_LIMIT_SHARE of its cgroup's limit or more (as `leak?` marks a suspect). */
+export const NEAR_LIMIT_MARK = 'limit?';
+
+/**
+ * A group's kernel figures after its info: `cg=1.2G/2.0G(60%) peak=1.5G swap=0 psi=0.25`,
+ * then `limit?` when near the limit. Each figure is left out where the kernel has none.
+ */
+export function kernelText(k: CgroupFigures): string {
+  let s = `cg=${hk(k.current)}`;
+  if (k.limit !== null) s += `/${hk(k.limit)}${k.limit > 0 ? `(${Math.round((100 * k.current) / k.limit)}%)` : ''}`;
+  if (k.peak !== null) s += ` peak=${hk(k.peak)}`;
+  if (k.swap !== null) s += ` swap=${hk(k.swap)}`;
+  if (k.pressure !== null) s += ` psi=${k.pressure.toFixed(2)}`;
+  return k.nearLimit ? `${s} ${NEAR_LIMIT_MARK}` : s;
 }
 
 function hhmmss(ms: number): string {
@@ -88,6 +111,7 @@ export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = '')
     ` Sh+Tmp=${hk(l.shTmp)} Dirty=${hk(l.dirty)} PIDs=${l.pidsShown}/${l.pidsTotal}`;
   if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`;
   if (l.search) first += ` /${l.search}/`;
+  if (l.pressure) first += ` ${pressureText(l.pressure)}`;
   const lines = [first];
   if (l.zram) {
     const z = l.zram;
@@ -103,4 +127,9 @@ export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = '')
     lines.push(`${fixed1(l.kernelCpu)}%/ker${top}`);
   }
   return lines;
+}
+
+/** System memory pressure: the share of the last 10 s in which some / all tasks stalled on memory. */
+export function pressureText(p: Pressure): string {
+  return `PSI some=${p.some.toFixed(2)}%${p.full === null ? '' : ` full=${p.full.toFixed(2)}%`}`;
 }

@@ -1,9 +1,12 @@
 // Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (SPEC 3, 4.1).
 // Pure: a Reporter keeps only the baselines it needs between samples.
+import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type ProcCgroup } from './cgroup';
 import {
   addMem,
+  isCgroupGrouping,
   zeroMem,
   type GroupBy,
+  type GroupMember,
   type GroupRow,
   type LeaderFigures,
   type ProcSample,
@@ -32,8 +35,18 @@ export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { k
     }
     case 'pid':
       return { key: String(p.pid), info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
+    case 'unit':
+    case 'container':
+    case 'cgroup': {
+      if (!p.cgroup) return { key: UNKNOWN_CGROUP, info: UNKNOWN_CGROUP };
+      const { key, info } = placeOf(p.cgroup, groupBy);
+      return { key, info };
+    }
   }
 }
+
+/** The group of a process whose tree had no /proc/PID/cgroup (a captured tree, an old kernel). */
+export const UNKNOWN_CGROUP = '(cgroup unknown)';
 
 /** Group processes (ascending pid order in, first-seen order out). */
 export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdlen: number): GroupRow[] {
@@ -48,7 +61,12 @@ export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdle
     addMem(g.mem, p.mem);
     g.cpu += p.cpu;
     g.count++;
-    g.members.push({ pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu });
+    const m: GroupMember = { pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu };
+    if (p.oom !== undefined) {
+      m.oom = p.oom;
+      g.oom = Math.max(g.oom ?? 0, p.oom);
+    }
+    g.members.push(m);
   }
   for (const g of byKey.values()) g.pid = g.count === 1 ? g.members[0].pid : null;
   return [...byKey.values()];
@@ -113,7 +131,11 @@ export class Reporter {
   private previous = new Map<string, GroupRow>();
   private samples = 0;
 
-  constructor(public opts: ReportOptions = defaultReportOptions()) {}
+  /** `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup. */
+  constructor(
+    public opts: ReportOptions = defaultReportOptions(),
+    private readonly cgroups: CgroupReader | null = null,
+  ) {}
 
   /** Change options; a new grouping restarts the baselines (every group is new again). */
   setOptions(opts: Partial<ReportOptions>): void {
@@ -134,6 +156,7 @@ export class Reporter {
   report(sample: Sample): Report {
     const { groupBy, cmdlen, minDeltaKb, sortBy, rise } = this.opts;
     const groups = groupProcs(sample.procs, groupBy, cmdlen);
+    if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups);
     const now = new Map<string, GroupRow>();
     for (const g of groups) {
       now.set(g.key, g);
@@ -165,6 +188,20 @@ export class Reporter {
   }
 }
 
+/** Each group's kernel figures, read once per sample for the groups present (x rows keep theirs). */
+export function addKernelFigures(groups: GroupRow[], procs: readonly ProcSample[], by: 'unit' | 'container' | 'cgroup', read: CgroupReader): void {
+  const dirs = groupFigureDirs(
+    procs.flatMap((p): ProcCgroup[] => (p.cgroup ? [p.cgroup] : [])),
+    by,
+  );
+  for (const g of groups) {
+    const where = dirs.get(g.key);
+    if (!where) continue;
+    const f = cgroupFigures(where.dir, read(where));
+    if (f) g.kernel = f;
+  }
+}
+
 export function leaderFigures(sample: Sample, grandPtotal: number | null, search: string): LeaderFigures {
   const m = sample.meminfo;
   const used = m.memTotal - m.memAvailable;
@@ -185,6 +222,7 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
     topKernelThreads: sample.topKernelThreads,
     zram: sample.zram ? zramEffective(m.memTotal * 1024, used * 1024, sample.zram) : null,
     majfaultsPerSec: sample.majfaultsPerSec,
+    ...(sample.pressure ? { pressure: sample.pressure } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // Shared data shapes of the pure core. Every memory figure is in KB (1024 bytes),
 // exactly as the kernel prints it; conversion to display units happens only in units.ts.
+import type { CgroupFigures, Pressure, ProcCgroup } from './cgroup';
 
 /**
  * The memory categories of SPEC 2.1/2.2. In fast mode the rollup fills them as
@@ -94,8 +95,12 @@ export interface ZramStats {
   disksize: number;
 }
 
-export type GroupBy = 'exe' | 'cmd' | 'pid';
-export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
+export type GroupBy = 'exe' | 'cmd' | 'pid' | CgroupGroupBy;
+/** The groupings by where a process runs (src/core/cgroup.ts). */
+export type CgroupGroupBy = 'unit' | 'container' | 'cgroup';
+export const CGROUP_GROUP_BYS: readonly CgroupGroupBy[] = ['unit', 'container', 'cgroup'];
+export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid', ...CGROUP_GROUP_BYS];
+export const isCgroupGrouping = (g: GroupBy): g is CgroupGroupBy => (CGROUP_GROUP_BYS as readonly string[]).includes(g);
 export type SortBy = 'mem' | 'cpu' | 'name';
 export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
 export type Units = 'MB' | 'mB' | 'KB' | 'human';
@@ -113,6 +118,10 @@ export interface ProcSample {
   ticks: number;
   /** CPU% over the moving window (0 on a process's first sample). */
   cpu: number;
+  /** Its cgroup, read once per process; absent where the tree has no /proc/PID/cgroup. */
+  cgroup?: ProcCgroup;
+  /** /proc/PID/oom_score, read only when the `oom` column is wanted. */
+  oom?: number;
 }
 
 export interface KernelThreadCpu {
@@ -145,6 +154,8 @@ export interface Sample {
   majfaultsPerSec: number;
   /** Whether per-mapping categories were read (detail mode). */
   detail: boolean;
+  /** /proc/pressure/memory; null where the kernel has no PSI. */
+  pressure?: Pressure | null;
 }
 
 /** Row type of SPEC 3. '' = unchanged. Deltas are '+NK' / '-NK'. */
@@ -156,6 +167,8 @@ export interface GroupMember {
   cmd: string;
   mem: Mem;
   cpu: number;
+  /** /proc/PID/oom_score (when read). */
+  oom?: number;
 }
 
 /** One row of the report: a group, the total, or the overflow. */
@@ -174,6 +187,10 @@ export interface GroupRow {
   /** The pid when the group has exactly one process (shown instead of `1x` in exe/cmd mode). */
   pid: number | null;
   members: GroupMember[];
+  /** The largest oom_score of its members (when read): the group the kernel would hit first. */
+  oom?: number;
+  /** Grouped by unit, container or cgroup: the kernel's own figures of the group's cgroup. */
+  kernel?: CgroupFigures;
 }
 
 export interface LeaderFigures {
@@ -193,6 +210,8 @@ export interface LeaderFigures {
   topKernelThreads: KernelThreadCpu[];
   zram: ZramEffective | null;
   majfaultsPerSec: number;
+  /** System memory pressure (PSI avg10 of /proc/pressure/memory); absent/null without PSI. */
+  pressure?: Pressure | null;
 }
 
 /** SPEC 4.3, in bytes. */

@@ -61,6 +61,7 @@ export function helperConfigOf(s: PanelSettings): Omit<HelperConfig, 'filter'> {
     cmdlen: PANEL_CMDLEN,
     cpuAvgSecs: s.cpuAvgSecs,
     kernelCpu: s.showCpu,
+    oom: s.showOom,
   };
 }
 

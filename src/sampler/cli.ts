@@ -11,6 +11,7 @@ import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { Sampler } from './sampler';
+import { cgroupReader } from '../proc/cgroupfs';
 import { runWindow, wantsWindow } from '../tui/window';
 
 export interface CliIO {
@@ -25,7 +26,7 @@ const stdio: CliIO = {
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
-  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy };
+  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy, oom: o.oom };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu, process.getuid?.() === 0 ? '' : 'run as root');
   if (first) {
@@ -113,15 +114,18 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
   const showCpu = o.cpu && looping;
-  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu, filter: o.filter });
-  const reporter = new Reporter({
+  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu, filter: o.filter, oom: o.oom });
+  const reporter = new Reporter(
+    {
     groupBy: o.groupBy,
     sortBy: o.sortBy,
     minDeltaKb: o.minDeltaKb,
     rise: o.rise,
     cmdlen: o.cmdlen,
     search: o.search,
-  });
+    },
+    cgroupReader(() => sampler.opts.root),
+  );
   const history = new History(historyCapacity(o.loopSecs || 1));
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
   if (o.leaks) {

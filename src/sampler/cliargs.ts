@@ -1,5 +1,5 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
-import type { GroupBy, SortBy, Units } from '../core/types';
+import { GROUP_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
 
 export interface CliOptions {
@@ -27,6 +27,8 @@ export interface CliOptions {
   leakGrowthKb: number;
   /** Positional pids and exe names. */
   filter: string[];
+  /** The oom column: /proc/PID/oom_score, a group's highest. */
+  oom: boolean;
 }
 
 export class UsageError extends Error {}
@@ -42,8 +44,12 @@ positional arguments:
 
 options:
   -h, --help             show this help and exit
-  -g, --groupby {exe,cmd,pid}
-                         group rows by executable (default), command line, or pid
+  -g, --groupby {exe,cmd,pid,unit,container,cgroup}
+                         group rows by executable (default), command line, pid,
+                         systemd unit, container (Docker, Podman, containerd,
+                         CRI-O, Kubernetes; host processes as "host"), or raw
+                         cgroup path; the last three show the kernel's figures
+                         of each group's cgroup (docs/cgroups.md)
   -o, --others           detail mode: split "other" into shSYSV, shOth, stack and
                          text by reading every mapping of /proc/PID/smaps (slower;
                          in a loop only processes whose rollup changed are re-read)
@@ -72,6 +78,8 @@ options:
                          window opens only when stdin and stdout are a terminal;
                          --json, --leaks or output to a pipe or file print
                          reports too)
+      --oom              add the oom column: /proc/PID/oom_score (a group's
+                         highest), the process the kernel would kill first
       --json             print each sample as one JSON document per line
       --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
                          instead of the live system (implies -U); numbered
@@ -92,6 +100,10 @@ Columns (KB as the kernel prints them, shown in the chosen units):
   type    T total, A new group, +NK/-NK change since last shown, x vanished,
           O the groups folded by --top-pct or --search
   count   Nx processes, or the pid of a single-process group
+  oom     (--oom) the kernel's oom_score, 0-1000 (a group's highest)
+  cgroup  (-g unit|container|cgroup) the kernel's figures of the group's
+          cgroup: usage/limit, peak, swap, PSI some avg10; "limit?" marks
+          a group at 90% of its limit or more
 
 Exit status: 0 on success, 2 on bad options, 3 on an unexpected error.
 `;
@@ -119,6 +131,7 @@ export function defaultCliOptions(): CliOptions {
     leakSamples: 20,
     leakGrowthKb: 1024,
     filter: [],
+    oom: false,
   };
 }
 
@@ -142,6 +155,7 @@ const LONG: Record<string, string> = {
   'no-window': 'W',
   debug: 'D',
   json: 'json',
+  oom: 'oom',
   root: 'root',
   leaks: 'leaks',
   'leak-samples': 'leak-samples',
@@ -168,7 +182,7 @@ function choice<T extends string>(opt: string, v: string, allowed: readonly T[])
 function apply(o: CliOptions, opt: ValueOpt, v: string): void {
   switch (opt) {
     case 'g':
-      o.groupBy = choice('g', v, ['exe', 'cmd', 'pid'] as const);
+      o.groupBy = choice('g', v, GROUP_BYS);
       break;
     case 'k':
       o.minDeltaKb = num('k', v, true);
@@ -235,6 +249,9 @@ function flag(o: CliOptions, f: string): void {
       break;
     case 'D':
       break; // accepted for compatibility
+    case 'oom':
+      o.oom = true;
+      break;
     case 'json':
       o.json = true;
       break;

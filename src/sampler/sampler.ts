@@ -15,6 +15,8 @@ import {
 } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
 import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
+import type { ProcCgroup } from '../core/cgroup';
+import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
 import { readZramStats } from '../proc/zramfs';
 import {
   closeFd,
@@ -40,10 +42,12 @@ export interface SamplerOptions {
   cpuAvgSecs: number;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** Read /proc/PID/oom_score each sample (the `oom` column). */
+  oom: boolean;
 }
 
 export function defaultSamplerOptions(): SamplerOptions {
-  return { root: '/', detail: false, kernelCpu: true, cpuAvgSecs: 20, filter: [] };
+  return { root: '/', detail: false, kernelCpu: true, cpuAvgSecs: 20, filter: [], oom: false };
 }
 
 interface ProcEntry {
@@ -63,6 +67,8 @@ interface ProcEntry {
   exe: string;
   cmd: string;
   filtered: boolean;
+  /** Its cgroup: read once, a process moved to another cgroup keeps the first (docs/cgroups.md). */
+  cgroup: ProcCgroup | null;
   /** Rollup figures when smaps was last read, and what it gave. */
   detailFor: Rollup | null;
   detailZram: boolean;
@@ -175,7 +181,13 @@ export class Sampler {
         continue;
       }
       const cpu = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
-      procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu });
+      const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu };
+      if (e.cgroup) p.cgroup = e.cgroup;
+      if (this.opts.oom) {
+        const oom = Number(readText(this.path('proc', String(pid), 'oom_score')).text ?? NaN);
+        if (Number.isSafeInteger(oom) && oom >= 0) p.oom = oom;
+      }
+      procs.push(p);
     }
     this.cpu.endSample();
     for (const [pid, e] of this.cache) if (!seen.has(pid)) this.forget(pid, e);
@@ -201,6 +213,7 @@ export class Sampler {
       topKernelThreads: kthreads.slice(0, 2),
       majfaultsPerSec,
       detail: this.opts.detail,
+      pressure: readSystemPressure(this.opts.root),
     };
   }
 
@@ -292,6 +305,7 @@ export class Sampler {
       exe: '',
       cmd: '',
       filtered: false,
+      cgroup: null,
       detailFor: null,
       detailZram: false,
       detailMem: null,
@@ -326,7 +340,8 @@ export class Sampler {
     const key = exeKey(args, env);
     if (!key) return base;
     const exe = printable(key.exe);
-    return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !this.wanted(pid, exe) };
+    const cgroup = readProcCgroup(this.opts.root, pid);
+    return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !this.wanted(pid, exe), cgroup };
   }
 
   /** The process's categories; 'denied' when not ours to read; null when it vanished. */

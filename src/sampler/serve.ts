@@ -24,6 +24,7 @@ import {
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
 import { Sampler } from './sampler';
+import { cgroupReader } from '../proc/cgroupfs';
 
 export interface HelperServerOptions {
   /** Root of the /proc tree to sample (tests); '/' for the live system. Kill always acts on the live system. */
@@ -46,15 +47,12 @@ export class HelperServer {
     private readonly opts: HelperServerOptions = { root: '/' },
   ) {
     const c = this.config;
-    this.sampler = new Sampler({ root: opts.root, detail: c.detail, kernelCpu: c.kernelCpu, cpuAvgSecs: c.cpuAvgSecs, filter: [] });
-    this.reporter = new Reporter({
-      groupBy: c.groupBy,
-      sortBy: c.sortBy,
-      minDeltaKb: c.minDeltaKb,
-      rise: c.rise,
-      cmdlen: c.cmdlen,
-      search: '',
-    });
+    this.sampler = new Sampler({ root: opts.root, detail: c.detail, kernelCpu: c.kernelCpu, cpuAvgSecs: c.cpuAvgSecs, filter: [], oom: c.oom });
+    const sampler = this.sampler;
+    this.reporter = new Reporter(
+      { groupBy: c.groupBy, sortBy: c.sortBy, minDeltaKb: c.minDeltaKb, rise: c.rise, cmdlen: c.cmdlen, search: '' },
+      cgroupReader(() => sampler.opts.root),
+    );
   }
 
   helloInfo(): HelloInfo {
@@ -151,6 +149,7 @@ export class HelperServer {
     const s: Parameters<Sampler['setOptions']>[0] = {};
     if (c.detail !== undefined) s.detail = c.detail;
     if (c.kernelCpu !== undefined) s.kernelCpu = c.kernelCpu;
+    if (c.oom !== undefined) s.oom = c.oom;
     if (c.cpuAvgSecs !== undefined) s.cpuAvgSecs = c.cpuAvgSecs;
     if (c.filter !== undefined) s.filter = [...c.filter];
     this.sampler.setOptions(s);

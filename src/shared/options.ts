@@ -21,6 +21,8 @@ export interface PanelSettings {
   sortBy: SortBy;
   riseToTop: boolean;
   showCpu: boolean;
+  /** The oom column (/proc/PID/oom_score; hidden by default). */
+  showOom: boolean;
   cpuAvgSecs: CpuAvgSecs;
   loopSeconds: number;
   /** null = automatic (100 with KB units, else 1000). */
@@ -108,6 +110,11 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
   }),
   riseToTop: option('riseToTop', { kind: 'boolean' }, true, { hotkey: 'r', label: 'Rise', help: 'raise new and changed groups to the top' }),
   showCpu: option('showCpu', { kind: 'boolean' }, true, { hotkey: 'c', label: 'CPU', help: 'show the cpu% column' }),
+  showOom: option('showOom', { kind: 'boolean' }, false, {
+    hotkey: 'O',
+    label: 'OOM',
+    help: 'show the oom column: the kernel\u2019s oom_score (a group\u2019s highest), who it would kill first',
+  }),
   cpuAvgSecs: option('cpuAvgSecs', { kind: 'enum', values: CPU_AVG_LIST }, 20, {
     hotkey: 'a',
     label: 'CPU avg',
@@ -132,10 +139,10 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = Object.freeze(
 );
 
 /** The toolbar's option controls, left to right (drop-downs, then checkboxes). */
-export const TOOLBAR_OPTIONS: readonly PanelSettingKey[] = ['groupBy', 'sortBy', 'units', 'cpuAvgSecs', 'detail', 'riseToTop', 'showCpu', 'lineNumbers', 'fitToWindow'];
+export const TOOLBAR_OPTIONS: readonly PanelSettingKey[] = ['groupBy', 'sortBy', 'units', 'cpuAvgSecs', 'detail', 'riseToTop', 'showCpu', 'showOom', 'lineNumbers', 'fitToWindow'];
 
 /** The option keys in the help overlay, in the order of the original's help screen. */
-export const HELP_OPTIONS: readonly PanelSettingKey[] = ['fitToWindow', 'groupBy', 'lineNumbers', 'detail', 'riseToTop', 'sortBy', 'units', 'showCpu', 'cpuAvgSecs'];
+export const HELP_OPTIONS: readonly PanelSettingKey[] = ['fitToWindow', 'groupBy', 'lineNumbers', 'detail', 'riseToTop', 'sortBy', 'units', 'showCpu', 'cpuAvgSecs', 'showOom'];
 
 /** The control of an option that has one. */
 export function controlOf(key: PanelSettingKey): PanelControl {
