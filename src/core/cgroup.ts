@@ -100,6 +100,7 @@ const SCOPES: readonly [RegExp, string][] = [
   [/^docker-([0-9a-f]{64})\.scope$/, 'docker'],
   [/^libpod-([0-9a-f]{64})\.scope$/, 'podman'],
   [/^cri-containerd-([0-9a-f]{64})\.scope$/, 'containerd'],
+  [/^nerdctl-([0-9a-f]{64})\.scope$/, 'containerd'],
   [/^crio-([0-9a-f]{64})\.scope$/, 'crio'],
 ];
 const POD_DIR = /^pod([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -174,8 +175,11 @@ export function containerOf(path: string, name: string | null = null): CgroupPla
 export function procCgroup(text: string, containerName: (c: ContainerId) => string | null = () => null): ProcCgroup {
   const paths = parseProcCgroup(text);
   const path = namingPath(paths);
-  const cid = containerIdOf(path);
-  return { path, unit: unitOf(path), container: containerOf(path, cid ? containerName(cid) : null), memory: paths.memory };
+  // A hybrid system's unified line may name the runtime's service (containerd.service) while the
+  // v1 hierarchies name the container: any hierarchy that names one wins.
+  const inContainer = [paths.unified, paths.systemd, paths.memory].find((p) => p !== null && containerIdOf(p) !== null) ?? path;
+  const cid = containerIdOf(inContainer);
+  return { path, unit: unitOf(path), container: containerOf(inContainer, cid ? containerName(cid) : null), memory: paths.memory };
 }
 
 /** The kernel's figures of one cgroup, in KB (null: the file is absent or says none). */
