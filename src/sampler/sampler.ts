@@ -263,6 +263,7 @@ export class Sampler {
         e.cmd = renamed.cmd;
         e.nonUser = renamed.nonUser;
         e.filtered = renamed.filtered;
+        e.cgroup = renamed.cgroup; // a runtime places a process, then it execs: read where it landed
         e.detailMem = null;
       }
     }
