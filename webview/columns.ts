@@ -2,6 +2,7 @@
 // the width a column needs. Pure: table.ts renders what these decide.
 import { formatCpu, countText } from '../src/core/format';
 import { signedKb } from '../src/core/compare';
+import type { CgroupFigures } from '../src/core/cgroup';
 import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
@@ -17,6 +18,8 @@ export type ColumnName =
   | 'text'
   | 'data'
   | 'ptotal'
+  | 'cgroup'
+  | 'oom'
   | 'trend'
   | 'type'
   | 'count'
@@ -33,6 +36,8 @@ export const COLUMN_LABELS: Record<ColumnName, string> = {
   text: 'text',
   data: 'data',
   ptotal: 'ptotal',
+  cgroup: 'cgroup',
+  oom: 'oom',
   trend: 'trend',
   type: 'type',
   count: 'count',
@@ -50,6 +55,9 @@ export const COLUMN_TITLES: Record<ColumnName, string> = {
   text: 'Read-only and executable maps (proportional)',
   data: 'Private writable memory (proportional)',
   ptotal: 'Proportional total (Pss, + pswap when zRAM is active)',
+  cgroup:
+    'The kernel\u2019s usage of the group\u2019s cgroup / its limit (memory.current or memory.usage_in_bytes): it counts page cache and kernel memory, which ptotal does not. "limit?" marks a group at 90% of its limit or more.',
+  oom: 'The kernel\u2019s oom_score (0\u20131000; a group shows its highest): the higher, the sooner the OOM killer picks it',
   trend: 'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
   type: 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows',
   count: 'Processes (or the pid of a single-process group)',
@@ -57,12 +65,14 @@ export const COLUMN_TITLES: Record<ColumnName, string> = {
 };
 
 /** The columns shown, in order (the panel shows the trend column; the CLI's layout has none). */
-export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boolean, trend = false): ColumnName[] {
+export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boolean, trend = false, extra: { cgroup?: boolean; oom?: boolean } = {}): ColumnName[] {
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
   if (showCpu) cols.push('cpu');
   if (detail) cols.push('pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal');
   else cols.push('pswap', 'other', 'data', 'ptotal');
+  if (extra.cgroup) cols.push('cgroup');
+  if (extra.oom) cols.push('oom');
   if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
   return cols;
@@ -127,8 +137,17 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
       return countText(r, s.groupBy);
     case 'info':
       return r.info;
+    case 'cgroup':
+      return r.kernel ? kernelCell(r.kernel, s.units) : '';
+    case 'oom':
+      return r.oom === undefined ? '' : String(r.oom);
   }
   return ''; // (figures are handled above)
+}
+
+/** The cgroup cell: usage, and the limit where there is one. */
+export function kernelCell(k: CgroupFigures, units: Units): string {
+  return formatKb(k.current, units) + (k.limit === null ? '' : `/${formatKb(k.limit, units)}`);
 }
 
 export function memberCellText(m: GroupRow['members'][number], col: ColumnName, s: PanelSettings): string {
@@ -143,6 +162,8 @@ export function memberCellText(m: GroupRow['members'][number], col: ColumnName, 
       return String(m.pid);
     case 'info':
       return m.cmd;
+    case 'oom':
+      return m.oom === undefined ? '' : String(m.oom);
   }
   return ''; // (figures are handled above)
 }
@@ -172,6 +193,10 @@ export function columnChars(
       return w;
     case 'trend':
     case 'info':
+      return w;
+    case 'cgroup':
+    case 'oom':
+      for (const r of rows) fit(cellText(r, col, s, null));
       return w;
     case 'type':
       for (const r of rows) fit(r.type);

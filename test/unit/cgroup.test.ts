@@ -155,6 +155,7 @@ describe('readProcCgroup', () => {
     // A delegated cgroup is named by its user: an escape sequence must not reach a terminal.
     const c = readProcCgroup(join(DIR, 'hostile-root'), 4242);
     expect(c).not.toBeNull();
+    // eslint-disable-next-line no-control-regex -- the characters that must not get through
     for (const s of [c!.path, c!.unit.key, c!.unit.info, c!.container.key]) expect(s).not.toMatch(/[\x00-\x1f\x7f]/);
     expect(c!.unit.key).toContain('evil');
   });

@@ -216,6 +216,7 @@ describe('keys', () => {
       ['pm-opt-detail', 'Less detail (o)'],
       ['pm-opt-riseToTop', 'Rise (r)'],
       ['pm-opt-showCpu', 'CPU (c)'],
+      ['pm-opt-showOom', 'OOM (O)'],
       ['pm-opt-lineNumbers', 'Numbers (n)'],
       ['pm-opt-fitToWindow', 'Fit (f)'],
     ]);
