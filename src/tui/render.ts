@@ -85,7 +85,7 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
   else if (!r) body([{ text: 'pmemstat: reading /proc\u2026', style: 'leader' }]);
   else {
     const showCpu = s.settings.showCpu;
-    const f: FormatOptions = { units: s.settings.units, detail: r.detail, showCpu, numbers: s.settings.lineNumbers, groupBy: s.settings.groupBy };
+    const f: FormatOptions = { units: s.settings.units, detail: r.detail, showCpu, numbers: s.settings.lineNumbers, groupBy: s.settings.groupBy, oom: s.settings.showOom };
     const memberF: FormatOptions = { ...f, groupBy: 'exe' };
     const leader = { ...r.leader, pidsShown: l.pidsShown, search: s.search };
     const lead = leaderLines(leader, showCpu, c.accessHint);
