@@ -88,6 +88,7 @@ describe('the panel', () => {
       cmdlen: 4096,
       cpuAvgSecs: 20,
       kernelCpu: true,
+      oom: false,
     });
     const r = lastReport(panel);
     expect(r.rows.map((x) => x.key)).toEqual(['firefox', 'code', 'bash', 'sleep']);
