@@ -191,5 +191,14 @@ export function exeKey(args: string[], env: ExeEnv): ExeKey | null {
 
   // Step 7.
   const remaining = rest.filter((_, i) => !consumed.has(i));
+  key = capKey(key);
   return { exe: key, cmd: joinCmd(key, remaining) };
+}
+
+/** Longest exe key kept: a module name or a title can be as long as argv (128 KB). */
+export const MAX_EXE_KEY = 128;
+
+/** A key any process can make huge would bloat every message and row: cut it, visibly. */
+function capKey(key: string): string {
+  return key.length <= MAX_EXE_KEY ? key : key.slice(0, MAX_EXE_KEY - 1) + '\u2026';
 }

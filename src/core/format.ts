@@ -91,7 +91,7 @@ export function kernelText(k: CgroupFigures): string {
   return k.nearLimit ? `${s} ${NEAR_LIMIT_MARK}` : s;
 }
 
-function hhmmss(ms: number): string {
+export function hhmmss(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
@@ -112,6 +112,7 @@ export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = '')
   if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`;
   if (l.search) first += ` /${l.search}/`;
   if (l.pressure) first += ` ${pressureText(l.pressure)}`;
+  if (l.stale) first += ` [${l.stale} older than this tick]`;
   const lines = [first];
   if (l.zram) {
     const z = l.zram;

@@ -66,6 +66,10 @@ export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdle
       m.oom = p.oom;
       g.oom = Math.max(g.oom ?? 0, p.oom);
     }
+    if (p.asOf !== undefined) {
+      m.asOf = p.asOf;
+      g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
+    }
     g.members.push(m);
   }
   for (const g of byKey.values()) g.pid = g.count === 1 ? g.members[0].pid : null;
@@ -206,7 +210,8 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
   const m = sample.meminfo;
   const used = m.memTotal - m.memAvailable;
   const oth = grandPtotal === null ? null : Math.max(0, m.memTotal - m.memAvailable - m.shmem - grandPtotal);
-  return {
+  const stale = sample.procs.reduce((n, p) => (p.asOf === undefined ? n : n + 1), 0);
+  const l: LeaderFigures = {
     time: sample.time,
     memTotal: m.memTotal,
     used,
@@ -224,6 +229,8 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
     majfaultsPerSec: sample.majfaultsPerSec,
     ...(sample.pressure ? { pressure: sample.pressure } : {}),
   };
+  if (stale > 0) l.stale = stale;
+  return l;
 }
 
 export interface ViewOptions {

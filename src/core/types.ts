@@ -122,6 +122,8 @@ export interface ProcSample {
   cgroup?: ProcCgroup;
   /** /proc/PID/oom_score, read only when the `oom` column is wanted. */
   oom?: number;
+  /** Set when `mem` was read at an earlier tick (ms epoch): the walk budget left it for later. */
+  asOf?: number;
 }
 
 export interface KernelThreadCpu {
@@ -169,6 +171,8 @@ export interface GroupMember {
   cpu: number;
   /** /proc/PID/oom_score (when read). */
   oom?: number;
+  /** As ProcSample.asOf: absent when read this tick. */
+  asOf?: number;
 }
 
 /** One row of the report: a group, the total, or the overflow. */
@@ -191,6 +195,8 @@ export interface GroupRow {
   oom?: number;
   /** Grouped by unit, container or cgroup: the kernel's own figures of the group's cgroup. */
   kernel?: CgroupFigures;
+  /** The oldest member figure's time when any is older than the tick (ms epoch). */
+  asOf?: number;
 }
 
 export interface LeaderFigures {
@@ -212,6 +218,8 @@ export interface LeaderFigures {
   majfaultsPerSec: number;
   /** System memory pressure (PSI avg10 of /proc/pressure/memory); absent/null without PSI. */
   pressure?: Pressure | null;
+  /** Processes whose figures are older than this tick (set only when some are). */
+  stale?: number;
 }
 
 /** SPEC 4.3, in bytes. */

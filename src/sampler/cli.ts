@@ -10,6 +10,7 @@ import { jsonText } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
+import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 import { cgroupReader } from '../proc/cgroupfs';
 import { runWindow, wantsWindow } from '../tui/window';
@@ -114,7 +115,19 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
   const showCpu = o.cpu && looping;
-  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu, filter: o.filter, oom: o.oom });
+  // A one-shot report reads everything exactly; so does a replay (captured trees differ
+  // sample to sample in ways their stat files need not show).
+  const sampler = new Sampler({
+    root: roots[0],
+    detail: o.detail,
+    kernelCpu: showCpu,
+    filter: o.filter,
+    oneShot: !looping,
+    walkBudgetMs: replay ? 0 : o.walkBudgetMs,
+    maxAgeSeconds: o.maxAgeSeconds,
+    oom: o.oom,
+  });
+  sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
   const reporter = new Reporter(
     {
     groupBy: o.groupBy,
@@ -137,7 +150,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       sampler.setOptions({ root: roots[n] });
     }
     const started = Date.now();
-    const report = reporter.report(sampler.sample());
+    const report = reporter.report(await sampler.sampleAsync());
     const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
     if (first && view.pidsShown === 0 && (o.filter.length > 0 || o.search)) {
       io.out('DONE: no pids to report');

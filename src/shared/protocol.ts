@@ -6,6 +6,7 @@ import { GROUP_BYS, MEM_KEYS, SORT_BYS } from '../core/types';
 import type { GroupBy, GroupMember, GroupRow, Mem, MemKey, Report, SortBy } from '../core/types';
 import { checkKillResult, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillTarget } from './kill';
 import { reportCheck } from './reportSchema';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import {
   arrayOf,
   bool,
@@ -63,6 +64,10 @@ export interface HelperConfig {
   filter: string[];
   /** Read each process's oom_score (the `oom` column). */
   oom: boolean;
+  /** Page-walk time per tick beyond the processes that moved (ms); 0 = walk all every tick. */
+  walkBudgetMs: number;
+  /** No figure older than this (seconds), whatever the budget. */
+  maxAgeSeconds: number;
 }
 
 export function defaultHelperConfig(): HelperConfig {
@@ -77,6 +82,8 @@ export function defaultHelperConfig(): HelperConfig {
     kernelCpu: true,
     filter: [],
     oom: false,
+    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
+    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
   };
 }
 
@@ -212,6 +219,8 @@ const configShape: Record<keyof HelperConfig, Check> = {
         : `${path} must be a non-empty string of at most ${MAX_FILTER_ITEM_CHARS} characters, not ${describe(v)}`,
     MAX_FILTER_ITEMS,
   ),
+  walkBudgetMs: int(0, 60_000),
+  maxAgeSeconds: int(1, 86_400),
 };
 const checkPartialConfig = object(configShape, true, Object.keys(configShape));
 

@@ -59,9 +59,9 @@ const isMemberFast = (m: unknown): boolean =>
   isNum(m.cpu) &&
   (m.oom === undefined || isNum(m.oom));
 export const memberShape: Check = object(
-  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, oom: num } satisfies Record<keyof GroupMember, Check>,
+  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, oom: num, asOf: num } satisfies Record<keyof GroupMember, Check>,
   false,
-  ['oom'],
+  ['oom', 'asOf'],
 );
 /** A member as the core (and the webview, and a snapshot file) holds it. */
 export const checkMember: Check = withFastTest(isMemberFast, memberShape);
@@ -95,9 +95,10 @@ export function rowShape(member: Check): Check {
       members: arrayOf(member),
       oom: num,
       kernel: checkKernel,
+      asOf: num,
     } satisfies Record<keyof GroupRow, Check>,
     false,
-    ['oom', 'kernel'],
+    ['oom', 'kernel', 'asOf'],
   );
 }
 
@@ -143,9 +144,10 @@ const checkLeader: Check = object(
     zram: nullable(checkZram),
     majfaultsPerSec: num,
     pressure: nullable(checkPressure),
+    stale: count,
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
-  ['pressure'],
+  ['pressure', 'stale'],
 );
 
 /** The Report schema, with `member` checking each group member in its encoding. */

@@ -24,7 +24,6 @@ import {
   sleep,
   startCodeServer,
   VSIX,
-  waitUntil,
   webviewFrame,
 } from './harness.mjs';
 

@@ -89,6 +89,8 @@ describe('the panel', () => {
       cpuAvgSecs: 20,
       kernelCpu: true,
       oom: false,
+      walkBudgetMs: 10,
+      maxAgeSeconds: 60,
     });
     const r = lastReport(panel);
     expect(r.rows.map((x) => x.key)).toEqual(['firefox', 'code', 'bash', 'sleep']);
