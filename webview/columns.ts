@@ -1,6 +1,6 @@
 // The table's columns: which are shown, their labels and titles, a row's cells as text and
 // the width a column needs. Pure: table.ts renders what these decide.
-import { formatCpu, countText } from '../src/core/format';
+import { formatCpu, countText, NEAR_LIMIT_MARK } from '../src/core/format';
 import { signedKb } from '../src/core/compare';
 import type { CgroupFigures } from '../src/core/cgroup';
 import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
@@ -196,7 +196,8 @@ export function columnChars(
       return w;
     case 'cgroup':
     case 'oom':
-      for (const r of rows) fit(cellText(r, col, s, null));
+      // The "limit?" badge sits in the cgroup cell: room for it and its border.
+      for (const r of rows) fit(cellText(r, col, s, null) + (col === 'cgroup' && r.kernel?.nearLimit ? ` ${NEAR_LIMIT_MARK}  ` : ''));
       return w;
     case 'type':
       for (const r of rows) fit(r.type);

@@ -7,6 +7,7 @@ import { Reporter } from '../../src/core/report';
 import type { ProcSample, Report } from '../../src/core/types';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../src/shared/webviewProtocol';
 import { PanelApp } from '../../webview/app';
+import { columnChars } from '../../webview/columns';
 import { $, $$, proc, RecordingApi, RUNNING_AS_ROOT, sample } from './webview-fixtures';
 
 let current: PanelApp | null = null;
@@ -61,6 +62,8 @@ describe('grouping by unit in the panel', () => {
     expect($('tr.pm-row[data-key="session-3.scope"] td.pm-cgroup').textContent).toBe('');
     expect($('tr.pm-row[data-key="nginx.service"] td.pm-oom').textContent).toBe('12');
     expect($('#pm-leader > div').textContent).toContain('PSI some=2.50% full=0.25%');
+    // The column leaves room for the badge (and its border) beside the widest figure.
+    expect(columnChars('cgroup', unitReport().rows, null, null, new Set(), { ...DEFAULT_PANEL_SETTINGS, groupBy: 'unit' })).toBe('95/100 limit?  '.length);
   });
 
   it('has neither column when grouping by exe without the oom option', () => {
