@@ -12,7 +12,7 @@ import {
   type ProcCgroup,
 } from '../../src/core/cgroup';
 import { kernelText, pressureText } from '../../src/core/format';
-import { containerName, readProcCgroup } from '../../src/proc/cgroupfs';
+import { cgroupMounts, cgroupReader, containerName, readCgroupCounters, readProcCgroup } from '../../src/proc/cgroupfs';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'cgroup');
 const fixture = (name: string): string => readFileSync(join(DIR, name), 'utf8');
@@ -163,5 +163,27 @@ describe('readProcCgroup', () => {
   it('reads this process\u2019s cgroup, and null for a pid that is not there', () => {
     expect(readProcCgroup('/', process.pid)?.path).toMatch(/^\//);
     expect(readProcCgroup(join(DIR, 'hostile-root'), 1)).toBeNull();
+  });
+});
+
+describe('the cgroup reader on a captured cgroup v2 tree (fixtures/cgroup/v2-root)', () => {
+  const root = join(DIR, 'v2-root');
+
+  it('finds the v2 mount and reads usage, limit, peak, swap and pressure', () => {
+    const m = cgroupMounts(root);
+    expect(m).toEqual({ unified: join(root, 'sys/fs/cgroup'), memory: null });
+    const c = readCgroupCounters(m, { dir: '/system.slice/web.service', v1: false, memory: null });
+    expect(c).toEqual({ current: 102400, limit: 112640, peak: 107520, swap: 4, pressure: 3.5 });
+    expect(cgroupFigures('/system.slice/web.service', c)?.nearLimit).toBe(true); // 100 of 110 MB
+    // Through the Reporter's reader, as the sampler's shells use it.
+    expect(cgroupReader(() => root)({ dir: '/system.slice/web.service', v1: false, memory: null }).current).toBe(102400);
+  });
+
+  it('never reads outside the mount, whatever the path says', () => {
+    const m = cgroupMounts(root);
+    // sys/fs/memory.current is outside the cgroup mount: a path climbing to it reads nothing.
+    for (const dir of ['/..', '/system.slice/../..', '/./..']) {
+      expect(readCgroupCounters(m, { dir, v1: false, memory: null })).toEqual({ current: null, limit: null, peak: null, swap: null, pressure: null });
+    }
   });
 });
