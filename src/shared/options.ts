@@ -114,7 +114,7 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
   showOom: option('showOom', { kind: 'boolean' }, false, {
     hotkey: 'O',
     label: 'OOM',
-    help: 'show the oom column: the kernel\u2019s oom_score (a group\u2019s highest), who it would kill first',
+    help: 'show the oom column: the kernel\u2019s oom_score (a group\u2019s highest)',
   }),
   cpuAvgSecs: option('cpuAvgSecs', { kind: 'enum', values: CPU_AVG_LIST }, 20, {
     hotkey: 'a',
