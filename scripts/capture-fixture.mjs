@@ -5,7 +5,7 @@
 //
 // Starts its own zoo of processes (sleeps, python/perl/sh/node interpreters,
 // renamed argv0s, a zombie, two memtests sharing memory, ...), copies ONLY
-// those processes' files into DIR in the layout of SPEC.md section 1, then
+// those processes' files into DIR in the layout of the live system, then
 // stops them all and removes its temporary files:
 //
 //   DIR/proc/{meminfo,stat,vmstat}
@@ -40,12 +40,14 @@ const USAGE = `usage: npm run capture-fixture -- DIR [--samples N] [--interval S
   DIR            output directory (its proc/, sys/, N/ and zoo.json are replaced)
   --samples N    number of samples (N > 1: DIR/0, DIR/1, ...); default 1
   --interval S   seconds between samples; default 2
-  --no-node      leave the node process out of the zoo (smaller fixture)`;
+  --no-node      leave the node process out of the zoo (smaller fixture)
+  --shm MB       add three python processes that map and touch the same MB of POSIX
+                 shared memory (/dev/shm): a tree whose Shmem is mostly mapped`;
 
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const opts = { dir: null, samples: 1, interval: 2, node: true };
+  const opts = { dir: null, samples: 1, interval: 2, node: true, shmMb: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -63,6 +65,9 @@ function parseArgs(argv) {
       if (!Number.isFinite(opts.interval) || opts.interval <= 0) throw new Error('--interval must be > 0');
     } else if (a === '--no-node') {
       opts.node = false;
+    } else if (a === '--shm') {
+      opts.shmMb = Number(val());
+      if (!Number.isInteger(opts.shmMb) || opts.shmMb < 1) throw new Error('--shm must be an integer >= 1 (MB)');
     } else if (a.startsWith('-')) {
       throw new Error(`unknown option ${a}`);
     } else if (opts.dir === null) {
@@ -264,6 +269,10 @@ function zooMembers(T, opts, memtestArgs) {
   const mt = path.join(T, 'bin', 'memtest');
   add('memtest-1', `${shq(mt)} ${memtestArgs.join(' ')}`, [mt, ...memtestArgs], path.join(T, 'memtmp'), { memtest: 'memtest-1.out' });
   add('memtest-2', `${shq(mt)} ${memtestArgs.join(' ')}`, [mt, ...memtestArgs], path.join(T, 'memtmp'), { memtest: 'memtest-2.out', delayBefore: 0.5 });
+  for (let k = 1; opts.shmMb > 0 && k <= 3; k++) {
+    const argv = ['python3', path.join(T, 'bin', 'shm.py'), shmPath(T), String(opts.shmMb), path.join(T, `shm-${k}.ready`)];
+    add(`shm-${k}`, argv.map(shq).join(' '), argv, home, { ready: `shm-${k}.ready` });
+  }
   if (opts.node) add('node-e', `node -e ${shq('setTimeout(()=>{}, 1e9)')}`, ['node', '-e', 'setTimeout(()=>{}, 1e9)']);
   if (opts.samples > 1) {
     add('loop-vanishes', `-a vanisher sleep 1011`, ['vanisher', '1011'], home, { onlySamples: [0] });
@@ -271,6 +280,24 @@ function zooMembers(T, opts, memtestArgs) {
   }
   return m;
 }
+
+/** Maps PATH (created if need be) shared, touches every page, says so in READY, then sleeps. */
+const SHM_PY = `# pmemstat fixture zoo: shared memory of /dev/shm, mapped by several processes
+import mmap, os, sys, time
+path, mb, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+size = mb << 20
+fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+if os.fstat(fd).st_size < size:
+    os.ftruncate(fd, size)
+m = mmap.mmap(fd, size, mmap.MAP_SHARED)
+for i in range(0, size, 4096):
+    m[i] = 1
+open(ready, 'w').close()
+time.sleep(1000)
+`;
+
+/** The /dev/shm file of the zoo's shared-memory members (removed with the zoo). */
+const shmPath = (T) => path.join('/dev/shm', path.basename(T));
 
 function writeZooFiles(T, members) {
   for (const d of ['home', 'mod', 'scripts', 'work/sub', 'bin', 'memtmp']) fs.mkdirSync(path.join(T, d), { recursive: true });
@@ -281,6 +308,7 @@ function writeZooFiles(T, members) {
   w('bin/shebang.sh', '#!/bin/sh\n# pmemstat fixture zoo: shebang script\nsleep 1000; :\n', 0o755);
   w('bin/shebang-py', '#!/usr/bin/env python3\n# pmemstat fixture zoo: env shebang\nimport time\ntime.sleep(1000)\n', 0o755);
   w('leader.py', LEADER_PY);
+  w('bin/shm.py', SHM_PY);
 
   const lines = ['#!/bin/bash', '# pmemstat fixture zoo launcher (generated)', 'T="$1"', ': > "$T/pids"'];
   for (const m of members) {
@@ -393,6 +421,7 @@ async function main() {
   const onSignal = (sig) => {
     console.error(`capture-fixture: ${sig}, stopping the zoo`);
     stopZoo().finally(() => {
+      fs.rmSync(shmPath(T), { force: true });
       fs.rmSync(T, { recursive: true, force: true });
       process.exit(130);
     });
@@ -489,6 +518,9 @@ async function main() {
     for (const p of memtests) {
       await waitFor(`${p.role} to step`, () => (opts.samples > 1 ? stepsDone(p) >= 2 : stepsDone(p) >= 16), 30000);
     }
+    for (const p of procs.filter((q) => q.member.ready)) {
+      await waitFor(`${p.role} to map its shared memory`, () => fs.existsSync(path.join(T, p.member.ready)), 30000);
+    }
     procs.sort((a, b) => a.pid - b.pid);
 
     // clear previous capture output in DIR (keep anything else, e.g. expected reports)
@@ -552,6 +584,7 @@ async function main() {
     for (const p of zoo.processes) console.log(`  ${String(p.pid).padStart(7)}  ${p.role.padEnd(20)} ${p.cmd}${p.samples ? `   [samples ${p.samples.join(',')}]` : ''}`);
   } finally {
     await stopZoo();
+    fs.rmSync(shmPath(T), { force: true });
     fs.rmSync(T, { recursive: true, force: true });
     // SysV segments of our key range left behind (should not happen: memtest removes them)
     if (keyBase) {

@@ -215,8 +215,11 @@ export class PanelApp implements KeyTarget {
   setHelp(open: boolean): void {
     this.ui.helpOpen = open;
     this.shell.help.hidden = !open;
-    if (open) this.shell.helpClose.focus();
-    else this.focusTable();
+    if (open) {
+      // At its top: Close is its last element, and focusing it would scroll the overlay to the end.
+      this.shell.help.scrollTop = 0;
+      this.shell.helpClose.focus({ preventScroll: true });
+    } else this.focusTable();
     this.store.save();
   }
 

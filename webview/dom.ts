@@ -13,15 +13,34 @@ export function setAttr(e: Element, name: string, value: string): void {
   if (e.getAttribute(name) !== value) e.setAttribute(name, value);
 }
 
+/** Exactly `n` element children of parent, the existing ones reused, new ones made as `tag`. */
+function childrenOf(parent: HTMLElement, n: number, tag: string): HTMLElement[] {
+  while (parent.children.length > n) parent.lastElementChild?.remove();
+  while (parent.children.length < n) parent.append(parent.ownerDocument.createElement(tag));
+  return [...parent.children] as HTMLElement[];
+}
+
 /** One div per line under parent, reusing the existing ones. */
 export function syncLines(parent: HTMLElement, lines: readonly string[]): void {
-  while (parent.children.length > lines.length) parent.lastElementChild?.remove();
-  lines.forEach((line, i) => {
-    let div = parent.children[i] as HTMLElement | undefined;
-    if (!div) {
-      div = parent.ownerDocument.createElement('div');
-      parent.append(div);
-    }
-    setText(div, line);
+  childrenOf(parent, lines.length, 'div').forEach((div, i) => setText(div, lines[i]));
+}
+
+/** A piece of a line: its text and its tooltip ('' = none). */
+export interface Piece {
+  text: string;
+  title: string;
+}
+
+/** One div per line and one span per piece under parent, reusing the existing ones. */
+export function syncPieces(parent: HTMLElement, lines: readonly (readonly Piece[])[]): void {
+  childrenOf(parent, lines.length, 'div').forEach((div, i) => {
+    if (div.childNodes.length !== div.children.length) div.replaceChildren(); // text of a syncLines
+    const pieces = lines[i];
+    childrenOf(div, pieces.length, 'span').forEach((span, j) => {
+      const p = pieces[j];
+      setText(span, p.text);
+      if (p.title) setAttr(span, 'title', p.title);
+      else if (span.hasAttribute('title')) span.removeAttribute('title');
+    });
   });
 }

@@ -1,19 +1,39 @@
 // The panel's words around the table: the leader lines, the permission banner and the
 // status line (the sampler's state, the outcome of a kill): the text (pure), and its writing.
-import { leaderLines } from '../src/core/format';
-import type { Report } from '../src/core/types';
+import { leaderParts, type LeaderPart } from '../src/core/format';
+import { inaccessibleList, LEADER_HELP } from '../src/core/leaderHelp';
+import type { LeaderFigures, Report } from '../src/core/types';
 import { killSummary, type KillResult } from '../src/shared/kill';
 import type { HelperState, PanelSettings } from '../src/shared/webviewProtocol';
 import { leakCountText, processes } from './columns';
-import { setText, syncLines } from './dom';
+import { setAttr, setText, syncPieces, type Piece } from './dom';
 import type { Shell } from './shell';
 
-/** The leader lines for a report as the view shows it (null: no sample yet). */
-export function leaderText(report: Report | null, view: { pidsShown: number } | null, search: string, showCpu: boolean, leakCount: number): string[] {
-  if (!report || !view) return ['Waiting for the first sample\u2026'];
-  const lines = leaderLines({ ...report.leader, pidsShown: view.pidsShown, search }, showCpu);
-  lines[0] += leakCountText(leakCount);
+/** The leader lines for a report as the view shows it, figure by figure (null: no sample yet). */
+export function leaderView(report: Report | null, view: { pidsShown: number } | null, search: string, showCpu: boolean, leakCount: number): LeaderPart[][] {
+  if (!report || !view) return [[{ text: 'Waiting for the first sample\u2026', figure: null }]];
+  const lines = leaderParts({ ...report.leader, pidsShown: view.pidsShown, search }, showCpu);
+  const leaks = leakCountText(leakCount);
+  if (leaks) lines[0].push({ text: leaks, figure: null });
   return lines;
+}
+
+export function leaderText(report: Report | null, view: { pidsShown: number } | null, search: string, showCpu: boolean, leakCount: number): string[] {
+  return leaderView(report, view, search, showCpu, leakCount).map((parts) => parts.map((p) => p.text).join(''));
+}
+
+/** The names of the processes left out, one a line ('' when none were named). */
+function inaccessibleNames(l: LeaderFigures): string {
+  return inaccessibleList(l.inaccessible, l.inaccessibleProcs).join('\n');
+}
+
+/** A leader figure's tooltip: what it is (and, for the processes left out, which they are). */
+export function leaderTooltip(part: LeaderPart, l: LeaderFigures | null): string {
+  if (part.figure === null) return '';
+  const h = LEADER_HELP[part.figure];
+  const what = `${h.label}: ${h.help}`;
+  const names = part.figure === 'inaccessible' && l ? inaccessibleNames(l) : '';
+  return names ? `${what}\n${names}` : what;
 }
 
 /** Why processes are missing, and what would help. */
@@ -65,11 +85,14 @@ export function statusLine(helper: HelperState, s: PanelSettings, note: string):
 
 /** Write the leader, the banner and the status line (only what changed). */
 export function renderWords(s: Shell, w: { report: Report | null; view: { pidsShown: number } | null; search: string; settings: PanelSettings; helper: HelperState; leakCount: number; note: string }): void {
-  syncLines(s.leader, leaderText(w.report, w.view, w.search, w.settings.showCpu, w.leakCount));
-  const inaccessible = w.report?.leader.inaccessible ?? 0;
+  const leader = w.report?.leader ?? null;
+  const lines = leaderView(w.report, w.view, w.search, w.settings.showCpu, w.leakCount);
+  syncPieces(s.leader, lines.map((parts): Piece[] => parts.map((p) => ({ text: p.text, title: leaderTooltip(p, leader) }))));
+  const inaccessible = leader?.inaccessible ?? 0;
   s.banner.hidden = inaccessible === 0;
-  if (inaccessible > 0) {
+  if (leader && inaccessible > 0) {
     setText(s.bannerText, bannerText(inaccessible, w.helper));
+    setAttr(s.bannerText, 'title', inaccessibleNames(leader));
     s.runAsRoot.hidden = !w.helper.canElevate && w.helper.status !== 'elevating';
     if (w.helper.status === 'elevating') s.runAsRoot.setAttribute('disabled', '');
     else s.runAsRoot.removeAttribute('disabled');

@@ -1,6 +1,6 @@
 // The toolbar's option controls, both ways: they show the settings, and a change in one
-// becomes a settings change (an inverted checkbox, "Less detail", means the opposite).
-import { controlOf, validSetting, type PanelSettingKey, type PanelSettings } from '../src/shared/options';
+// becomes a settings change (a checked checkbox is a setting that is on).
+import { validSetting, type PanelSettingKey, type PanelSettings } from '../src/shared/options';
 import type { WebviewMessage } from '../src/shared/webviewProtocol';
 import type { Shell } from './shell';
 
@@ -9,15 +9,13 @@ function controls<C>(m: Partial<Record<PanelSettingKey, C>>): Array<[PanelSettin
   return Object.entries(m) as Array<[PanelSettingKey, C]>;
 }
 
-const inverted = (key: PanelSettingKey): boolean => controlOf(key).inverted === true;
-
 export function syncToolbar(s: Shell, settings: PanelSettings, killMode: boolean): void {
   for (const [key, sel] of controls(s.selects)) {
     const v = String(settings[key]);
     if (sel.value !== v) sel.value = v;
   }
   for (const [key, cb] of controls(s.checks)) {
-    const v = (settings[key] === true) !== inverted(key);
+    const v = settings[key] === true;
     if (cb.checked !== v) cb.checked = v;
   }
   if (s.killToggle.checked !== killMode) s.killToggle.checked = killMode;
@@ -31,7 +29,7 @@ export function wireToolbar(s: Shell, current: () => PanelSettings, setOptions: 
       if (v !== undefined) setOptions({ [key]: v });
     });
   }
-  for (const [key, cb] of controls(s.checks)) cb.addEventListener('change', () => setOptions({ [key]: cb.checked !== inverted(key) }));
+  for (const [key, cb] of controls(s.checks)) cb.addEventListener('change', () => setOptions({ [key]: cb.checked }));
 }
 
 /** The buttons that only ask the host for something. */

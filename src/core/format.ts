@@ -1,5 +1,6 @@
-// The text report of SPEC 4.4: leader line(s), header, rows.
+// The text report of the `pmemstat` command: leader line(s), header, rows.
 import type { CgroupFigures, Pressure } from './cgroup';
+import type { LeaderFigure } from './leaderHelp';
 import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
@@ -100,34 +101,61 @@ export function hhmmss(ms: number): string {
 const hk = (kb: number) => human(kb * 1024);
 const pctOf = (part: number, whole: number) => (whole > 0 ? `/${Math.round((100 * part) / whole)}%` : '');
 
+/** One piece of a leader line: a figure (with what it is) or the space between two. */
+export interface LeaderPart {
+  text: string;
+  figure: LeaderFigure | null;
+}
+
 /**
- * Leader line(s) of SPEC 4.1. `accessHint` follows the count of processes that could not
- * be read (e.g. "run as root"); leave it out where root would not help.
+ * Leader line(s) (docs/columns.md#the-leader-line), figure by figure (the panel gives each its
+ * tooltip). `accessHint` follows the count of processes that could not be read (e.g. "run as
+ * root"); leave it out where root would not help.
  */
-export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = ''): string[] {
-  let first =
-    `${hhmmss(l.time)} Tot=${hk(l.memTotal)} Used=${hk(l.used)} Avail=${hk(l.avail)}` +
-    (l.oth === null ? '' : ` Oth=${hk(l.oth)}`) +
-    ` Sh+Tmp=${hk(l.shTmp)} Dirty=${hk(l.dirty)} PIDs=${l.pidsShown}/${l.pidsTotal}`;
-  if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`;
-  if (l.search) first += ` /${l.search}/`;
-  if (l.pressure) first += ` ${pressureText(l.pressure)}`;
-  if (l.stale) first += ` [${l.stale} older than this tick]`;
+export function leaderParts(l: LeaderFigures, showCpu: boolean, accessHint = ''): LeaderPart[][] {
+  const line = (): LeaderPart[] => [];
+  const add = (parts: LeaderPart[], text: string, figure: LeaderFigure) => {
+    if (parts.length) parts.push({ text: ' ', figure: null });
+    parts.push({ text, figure });
+  };
+  const first = line();
+  add(first, hhmmss(l.time), 'time');
+  add(first, `Tot=${hk(l.memTotal)}`, 'tot');
+  add(first, `Used=${hk(l.used)}`, 'used');
+  add(first, `Avail=${hk(l.avail)}`, 'avail');
+  if (l.oth !== null) add(first, `Oth=${hk(l.oth)}`, 'oth');
+  add(first, `Sh+Tmp=${hk(l.shTmp)}`, 'shTmp');
+  add(first, `Dirty=${hk(l.dirty)}`, 'dirty');
+  add(first, `PIDs=${l.pidsShown}/${l.pidsTotal}`, 'pids');
+  if (l.inaccessible > 0) add(first, `[${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`, 'inaccessible');
+  if (l.search) add(first, `/${l.search}/`, 'search');
+  if (l.pressure) add(first, pressureText(l.pressure), 'psi');
+  if (l.stale) add(first, `[${l.stale} older than this tick]`, 'stale');
   const lines = [first];
   if (l.zram) {
     const z = l.zram;
     const tot = l.memTotal * 1024;
-    lines.push(
-      `${fixed1(l.kernelCpu)}%/ker MajF/s=${withCommas(Math.round(l.majfaultsPerSec))}` +
-        ` zRAM=${human(z.zramUsed)} CR=${fixed1(z.ratio)}` +
-        ` eTot=${human(z.eTot)}${pctOf(z.eTot, tot)} eUsed=${human(z.eUsed)}${pctOf(z.eUsed, tot)}` +
-        ` eAvail=${human(z.eAvail)}${pctOf(z.eAvail, tot)}`,
-    );
+    const second = line();
+    add(second, `${fixed1(l.kernelCpu)}%/ker`, 'kerCpu');
+    add(second, `MajF/s=${withCommas(Math.round(l.majfaultsPerSec))}`, 'majf');
+    add(second, `zRAM=${human(z.zramUsed)}`, 'zram');
+    add(second, `CR=${fixed1(z.ratio)}`, 'cr');
+    add(second, `eTot=${human(z.eTot)}${pctOf(z.eTot, tot)}`, 'eTot');
+    add(second, `eUsed=${human(z.eUsed)}${pctOf(z.eUsed, tot)}`, 'eUsed');
+    add(second, `eAvail=${human(z.eAvail)}${pctOf(z.eAvail, tot)}`, 'eAvail');
+    lines.push(second);
   } else if (showCpu) {
-    const top = l.topKernelThreads.map((t) => ` ${t.comm}=${fixed1(t.cpu)}%`).join('');
-    lines.push(`${fixed1(l.kernelCpu)}%/ker${top}`);
+    const second = line();
+    add(second, `${fixed1(l.kernelCpu)}%/ker`, 'kerCpu');
+    for (const t of l.topKernelThreads) add(second, `${t.comm}=${fixed1(t.cpu)}%`, 'kthread');
+    lines.push(second);
   }
   return lines;
+}
+
+/** The leader line(s) as text. */
+export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = ''): string[] {
+  return leaderParts(l, showCpu, accessHint).map((parts) => parts.map((p) => p.text).join(''));
 }
 
 /** System memory pressure: the share of the last 10 s in which some / all tasks stalled on memory. */

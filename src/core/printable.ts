@@ -79,6 +79,7 @@ export function printableReport(r: Report): Report {
       ...r.leader,
       search: printable(r.leader.search),
       topKernelThreads: r.leader.topKernelThreads.map((t) => ({ ...t, comm: printable(t.comm) })),
+      ...(r.leader.inaccessibleProcs ? { inaccessibleProcs: r.leader.inaccessibleProcs.map((p) => ({ ...p, name: printable(p.name) })) } : {}),
     },
     total: printableRow(r.total),
     rows: r.rows.map(printableRow),

@@ -1,4 +1,4 @@
-// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (SPEC 3, 4.1).
+// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
 import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type ProcCgroup } from './cgroup';
 import {
@@ -119,7 +119,7 @@ export function sortRows(rows: GroupRow[], sortBy: SortBy, rise: boolean): Group
 }
 
 /**
- * Whether ptotal moved far enough from the last reported value (SPEC 3):
+ * Whether ptotal moved far enough from the last reported value:
  * k > 0 → growth ≥ k only; k ≤ 0 → any change ≥ |k|.
  */
 export function deltaType(delta: number, k: number): RowType {
@@ -206,10 +206,28 @@ export function addKernelFigures(groups: GroupRow[], procs: readonly ProcSample[
   }
 }
 
+/**
+ * Used memory in three parts, so that used = ΣPSS + shTmp + oth (while neither is clamped).
+ * Shared memory a process maps is already in its PSS (as Pss_Shmem): Sh+Tmp counts only
+ * the rest of Shmem (files in tmpfs and /dev/shm, SysV segments and memfds nobody read
+ * maps), so that nothing is subtracted twice.
+ */
+export function splitUsed(
+  used: number,
+  shmem: number,
+  procs: readonly Pick<ProcSample, 'pssShmem'>[],
+  grandPtotal: number | null,
+): { shTmp: number; oth: number | null } {
+  let mapped = 0;
+  for (const p of procs) mapped += p.pssShmem ?? 0;
+  const shTmp = Math.max(0, shmem - mapped);
+  return { shTmp, oth: grandPtotal === null ? null : Math.max(0, used - grandPtotal - shTmp) };
+}
+
 export function leaderFigures(sample: Sample, grandPtotal: number | null, search: string): LeaderFigures {
   const m = sample.meminfo;
   const used = m.memTotal - m.memAvailable;
-  const oth = grandPtotal === null ? null : Math.max(0, m.memTotal - m.memAvailable - m.shmem - grandPtotal);
+  const { shTmp, oth } = splitUsed(used, m.shmem, sample.procs, grandPtotal);
   const stale = sample.procs.reduce((n, p) => (p.asOf === undefined ? n : n + 1), 0);
   const l: LeaderFigures = {
     time: sample.time,
@@ -217,11 +235,12 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
     used,
     avail: m.memAvailable,
     oth,
-    shTmp: m.shmem,
+    shTmp,
     dirty: m.dirty,
     pidsShown: sample.procs.length,
     pidsTotal: sample.totalUserProcs,
     inaccessible: sample.inaccessible,
+    ...(sample.inaccessibleProcs ? { inaccessibleProcs: sample.inaccessibleProcs } : {}),
     search,
     kernelCpu: sample.kernelCpu,
     topKernelThreads: sample.topKernelThreads,
@@ -250,7 +269,7 @@ export interface View {
   pidsShown: number;
 }
 
-/** Apply search, top-pct and fit-to-window to a report's rows (SPEC 3, 5). */
+/** Apply search, top-pct and fit-to-window to a report's rows. */
 export function applyView(report: Report, v: ViewOptions): View {
   const shown: GroupRow[] = [];
   const hidden: GroupRow[] = [];

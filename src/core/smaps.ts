@@ -1,5 +1,5 @@
-// Parsers for /proc/PID/smaps_rollup (fast mode, SPEC 2.1) and /proc/PID/smaps
-// (detail mode, SPEC 2.2). Pure and I/O-free; both are on the sampling hot path,
+// Parsers for /proc/PID/smaps_rollup (fast mode) and /proc/PID/smaps (detail mode):
+// docs/columns.md#the-columns. Pure and I/O-free; both are on the sampling hot path,
 // so they are hand-written scanners over the string (indexOf / charCodeAt): no
 // regex, no split into lines, no substring allocation per line.
 
@@ -93,14 +93,14 @@ export function parseRollup(text: string): Rollup | null {
 }
 
 /**
- * Fast mode (SPEC 2.1): data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem,
+ * Fast mode: data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem,
  * pswap = SwapPss.
  *
  * ptotal is the rollup's own `Pss` line (plus SwapPss when zRAM is active), not the
  * sum Pss_Anon + Pss_File + Pss_Shmem: the kernel accumulates Pss and each of the
  * three parts separately with sub-KB precision and then truncates each to KB, so the
- * sum of the parts can be 1–2 KB below Pss. SPEC says fast-mode ptotal equals the
- * rollup's Pss, and on kernels without the Pss_* breakdown Pss is still right.
+ * sum of the parts can be 1–2 KB below Pss. On kernels without the Pss_* breakdown
+ * Pss is still right.
  */
 export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
   return {
@@ -114,12 +114,30 @@ export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
   };
 }
 
-// Mapping categories of SPEC 2.2.
+// Mapping categories (docs/columns.md#detail-mode-every-mapping).
 const CAT_SYSV = 0;
 const CAT_SHOTH = 1;
 const CAT_STACK = 2;
 const CAT_DATA = 3;
 const CAT_TEXT = 4;
+/** Added to a header's category when the mapping is of shared memory (see isShmemName). */
+const SHMEM_FLAG = 8;
+
+/**
+ * Names of mappings whose pages are shmem (what the rollup counts as Pss_Shmem): SysV
+ * segments (`/SYSV0000002a (deleted)`), POSIX shared memory in /dev/shm, memfds
+ * (`/memfd:name (deleted)`), shared anonymous memory (`/dev/zero (deleted)`, or
+ * `[anon_shmem:name]` when named). An approximation: a mapping of a file in another
+ * tmpfs (/tmp, /run) is shmem too but cannot be told from a disk file by its name, and
+ * pages a private mapping of these has copied on write are anonymous, not shmem.
+ */
+const SHMEM_PREFIXES = ['/SYSV', '/dev/shm/', '/memfd:', '/dev/zero (deleted)', '[anon_shmem'];
+
+function isShmemName(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (const p of SHMEM_PREFIXES) if (end - start >= p.length && text.startsWith(p, start)) return true;
+  return false;
+}
 
 function isHex(c: number): boolean {
   return (c >= D0 && c <= D9) || (c >= LA && c <= LF) || (c >= UA && c <= UF);
@@ -162,22 +180,29 @@ function headerCategory(text: string, pos: number, eol: number): number {
     if (c !== SP && c !== TAB && c !== CR) break;
     nameEnd--;
   }
+  const shm = isShmemName(text, i, nameEnd) ? SHMEM_FLAG : 0;
   if (shared) {
     // Name contains "SYSV" (e.g. "/SYSV0000002a (deleted)").
     for (let j = i; j + 4 <= nameEnd; j++) {
-      if (text.charCodeAt(j) === C_S && text.startsWith('SYSV', j)) return CAT_SYSV;
+      if (text.charCodeAt(j) === C_S && text.startsWith('SYSV', j)) return CAT_SYSV | shm;
     }
-    return CAT_SHOTH;
+    return CAT_SHOTH | shm;
   }
   if (nameEnd - i === 7 && text.startsWith('[stack]', i)) return CAT_STACK;
-  if (p1 === C_w) return CAT_DATA;
-  // Guard pages ("---p") have Pss 0; SPEC 2.2 puts them with data.
+  if (p1 === C_w) return CAT_DATA | shm;
+  // Guard pages ("---p") have Pss 0; they go with data.
   if (text.startsWith('---p', p)) return CAT_DATA;
-  return CAT_TEXT;
+  return CAT_TEXT | shm;
+}
+
+/** What parseSmapsDetail can tell besides the categories. */
+export interface SmapsExtra {
+  /** Estimated Pss_Shmem (KB): the Pss of the mappings isShmemName names. smaps has no Pss_Shmem line per mapping. */
+  pssShmem: number;
 }
 
 /**
- * Detail mode (SPEC 2.2): walk the mappings of /proc/PID/smaps and add each
+ * Detail mode: walk the mappings of /proc/PID/smaps and add each
  * mapping's `Pss` to its category and its `SwapPss` to pswap. ptotal is the sum of
  * the categories (+ pswap when zRAM is active), i.e. exactly the sum of all `Pss:`
  * lines. Malformed lines are skipped; attribute lines before the first header are
@@ -187,7 +212,9 @@ function headerCategory(text: string, pos: number, eol: number): number {
  * a '-' in the first field), `Pss:` and `SwapPss:`. Every other attribute line
  * (Pss_Dirty:, Private_*:, VmFlags:, …) is skipped after one charCodeAt.
  */
-export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
+export function parseSmapsDetail(text: string, zramActive: boolean, extra?: SmapsExtra): Mem {
+  let shmemPss = 0;
+  let shm = false;
   let sysv = 0;
   let shOth = 0;
   let stack = 0;
@@ -207,6 +234,7 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
           text.charCodeAt(pos + 2) === C_s) {
         const v = numberAt(text, pos + 4, eol);
         if (v > 0) {
+          if (shm) shmemPss += v;
           switch (cat) {
             case CAT_SYSV: sysv += v; break;
             case CAT_SHOTH: shOth += v; break;
@@ -225,10 +253,14 @@ export function parseSmapsDetail(text: string, zramActive: boolean): Mem {
     } else if ((c >= D0 && c <= D9) || (c >= LA && c <= LF)) {
       // Kernels print addresses in lower-case hex; attribute names start upper-case.
       const k = headerCategory(text, pos, eol);
-      if (k >= 0) cat = k;
+      if (k >= 0) {
+        cat = k & ~SHMEM_FLAG;
+        shm = (k & SHMEM_FLAG) !== 0;
+      }
     }
     pos = eol + 1;
   }
+  if (extra) extra.pssShmem = shmemPss;
   const ptotal = sysv + shOth + stack + txt + data + (zramActive ? pswap : 0);
   return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal };
 }

@@ -3,7 +3,7 @@
 import type { CgroupFigures, Pressure, ProcCgroup } from './cgroup';
 
 /**
- * The memory categories of SPEC 2.1/2.2. In fast mode the rollup fills them as
+ * The memory categories (docs/columns.md#the-columns). In fast mode the rollup fills them as
  * data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem, pswap = SwapPss, so that
  * "other" (otherOf) is Pss_File + Pss_Shmem in both modes.
  */
@@ -109,9 +109,9 @@ export type Units = 'MB' | 'mB' | 'KB' | 'human';
 export interface ProcSample {
   pid: number;
   starttime: number;
-  /** Group key of SPEC 2.4 (e.g. `python3->pmemstat.py`). */
+  /** Group key (docs/columns.md#the-exe-key, e.g. `python3->pmemstat.py`). */
   exe: string;
-  /** The whole command string of SPEC 2.4 step 7, not yet cut to cmdlen. */
+  /** The whole command string (exe key step 7), not yet cut to cmdlen. */
   cmd: string;
   mem: Mem;
   /** utime + stime ticks (for CPU%). */
@@ -122,9 +122,24 @@ export interface ProcSample {
   cgroup?: ProcCgroup;
   /** /proc/PID/oom_score, read only when the `oom` column is wanted. */
   oom?: number;
+  /**
+   * KB of this process's PSS that is shared memory (shmem/tmpfs pages): the rollup's
+   * Pss_Shmem, or, when only smaps was read, parseSmapsDetail's estimate (src/core/smaps.ts).
+   * Absent counts as 0.
+   */
+  pssShmem?: number;
   /** Set when `mem` was read at an earlier tick (ms epoch): the walk budget left it for later. */
   asOf?: number;
 }
+
+/** A process named by pid and a printable name (its command line, or comm when that is unreadable). */
+export interface NamedPid {
+  pid: number;
+  name: string;
+}
+
+/** At most this many processes that could not be read are named (the count says how many in all). */
+export const MAX_NAMED_INACCESSIBLE = 50;
 
 export interface KernelThreadCpu {
   pid: number;
@@ -147,6 +162,8 @@ export interface Sample {
   totalUserProcs: number;
   /** User processes left out because a file was not readable (EACCES/EPERM). */
   inaccessible: number;
+  /** The first MAX_NAMED_INACCESSIBLE of them, by pid (absent: none named). */
+  inaccessibleProcs?: NamedPid[];
   /** User processes left out by the pid/name filter. */
   filtered: number;
   /** Kernel CPU% (sum over kernel threads) and the busiest kernel threads. */
@@ -160,7 +177,7 @@ export interface Sample {
   pressure?: Pressure | null;
 }
 
-/** Row type of SPEC 3. '' = unchanged. Deltas are '+NK' / '-NK'. */
+/** Row type (docs/columns.md#the-other-columns). '' = unchanged. Deltas are '+NK' / '-NK'. */
 export type RowType = 'T' | 'A' | 'O' | 'x' | '' | `+${number}K` | `-${number}K`;
 
 export interface GroupMember {
@@ -204,13 +221,19 @@ export interface LeaderFigures {
   memTotal: number;
   used: number;
   avail: number;
-  /** null before the first sample. */
+  /**
+   * Used memory no process's PSS and no Sh+Tmp accounts for (kernel, page tables, slab,
+   * unread processes): used − ΣPSS − shTmp, not below 0. null before the first sample.
+   */
   oth: number | null;
+  /** Shared memory (Shmem: tmpfs, /dev/shm, SysV, memfd) that no process read maps: Shmem − ΣPss_Shmem, not below 0. */
   shTmp: number;
   dirty: number;
   pidsShown: number;
   pidsTotal: number;
   inaccessible: number;
+  /** The first of the inaccessible processes (at most MAX_NAMED_INACCESSIBLE; absent in older snapshots). */
+  inaccessibleProcs?: NamedPid[];
   search: string;
   kernelCpu: number;
   topKernelThreads: KernelThreadCpu[];
@@ -222,7 +245,7 @@ export interface LeaderFigures {
   stale?: number;
 }
 
-/** SPEC 4.3, in bytes. */
+/** Effective memory with zRAM (docs/columns.md#the-second-line), in bytes. */
 export interface ZramEffective {
   zramUsed: number;
   ratio: number;
@@ -234,7 +257,7 @@ export interface ZramEffective {
 export interface ReportOptions {
   groupBy: GroupBy;
   sortBy: SortBy;
-  /** --min-delta-kb; see SPEC 3. */
+  /** --min-delta-kb: the +NK/-NK threshold. */
   minDeltaKb: number;
   /** Raise new/changed groups to the top. */
   rise: boolean;

@@ -1,12 +1,12 @@
-// The `pmemstat` command: the original's terminal report (SPEC 4.4).
+// The `pmemstat` command: the original's terminal report.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { History, historyCapacity } from '../core/history';
 import { leakLine, LeakTracker } from '../core/leaks';
-import { jsonText } from '../core/printable';
+import { jsonText, printable } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
@@ -53,20 +53,61 @@ function hhmmss(ms: number): string {
  * child's exit status, or null to go on as the user (sudo missing or refused).
  */
 function rerunUnderSudo(argv: readonly string[], io: CliIO): number | null {
-  const script = process.argv[1];
-  const r = spawnSync('sudo', ['--', process.execPath, script, ...argv], { stdio: 'inherit' });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    io.err(`pmemstat: ${code === 'ENOENT' ? 'sudo is not installed' : `cannot run sudo (${code})`}; running as user (-U): only your own processes are readable`);
+  const asUser = (why: string): null => {
+    io.err(`pmemstat: ${why}; running as user (-U): only your own processes are readable`);
     return null;
+  };
+  // Ask sudo first, quietly and without a prompt: a user it will never let in gets our one
+  // line, not a password prompt followed by sudo's own two lines. (In the C locale: its words
+  // are read below.)
+  const probe = spawnSync('sudo', ['-n', '-v'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C' },
+    timeout: 30_000,
+  });
+  if (probe.error) {
+    const code = (probe.error as NodeJS.ErrnoException).code;
+    return asUser(code === 'ENOENT' ? 'sudo is not installed' : `cannot run sudo (${code})`);
   }
+  const verdict = sudoVerdict(probe.status, probe.stderr);
+  if (verdict.kind === 'refused') return asUser(`sudo refused (${verdict.said})`);
+  const command = [process.execPath, process.argv[1], ...argv];
+  if (verdict.kind === 'password' && !hasTerminal()) {
+    // Nowhere to ask: a rule without a password for this command may still let us in.
+    const n = spawnSync('sudo', ['-n', '--', ...command], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    if (n.status === 1 && /a password is required/.test(n.stderr)) return asUser('sudo needs a password and there is no terminal to ask it on');
+    if (n.stderr) process.stderr.write(n.stderr);
+    if (n.error) return asUser(`cannot run sudo (${(n.error as NodeJS.ErrnoException).code})`);
+    return n.signal ? 128 + (constants.signals[n.signal] ?? 0) : (n.status ?? 3);
+  }
+  const r = spawnSync('sudo', ['--', ...command], { stdio: 'inherit' });
+  if (r.error) return asUser(`cannot run sudo (${(r.error as NodeJS.ErrnoException).code})`);
   if (r.signal) return 128 + (constants.signals[r.signal] ?? 0);
-  // pmemstat itself exits 0, 2 or 3; sudo exits 1 when it refuses.
-  if (r.status === 1) {
-    io.err('pmemstat: sudo refused; running as user (-U): only your own processes are readable');
-    return null;
-  }
+  // pmemstat itself exits 0, 2 or 3; sudo exits 1 when it refuses (e.g. a wrong password).
+  if (r.status === 1) return asUser('sudo refused');
   return r.status ?? 3;
+}
+
+export type SudoVerdict = { kind: 'allowed' } | { kind: 'password' } | { kind: 'refused'; said: string };
+
+/** What `sudo -n -v` (run in the C locale) says of this user: let in, asks a password, or never. */
+export function sudoVerdict(status: number | null, stderr: string): SudoVerdict {
+  if (status === 0) return { kind: 'allowed' };
+  if (/a password is required/.test(stderr)) return { kind: 'password' };
+  const line = stderr.split('\n').map((l) => l.replace(/^sudo:\s*/, '').trim()).find((l) => l !== '') ?? '';
+  const said = printable(line.length > 120 ? `${line.slice(0, 119)}\u2026` : line);
+  return { kind: 'refused', said: said || (status === null ? 'no answer' : `exit status ${status}`) };
+}
+
+/** Whether sudo could ask for a password: it reads it from the controlling terminal. */
+function hasTerminal(): boolean {
+  try {
+    closeSync(openSync('/dev/tty', 'r'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
+import { leaderHelpText } from '../core/leaderHelp';
 import { GROUP_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
 import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
@@ -116,6 +117,9 @@ Columns (KB as the kernel prints them, shown in the chosen units):
   cgroup  (-g unit|container|cgroup) the kernel's figures of the group's
           cgroup: usage/limit, peak, swap, PSI some avg10; "limit?" marks
           a group at 90% of its limit or more
+
+Leader lines (the second: kernel-thread CPU, or the zRAM figures when zRAM is on):
+${leaderHelpText(80).join('\n')}
 
 Exit status: 0 on success, 2 on bad options, 3 on an unexpected error.
 `;

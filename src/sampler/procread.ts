@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { exeKey, type ExeEnv } from '../core/exekey';
 import { printable } from '../core/printable';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
+import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
 import { readProcCgroup } from '../proc/cgroupfs';
@@ -39,6 +39,8 @@ export interface ProcEntry {
   walkMs: number;
   /** Its cgroup: read once, a process moved to another cgroup keeps the first (docs/cgroups.md). */
   cgroup: ProcCgroup | null;
+  /** Pss_Shmem (KB) as last read, kept with the figures it came with. */
+  pssShmem: number;
 }
 
 /** Counters of the work one sample did (for tests and benchmarks). */
@@ -115,6 +117,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     walkedAt: 0,
     walkMs: 0,
     cgroup: null,
+    pssShmem: 0,
   };
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;
@@ -197,6 +200,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     }
     rollup = rt.rollup;
     if (!rollup) return null;
+    e.pssShmem = rollup.pssShmem;
     if (!ctx.detail) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
@@ -207,7 +211,10 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     return e.denied ? 'denied' : null;
   }
   if (st.text.length === 0) return null;
-  const mem = parseSmapsDetail(st.text, zramActive);
+  const extra: SmapsExtra = { pssShmem: 0 };
+  const mem = parseSmapsDetail(st.text, zramActive, extra);
+  // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.
+  e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
   e.detailFor = rollup;
   e.detailZram = zramActive;
   e.detailMem = mem;

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CpuTracker } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseVmstat } from '../core/procfiles';
-import type { KernelThreadCpu, Mem, PidStat, ProcSample, Sample } from '../core/types';
+import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
 import { readSystemPressure } from '../proc/cgroupfs';
 import { readZramStats } from '../proc/zramfs';
@@ -199,6 +199,7 @@ export class Sampler {
     const kthreads: KernelThreadCpu[] = [];
     let totalUser = 0;
     let inaccessible = 0;
+    const inaccessibleProcs: NamedPid[] = [];
     let filtered = 0;
     let kernelCpu = 0;
     const seen = new Set<number>();
@@ -273,6 +274,7 @@ export class Sampler {
       }
       if (mem === 'denied' || e.denied) {
         inaccessible++;
+        if (inaccessibleProcs.length < MAX_NAMED_INACCESSIBLE) inaccessibleProcs.push({ pid, name: inaccessibleName(e) });
         continue;
       }
       if (mem === null) {
@@ -280,7 +282,7 @@ export class Sampler {
         continue;
       }
       const cpu = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
-      const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu };
+      const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu, pssShmem: e.pssShmem };
       if (asOf !== undefined) p.asOf = asOf;
       if (e.cgroup) p.cgroup = e.cgroup;
       if (this.opts.oom) {
@@ -309,6 +311,7 @@ export class Sampler {
       procs,
       totalUserProcs: totalUser,
       inaccessible,
+      inaccessibleProcs,
       filtered,
       kernelCpu,
       topKernelThreads: kthreads.slice(0, 2),
@@ -383,4 +386,10 @@ export class Sampler {
     }
     return pids.sort((a, b) => a - b);
   }
+}
+
+/** A process we may not read, named by its command line (world-readable), else comm; cut short. */
+function inaccessibleName(e: ProcEntry): string {
+  const name = e.cmd || e.comm;
+  return name.length > 120 ? `${name.slice(0, 119)}\u2026` : name;
 }

@@ -1,4 +1,4 @@
-// The sampler helper (SPEC 7): `dist/sampler.js --serve` speaks NDJSON on stdio;
+// The sampler helper (docs/protocol.md): `dist/sampler.js --serve` speaks NDJSON on stdio;
 // `--connect DIR --uid UID` connects back to the host's Unix socket in DIR (the
 // @vscode/sudo-prompt path) once it has made sure the server is that user's
 // (connectBack.ts), and proves itself with the one-time token of DIR/token. Every request line gets

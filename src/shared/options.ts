@@ -17,7 +17,7 @@ export type CpuAvgSecs = (typeof CPU_AVG_LIST)[number];
 export interface PanelSettings {
   groupBy: GroupBy;
   units: Units;
-  /** Detail mode: per-mapping categories from smaps (key `o` turns "less detail" off). */
+  /** Detail mode: per-mapping categories from smaps (key `o` and the "Detail" checkbox turn it on and off). */
   detail: boolean;
   sortBy: SortBy;
   riseToTop: boolean;
@@ -59,8 +59,6 @@ export interface PanelControl {
   hotkey: string;
   /** The toolbar label (a checkbox or a drop-down); the hotkey is added in parentheses. */
   label: string;
-  /** A checkbox that shows the setting inverted ("Less detail" is `detail: false`). */
-  inverted?: boolean;
   /** Appended to each value in a drop-down ("20 s"). */
   valueSuffix?: string;
   /** The help overlay's line for the hotkey. */
@@ -100,9 +98,8 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
   units: option('units', { kind: 'enum', values: UNITS }, 'MB', { hotkey: 'u', label: 'Units', help: `units ${flow(UNITS)}` }),
   detail: option('detail', { kind: 'boolean' }, false, {
     hotkey: 'o',
-    label: 'Less detail',
-    inverted: true,
-    help: 'less category detail (fast mode) on/off; off reads per-mapping smaps',
+    label: 'Detail',
+    help: 'detail on/off: split "other" by reading every mapping (smaps); off = fast mode',
   }),
   sortBy: option('sortBy', { kind: 'enum', values: SORT_BYS }, 'mem', {
     hotkey: 's',

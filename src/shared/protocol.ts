@@ -54,7 +54,7 @@ export interface HelperConfig {
   sortBy: SortBy;
   /** Per-mapping categories (smaps) instead of rollups only. */
   detail: boolean;
-  /** SPEC 3 `k`: > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
+  /** The +NK/-NK threshold k (docs/columns.md#the-other-columns): > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
   minDeltaKb: number;
   rise: boolean;
   cmdlen: number;

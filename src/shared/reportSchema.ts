@@ -3,7 +3,7 @@
 // webview and snapshot files (members as objects). Only the member encoding differs.
 // Pure and browser-safe.
 import type { CgroupFigures, Pressure } from '../core/cgroup';
-import type { GroupMember, GroupRow, KernelThreadCpu, LeaderFigures, Mem, Report, RowType, ZramEffective } from '../core/types';
+import { MAX_NAMED_INACCESSIBLE, type GroupMember, type GroupRow, type KernelThreadCpu, type LeaderFigures, type Mem, type NamedPid, type Report, type RowType, type ZramEffective } from '../core/types';
 import {
   arrayOf,
   bool,
@@ -126,6 +126,7 @@ const checkZram: Check = object(
   { zramUsed: num, ratio: num, eTot: num, eUsed: num, eAvail: num } satisfies Record<keyof ZramEffective, Check>,
   false,
 );
+const checkNamedPid: Check = object({ pid: count, name: str } satisfies Record<keyof NamedPid, Check>, false);
 const checkLeader: Check = object(
   {
     time: num,
@@ -138,6 +139,7 @@ const checkLeader: Check = object(
     pidsShown: count,
     pidsTotal: count,
     inaccessible: count,
+    inaccessibleProcs: arrayOf(checkNamedPid, MAX_NAMED_INACCESSIBLE),
     search: str,
     kernelCpu: num,
     topKernelThreads: arrayOf(checkKthread),
@@ -147,7 +149,7 @@ const checkLeader: Check = object(
     stale: count,
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
-  ['pressure', 'stale'],
+  ['pressure', 'inaccessibleProcs', 'stale'],
 );
 
 /** The Report schema, with `member` checking each group member in its encoding. */

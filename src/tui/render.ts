@@ -5,7 +5,7 @@
 // again here, so that no string reaches the terminal raw, whoever built the report.
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import type { GroupRow } from '../core/types';
-import { PANEL_OPTIONS, type PanelSettingKey } from '../shared/options';
+import type { PanelSettingKey } from '../shared/options';
 import { helpEntries } from './keys';
 import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
@@ -55,11 +55,11 @@ function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, sho
   return { text: gap >= 2 ? left + ' '.repeat(gap) + right : `${left}  ${right}`, style: 'status' };
 }
 
-/** A setting's value as its help line shows it (a checkbox shown inverted reads inverted). */
+/** A setting's value as its help line shows it. */
 function valueText(s: TuiState, key: PanelSettingKey): string {
   const v = s.settings[key];
   if (typeof v !== 'boolean') return String(v);
-  return v !== (PANEL_OPTIONS[key].control?.inverted === true) ? 'on' : 'off';
+  return v ? 'on' : 'off';
 }
 
 function helpLines(s: TuiState, rows: number): Line[] {

@@ -108,7 +108,7 @@ const CASES: Case[] = [
   { name: 'cmd keeps words with spaces, drops empty args', args: ['/bin/echo', 'a  b', '', 'c'], exe: 'echo', cmd: 'echo a  b c' },
 ];
 
-describe('exeKey (SPEC 2.4)', () => {
+describe('exeKey', () => {
   it.each(CASES)('$name', (c) => {
     const calls: string[] = [];
     const env: ExeEnv = {

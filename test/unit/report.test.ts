@@ -160,7 +160,7 @@ describe('applyView', () => {
 describe('leader and format', () => {
   it('computes Oth and prints the leader, header and rows', () => {
     const rep = new Reporter().report(sample([proc(1, 'a', 300000), proc(2, 'b', 2048)], { inaccessible: 3, totalUserProcs: 5 }));
-    // Oth = Tot − Avail − Shmem − ptotal = 1,000,000 − 600,000 − 10,000 − 302,048
+    // Oth = Used − ΣPSS − Sh+Tmp = 400,000 − 302,048 − 10,000 (no process maps Shmem here)
     expect(rep.leader.oth).toBe(87952);
     const lines = leaderLines(rep.leader, false);
     expect(lines).toHaveLength(1);
@@ -205,7 +205,7 @@ describe('CpuTracker', () => {
   });
 });
 
-describe('zramEffective (SPEC 4.3)', () => {
+describe('zramEffective', () => {
   const G = 1024 ** 3;
   it('uses 2.75 while zRAM is not helping yet', () => {
     const z = zramEffective(8 * G, 2 * G, { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 8 * G });

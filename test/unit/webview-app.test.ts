@@ -214,7 +214,7 @@ describe('keys', () => {
     app.receive({ type: 'settings', settings: { ...DEFAULT_PANEL_SETTINGS, groupBy: 'pid', units: 'KB' } });
     expect(app.settings.units).toBe('KB');
     expect((app.shell.selects.units as { value: string }).value).toBe('KB');
-    expect((app.shell.checks.detail as { checked: boolean }).checked).toBe(true); // "less detail" = fast mode
+    expect((app.shell.checks.detail as { checked: boolean }).checked).toBe(false); // "Detail" unchecked = fast mode
   });
 
   it('the toolbar shows each option of the catalogue with its key, in the panel\u2019s order', () => {
@@ -226,7 +226,7 @@ describe('keys', () => {
       ['pm-opt-sortBy', 'Sort (s)'],
       ['pm-opt-units', 'Units (u)'],
       ['pm-opt-cpuAvgSecs', 'CPU avg (a)'],
-      ['pm-opt-detail', 'Less detail (o)'],
+      ['pm-opt-detail', 'Detail (o)'],
       ['pm-opt-riseToTop', 'Rise (r)'],
       ['pm-opt-showCpu', 'CPU (c)'],
       ['pm-opt-showOom', 'OOM (O)'],
@@ -250,9 +250,9 @@ describe('keys', () => {
     units.value = 'human';
     units.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { units: 'human' } });
-    const less = app.shell.checks.detail!;
-    less.checked = false;
-    less.dispatchEvent(new Event('change', { bubbles: true }));
+    const detail = app.shell.checks.detail!;
+    detail.checked = true; // checked = detail mode
+    detail.dispatchEvent(new Event('change', { bubbles: true }));
     expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { detail: true } });
     const avg = app.shell.selects.cpuAvgSecs!;
     avg.value = '90';
@@ -299,6 +299,28 @@ describe('keys', () => {
     for (const k of ['K', 'f', 'g', 'n', 'o', 'r', 's', 'u', 'c', 'a', '/', '?']) expect(keys).toContain(k);
     press('Escape');
     expect($('#pm-help').hidden).toBe(true);
+  });
+
+  it('the help overlay opens at its top, however it was left', () => {
+    const { app } = mount();
+    init(app, reporter()(baseProcs()));
+    const help = $('#pm-help');
+    const close = $('#pm-help-close');
+    const focusCalls: unknown[] = [];
+    const focus = close.focus.bind(close);
+    close.focus = (o?: FocusOptions) => {
+      focusCalls.push(o);
+      focus(o);
+    };
+    press('?');
+    help.scrollTop = 400; // read to the end
+    press('Escape');
+    press('?');
+    expect(help.hidden).toBe(false);
+    expect(help.scrollTop).toBe(0);
+    // Close (the last element) gets the focus without scrolling the overlay down to it
+    expect(focusCalls).toEqual([{ preventScroll: true }, { preventScroll: true }]);
+    expect(document.activeElement).toBe(close);
   });
 });
 
