@@ -3,31 +3,17 @@
 // controller of this hybrid machine, as systemd would name them) with processes this file
 // starts in them; the panel groups them by unit, shows the kernel's figures of each cgroup in
 // the cgroup column and marks the one near its memory limit `limit?`; the leader shows the
-// system's memory pressure. media/screenshots/cgroups.png is written for the README.
+// system's memory pressure. The picture cgroups.png (PICTURES) is media/screenshots' with `npm run screenshots`.
 // Skipped (with the reason) where the machine cannot make cgroups.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import {
-  BASE_SETTINGS,
-  Children,
-  failureShot,
-  installVsix,
-  launchBrowser,
-  MEDIA,
-  newWorkDir,
-  openWorkbench,
-  ROOT,
-  runCommand,
-  sleep,
-  startCodeServer,
-  VSIX,
-  webviewFrame,
-} from './harness.mjs';
+import { after, before } from 'node:test';
+import { assertNothingLeft, Children, BASE_SETTINGS, newWorkDir, PICTURES, ROOT, sleep, startWorkbench } from './harness.mjs';
+import { failureShotTests, panelOf } from './panel.mjs';
 
-const SHOT = path.join(MEDIA, 'screenshots', 'cgroups.png');
+const SHOT = path.join(PICTURES, 'cgroups.png');
 const UNIFIED = '/sys/fs/cgroup/unified';
 const MEMORY = '/sys/fs/cgroup/memory';
 const SLICE = `pmemstat-e2e-${randomBytes(3).toString('hex')}.slice`;
@@ -49,10 +35,9 @@ let server;
 let browser;
 let page;
 let tmp;
-let failed = false;
 
-const wv = () => webviewFrame(page);
-const row = (key) => wv().locator(`tr.pm-row[data-key=${JSON.stringify(key)}]`);
+const { row, wv, noHover, openWide } = panelOf(() => page);
+const { t, state } = failureShotTests('cgroup', () => page, { skip: reason || false, skipAfterFailure: true });
 
 function makeCgroup(unit) {
   for (const root of [UNIFIED, MEMORY]) {
@@ -78,15 +63,10 @@ before(async () => {
   copyFileSync('/bin/sleep', path.join(tmp, SLEEPER));
   makeCgroup(WEB);
   makeCgroup(DB);
-  const extensionsDir = installVsix(VSIX, work);
-  server = await startCodeServer({ work, extensionsDir, settings: { ...BASE_SETTINGS, 'pmemstat.groupBy': 'unit', 'pmemstat.showOom': true } });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(work, { settings: { ...BASE_SETTINGS, 'pmemstat.groupBy': 'unit', 'pmemstat.showOom': true } }));
 });
 
 after(async () => {
-  if (failed) await failureShot(page, 'cgroup-failure');
   await children.stopAll();
   await browser?.close();
   const left = await server?.stop();
@@ -102,23 +82,10 @@ after(async () => {
   }
   assert.deepEqual(made.filter((d) => existsSync(d)), [], 'cgroups left behind');
   if (left) {
-    assert.deepEqual(left.orphans, [], 'processes of the run left behind');
-    assert.deepEqual(left.sockets, [], 'sockets left behind');
-    if (!failed) rmSync(server.work, { recursive: true, force: true });
+    assertNothingLeft(left);
+    if (!state.failed) rmSync(server.work, { recursive: true, force: true });
   }
 });
-
-const t = (name, fn) =>
-  test(name, { skip: reason || false }, async (ctx) => {
-    if (failed) return ctx.skip('an earlier test failed');
-    try {
-      await fn(ctx);
-    } catch (e) {
-      await failureShot(page, `cgroup-${name.replace(/\W+/g, '-').slice(0, 60)}`);
-      failed = true;
-      throw e;
-    }
-  });
 
 t('grouped by unit, each service is one row with its cgroup\u2019s figures; the one near its limit is marked', async (ctx) => {
   const web = [startIn(WEB, `${path.join(tmp, SLEEPER)} 600`), startIn(WEB, `${path.join(tmp, SLEEPER)} 601`)];
@@ -131,13 +98,7 @@ t('grouped by unit, each service is one row with its cgroup\u2019s figures; the 
   writeFileSync(path.join(MEMORY, SLICE, DB, 'memory.limit_in_bytes'), String(Math.ceil(usage / 0.95 / 4096) * 4096));
   writeFileSync(path.join(MEMORY, SLICE, WEB, 'memory.limit_in_bytes'), String(256 * 1024 * 1024));
 
-  const sidebar = page.locator('#workbench\\.parts\\.sidebar');
-  if (await sidebar.isVisible()) {
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await sidebar.waitFor({ state: 'hidden', timeout: 10_000 });
-  }
-  await runCommand(page, 'pmemstat: Open');
-  await page.locator('.tab', { hasText: 'pmemstat' }).first().waitFor();
+  await openWide();
   await row(WEB).waitFor({ timeout: 30_000 });
   assert.equal(await row(WEB).locator('td.pm-count').innerText(), '2x');
   await row(DB).locator('td.pm-cgroup .pm-limit-badge').waitFor({ timeout: 20_000 });
@@ -158,8 +119,8 @@ t('grouped by unit, each service is one row with its cgroup\u2019s figures; the 
 
 t('screenshot: grouped by unit (media/screenshots/cgroups.png)', async (ctx) => {
   mkdirSync(path.dirname(SHOT), { recursive: true });
-  await page.mouse.move(5, 5);
   await row(DB).scrollIntoViewIfNeeded();
+  await noHover();
   await page.locator('#workbench\\.parts\\.editor').screenshot({ path: SHOT });
   ctx.diagnostic(`wrote ${path.relative(ROOT, SHOT)}`);
   assert.ok(readFileSync(SHOT).length > 10_000);
