@@ -1,7 +1,8 @@
 // The table's columns: which are shown, their labels and titles, a row's cells as text and
 // the width a column needs. Pure: table.ts renders what these decide.
-import { formatCpu, countText } from '../src/core/format';
+import { formatCpu, countText, NEAR_LIMIT_MARK } from '../src/core/format';
 import { signedKb } from '../src/core/compare';
+import type { CgroupFigures } from '../src/core/cgroup';
 import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
@@ -19,6 +20,8 @@ export type ColumnName =
   | 'ptotal'
   | 'uss'
   | 'epss'
+  | 'cgroup'
+  | 'oom'
   | 'trend'
   | 'type'
   | 'count'
@@ -37,6 +40,8 @@ export const COLUMN_LABELS: Record<ColumnName, string> = {
   ptotal: 'ptotal',
   uss: 'uss',
   epss: 'pss+swap',
+  cgroup: 'cgroup',
+  oom: 'oom',
   trend: 'trend',
   type: 'type',
   count: 'count',
@@ -56,6 +61,9 @@ export const COLUMN_TITLES: Record<ColumnName, string> = {
   ptotal: 'Proportional total (Pss, + pswap when zRAM is active)',
   uss: 'Unique set size: Private_Clean + Private_Dirty, what only the process holds (freed if it exited)',
   epss: 'Pss + SwapPss whether zRAM is active or not (htop\u2019s EPSS)',
+  cgroup:
+    'The kernel\u2019s usage of the group\u2019s cgroup / its limit (memory.current or memory.usage_in_bytes): it counts page cache and kernel memory, which ptotal does not. "limit?" marks a group at 90% of its limit or more.',
+  oom: 'The kernel\u2019s oom_score (0\u20131000; a group shows its highest): the higher, the sooner the OOM killer picks it',
   trend: 'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
   type: 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows',
   count: 'Processes (or the pid of a single-process group)',
@@ -64,22 +72,24 @@ export const COLUMN_TITLES: Record<ColumnName, string> = {
 
 /**
  * The columns shown, in order (the panel shows the trend column; the CLI's layout has none);
- * the optional uss and pss+swap columns follow ptotal.
+ * the optional uss and pss+swap columns follow ptotal, then the cgroup and oom columns.
  */
 export function columnsFor(
   detail: boolean,
   showCpu: boolean,
   lineNumbers: boolean,
   trend = false,
-  optional: { showUss?: boolean; showEpss?: boolean } = {},
+  extra: { cgroup?: boolean; oom?: boolean; uss?: boolean; epss?: boolean } = {},
 ): ColumnName[] {
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
   if (showCpu) cols.push('cpu');
   if (detail) cols.push('pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal');
   else cols.push('pswap', 'other', 'data', 'ptotal');
-  if (optional.showUss) cols.push('uss');
-  if (optional.showEpss) cols.push('epss');
+  if (extra.uss) cols.push('uss');
+  if (extra.epss) cols.push('epss');
+  if (extra.cgroup) cols.push('cgroup');
+  if (extra.oom) cols.push('oom');
   if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
   return cols;
@@ -146,8 +156,17 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
       return countText(r, s.groupBy);
     case 'info':
       return r.info;
+    case 'cgroup':
+      return r.kernel ? kernelCell(r.kernel, s.units) : '';
+    case 'oom':
+      return r.oom === undefined ? '' : String(r.oom);
   }
   return ''; // (figures are handled above)
+}
+
+/** The cgroup cell: usage, and the limit where there is one. */
+export function kernelCell(k: CgroupFigures, units: Units): string {
+  return formatKb(k.current, units) + (k.limit === null ? '' : `/${formatKb(k.limit, units)}`);
 }
 
 export function memberCellText(m: GroupRow['members'][number], col: ColumnName, s: PanelSettings): string {
@@ -162,6 +181,8 @@ export function memberCellText(m: GroupRow['members'][number], col: ColumnName, 
       return String(m.pid);
     case 'info':
       return m.cmd;
+    case 'oom':
+      return m.oom === undefined ? '' : String(m.oom);
   }
   return ''; // (figures are handled above)
 }
@@ -191,6 +212,11 @@ export function columnChars(
       return w;
     case 'trend':
     case 'info':
+      return w;
+    case 'cgroup':
+    case 'oom':
+      // The "limit?" badge sits in the cgroup cell: room for it and its border.
+      for (const r of rows) fit(cellText(r, col, s, null) + (col === 'cgroup' && r.kernel?.nearLimit ? ` ${NEAR_LIMIT_MARK}  ` : ''));
       return w;
     case 'type':
       for (const r of rows) fit(r.type);

@@ -1,7 +1,7 @@
 // The table's view of a report: sorting by any column (or by the sortBy setting), the
 // search, top-pct and fit-to-window. Pure: no DOM here.
 import { applyView, compareRows, isRaised, type View } from '../src/core/report';
-import { SORT_BYS, type GroupRow, type Report, type SortBy } from '../src/core/types';
+import { isCgroupGrouping, SORT_BYS, type GroupRow, type Report, type SortBy } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { columnsFor, figureOf, type SortableColumn } from './columns';
 import type { RowRef } from '../src/shared/rowOrder';
@@ -71,6 +71,10 @@ function columnValue(r: GroupRow, col: SortableColumn): number | string {
       return r.info.toLowerCase();
     case 'type':
       return typeRank(r);
+    case 'cgroup':
+      return r.kernel?.current ?? -1;
+    case 'oom':
+      return r.oom ?? -1;
     default:
       return figureOf(r, col) ?? 0;
   }
@@ -135,9 +139,14 @@ export function tableModel(
   const s = ui.settings;
   const base = { settings: s, expanded: ui.expanded, leaks: ui.leaks, ...layout };
   if (!report || !view) {
-    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, true, s);
+    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, true, extraColumns(s));
     return { ...base, cols, sort: effectiveSort(s.sortBy, ui.local), total: null, rows: [], overflow: null, selected: null };
   }
-  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, true, s);
+  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, true, extraColumns(s));
   return { ...base, cols, sort: view.sort, total: report.total, rows: view.rows, overflow: view.overflow, selected: ui.selected };
+}
+
+/** The optional columns: uss and pss+swap, the kernel's figures when grouping by cgroup, oom_score, each when asked for. */
+export function extraColumns(s: PanelSettings): { cgroup: boolean; oom: boolean; uss: boolean; epss: boolean } {
+  return { cgroup: isCgroupGrouping(s.groupBy), oom: s.showOom, uss: s.showUss, epss: s.showEpss };
 }

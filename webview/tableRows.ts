@@ -6,6 +6,9 @@ import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { SPARK_HEIGHT, SPARK_WIDTH, type SparkTarget } from './chart';
 import { cellText, leakText, memberCellText, NUMERIC_COLUMNS, processes, typeClass, type ColumnName } from './columns';
 import { setAttr, setText } from './dom';
+import { kernelText, NEAR_LIMIT_MARK } from '../src/core/format';
+
+const NEAR_LIMIT_LABEL = 'near its cgroup\u2019s memory limit (90% or more)';
 
 export interface RowEl {
   tr: HTMLTableRowElement;
@@ -89,6 +92,7 @@ export class RowBuilder {
 
     const leak = r.type === 'x' ? undefined : m.leaks.get(r.key);
     this.trendCell(re, r.key, leak, m.settings.units);
+    this.cgroupCell(re, r);
 
     const expandable = r.type !== 'x' && r.members.length > 0;
     const expanded = expandable && m.expanded.has(r.key);
@@ -101,7 +105,7 @@ export class RowBuilder {
     }
     if (re.kill) setAttr(re.kill, 'aria-label', `Kill ${r.info} (${processes(r.count)})`);
     const what = marker ? `, ${MARKER_NAMES[marker]}${r.type.startsWith('+') || r.type.startsWith('-') ? ' ' + r.type : ''}` : '';
-    const suspect = leak ? `, ${leakText(leak, m.settings.units)}` : '';
+    const suspect = (leak ? `, ${leakText(leak, m.settings.units)}` : '') + (r.kernel?.nearLimit ? `, ${NEAR_LIMIT_LABEL}` : '');
     setAttr(tr, 'aria-label', `${r.info}: ${cellText(r, 'ptotal', m.settings, null)} ${m.settings.units} ptotal, ${processes(r.count)}${what}${suspect}`);
     selectRow(tr, selected);
   }
@@ -114,6 +118,24 @@ export class RowBuilder {
     if (re.kill) setAttr(re.kill, 'aria-label', `Kill process ${mem.pid}`);
     setAttr(re.tr, 'aria-label', `process ${mem.pid}: ${memberCellText(mem, 'ptotal', s)} ${s.units} ptotal, ${mem.cmd}`);
     selectRow(re.tr, selected);
+  }
+
+  /** The cgroup cell's tooltip (every kernel figure) and the "limit?" badge of a group near its limit. */
+  private cgroupCell(re: RowEl, r: GroupRow): void {
+    const td = re.cells.get('cgroup');
+    if (!td) return;
+    const k = r.kernel;
+    setAttr(td, 'title', k ? `${k.dir}: ${kernelText(k)}` : 'no figures: the group is not one cgroup (or its memory is not accounted)');
+    let badge = td.querySelector<HTMLSpanElement>('.pm-limit-badge');
+    if (k?.nearLimit) {
+      if (!badge) {
+        badge = this.doc.createElement('span');
+        badge.className = 'pm-leak-badge pm-limit-badge';
+        badge.textContent = NEAR_LIMIT_MARK;
+        setAttr(badge, 'aria-label', NEAR_LIMIT_LABEL);
+      }
+      td.append(badge); // fillCells rewrote the cell's text
+    } else badge?.remove();
   }
 
   /** The twisty and the kill button before the info text, made or removed as needed. */

@@ -18,6 +18,8 @@ export interface CompareRow {
   deltaKb: number;
   baseCount: number;
   nowCount: number;
+  /** Grouped by cgroup: the kernel's usage of the group's cgroup then and now (KB; null: none). */
+  kernel?: { base: number | null; now: number | null };
 }
 
 export interface CompareResult {
@@ -66,7 +68,12 @@ export function compareReports(base: Report, now: Report, thresholdKb: number): 
     return size(y) - size(x) || x.key.localeCompare(y.key);
   });
   const counts: Record<CompareStatus, number> = { grown: 0, shrunk: 0, new: 0, gone: 0, same: 0 };
-  for (const r of rows) counts[r.status]++;
+  for (const r of rows) {
+    counts[r.status]++;
+    const kb = b.get(r.key)?.kernel?.current ?? null;
+    const kn = n.get(r.key)?.kernel?.current ?? null;
+    if (kb !== null || kn !== null) r.kernel = { base: kb, now: kn };
+  }
   return {
     rows,
     counts,
@@ -97,6 +104,13 @@ const SECTION_TITLES: Record<Exclude<CompareStatus, 'same'>, string> = {
   gone: 'Gone (in the snapshot, not now)',
 };
 
+/** The kernel's figure of a group's cgroup beside its info: `  (cgroup 1.2G -> 1.5G)`. */
+function kernelChange(x: CompareRow, u: Units): string {
+  if (!x.kernel) return '';
+  const f = (kb: number | null) => (kb === null ? '-' : formatKb(kb, u));
+  return `  (cgroup ${f(x.kernel.base)} -> ${f(x.kernel.now)})`;
+}
+
 /** The read-only compare view: a heading, the totals, then one aligned table per status. */
 export function compareText(r: CompareResult, o: CompareTextOptions): string {
   const u = o.units;
@@ -121,7 +135,7 @@ export function compareText(r: CompareResult, o: CompareTextOptions): string {
       x.base ? formatKb(x.base.ptotal, u) : '-',
       x.now ? formatKb(x.now.ptotal, u) : '-',
       `${x.baseCount}->${x.nowCount}`,
-      printable(x.info),
+      printable(x.info) + kernelChange(x, u),
     ]);
     const w = head.slice(0, 4).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     const line = (c: string[]) => `  ${c.slice(0, 4).map((v, i) => v.padStart(w[i])).join('  ')}  ${c[4]}`;

@@ -1,4 +1,5 @@
 // The text report of the `pmemstat` command: leader line(s), header, rows.
+import type { CgroupFigures, Pressure } from './cgroup';
 import type { LeaderFigure } from './leaderHelp';
 import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
@@ -13,9 +14,12 @@ export interface FormatOptions {
   /** The optional columns after ptotal (hidden unless asked for). */
   uss?: boolean;
   epss?: boolean;
+  /** The oom column (oom_score, a group's highest). */
+  oom?: boolean;
 }
 
 const TYPE_WIDTH = 8;
+const OOM_WIDTH = 6;
 const COUNT_WIDTH = 7;
 
 /** The optional memory columns, by their option, with their labels. */
@@ -66,6 +70,7 @@ export function headerLine(o: FormatOptions): string {
   if (o.showCpu) s += 'cpu%'.padStart(w);
   const widths = memWidths(o);
   memColumns(o.detail, o).forEach((c, i) => (s += c.padStart(widths[i])));
+  if (o.oom) s += 'oom'.padStart(OOM_WIDTH);
   return s + ' ' + 'type'.padStart(TYPE_WIDTH) + ' ' + 'count'.padStart(COUNT_WIDTH) + ' key/info';
 }
 
@@ -82,7 +87,25 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
   if (o.showCpu) s += fitCpu(r.cpu, w - 1).padStart(w);
   const widths = memWidths(o);
   memValues(r.mem, o.detail, o).forEach((v, i) => (s += fitKb(v, o.units, widths[i] - 1).padStart(widths[i])));
-  return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
+  if (o.oom) s += (r.oom === undefined ? '' : String(r.oom)).padStart(OOM_WIDTH);
+  const kernel = r.kernel ? '  ' + kernelText(r.kernel) : '';
+  return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info + kernel;
+}
+
+/** The marker of a group at NEAR_LIMIT_SHARE of its cgroup's limit or more (as `leak?` marks a suspect). */
+export const NEAR_LIMIT_MARK = 'limit?';
+
+/**
+ * A group's kernel figures after its info: `cg=1.2G/2.0G(60%) peak=1.5G swap=0 psi=0.25`,
+ * then `limit?` when near the limit. Each figure is left out where the kernel has none.
+ */
+export function kernelText(k: CgroupFigures): string {
+  let s = `cg=${hk(k.current)}`;
+  if (k.limit !== null) s += `/${hk(k.limit)}${k.limit > 0 ? `(${Math.round((100 * k.current) / k.limit)}%)` : ''}`;
+  if (k.peak !== null) s += ` peak=${hk(k.peak)}`;
+  if (k.swap !== null) s += ` swap=${hk(k.swap)}`;
+  if (k.pressure !== null) s += ` psi=${k.pressure.toFixed(2)}`;
+  return k.nearLimit ? `${s} ${NEAR_LIMIT_MARK}` : s;
 }
 
 export function hhmmss(ms: number): string {
@@ -122,6 +145,7 @@ export function leaderParts(l: LeaderFigures, showCpu: boolean, accessHint = '')
   add(first, `PIDs=${l.pidsShown}/${l.pidsTotal}`, 'pids');
   if (l.inaccessible > 0) add(first, `[${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`, 'inaccessible');
   if (l.search) add(first, `/${l.search}/`, 'search');
+  if (l.pressure) add(first, pressureText(l.pressure), 'psi');
   if (l.stale) add(first, `[${l.stale} older than this tick]`, 'stale');
   const lines = [first];
   if (l.zram) {
@@ -148,4 +172,9 @@ export function leaderParts(l: LeaderFigures, showCpu: boolean, accessHint = '')
 /** The leader line(s) as text. */
 export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = ''): string[] {
   return leaderParts(l, showCpu, accessHint).map((parts) => parts.map((p) => p.text).join(''));
+}
+
+/** System memory pressure: the share of the last 10 s in which some / all tasks stalled on memory. */
+export function pressureText(p: Pressure): string {
+  return `PSI some=${p.some.toFixed(2)}%${p.full === null ? '' : ` full=${p.full.toFixed(2)}%`}`;
 }

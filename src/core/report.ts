@@ -1,7 +1,9 @@
 // Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
+import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type ProcCgroup } from './cgroup';
 import {
   addMem,
+  isCgroupGrouping,
   zeroMem,
   type GroupBy,
   type GroupMember,
@@ -33,8 +35,18 @@ export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { k
     }
     case 'pid':
       return { key: String(p.pid), info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
+    case 'unit':
+    case 'container':
+    case 'cgroup': {
+      if (!p.cgroup) return { key: UNKNOWN_CGROUP, info: UNKNOWN_CGROUP };
+      const { key, info } = placeOf(p.cgroup, groupBy);
+      return { key, info };
+    }
   }
 }
+
+/** The group of a process whose tree had no /proc/PID/cgroup (a captured tree, an old kernel). */
+export const UNKNOWN_CGROUP = '(cgroup unknown)';
 
 /** Group processes (ascending pid order in, first-seen order out). */
 export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdlen: number): GroupRow[] {
@@ -50,6 +62,10 @@ export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdle
     g.cpu += p.cpu;
     g.count++;
     const m: GroupMember = { pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu };
+    if (p.oom !== undefined) {
+      m.oom = p.oom;
+      g.oom = Math.max(g.oom ?? 0, p.oom);
+    }
     if (p.asOf !== undefined) {
       m.asOf = p.asOf;
       g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
@@ -119,7 +135,11 @@ export class Reporter {
   private previous = new Map<string, GroupRow>();
   private samples = 0;
 
-  constructor(public opts: ReportOptions = defaultReportOptions()) {}
+  /** `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup. */
+  constructor(
+    public opts: ReportOptions = defaultReportOptions(),
+    private readonly cgroups: CgroupReader | null = null,
+  ) {}
 
   /** Change options; a new grouping restarts the baselines (every group is new again). */
   setOptions(opts: Partial<ReportOptions>): void {
@@ -140,6 +160,7 @@ export class Reporter {
   report(sample: Sample): Report {
     const { groupBy, cmdlen, minDeltaKb, sortBy, rise } = this.opts;
     const groups = groupProcs(sample.procs, groupBy, cmdlen);
+    if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups);
     const now = new Map<string, GroupRow>();
     for (const g of groups) {
       now.set(g.key, g);
@@ -168,6 +189,20 @@ export class Reporter {
     const total = sumRows(groups, TOTAL_INFO, 'T');
     const rows = sortRows([...groups, ...gone], sortBy, rise);
     return { leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
+  }
+}
+
+/** Each group's kernel figures, read once per sample for the groups present (x rows keep theirs). */
+export function addKernelFigures(groups: GroupRow[], procs: readonly ProcSample[], by: 'unit' | 'container' | 'cgroup', read: CgroupReader): void {
+  const dirs = groupFigureDirs(
+    procs.flatMap((p): ProcCgroup[] => (p.cgroup ? [p.cgroup] : [])),
+    by,
+  );
+  for (const g of groups) {
+    const where = dirs.get(g.key);
+    if (!where) continue;
+    const f = cgroupFigures(where.dir, read(where));
+    if (f) g.kernel = f;
   }
 }
 
@@ -211,6 +246,7 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
     topKernelThreads: sample.topKernelThreads,
     zram: sample.zram ? zramEffective(m.memTotal * 1024, used * 1024, sample.zram) : null,
     majfaultsPerSec: sample.majfaultsPerSec,
+    ...(sample.pressure ? { pressure: sample.pressure } : {}),
   };
   if (stale > 0) l.stale = stale;
   return l;

@@ -1,5 +1,6 @@
 // Shared data shapes of the pure core. Every memory figure is in KB (1024 bytes),
 // exactly as the kernel prints it; conversion to display units happens only in units.ts.
+import type { CgroupFigures, Pressure, ProcCgroup } from './cgroup';
 
 /**
  * The memory categories (docs/columns.md#the-columns). In fast mode the rollup fills them as
@@ -105,8 +106,12 @@ export interface ZramStats {
   disksize: number;
 }
 
-export type GroupBy = 'exe' | 'cmd' | 'pid';
-export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid'];
+export type GroupBy = 'exe' | 'cmd' | 'pid' | CgroupGroupBy;
+/** The groupings by where a process runs (src/core/cgroup.ts). */
+export type CgroupGroupBy = 'unit' | 'container' | 'cgroup';
+export const CGROUP_GROUP_BYS: readonly CgroupGroupBy[] = ['unit', 'container', 'cgroup'];
+export const GROUP_BYS: readonly GroupBy[] = ['exe', 'cmd', 'pid', ...CGROUP_GROUP_BYS];
+export const isCgroupGrouping = (g: GroupBy): g is CgroupGroupBy => (CGROUP_GROUP_BYS as readonly string[]).includes(g);
 export type SortBy = 'mem' | 'cpu' | 'name';
 export const SORT_BYS: readonly SortBy[] = ['mem', 'cpu', 'name'];
 export type Units = 'MB' | 'mB' | 'KB' | 'human';
@@ -124,6 +129,10 @@ export interface ProcSample {
   ticks: number;
   /** CPU% over the moving window (0 on a process's first sample). */
   cpu: number;
+  /** Its cgroup, read once per process; absent where the tree has no /proc/PID/cgroup. */
+  cgroup?: ProcCgroup;
+  /** /proc/PID/oom_score, read only when the `oom` column is wanted. */
+  oom?: number;
   /**
    * KB of this process's PSS that is shared memory (shmem/tmpfs pages): the rollup's
    * Pss_Shmem, or, when only smaps was read, parseSmapsDetail's estimate (src/core/smaps.ts).
@@ -175,6 +184,8 @@ export interface Sample {
   majfaultsPerSec: number;
   /** Whether per-mapping categories were read (detail mode). */
   detail: boolean;
+  /** /proc/pressure/memory; null where the kernel has no PSI. */
+  pressure?: Pressure | null;
 }
 
 /** Row type (docs/columns.md#the-other-columns). '' = unchanged. Deltas are '+NK' / '-NK'. */
@@ -186,6 +197,8 @@ export interface GroupMember {
   cmd: string;
   mem: Mem;
   cpu: number;
+  /** /proc/PID/oom_score (when read). */
+  oom?: number;
   /** As ProcSample.asOf: absent when read this tick. */
   asOf?: number;
 }
@@ -206,6 +219,10 @@ export interface GroupRow {
   /** The pid when the group has exactly one process (shown instead of `1x` in exe/cmd mode). */
   pid: number | null;
   members: GroupMember[];
+  /** The largest oom_score of its members (when read): the group the kernel would hit first. */
+  oom?: number;
+  /** Grouped by unit, container or cgroup: the kernel's own figures of the group's cgroup. */
+  kernel?: CgroupFigures;
   /** The oldest member figure's time when any is older than the tick (ms epoch). */
   asOf?: number;
 }
@@ -233,6 +250,8 @@ export interface LeaderFigures {
   topKernelThreads: KernelThreadCpu[];
   zram: ZramEffective | null;
   majfaultsPerSec: number;
+  /** System memory pressure (PSI avg10 of /proc/pressure/memory); absent/null without PSI. */
+  pressure?: Pressure | null;
   /** Processes whose figures are older than this tick (set only when some are). */
   stale?: number;
 }

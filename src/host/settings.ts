@@ -81,6 +81,7 @@ export function helperConfigOf(
     cmdlen: PANEL_CMDLEN,
     cpuAvgSecs: s.cpuAvgSecs,
     kernelCpu: s.showCpu,
+    oom: s.showOom,
   };
 }
 

@@ -14,6 +14,7 @@ import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 import { readProcessMaps } from './maps';
 import { mapsLines } from '../core/maps';
+import { cgroupReader } from '../proc/cgroupfs';
 import { runWindow, wantsWindow } from '../tui/window';
 
 export interface CliIO {
@@ -28,7 +29,7 @@ const stdio: CliIO = {
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
-  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy, uss: o.uss, epss: o.epss };
+  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy, oom: o.oom, uss: o.uss, epss: o.epss };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu, process.getuid?.() === 0 ? '' : 'run as root');
   if (first) {
@@ -181,16 +182,20 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     oneShot: !looping,
     walkBudgetMs: replay ? 0 : o.walkBudgetMs,
     maxAgeSeconds: o.maxAgeSeconds,
+    oom: o.oom,
   });
   sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
-  const reporter = new Reporter({
+  const reporter = new Reporter(
+    {
     groupBy: o.groupBy,
     sortBy: o.sortBy,
     minDeltaKb: o.minDeltaKb,
     rise: o.rise,
     cmdlen: o.cmdlen,
     search: o.search,
-  });
+    },
+    cgroupReader(() => sampler.opts.root),
+  );
   const history = new History(historyCapacity(o.loopSecs || 1));
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
   if (o.leaks) {

@@ -1,6 +1,6 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
 import { leaderHelpText } from '../core/leaderHelp';
-import type { GroupBy, SortBy, Units } from '../core/types';
+import { GROUP_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
 import { PID_MAX_LIMIT } from '../shared/kill';
 import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
@@ -34,6 +34,8 @@ export interface CliOptions {
   maxAgeSeconds: number;
   /** Positional pids and exe names. */
   filter: string[];
+  /** The oom column: /proc/PID/oom_score, a group's highest. */
+  oom: boolean;
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
   /** The optional columns: uss (--uss) and pss+swap (--epss). */
@@ -54,8 +56,12 @@ positional arguments:
 
 options:
   -h, --help             show this help and exit
-  -g, --groupby {exe,cmd,pid}
-                         group rows by executable (default), command line, or pid
+  -g, --groupby {exe,cmd,pid,unit,container,cgroup}
+                         group rows by executable (default), command line, pid,
+                         systemd unit, container (Docker, Podman, containerd,
+                         CRI-O, Kubernetes; host processes as "host"), or raw
+                         cgroup path; the last three show the kernel's figures
+                         of each group's cgroup (docs/cgroups.md)
   -o, --others           detail mode: split "other" into shSYSV, shOth, stack and
                          text by reading every mapping of /proc/PID/smaps (slower;
                          in a loop only processes whose rollup changed are re-read)
@@ -84,6 +90,8 @@ options:
                          window opens only when stdin and stdout are a terminal;
                          --json, --leaks or output to a pipe or file print
                          reports too)
+      --oom              add the oom column: /proc/PID/oom_score (a group's
+                         highest), the process the kernel would kill first
       --uss              add the uss column (after ptotal)
       --epss             add the pss+swap column (after ptotal)
       --json             print each sample as one JSON document per line
@@ -121,6 +129,10 @@ Columns (KB as the kernel prints them, shown in the chosen units):
   type    T total, A new group, +NK/-NK change since last shown, x vanished,
           O the groups folded by --top-pct or --search
   count   Nx processes, or the pid of a single-process group
+  oom     (--oom) the kernel's oom_score, 0-1000 (a group's highest)
+  cgroup  (-g unit|container|cgroup) the kernel's figures of the group's
+          cgroup: usage/limit, peak, swap, PSI some avg10; "limit?" marks
+          a group at 90% of its limit or more
 
 Leader lines (the second: kernel-thread CPU, or the zRAM figures when zRAM is on):
 ${leaderHelpText(80).join('\n')}
@@ -153,6 +165,7 @@ export function defaultCliOptions(): CliOptions {
     walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
     maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
     filter: [],
+    oom: false,
     maps: null,
     uss: false,
     epss: false,
@@ -179,6 +192,7 @@ const LONG: Record<string, string> = {
   'no-window': 'W',
   debug: 'D',
   json: 'json',
+  oom: 'oom',
   root: 'root',
   leaks: 'leaks',
   'leak-samples': 'leak-samples',
@@ -210,7 +224,7 @@ function choice<T extends string>(opt: string, v: string, allowed: readonly T[])
 function apply(o: CliOptions, opt: ValueOpt, v: string): void {
   switch (opt) {
     case 'g':
-      o.groupBy = choice('g', v, ['exe', 'cmd', 'pid'] as const);
+      o.groupBy = choice('g', v, GROUP_BYS);
       break;
     case 'k':
       o.minDeltaKb = num('k', v, true);
@@ -289,6 +303,9 @@ function flag(o: CliOptions, f: string): void {
       break;
     case 'D':
       break; // accepted for compatibility
+    case 'oom':
+      o.oom = true;
+      break;
     case 'json':
       o.json = true;
       break;

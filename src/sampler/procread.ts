@@ -7,6 +7,8 @@ import { printable } from '../core/printable';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
+import type { ProcCgroup } from '../core/cgroup';
+import { readProcCgroup } from '../proc/cgroupfs';
 import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from '../proc/readfile';
 
 export interface ProcEntry {
@@ -35,6 +37,8 @@ export interface ProcEntry {
   memDetail: boolean;
   walkedAt: number;
   walkMs: number;
+  /** Its cgroup: read once, a process moved to another cgroup keeps the first (docs/cgroups.md). */
+  cgroup: ProcCgroup | null;
   /** Pss_Shmem (KB) as last read, kept with the figures it came with. */
   pssShmem: number;
 }
@@ -112,6 +116,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     memDetail: false,
     walkedAt: 0,
     walkMs: 0,
+    cgroup: null,
     pssShmem: 0,
   };
   if (cl.bytes === null) {
@@ -144,7 +149,8 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
   const key = exeKey(args, env);
   if (!key) return base;
   const exe = printable(key.exe);
-  return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !wanted(ctx, pid, exe) };
+  const cgroup = readProcCgroup(ctx.root, pid);
+  return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !wanted(ctx, pid, exe), cgroup };
 }
 
 /** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
@@ -167,6 +173,7 @@ function readRollup(ctx: ReadCtx, pid: number, e: ProcEntry): { ok: true; rollup
       e.cmd = renamed.cmd;
       e.nonUser = renamed.nonUser;
       e.filtered = renamed.filtered;
+      e.cgroup = renamed.cgroup; // a runtime places a process, then it execs: read where it landed
       e.detailMem = null;
     }
   }

@@ -9,6 +9,7 @@ import { CpuTracker } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseVmstat } from '../core/procfiles';
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
+import { readSystemPressure } from '../proc/cgroupfs';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
@@ -35,6 +36,8 @@ export interface SamplerOptions {
   walkBudgetMs: number;
   /** With a budget: no figure older than this (seconds). */
   maxAgeSeconds: number;
+  /** Read /proc/PID/oom_score each sample (the `oom` column). */
+  oom: boolean;
 }
 
 export function defaultSamplerOptions(): SamplerOptions {
@@ -47,6 +50,7 @@ export function defaultSamplerOptions(): SamplerOptions {
     oneShot: false,
     walkBudgetMs: 0,
     maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
+    oom: false,
   };
 }
 
@@ -280,6 +284,11 @@ export class Sampler {
       const cpu = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
       const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu, pssShmem: e.pssShmem };
       if (asOf !== undefined) p.asOf = asOf;
+      if (e.cgroup) p.cgroup = e.cgroup;
+      if (this.opts.oom) {
+        const oom = Number(readText(procPath(this.ctx, pid, 'oom_score')).text ?? NaN);
+        if (Number.isSafeInteger(oom) && oom >= 0) p.oom = oom;
+      }
       procs.push(p);
     }
     this.cpu.endSample();
@@ -308,6 +317,7 @@ export class Sampler {
       topKernelThreads: kthreads.slice(0, 2),
       majfaultsPerSec,
       detail: this.opts.detail,
+      pressure: readSystemPressure(this.opts.root),
     };
   }
 

@@ -27,6 +27,7 @@ import { killProcesses, type KillOptions } from './kill';
 import { readProcessMaps } from './maps';
 import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
+import { cgroupReader } from '../proc/cgroupfs';
 
 export interface HelperServerOptions {
   /** Root of the /proc tree to sample (tests); '/' for the live system. Kill always acts on the live system. */
@@ -57,18 +58,16 @@ export class HelperServer {
       filter: [],
       walkBudgetMs: c.walkBudgetMs,
       maxAgeSeconds: c.maxAgeSeconds,
+      oom: c.oom,
     });
     // Full samples are rare after the first (a burst of new processes): the workers end after
     // each, rather than hold a heap apiece while the helper idles.
     this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
-    this.reporter = new Reporter({
-      groupBy: c.groupBy,
-      sortBy: c.sortBy,
-      minDeltaKb: c.minDeltaKb,
-      rise: c.rise,
-      cmdlen: c.cmdlen,
-      search: '',
-    });
+    const sampler = this.sampler;
+    this.reporter = new Reporter(
+      { groupBy: c.groupBy, sortBy: c.sortBy, minDeltaKb: c.minDeltaKb, rise: c.rise, cmdlen: c.cmdlen, search: '' },
+      cgroupReader(() => sampler.opts.root),
+    );
   }
 
   helloInfo(): HelloInfo {
@@ -172,6 +171,7 @@ export class HelperServer {
     const s: Parameters<Sampler['setOptions']>[0] = {};
     if (c.detail !== undefined) s.detail = c.detail;
     if (c.kernelCpu !== undefined) s.kernelCpu = c.kernelCpu;
+    if (c.oom !== undefined) s.oom = c.oom;
     if (c.cpuAvgSecs !== undefined) s.cpuAvgSecs = c.cpuAvgSecs;
     if (c.filter !== undefined) s.filter = [...c.filter];
     if (c.walkBudgetMs !== undefined) s.walkBudgetMs = c.walkBudgetMs;

@@ -22,6 +22,8 @@ export interface PanelSettings {
   sortBy: SortBy;
   riseToTop: boolean;
   showCpu: boolean;
+  /** The oom column (/proc/PID/oom_score; hidden by default). */
+  showOom: boolean;
   cpuAvgSecs: CpuAvgSecs;
   loopSeconds: number;
   /** null = automatic (100 with KB units, else 1000). */
@@ -110,6 +112,11 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
   }),
   riseToTop: option('riseToTop', { kind: 'boolean' }, true, { hotkey: 'r', label: 'Rise', help: 'raise new and changed groups to the top' }),
   showCpu: option('showCpu', { kind: 'boolean' }, true, { hotkey: 'c', label: 'CPU', help: 'show the cpu% column' }),
+  showOom: option('showOom', { kind: 'boolean' }, false, {
+    hotkey: 'O',
+    label: 'OOM',
+    help: 'show the oom column: the kernel\u2019s oom_score (a group\u2019s highest)',
+  }),
   cpuAvgSecs: option('cpuAvgSecs', { kind: 'enum', values: CPU_AVG_LIST }, 20, {
     hotkey: 'a',
     label: 'CPU avg',
@@ -152,6 +159,7 @@ export const TOOLBAR_OPTIONS: readonly PanelSettingKey[] = [
   'detail',
   'riseToTop',
   'showCpu',
+  'showOom',
   'lineNumbers',
   'fitToWindow',
   'showUss',
@@ -169,6 +177,7 @@ export const HELP_OPTIONS: readonly PanelSettingKey[] = [
   'units',
   'showCpu',
   'cpuAvgSecs',
+  'showOom',
   'showUss',
   'showEpss',
 ];

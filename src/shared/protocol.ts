@@ -36,7 +36,7 @@ export type { MapsOutcome, MapsResult } from './mapsSchema';
 export { DEFAULT_KILL_SIGNAL, isKillPid, KILL_SIGNALS, PID_MAX_LIMIT } from './kill';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /** Longest request line the helper accepts (bytes, without the newline). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
@@ -64,6 +64,8 @@ export interface HelperConfig {
   kernelCpu: boolean;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** Read each process's oom_score (the `oom` column). */
+  oom: boolean;
   /** Page-walk time per tick beyond the processes that moved (ms); 0 = walk all every tick. */
   walkBudgetMs: number;
   /** No figure older than this (seconds), whatever the budget. */
@@ -81,6 +83,7 @@ export function defaultHelperConfig(): HelperConfig {
     cpuAvgSecs: 20,
     kernelCpu: true,
     filter: [],
+    oom: false,
     walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
     maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
   };
@@ -158,6 +161,8 @@ export type WireMember = [
   ptotal: number,
   uss: number,
   epss: number,
+  /** /proc/PID/oom_score, only when the helper was configured to read it. */
+  oom?: number,
 ];
 /** Where each Mem field sits in a WireMember (after pid, starttime, cmd, cpu). */
 const WIRE_MEM_AT = 4;
@@ -167,13 +172,18 @@ export type WireRow = Omit<GroupRow, 'members'> & { members: WireMember[] };
 export type WireReport = Omit<Report, 'total' | 'rows'> & { total: WireRow; rows: WireRow[] };
 
 function toWireMember(m: GroupMember): WireMember {
-  return [m.pid, m.starttime, m.cmd, m.cpu, ...ALL_MEM_KEYS.map((k) => m.mem[k])] as WireMember;
+  const w = [m.pid, m.starttime, m.cmd, m.cpu, ...ALL_MEM_KEYS.map((k) => m.mem[k])] as WireMember;
+  if (m.oom !== undefined) w.push(m.oom);
+  return w;
 }
 
 function fromWireMember(w: WireMember): GroupMember {
   const mem = {} as Mem;
   for (let i = 0; i < ALL_MEM_KEYS.length; i++) mem[ALL_MEM_KEYS[i]] = w[WIRE_MEM_AT + i] as number;
-  return { pid: w[0], starttime: w[1], cmd: w[2], mem, cpu: w[3] };
+  const m: GroupMember = { pid: w[0], starttime: w[1], cmd: w[2], mem, cpu: w[3] };
+  const oom = w[WIRE_MEMBER_FIELDS.length];
+  if (oom !== undefined) m.oom = oom;
+  return m;
 }
 
 const toWireRow = (r: GroupRow): WireRow => ({ ...r, members: r.members.map(toWireMember) });
@@ -209,6 +219,7 @@ const configShape: Record<keyof HelperConfig, Check> = {
   cpuAvgSecs: (v, path) =>
     isNum(v) && v >= 1 && v <= 3600 ? null : `${path} must be a number of seconds from 1 to 3600, not ${describe(v)}`,
   kernelCpu: bool,
+  oom: bool,
   filter: arrayOf(
     (v, path) =>
       typeof v === 'string' && v.length > 0 && v.length <= MAX_FILTER_ITEM_CHARS
@@ -303,19 +314,21 @@ export function isRequest(v: unknown): v is Request {
 // Replies (checked by the host)
 
 const checkWireMember: Check = (v, path) => {
-  if (!Array.isArray(v) || v.length !== WIRE_MEMBER_FIELDS.length) {
-    return `${path} must be a member [${WIRE_MEMBER_FIELDS.join(', ')}], not ${Array.isArray(v) ? `an array of ${v.length}` : describe(v)}`;
+  const n = WIRE_MEMBER_FIELDS.length;
+  if (!Array.isArray(v) || (v.length !== n && v.length !== n + 1)) {
+    return `${path} must be a member [${WIRE_MEMBER_FIELDS.join(', ')}, oom?], not ${Array.isArray(v) ? `an array of ${v.length}` : describe(v)}`;
   }
   return (
     count(v[0], item(path, 0, 'pid')) ??
     count(v[1], item(path, 1, 'starttime')) ??
     str(v[2], item(path, 2, 'cmd')) ??
     num(v[3], item(path, 3, 'cpu')) ??
-    memFields(v, path)
+    memFields(v, path) ??
+    (v.length > n ? num(v[n], item(path, n, 'oom')) : null)
   );
 };
 function memFields(v: readonly unknown[], path: Path): string | null {
-  for (let i = WIRE_MEM_AT; i < v.length; i++) {
+  for (let i = WIRE_MEM_AT; i < WIRE_MEMBER_FIELDS.length; i++) {
     const e = num(v[i], item(path, i, WIRE_MEMBER_FIELDS[i]));
     if (e) return e;
   }

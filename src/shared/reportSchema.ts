@@ -2,6 +2,7 @@
 // helper's `sample` reply (members as tuples, protocol.ts), the host's messages to the
 // webview and snapshot files (members as objects). Only the member encoding differs.
 // Pure and browser-safe.
+import type { CgroupFigures, Pressure } from '../core/cgroup';
 import { MAX_NAMED_INACCESSIBLE, type GroupMember, type GroupRow, type KernelThreadCpu, type LeaderFigures, type Mem, type NamedPid, type Report, type RowType, type ZramEffective } from '../core/types';
 import {
   arrayOf,
@@ -52,14 +53,34 @@ export const memShape: Check = object(
 export const checkMem: Check = withFastTest(isMemFast, memShape);
 
 const isMemberFast = (m: unknown): boolean =>
-  isPlainObject(m) && isCount(m.pid) && isCount(m.starttime) && typeof m.cmd === 'string' && isMemFast(m.mem) && isNum(m.cpu);
+  isPlainObject(m) &&
+  isCount(m.pid) &&
+  isCount(m.starttime) &&
+  typeof m.cmd === 'string' &&
+  isMemFast(m.mem) &&
+  isNum(m.cpu) &&
+  (m.oom === undefined || isNum(m.oom));
 export const memberShape: Check = object(
-  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, asOf: num } satisfies Record<keyof GroupMember, Check>,
+  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, oom: num, asOf: num } satisfies Record<keyof GroupMember, Check>,
   false,
-  ['asOf'],
+  ['oom', 'asOf'],
 );
 /** A member as the core (and the webview, and a snapshot file) holds it. */
 export const checkMember: Check = withFastTest(isMemberFast, memberShape);
+
+const checkKernel: Check = object(
+  {
+    dir: str,
+    current: num,
+    limit: nullable(num),
+    peak: nullable(num),
+    swap: nullable(num),
+    pressure: nullable(num),
+    nearLimit: bool,
+  } satisfies Record<keyof CgroupFigures, Check>,
+  false,
+);
+const checkPressure: Check = object({ some: num, full: nullable(num) } satisfies Record<keyof Pressure, Check>, false);
 
 /** The shape of a group row whose members `member` checks. */
 export function rowShape(member: Check): Check {
@@ -74,10 +95,12 @@ export function rowShape(member: Check): Check {
       count,
       pid: nullable(count),
       members: arrayOf(member),
+      oom: num,
+      kernel: checkKernel,
       asOf: num,
     } satisfies Record<keyof GroupRow, Check>,
     false,
-    ['asOf'],
+    ['oom', 'kernel', 'asOf'],
   );
 }
 
@@ -94,7 +117,9 @@ export function rowCheck(member: Check): Check {
     isCount(r.count) &&
     (r.pid === null || isCount(r.pid)) &&
     Array.isArray(r.members) &&
-    r.members.every(isMember);
+    r.members.every(isMember) &&
+    (r.oom === undefined || isNum(r.oom)) &&
+    (r.kernel === undefined || passes(checkKernel, r.kernel));
   return withFastTest(isRowFast, rowShape(member));
 }
 
@@ -122,10 +147,11 @@ const checkLeader: Check = object(
     topKernelThreads: arrayOf(checkKthread),
     zram: nullable(checkZram),
     majfaultsPerSec: num,
+    pressure: nullable(checkPressure),
     stale: count,
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
-  ['inaccessibleProcs', 'stale'],
+  ['pressure', 'inaccessibleProcs', 'stale'],
 );
 
 /** The Report schema, with `member` checking each group member in its encoding. */

@@ -60,7 +60,9 @@ export interface Layout {
 
 /** A process of a group, shaped as a row (indented info; count shows its pid). */
 export function memberRow(r: GroupRow, m: GroupRow['members'][number]): GroupRow {
-  return { key: r.key, info: `  ${m.cmd}`, type: '', delta: 0, mem: m.mem, cpu: m.cpu, count: 1, pid: m.pid, members: [] };
+  const row: GroupRow = { key: r.key, info: `  ${m.cmd}`, type: '', delta: 0, mem: m.mem, cpu: m.cpu, count: 1, pid: m.pid, members: [] };
+  if (m.oom !== undefined) row.oom = m.oom;
+  return row;
 }
 
 /** Fit-to-window applies only when sorted by mem or cpu (as in the panel). */

@@ -91,6 +91,7 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
       showCpu,
       numbers: s.settings.lineNumbers,
       groupBy: s.settings.groupBy,
+      oom: s.settings.showOom,
       uss: s.settings.showUss,
       epss: s.settings.showEpss,
     };

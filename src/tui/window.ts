@@ -9,6 +9,7 @@ import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import type { CliOptions } from '../sampler/cliargs';
 import { killProcesses } from '../sampler/kill';
 import { Sampler } from '../sampler/sampler';
+import { cgroupReader } from '../proc/cgroupfs';
 import { ENTER, frame, LEAVE, wantsColour } from './ansi';
 import { decodeKeys, keyAction } from './keys';
 import { initialState, layout, selectedIndex, settle, update, type Effect, type TuiState } from './model';
@@ -24,6 +25,7 @@ export function settingsFromCli(o: CliOptions): PanelSettings {
     sortBy: o.sortBy,
     riseToTop: o.rise,
     showCpu: o.cpu,
+    showOom: o.oom,
     lineNumbers: o.numbers,
     showUss: o.uss,
     showEpss: o.epss,
@@ -45,8 +47,11 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
   const colour = wantsColour(process.env);
   const noKill = o.root === '/' ? '' : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
   let state: TuiState = initialState(settingsFromCli(o), o.search, noKill);
-  const sampler = new Sampler({ root: roots[0], detail: state.settings.detail, kernelCpu: true, cpuAvgSecs: state.settings.cpuAvgSecs, filter: o.filter });
-  const reporter = new Reporter({ groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: '' });
+  const sampler = new Sampler({ root: roots[0], detail: state.settings.detail, kernelCpu: true, cpuAvgSecs: state.settings.cpuAvgSecs, filter: o.filter, oom: state.settings.showOom });
+  const reporter = new Reporter(
+    { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: '' },
+    cgroupReader(() => sampler.opts.root),
+  );
   const accessHint = process.getuid?.() === 0 || o.root !== '/' ? '' : 'run as root';
   const protectedPids = [process.pid, process.ppid];
   let report: Report | null = null;
@@ -122,7 +127,9 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
 
     const apply = (before: PanelSettings) => {
       const s = state.settings;
-      if (s.detail !== before.detail || s.cpuAvgSecs !== before.cpuAvgSecs) sampler.setOptions({ detail: s.detail, cpuAvgSecs: s.cpuAvgSecs });
+      if (s.detail !== before.detail || s.cpuAvgSecs !== before.cpuAvgSecs || s.showOom !== before.showOom) {
+        sampler.setOptions({ detail: s.detail, cpuAvgSecs: s.cpuAvgSecs, oom: s.showOom });
+      }
       reporter.setOptions({ groupBy: s.groupBy, sortBy: s.sortBy, rise: s.riseToTop });
     };
 

@@ -19,7 +19,6 @@ import {
   newWorkDir,
   PICTURES,
   ROOT,
-  runCommand,
   waitUntil,
   startWorkbench,
   sysvSegments,
@@ -56,7 +55,7 @@ let tmp;
 let memtest;
 let sleeper;
 
-const { row, wv, frame: panelFrame, inPanel, noHover } = panelOf(() => page);
+const { row, wv, frame: panelFrame, inPanel, noHover, openWide } = panelOf(() => page);
 const { t, state } = failureShotTests('chart', () => page, { skipAfterFailure: true });
 const chart = () => wv().locator('section#pm-chart');
 
@@ -125,13 +124,7 @@ after(async () => {
 t('the panel opens with the leak settings; an idle sleep gets its row', async () => {
   sleeper = children.start(path.join(tmp, SLEEPER), ['600']);
   // The whole window's width for the panel: the leader line (and its leak count) fits.
-  const sidebar = page.locator('#workbench\\.parts\\.sidebar');
-  if (await sidebar.isVisible()) {
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await sidebar.waitFor({ state: 'hidden', timeout: 10_000 });
-  }
-  await runCommand(page, 'pmemstat: Open');
-  await page.locator('.tab', { hasText: 'pmemstat' }).first().waitFor();
+  await openWide();
   await row(SLEEPER).waitFor({ timeout: 30_000 });
   assert.equal(await row(SLEEPER).locator('td.pm-count').innerText(), String(sleeper.pid));
   // The trend column is there, nothing is selected: no chart.

@@ -2,7 +2,7 @@
 // waits in the panel's webview, and node:test's `test` wrapped to leave a screenshot on failure.
 // Each file opens its workbench page in before(), so everything here takes a getter of the page.
 import { test } from 'node:test';
-import { failureShot, waitUntil, webviewFrame } from './harness.mjs';
+import { failureShot, runCommand, waitUntil, webviewFrame } from './harness.mjs';
 
 /** A figure as the panel prints it ("1,234") as a number. */
 export const num = (s) => Number(String(s).replace(/[,\s]/g, ''));
@@ -55,7 +55,19 @@ export function panelOf(getPage) {
     });
   }
 
-  return { wv, row, th, frame, inPanel, key, noHover };
+  /** Open the panel with the whole window's width (the side bar hidden): the leader line fits. */
+  async function openWide() {
+    const page = getPage();
+    const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+    if (await sidebar.isVisible()) {
+      await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      await sidebar.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
+    await runCommand(page, 'pmemstat: Open');
+    await page.locator('.tab', { hasText: 'pmemstat' }).first().waitFor();
+  }
+
+  return { wv, row, th, frame, inPanel, key, noHover, openWide };
 }
 
 /**

@@ -80,6 +80,9 @@ describe('parallel full sample', () => {
       const pa = mine(a);
       const ps = mine(seq);
       expect(pa.map((p) => [p.pid, p.exe, p.cmd])).toEqual(ps.map((p) => [p.pid, p.exe, p.cmd]));
+      // Each process's cgroup, read once when it is first seen, comes back from the worker too.
+      expect(pa.map((p) => p.cgroup)).toEqual(ps.map((p) => p.cgroup));
+      expect(pa.every((p) => p.cgroup && p.cgroup.path.startsWith('/'))).toBe(true);
       expect(pa).toHaveLength(300);
       for (const p of pa) {
         expect(p.exe).toBe('sleep');

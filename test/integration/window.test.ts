@@ -100,7 +100,7 @@ describe('the terminal window', () => {
 
     tmux.keys(w, '?');
     rows = await tmux.waitFor(w, (r) => r[0].startsWith('pmemstat: keys'), 'the help');
-    expect(rows.join('\n')).toMatch(/ g +\[exe\] +group by exe → cmd → pid$/m);
+    expect(rows.join('\n')).toMatch(/ g +\[exe\] +group by exe → cmd → pid → unit → container → cgroup$/m);
     expect(rows.join('\n')).toMatch(/ o +\[off\] +detail on\/off: split "other"/); // fast mode: the Detail option is off
     tmux.keys(w, 'Escape');
     await tmux.waitFor(w, open, 'the table again');

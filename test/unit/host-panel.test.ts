@@ -88,6 +88,7 @@ describe('the panel', () => {
       cmdlen: 4096,
       cpuAvgSecs: 20,
       kernelCpu: true,
+      oom: false,
       walkBudgetMs: 10,
       maxAgeSeconds: 60,
     });

@@ -30,7 +30,7 @@ const figuresOf = (lines: LeaderPart[][]) => lines.flat().map((p) => p.figure).f
 describe('the leader, figure by figure', () => {
   it('every piece that is not a space is a figure with an explanation, and every explanation is used', () => {
     const seen = new Set<LeaderFigure>();
-    for (const l of [BASE, ZRAM, { ...BASE, stale: 3 }]) {
+    for (const l of [BASE, ZRAM, { ...BASE, stale: 3, pressure: { some: 1.5, full: 0.5 } }]) {
       const lines = leaderParts(l, true, 'run as root');
       for (const p of lines.flat()) {
         if (p.figure === null) expect(p.text).toBe(' ');

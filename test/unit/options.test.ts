@@ -91,7 +91,7 @@ describe('the option catalogue', () => {
     expect(new Set(hotkeys).size).toBe(hotkeys.length);
     for (const k of withKey) expect(optionOfHotkey(PANEL_OPTIONS[k].control?.hotkey ?? '')).toBe(k);
     expect(HELP_KEYS.map(([k]) => k).slice(0, 10)).toEqual(['K', 'f', 'g', 'n', 'o', 'r', 's', 'u', 'c', 'a']);
-    expect(HELP_KEYS).toContainEqual(['g', 'group by exe \u2192 cmd \u2192 pid']);
+    expect(HELP_KEYS).toContainEqual(['g', 'group by exe \u2192 cmd \u2192 pid \u2192 unit \u2192 container \u2192 cgroup']);
   });
 
   it('an option key cycles an enum and flips a boolean', () => {

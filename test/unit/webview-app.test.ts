@@ -244,6 +244,7 @@ describe('keys', () => {
       ['pm-opt-detail', 'Detail (o)'],
       ['pm-opt-riseToTop', 'Rise (r)'],
       ['pm-opt-showCpu', 'CPU (c)'],
+      ['pm-opt-showOom', 'OOM (O)'],
       ['pm-opt-lineNumbers', 'Numbers (n)'],
       ['pm-opt-fitToWindow', 'Fit (f)'],
       ['pm-opt-showUss', 'USS (U)'],

@@ -153,7 +153,8 @@ describe('keys', () => {
   });
   it('option keys cycle', () => {
     expect(optionChange('groupBy', S())).toEqual({ groupBy: 'cmd' });
-    expect(optionChange('groupBy', S({ groupBy: 'pid' }))).toEqual({ groupBy: 'exe' });
+    expect(optionChange('groupBy', S({ groupBy: 'pid' }))).toEqual({ groupBy: 'unit' });
+    expect(optionChange('groupBy', S({ groupBy: 'cgroup' }))).toEqual({ groupBy: 'exe' });
     expect(optionChange('units', S({ units: 'human' }))).toEqual({ units: 'MB' });
     expect(optionChange('cpuAvgSecs', S({ cpuAvgSecs: 90 }))).toEqual({ cpuAvgSecs: 5 });
     expect(optionChange('detail', S())).toEqual({ detail: true });

@@ -1,0 +1,110 @@
+// Grouping by cgroup against real cgroups: the test makes its own under the v2 tree and the v1
+// memory controller (this machine is hybrid), moves processes it starts into them, and checks
+// the keys and the kernel's figures that the CLI reports.
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/sampler/cli';
+import type { GroupRow } from '../../src/core/types';
+import { buildStaticIdle, isRoot, Procs, sleep } from './live';
+
+const UNIFIED = '/sys/fs/cgroup/unified';
+const MEMORY = '/sys/fs/cgroup/memory';
+const NAME = `pmemstat-test-${process.pid}`;
+const procs = new Procs();
+const made: string[] = [];
+
+/** Why this machine cannot run these tests ('' = it can). */
+function cannot(): string {
+  if (!isRoot()) return 'needs root to make cgroups';
+  if (!existsSync(join(UNIFIED, 'cgroup.procs'))) return `no cgroup v2 tree at ${UNIFIED} (not a hybrid system)`;
+  if (!existsSync(join(MEMORY, 'memory.usage_in_bytes'))) return `no v1 memory controller at ${MEMORY}`;
+  try {
+    for (const root of [UNIFIED, MEMORY]) {
+      mkdirSync(join(root, NAME));
+      made.push(join(root, NAME));
+    }
+  } catch (e) {
+    return `cannot make a cgroup: ${(e as Error).message}`;
+  }
+  return '';
+}
+const reason = cannot();
+
+async function cliRows(args: string[]): Promise<GroupRow[]> {
+  const out: string[] = [];
+  const status = await runCli(['-W', '-U', '--json', ...args], { out: (s) => out.push(s), err: (s) => out.push(s) });
+  expect(status).toBe(0);
+  return (JSON.parse(out[0]) as { rows: GroupRow[] }).rows;
+}
+
+const kbOf = (file: string) => Math.floor(Number(readFileSync(join(MEMORY, NAME, file), 'utf8')) / 1024);
+
+beforeAll(() => {
+  if (reason) console.warn(`cgroup live tests skipped: ${reason}`);
+});
+
+afterAll(async () => {
+  procs.stopAll();
+  // A cgroup can be removed once its last process has been reaped.
+  for (const dir of made.reverse()) {
+    for (let i = 0; i < 50 && existsSync(dir); i++) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        await sleep(100);
+      }
+    }
+  }
+});
+
+describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 memory controller)', () => {
+  it('-g cgroup and -g unit key the group by its path and show its kernel figures; -g container calls it host', async () => {
+    writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(512 * 1024 * 1024));
+    // As a runtime does: into the cgroups first, then exec, so every page is charged there.
+    const into = [UNIFIED, MEMORY].map((r) => `echo $$ > ${join(r, NAME, 'cgroup.procs')}`).join('; ');
+    const kids = [0, 1].map(() => procs.start('/bin/sh', ['-c', `${into}; exec ${buildStaticIdle()}`]));
+    await Promise.all(kids.map((k) => Procs.waitFor(k, /up/)));
+    const pids = kids.map((k) => String(k.pid));
+    const path = `/${NAME}`;
+
+    const byCgroup = await cliRows(['-g', 'cgroup', ...pids]);
+    expect(byCgroup.map((r) => [r.key, r.count])).toEqual([[path, 2]]);
+    const k = byCgroup[0].kernel;
+    expect(k).toBeDefined();
+    expect(k!.dir).toBe(path);
+    expect(k!.limit).toBe(512 * 1024);
+    expect(k!.nearLimit).toBe(false);
+    expect(k!.current).toBeGreaterThan(0);
+    expect(Math.abs(k!.current - kbOf('memory.usage_in_bytes'))).toBeLessThan(1024);
+    expect(k!.peak).toBeGreaterThanOrEqual(k!.current);
+    expect(typeof k!.pressure).toBe('number'); // the v2 tree's memory.pressure
+
+    const byUnit = await cliRows(['-g', 'unit', ...pids]);
+    expect(byUnit.map((r) => [r.key, r.count, r.kernel?.dir])).toEqual([[path, 2, path]]);
+    const byContainer = await cliRows(['-g', 'container', ...pids]);
+    expect(byContainer.map((r) => [r.key, r.count, r.kernel])).toEqual([['host', 2, undefined]]);
+
+    // A limit just above the usage: the group is marked near it, in --json and in the text.
+    const usage = Number(readFileSync(join(MEMORY, NAME, 'memory.usage_in_bytes'), 'utf8'));
+    writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(Math.ceil(usage / 0.95 / 4096) * 4096));
+    const near = await cliRows(['-g', 'cgroup', ...pids]);
+    expect(near[0].kernel?.nearLimit).toBe(true);
+    const text: string[] = [];
+    await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
+    expect(text.find((l) => l.includes(path))).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
+  });
+
+  it('--oom shows each group\u2019s highest oom_score', async () => {
+    const idle = buildStaticIdle();
+    const kid = procs.start(idle, []);
+    await Procs.waitFor(kid, /up/);
+    writeFileSync(`/proc/${kid.pid}/oom_score_adj`, '500');
+    const want = Number(readFileSync(`/proc/${kid.pid}/oom_score`, 'utf8'));
+    expect(want).toBeGreaterThanOrEqual(500);
+    const rows = await cliRows(['--oom', '-g', 'pid', String(kid.pid)]);
+    expect(rows.map((r) => r.oom)).toEqual([want]);
+    const without = await cliRows(['-g', 'pid', String(kid.pid)]);
+    expect(without[0].oom).toBeUndefined();
+  });
+});
