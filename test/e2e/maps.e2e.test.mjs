@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { assertNothingLeft, BASE_SETTINGS, Children, failureShot, newWorkDir, PICTURES, ROOT, runCommand, startWorkbench, sysvSegments, waitUntil } from './harness.mjs';
+import { assertNothingLeft, BASE_SETTINGS, Children, failureShot, newWorkDir, PICTURES, ROOT, startWorkbench, sysvSegments, waitUntil } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
 const SHOT = path.join(PICTURES, 'maps.png');
@@ -27,7 +27,7 @@ let page;
 let tmp;
 let memtest;
 
-const { row, wv, key, noHover } = panelOf(() => page);
+const { row, wv, key, noHover, openWide } = panelOf(() => page);
 const { t, state } = failureShotTests('maps', () => page, { skipAfterFailure: true });
 const maps = () => wv().locator('section#pm-maps');
 
@@ -62,13 +62,7 @@ t('Enter on a process row shows its mappings, grouped, adding up to the total', 
     env: { ...process.env, TMPDIR: tmp },
   });
   await Children.waitOutput(memtest, /holding/, 30_000);
-  const sidebar = page.locator('#workbench\\.parts\\.sidebar');
-  if (await sidebar.isVisible()) {
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await sidebar.waitFor({ state: 'hidden', timeout: 10_000 });
-  }
-  await runCommand(page, 'pmemstat: Open');
-  await page.locator('.tab', { hasText: 'pmemstat' }).first().waitFor();
+  await openWide();
   await row(MEMTEST).waitFor({ timeout: 30_000 });
   assert.equal(await maps().getAttribute('hidden'), '');
   // Select the group, expand it, go down to its process and press Enter.
