@@ -1,4 +1,5 @@
 // readFdParsed: a kept fd's file is parsed again only when its bytes changed.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,10 +85,20 @@ describe('smapsEnd', () => {
     expect(smapsEnd.ended(forged, 0, forged.length)).toBe(false);
   });
 
-  it('reads a live smaps whole, as reads until 0 do', () => {
-    const b = readText('/proc/self/smaps', false).text;
-    readText('/proc/self/smaps', smapsEnd); // reads to 0, and learns the record on this kernel
-    const a = readText('/proc/self/smaps', smapsEnd).text;
+  it('reads a live smaps whole, as reads until 0 do', async () => {
+    // An idle sleep's mappings hold still between the reads; this test's own would not.
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 100));
+    const file = `/proc/${sleeper.pid}/smaps`;
+    let a: string | null;
+    let b: string | null;
+    try {
+      b = readText(file, false).text;
+      readText(file, smapsEnd); // reads to 0, and learns the record on this kernel
+      a = readText(file, smapsEnd).text;
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
     expect(a).not.toBeNull();
     const count = (t: string | null) => (t ?? '').split('\nVmFlags:').length;
     expect(count(a)).toBe(count(b));
