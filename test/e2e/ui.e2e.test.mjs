@@ -27,6 +27,11 @@ import {
 } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
+/**
+ * memtest built under a name of its own: its group (grouped by exe) is only ever this file's
+ * process, whatever other memtests run on the machine (a group already known is not new).
+ */
+const MEMTEST = 'memtest-ui';
 const KEY_BASE = '0x504e4500'; // SysV keys of this file's memtest (not the integration tests')
 const children = new Children();
 let server;
@@ -52,7 +57,7 @@ async function settle() {
   const seen = new Set([await leaderTime()]);
   await waitUntil(async () => {
     seen.add(await leaderTime());
-    return seen.size > 5 && (await row('memtest').locator('td.pm-type').innerText()) === '';
+    return seen.size > 5 && (await row(MEMTEST).locator('td.pm-type').innerText()) === '';
   }, { timeout: 30_000, interval: 200, what: 'a settled panel' });
 }
 
@@ -131,21 +136,21 @@ t('closed, the panel comes back with a click on the status-bar item', async () =
 });
 
 t('a memtest started by the test appears as a group, then grows: +NK, highlighted', async (ctx) => {
-  const bin = buildMemtest();
+  const bin = buildMemtest(MEMTEST);
   const tmp = path.join(E2E_DIR, 'children-tmp');
   mkdirSync(tmp, { recursive: true });
   // 24 steps of 0.5 s, ~400 KB each: ~800 KB per 1-s sample, so the 1000 KB threshold (MB units)
   // is crossed every other sample while it grows.
   memtest = children.start(bin, ['-i', '500', '-n', '24', '-k', KEY_BASE], { env: { ...process.env, TMPDIR: tmp } });
   await Children.waitOutput(memtest, /step 1\//);
-  await row('memtest').waitFor({ timeout: 30_000 });
-  const first = await row('memtest').locator('td.pm-type').innerText();
+  await row(MEMTEST).waitFor({ timeout: 30_000 });
+  const first = await row(MEMTEST).locator('td.pm-type').innerText();
   ctx.diagnostic(`memtest (pid ${memtest.pid}) first shown with type "${first}"`);
   assert.match(first, /^(A|\+\d+K)$/);
-  assert.equal(await row('memtest').locator('td.pm-count').innerText(), String(memtest.pid));
+  assert.equal(await row(MEMTEST).locator('td.pm-count').innerText(), String(memtest.pid));
   const grown = await inPanel(
     () => {
-      const tr = document.querySelector('tr.pm-row[data-key="memtest"]');
+      const tr = document.querySelector('tr.pm-row[data-key="memtest-ui"]');
       const type = tr?.querySelector('td.pm-type')?.textContent ?? '';
       return tr && /^\+\d+K$/.test(type) && tr.classList.contains('pm-grow') ? { type, bg: getComputedStyle(tr).backgroundColor } : null;
     },
@@ -159,18 +164,18 @@ t('a memtest started by the test appears as a group, then grows: +NK, highlighte
 
 t('g cycles the grouping: cmd, pid, exe', async () => {
   await key('g');
-  await inPanel(() => [...document.querySelectorAll('tr.pm-row')].some((r) => /^memtest -i 500 -n 24/.test(r.dataset.key ?? '')), undefined, { what: 'cmd grouping' });
+  await inPanel(() => [...document.querySelectorAll('tr.pm-row')].some((r) => /^memtest-ui -i 500 -n 24/.test(r.dataset.key ?? '')), undefined, { what: 'cmd grouping' });
   await key('g');
   await row(String(memtest.pid)).waitFor();
   assert.match(await row(String(memtest.pid)).locator('td.pm-info').innerText(), new RegExp(`^\\S*\\s*${memtest.pid} memtest`));
   await key('g');
-  await row('memtest').waitFor();
+  await row(MEMTEST).waitFor();
   assert.equal(readUserSettings(server.work)['pmemstat.groupBy'], 'exe');
 });
 
 t('screenshots: the panel in a dark and a light theme, the status-bar tooltip', async () => {
   mkdirSync(PICTURES, { recursive: true });
-  await row('memtest').waitFor();
+  await row(MEMTEST).waitFor();
   // Settled after the regrouping: a few samples in the trend column, memtest no longer new.
   await settle();
   const editor = page.locator('#workbench\\.parts\\.editor');
@@ -202,7 +207,7 @@ t('screenshots: the panel in a dark and a light theme, the status-bar tooltip', 
   await setTheme('Light Modern');
   await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
   await inPanel(() => document.body.classList.contains('vscode-light'), undefined, { what: 'light webview' });
-  await row('memtest').waitFor();
+  await row(MEMTEST).waitFor();
   await noHover();
   await editor.screenshot({ path: path.join(PICTURES, 'panel-light.png') });
   await setTheme('Dark Modern');
@@ -241,7 +246,7 @@ t('o turns detail on: the header grows to 7 memory columns (memtest shows its Sy
   assert.equal(await count(), 7);
   assert.equal(await th('other').count(), 0);
   const sysv = await waitUntil(async () => {
-    const v = num(await row('memtest').locator('td.pm-shSYSV').innerText());
+    const v = num(await row(MEMTEST).locator('td.pm-shSYSV').innerText());
     return v > 0 ? v : null;
   }, { what: 'memtest shSYSV > 0' });
   assert.ok(sysv > 0);
@@ -343,7 +348,7 @@ t('f fits the rows to the window with an O row; n numbers the rows', async (ctx)
   await wv().locator('tr.pm-overflow').waitFor({ state: 'detached', timeout: 30_000 });
   await page.setViewportSize({ width: 1400, height: 900 });
   await key('g');
-  await row('memtest').waitFor();
+  await row(MEMTEST).waitFor();
 });
 
 t('a click on a column header sorts by it, a second click reverses', async () => {
@@ -439,11 +444,11 @@ t('Reload Window: the panel comes back with its options and its search', async (
 
   await runCommand(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await row('memtest').waitFor({ timeout: 60_000 });
+  await row(MEMTEST).waitFor({ timeout: 60_000 });
   await th('shSYSV').waitFor({ timeout: 60_000 }); // the first detail sample after a reload reads every smaps
   assert.equal(await wv().locator('#pm-search').inputValue(), 'memtest');
   assert.equal(await wv().locator('tr.pm-row').count(), 1);
-  const kb = num(await row('memtest').locator('td.pm-ptotal').innerText());
+  const kb = num(await row(MEMTEST).locator('td.pm-ptotal').innerText());
   assert.ok(kb > 5000, `memtest ptotal ${kb} is not in KB`);
   assert.match(await wv().locator('#pm-leader').innerText(), /\/memtest\//);
 });
