@@ -1,7 +1,7 @@
 // The table's columns: which are shown, their labels and titles, a row's cells as text and
 // the width a column needs. Pure: table.ts renders what these decide.
 import { formatCpu, countText } from '../src/core/format';
-import { signedKb } from '../src/core/compare';
+import { leakWhat } from '../src/core/leaks';
 import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
@@ -70,7 +70,7 @@ export function columnsFor(detail: boolean, showCpu: boolean, lineNumbers: boole
 
 /** How a leak suspect is described (badge tooltip, row label). */
 export function leakText(l: LeakInfo, units: Units): string {
-  return `suspected leak: ptotal ${signedKb(l.growthKb, units)} ${units} in ${Math.round(l.seconds)} s (rose in ${l.rises} of ${l.steps} samples)`;
+  return `suspected leak: ${leakWhat(l, `${formatKb(l.growthKb, units)} ${units}`)}`;
 }
 
 /** The leader's leak count ("" when there are none). */

@@ -125,7 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   const history = new History(historyCapacity(o.loopSecs || 1));
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
   if (o.leaks) {
-    io.out(`watching for leaks: ptotal up by >= ${o.leakGrowthKb} KB over ${o.leakSamples} samples, rising in most`);
+    io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakGrowthKb} KB, rising in most`);
   }
   for (let first = true, n = 0; ; first = false, n++) {
     if (replay) {
@@ -140,7 +140,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       return 0;
     }
     if (o.leaks) {
-      history.add(report.leader.time, report.rows);
+      history.add(report.leader.time, report.rows, o.groupBy, o.cmdlen);
       for (const { key, verdict } of leaks.update(history)) {
         const row = report.rows.find((r) => r.key === key);
         if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);

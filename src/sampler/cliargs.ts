@@ -77,9 +77,10 @@ options:
                          instead of the live system (implies -U); numbered
                          samples DIR/0, DIR/1, ... are replayed as a loop
       --leaks            with -l: print only the groups that become leak
-                         suspects, as they are flagged: ptotal rose in most of
-                         the last N samples (at most a quarter fell) and by at
-                         least G KB over them
+                         suspects, as they are flagged: the processes present
+                         through the last N samples grew in most of them (at
+                         most a quarter shrank) by at least G KB (processes
+                         joining or leaving a group are not growth)
       --leak-samples N   the window N (default 20)
       --leak-growth-kb G the growth G (default 1024)
 
