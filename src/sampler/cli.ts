@@ -27,7 +27,8 @@ const stdio: CliIO = {
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
   const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
-  const lines = leaderLines(leader, showCpu, process.getuid?.() === 0 ? '' : 'run as root');
+  const lines = leaderLines(leader, showCpu && looping, process.getuid?.() === 0 ? '' : 'run as root');
+  if (first && showCpu && !looping) lines.push('cpu% since each process started, as ps shows it (a loop, -l N, measures over a moving window)');
   if (first) {
     lines.push(headerLine(f), rowLine(report.total, f));
     view.rows.forEach((r, i) => lines.push(rowLine(r, f, i + 1)));
@@ -112,8 +113,10 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
-  const showCpu = o.cpu && looping;
-  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu, filter: o.filter });
+  // One sample has no window to measure CPU over: sorting by cpu then uses (and shows) CPU since start.
+  const sinceStart = !looping && o.sortBy === 'cpu';
+  const showCpu = o.cpu && (looping || sinceStart);
+  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu && looping, filter: o.filter, cpuSinceStart: sinceStart });
   const reporter = new Reporter({
     groupBy: o.groupBy,
     sortBy: o.sortBy,

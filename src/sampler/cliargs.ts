@@ -62,10 +62,11 @@ options:
                          ptotal; the rest fold into one O row (default 100)
   -n, --numbers          number the rows
   -s, --sortby {mem,cpu,name}
-                         sort by ptotal (default), CPU, or name
+                         sort by ptotal (default), CPU, or name; without a
+                         loop, CPU since each process started (like ps)
   -/, --search TEXT      show only groups whose info contains TEXT
   -R, --no-rise          do not raise new and changed groups to the top
-  -C, --no-cpu           do not show the cpu% column (shown only in a loop)
+  -C, --no-cpu           do not show the cpu% column (shown in a loop or -s cpu)
   -U, --run-as-user      do not re-run under sudo; only your own processes are
                          readable and the rest are counted as not accessible
   -W, --no-window        print reports instead of opening the live window (the

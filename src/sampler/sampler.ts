@@ -3,7 +3,7 @@
 // in detail mode smaps is re-read only for processes whose rollup changed (SPEC 3).
 import { readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { CpuTracker } from '../core/cpu';
+import { CpuTracker, cpuSinceStart } from '../core/cpu';
 import { exeKey, type ExeEnv } from '../core/exekey';
 import { printable } from '../core/printable';
 import {
@@ -11,6 +11,7 @@ import {
   parseCpuStat,
   parseMeminfo,
   parsePidStat,
+  parseUptime,
   parseVmstat,
 } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
@@ -40,6 +41,8 @@ export interface SamplerOptions {
   cpuAvgSecs: number;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** CPU% since each process started (one-shot: no window to measure over) instead of over the window. */
+  cpuSinceStart?: boolean;
 }
 
 export function defaultSamplerOptions(): SamplerOptions {
@@ -124,6 +127,7 @@ export class Sampler {
     let kernelCpu = 0;
     const seen = new Set<number>();
     this.cpu.beginSample();
+    const uptime = this.opts.cpuSinceStart ? parseUptime(readText(this.path('proc/uptime')).text ?? '') : null;
 
     for (const pid of this.listPids()) {
       let e = this.cache.get(pid);
@@ -174,7 +178,8 @@ export class Sampler {
         totalUser--; // vanished: as if never listed
         continue;
       }
-      const cpu = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      const windowed = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      const cpu = uptime === null ? windowed : cpuSinceStart(st.ticks, st.starttime, uptime);
       procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu });
     }
     this.cpu.endSample();
