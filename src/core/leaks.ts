@@ -32,7 +32,9 @@ export interface LeakVerdict {
  * Judge one series (oldest first) over its last `samples` steps. A leak stands above where
  * the window began in most samples, grew by minGrowthKb in all, grew in at least two steps
  * (one jump, a start-up allocation, is not a trend), gave little back (at most a quarter of
- * the steps shrink), and is at or near its peak now. Changes smaller than the noise — PSS of
+ * the steps shrink, and by at most a quarter of its growth in all: a garbage-collected heap
+ * climbing between collections gives back in big steps), and is at or near its peak now.
+ * Changes smaller than the noise — PSS of
  * shared pages shifts by a few KB whenever any other process maps or unmaps a library —
  * count neither as growth nor as shrinking.
  */
@@ -46,18 +48,22 @@ export function judgeLeak(values: readonly number[], times: readonly number[], o
   let above = 0;
   let rises = 0;
   let falls = 0;
+  let gaveBack = 0;
   let peak = base;
   for (let i = start + 1; i < values.length; i++) {
     if (values[i] - base > noise) above++;
     const d = values[i] - values[i - 1];
     if (d > noise) rises++;
-    else if (d < -noise) falls++;
+    else if (d < -noise) {
+      falls++;
+      gaveBack -= d;
+    }
     if (values[i] > peak) peak = values[i];
   }
   const last = values[values.length - 1];
   const growthKb = last - base;
   const nearPeak = peak - last <= o.minGrowthKb / 4;
-  const suspect = growthKb >= o.minGrowthKb && above * 2 > n && rises >= 2 && falls * 4 <= n && nearPeak;
+  const suspect = growthKb >= o.minGrowthKb && above * 2 > n && rises >= 2 && falls * 4 <= n && gaveBack * 4 <= growthKb && nearPeak;
   return { suspect, growthKb, rises, falls, steps: n, seconds: (times[times.length - 1] - times[start]) / 1000, procs };
 }
 

@@ -113,6 +113,15 @@ describe('judgeLeak', () => {
     expect(v).toMatchObject({ suspect: true, falls: 0, rises: 4 }); // the four real steps, no jitter
     expect(judgeLeak(jitter.map((j) => 800 + j), t, o20).suspect).toBe(false); // a sleep
   });
+  it('does not flag a garbage-collected heap climbing between collections (gives back in big steps)', () => {
+    // pmemstat's own sampling loop (node) over 40 s: up in 15 of 20 steps, down in 5, +3.4 MB net.
+    const steps = [400, 420, -510, 380, 410, 400, -500, 390, 420, 410, -520, 400, 380, -510, 410, 420, 400, -510, 390, 400];
+    const values = steps.reduce((a, d) => [...a, a[a.length - 1] + d], [18_000]);
+    const v = judgeLeak(values, times(21), { samples: 20, minGrowthKb: 1024 });
+    expect(v).toMatchObject({ rises: 15, falls: 5 });
+    expect(v.growthKb).toBeGreaterThan(3000);
+    expect(v.suspect).toBe(false);
+  });
   it('waits for a full window', () => {
     expect(judgeLeak([1, 5000, 10000], times(3), o).suspect).toBe(false);
   });
