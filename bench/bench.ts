@@ -7,6 +7,7 @@ import { Sampler } from '../src/sampler/sampler';
 import { closeFd, openRead, readFd, readShared } from '../src/proc/readfile';
 import { benchHelper } from './helper-bench';
 import { startSleepers } from './procs';
+import { benchDatabase, benchIdle2000, benchPanel10k } from './scale';
 
 const RUNS = 15;
 
@@ -80,7 +81,21 @@ function keptFds(files: readonly string[]): number[] {
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
+/**
+ * The parts to run: BENCH=base,idle,db,panel (default all). base: the sample against its
+ * floor with 300 extra processes; idle: 2,000 processes against smem; db: the database load
+ * (BENCH_DB_MB, BENCH_DB_K); panel: 10,000 processes for the helper (BENCH_PANEL_N).
+ */
 async function main(): Promise<void> {
+  const parts = (process.env.BENCH ?? 'base,idle,db,panel').split(',');
+  const num = (k: string, d: number) => (process.env[k] && /^\d+$/.test(process.env[k]!) ? Number(process.env[k]) : d);
+  if (parts.includes('base')) await benchBase();
+  if (parts.includes('idle')) for (const l of await benchIdle2000()) console.log(l);
+  if (parts.includes('db')) for (const l of await benchDatabase(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16))) console.log(l);
+  if (parts.includes('panel')) for (const l of await benchPanel10k(num('BENCH_PANEL_N', 10_000))) console.log(l);
+}
+
+async function benchBase(): Promise<void> {
   const zoo = await startSleepers(300);
   const lines: string[] = [];
   const out = (s: string) => {

@@ -56,7 +56,8 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
     for (const detail of [false, true]) {
       const sampler = new Sampler({ detail });
       const reporter = new Reporter();
-      await client.configure({ detail });
+      // Walk every page table every tick, as the in-process sampler does: the same work both sides.
+      await client.configure({ detail, walkBudgetMs: 0 });
       // Warm up both to the steady state of a long-running helper (caches, optimised code):
       // this process has already run the sampler's code for the benchmarks before.
       for (let i = 0; i < WARMUP; i++) {

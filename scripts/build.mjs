@@ -1,4 +1,4 @@
-// Bundles the three entry points of DESIGN.md (plus the benchmark) with esbuild.
+// Bundles the three entry points of docs/architecture.md (plus the benchmark) with esbuild.
 import { build, context } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -8,6 +8,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { entryPoints: ['src/sampler/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
 ].filter((e) => existsSync(e.entryPoints[0]));

@@ -5,7 +5,7 @@
 //
 // Starts its own zoo of processes (sleeps, python/perl/sh/node interpreters,
 // renamed argv0s, a zombie, two memtests sharing memory, ...), copies ONLY
-// those processes' files into DIR in the layout of SPEC.md section 1, then
+// those processes' files into DIR in the layout of the live system, then
 // stops them all and removes its temporary files:
 //
 //   DIR/proc/{meminfo,stat,vmstat}

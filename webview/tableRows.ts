@@ -1,5 +1,6 @@
 // The table's row elements: made once, then only their changed cells rewritten. Every
 // process-derived string goes through textContent / title / attributes (never HTML).
+import { hhmmss } from '../src/core/format';
 import type { GroupMember, GroupRow, Units } from '../src/core/types';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { SPARK_HEIGHT, SPARK_WIDTH, type SparkTarget } from './chart';
@@ -78,7 +79,10 @@ export class RowBuilder {
     fillCells(re, (c) => cellText(r, c, m.settings, lineNo));
     setText(re.infoText, r.info);
     const info = re.cells.get('info');
-    if (info && info.title !== r.info) info.title = r.info;
+    // A figure the walk budget left from an earlier sample: dimmed, its time in the tooltip.
+    const tip = r.asOf === undefined ? r.info : `${r.info}\nas of ${hhmmss(r.asOf)}`;
+    if (info && info.title !== tip) info.title = tip;
+    tr.classList.toggle('pm-old', r.asOf !== undefined);
 
     const marker = typeClass(r.type);
     for (const cls of TYPE_CLASSES) tr.classList.toggle(cls, cls === marker);

@@ -1,5 +1,5 @@
-// CPU% over a moving window (SPEC 3): ncpu × 100 × Δ(utime+stime) / Δ(total ticks).
-// Not normalised: four busy CPUs read 400 %.
+// CPU% over a moving window: ncpu × 100 × Δ(utime+stime) / Δ(total ticks).
+// Not normalised: four busy CPUs read 400 % (docs/columns.md#the-other-columns).
 
 export const CPU_AVG_SECS = [5, 10, 20, 45, 90] as const;
 

@@ -1,13 +1,13 @@
-// The exe key and cmd string of SPEC 2.4, as a pure function. The caller reads
+// The exe key and cmd string (docs/columns.md#the-exe-key: its steps), as a pure function. The caller reads
 // /proc/PID/{cmdline,exe,cwd} and answers isRegularFile() (under its root dir).
 //
-// Decisions where SPEC 2.4 leaves room (each covered by test/unit/exekey.test.ts):
+// Decisions where those steps leave room (each covered by test/unit/exekey.test.ts):
 // * base is the basename of the whole args[0] (after its last '/'), spaces and all,
-//   exactly as SPEC says; `rest` is args[0]'s whitespace-separated words after its
+//   as step 2 says; `rest` is args[0]'s whitespace-separated words after its
 //   first, then args[1:].
 // * cmd: when the key came from a usable base (step 3 did not replace it), the
 //   title's extra words are part of that name (`Web Content`), so cmd shows
-//   key + args[1:] less consumed words, as SPEC step 7 says. When the base was
+//   key + args[1:] less consumed words, as step 7 says. When the base was
 //   replaced by the exe link, the title words carry the real command line
 //   (e.g. a rewritten `/usr/bin/python3 /srv/app/manage.py runserver`) and are kept:
 //   cmd = key + rest less consumed words. Empty arguments are left out of cmd.
@@ -17,7 +17,7 @@
 //   `--`, …) to find X; sudo and its options are consumed; X's key is computed
 //   recursively from X and the words after it (with no exe link: the link belongs to
 //   sudo) — so `sudo python3 /x/y.py` → `python3->y.py`. `sudo` alone stays `sudo`.
-// * Interpreters (step 6) look only at the FIRST word of rest, as SPEC says:
+// * Interpreters (step 6) look only at the FIRST word of rest:
 //   `python3 -u /x/y.py`, `node --inspect x.js`, `perl -e code`, `sh -c "cmd"`,
 //   `node -e code` → the interpreter itself.
 // * `-m mod` (and `-mmod`) applies to the python family only (python, python2,
@@ -59,12 +59,12 @@ function lastPart(s: string): string {
   return s.slice(s.lastIndexOf('/') + 1);
 }
 
-/** SPEC 2.4 step 3. */
+/** Step 3. */
 function usable(base: string): boolean {
   return base.length > 0 && base !== 'exe' && base.length <= 16 && /[A-Za-z]/.test(base);
 }
 
-/** SPEC 2.4 step 4, without the fallback. */
+/** Step 4, without the fallback. */
 function cleanUp(name: string): string {
   let s = name.trim();
   s = s.replace(/[-.]bin$/, '').trim();
@@ -118,8 +118,8 @@ function joinCmd(key: string, remaining: string[]): string {
 }
 
 /**
- * SPEC 2.4. `args` is the parsed cmdline (parseCmdline); null = kernel thread or
- * zombie (no args, or args[0] empty).
+ * The steps of docs/columns.md#the-exe-key. `args` is the parsed cmdline (parseCmdline);
+ * null = kernel thread or zombie (no args, or args[0] empty).
  */
 export function exeKey(args: string[], env: ExeEnv): ExeKey | null {
   const title = args[0];
@@ -191,5 +191,14 @@ export function exeKey(args: string[], env: ExeEnv): ExeKey | null {
 
   // Step 7.
   const remaining = rest.filter((_, i) => !consumed.has(i));
+  key = capKey(key);
   return { exe: key, cmd: joinCmd(key, remaining) };
+}
+
+/** Longest exe key kept: a module name or a title can be as long as argv (128 KB). */
+export const MAX_EXE_KEY = 128;
+
+/** A key any process can make huge would bloat every message and row: cut it, visibly. */
+function capKey(key: string): string {
+  return key.length <= MAX_EXE_KEY ? key : key.slice(0, MAX_EXE_KEY - 1) + '\u2026';
 }

@@ -1,4 +1,4 @@
-// The text report of SPEC 4.4: leader line(s), header, rows.
+// The text report of the `pmemstat` command: leader line(s), header, rows.
 import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
@@ -68,7 +68,7 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
   return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info;
 }
 
-function hhmmss(ms: number): string {
+export function hhmmss(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
@@ -78,8 +78,8 @@ const hk = (kb: number) => human(kb * 1024);
 const pctOf = (part: number, whole: number) => (whole > 0 ? `/${Math.round((100 * part) / whole)}%` : '');
 
 /**
- * Leader line(s) of SPEC 4.1. `accessHint` follows the count of processes that could not
- * be read (e.g. "run as root"); leave it out where root would not help.
+ * Leader line(s) (docs/columns.md#the-leader-line). `accessHint` follows the count of
+ * processes that could not be read (e.g. "run as root"); leave it out where root would not help.
  */
 export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = ''): string[] {
   let first =
@@ -88,6 +88,7 @@ export function leaderLines(l: LeaderFigures, showCpu: boolean, accessHint = '')
     ` Sh+Tmp=${hk(l.shTmp)} Dirty=${hk(l.dirty)} PIDs=${l.pidsShown}/${l.pidsTotal}`;
   if (l.inaccessible > 0) first += ` [${l.inaccessible} not accessible${accessHint ? `: ${accessHint}` : ''}]`;
   if (l.search) first += ` /${l.search}/`;
+  if (l.stale) first += ` [${l.stale} older than this tick]`;
   const lines = [first];
   if (l.zram) {
     const z = l.zram;

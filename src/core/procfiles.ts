@@ -1,5 +1,5 @@
-// Parsers for the small /proc and /sys files of SPEC 1. Pure and I/O-free; none
-// of them throws on malformed input.
+// Parsers for the small /proc and /sys files (docs/columns.md#where-the-numbers-come-from).
+// Pure and I/O-free; none of them throws on malformed input.
 
 import type { CpuStat, MemInfo, PidStat } from './types';
 

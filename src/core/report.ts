@@ -1,9 +1,10 @@
-// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (SPEC 3, 4.1).
+// Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
 import {
   addMem,
   zeroMem,
   type GroupBy,
+  type GroupMember,
   type GroupRow,
   type LeaderFigures,
   type ProcSample,
@@ -48,7 +49,12 @@ export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdle
     addMem(g.mem, p.mem);
     g.cpu += p.cpu;
     g.count++;
-    g.members.push({ pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu });
+    const m: GroupMember = { pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu };
+    if (p.asOf !== undefined) {
+      m.asOf = p.asOf;
+      g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
+    }
+    g.members.push(m);
   }
   for (const g of byKey.values()) g.pid = g.count === 1 ? g.members[0].pid : null;
   return [...byKey.values()];
@@ -97,7 +103,7 @@ export function sortRows(rows: GroupRow[], sortBy: SortBy, rise: boolean): Group
 }
 
 /**
- * Whether ptotal moved far enough from the last reported value (SPEC 3):
+ * Whether ptotal moved far enough from the last reported value:
  * k > 0 → growth ≥ k only; k ≤ 0 → any change ≥ |k|.
  */
 export function deltaType(delta: number, k: number): RowType {
@@ -169,7 +175,8 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
   const m = sample.meminfo;
   const used = m.memTotal - m.memAvailable;
   const oth = grandPtotal === null ? null : Math.max(0, m.memTotal - m.memAvailable - m.shmem - grandPtotal);
-  return {
+  const stale = sample.procs.reduce((n, p) => (p.asOf === undefined ? n : n + 1), 0);
+  const l: LeaderFigures = {
     time: sample.time,
     memTotal: m.memTotal,
     used,
@@ -186,6 +193,8 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
     zram: sample.zram ? zramEffective(m.memTotal * 1024, used * 1024, sample.zram) : null,
     majfaultsPerSec: sample.majfaultsPerSec,
   };
+  if (stale > 0) l.stale = stale;
+  return l;
 }
 
 export interface ViewOptions {
@@ -205,7 +214,7 @@ export interface View {
   pidsShown: number;
 }
 
-/** Apply search, top-pct and fit-to-window to a report's rows (SPEC 3, 5). */
+/** Apply search, top-pct and fit-to-window to a report's rows. */
 export function applyView(report: Report, v: ViewOptions): View {
   const shown: GroupRow[] = [];
   const hidden: GroupRow[] = [];

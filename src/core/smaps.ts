@@ -1,5 +1,5 @@
-// Parsers for /proc/PID/smaps_rollup (fast mode, SPEC 2.1) and /proc/PID/smaps
-// (detail mode, SPEC 2.2). Pure and I/O-free; both are on the sampling hot path,
+// Parsers for /proc/PID/smaps_rollup (fast mode) and /proc/PID/smaps (detail mode):
+// docs/columns.md#the-columns. Pure and I/O-free; both are on the sampling hot path,
 // so they are hand-written scanners over the string (indexOf / charCodeAt): no
 // regex, no split into lines, no substring allocation per line.
 
@@ -93,14 +93,14 @@ export function parseRollup(text: string): Rollup | null {
 }
 
 /**
- * Fast mode (SPEC 2.1): data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem,
+ * Fast mode: data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem,
  * pswap = SwapPss.
  *
  * ptotal is the rollup's own `Pss` line (plus SwapPss when zRAM is active), not the
  * sum Pss_Anon + Pss_File + Pss_Shmem: the kernel accumulates Pss and each of the
  * three parts separately with sub-KB precision and then truncates each to KB, so the
- * sum of the parts can be 1–2 KB below Pss. SPEC says fast-mode ptotal equals the
- * rollup's Pss, and on kernels without the Pss_* breakdown Pss is still right.
+ * sum of the parts can be 1–2 KB below Pss. On kernels without the Pss_* breakdown
+ * Pss is still right.
  */
 export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
   return {
@@ -114,7 +114,7 @@ export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
   };
 }
 
-// Mapping categories of SPEC 2.2.
+// Mapping categories (docs/columns.md#detail-mode-every-mapping).
 const CAT_SYSV = 0;
 const CAT_SHOTH = 1;
 const CAT_STACK = 2;
@@ -171,13 +171,13 @@ function headerCategory(text: string, pos: number, eol: number): number {
   }
   if (nameEnd - i === 7 && text.startsWith('[stack]', i)) return CAT_STACK;
   if (p1 === C_w) return CAT_DATA;
-  // Guard pages ("---p") have Pss 0; SPEC 2.2 puts them with data.
+  // Guard pages ("---p") have Pss 0; they go with data.
   if (text.startsWith('---p', p)) return CAT_DATA;
   return CAT_TEXT;
 }
 
 /**
- * Detail mode (SPEC 2.2): walk the mappings of /proc/PID/smaps and add each
+ * Detail mode: walk the mappings of /proc/PID/smaps and add each
  * mapping's `Pss` to its category and its `SwapPss` to pswap. ptotal is the sum of
  * the categories (+ pswap when zRAM is active), i.e. exactly the sum of all `Pss:`
  * lines. Malformed lines are skipped; attribute lines before the first header are

@@ -2,7 +2,7 @@
 // exactly as the kernel prints it; conversion to display units happens only in units.ts.
 
 /**
- * The memory categories of SPEC 2.1/2.2. In fast mode the rollup fills them as
+ * The memory categories (docs/columns.md#the-columns). In fast mode the rollup fills them as
  * data = Pss_Anon, text = Pss_File, shOth = Pss_Shmem, pswap = SwapPss, so that
  * "other" (otherOf) is Pss_File + Pss_Shmem in both modes.
  */
@@ -104,15 +104,17 @@ export type Units = 'MB' | 'mB' | 'KB' | 'human';
 export interface ProcSample {
   pid: number;
   starttime: number;
-  /** Group key of SPEC 2.4 (e.g. `python3->pmemstat.py`). */
+  /** Group key (docs/columns.md#the-exe-key, e.g. `python3->pmemstat.py`). */
   exe: string;
-  /** The whole command string of SPEC 2.4 step 7, not yet cut to cmdlen. */
+  /** The whole command string (exe key step 7), not yet cut to cmdlen. */
   cmd: string;
   mem: Mem;
   /** utime + stime ticks (for CPU%). */
   ticks: number;
   /** CPU% over the moving window (0 on a process's first sample). */
   cpu: number;
+  /** Set when `mem` was read at an earlier tick (ms epoch): the walk budget left it for later. */
+  asOf?: number;
 }
 
 export interface KernelThreadCpu {
@@ -147,7 +149,7 @@ export interface Sample {
   detail: boolean;
 }
 
-/** Row type of SPEC 3. '' = unchanged. Deltas are '+NK' / '-NK'. */
+/** Row type (docs/columns.md#the-other-columns). '' = unchanged. Deltas are '+NK' / '-NK'. */
 export type RowType = 'T' | 'A' | 'O' | 'x' | '' | `+${number}K` | `-${number}K`;
 
 export interface GroupMember {
@@ -156,6 +158,8 @@ export interface GroupMember {
   cmd: string;
   mem: Mem;
   cpu: number;
+  /** As ProcSample.asOf: absent when read this tick. */
+  asOf?: number;
 }
 
 /** One row of the report: a group, the total, or the overflow. */
@@ -174,6 +178,8 @@ export interface GroupRow {
   /** The pid when the group has exactly one process (shown instead of `1x` in exe/cmd mode). */
   pid: number | null;
   members: GroupMember[];
+  /** The oldest member figure's time when any is older than the tick (ms epoch). */
+  asOf?: number;
 }
 
 export interface LeaderFigures {
@@ -193,9 +199,11 @@ export interface LeaderFigures {
   topKernelThreads: KernelThreadCpu[];
   zram: ZramEffective | null;
   majfaultsPerSec: number;
+  /** Processes whose figures are older than this tick (set only when some are). */
+  stale?: number;
 }
 
-/** SPEC 4.3, in bytes. */
+/** Effective memory with zRAM (docs/columns.md#the-second-line), in bytes. */
 export interface ZramEffective {
   zramUsed: number;
   ratio: number;
@@ -207,7 +215,7 @@ export interface ZramEffective {
 export interface ReportOptions {
   groupBy: GroupBy;
   sortBy: SortBy;
-  /** --min-delta-kb; see SPEC 3. */
+  /** --min-delta-kb: the +NK/-NK threshold. */
   minDeltaKb: number;
   /** Raise new/changed groups to the top. */
   rise: boolean;

@@ -1,4 +1,4 @@
-// Display units of SPEC 4.2. Rounding is half-to-even on the exact binary value,
+// Display units (docs/columns.md#units-and-rounding). Rounding is half-to-even on the exact binary value,
 // like Python's round() and format(), so figures agree with the original and smem.
 import type { Units } from './types';
 
@@ -54,7 +54,7 @@ export function human(bytes: number): string {
   return '0';
 }
 
-/** Format a KB figure in the given units (SPEC 4.2). */
+/** Format a KB figure in the given units. */
 export function formatKb(kb: number, units: Units): string {
   switch (units) {
     case 'KB':
@@ -110,7 +110,7 @@ export function isUnits(s: string): s is Units {
   return (UNITS as readonly string[]).includes(s);
 }
 
-/** Default --min-delta-kb: 100 with KB units, else 1000 (SPEC 3). */
+/** Default --min-delta-kb: 100 with KB units, else 1000. */
 export function defaultMinDeltaKb(units: Units): number {
   return units === 'KB' ? 100 : 1000;
 }

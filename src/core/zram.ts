@@ -1,4 +1,4 @@
-// Effective memory with zRAM (SPEC 4.3). All figures in bytes.
+// Effective memory with zRAM (docs/columns.md#the-second-line). All figures in bytes.
 import type { ZramEffective, ZramStats } from './types';
 
 /**

@@ -1,5 +1,5 @@
 // "pmemstat: Export Snapshot…": the current sample as JSON (the versioned snapshot file of
-// src/shared/snapshot.ts, docs/snapshot.md) or CSV (one line per total, group and process;
+// src/shared/snapshot.ts, docs/snapshots.md) or CSV (one line per total, group and process;
 // memory in KB as the kernel prints it). "Export Group History…": one group's categories
 // over time as CSV.
 import * as os from 'node:os';

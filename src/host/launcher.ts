@@ -1,4 +1,4 @@
-// Starts the sampler helper with the most privilege available (SPEC 7), in this order:
+// Starts the sampler helper with the most privilege available, in this order (docs/protocol.md):
 //   1. directly, when the host is root or pmemstat.runAsUser is set;
 //   2. under `sudo -n` (NOPASSWD or cached credentials);
 //   3. when the user asked for it (elevate): through @vscode/sudo-prompt on a local

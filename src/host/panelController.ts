@@ -17,7 +17,7 @@ import { errorText, type Log } from './log';
 import type { PanelLike } from './panel';
 import { PanelSlot } from './panelSlot';
 import { SampleLoop } from './sampleLoop';
-import { helperConfigOf, PANEL_CMDLEN, type LeakSettings, type SettingsChange } from './settings';
+import { helperConfigOf, PANEL_CMDLEN, type LeakSettings, type SettingsChange, type WalkSettings } from './settings';
 import type { TopGroups } from './statusBar';
 
 /** What the controller needs of the settings (SettingsStore). */
@@ -25,6 +25,7 @@ export interface SettingsSource {
   readonly panel: PanelSettings;
   readonly runAsUser: boolean;
   readonly leak: LeakSettings;
+  readonly walk?: WalkSettings;
   update(change: Partial<PanelSettings>): Promise<void>;
   onDidChange(listener: (c: SettingsChange) => void): vscode.Disposable;
 }
@@ -81,7 +82,7 @@ export class PanelController implements vscode.Disposable {
       launch: deps.launch,
       log: deps.log,
       runAsUser: () => deps.settings.runAsUser,
-      helperConfig: () => helperConfigOf(this.settings),
+      helperConfig: () => helperConfigOf(this.settings, this.deps.settings.walk),
       wanted: () => !this.disposed && this.panel.open,
       changed: () => this.postHelper(),
       schedule: (ms) => this.loop.schedule(ms),

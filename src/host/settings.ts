@@ -13,6 +13,7 @@ import {
   type PanelSettings,
 } from '../shared/options';
 import type { LeakOptions } from '../core/leaks';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import type { HelperConfig } from './helperClient';
 
 export { readPanelSettings };
@@ -50,9 +51,28 @@ export function readStatusBarSettings(get: (key: string) => unknown): StatusBarS
   };
 }
 
-/** What the helper needs to know of the panel's settings. */
-export function helperConfigOf(s: PanelSettings): Omit<HelperConfig, 'filter'> {
+/** `pmemstat.walkBudgetMs` and `pmemstat.maxAgeSeconds`: how much page walking a tick may do. */
+export interface WalkSettings {
+  walkBudgetMs: number;
+  maxAgeSeconds: number;
+}
+
+const WALK_SETTING_KEYS = ['walkBudgetMs', 'maxAgeSeconds'] as const;
+
+export function readWalkSettings(get: (key: string) => unknown): WalkSettings {
   return {
+    walkBudgetMs: readSetting(HOST_SETTINGS.walkBudgetMs, get(sectionKey(HOST_SETTINGS.walkBudgetMs))),
+    maxAgeSeconds: readSetting(HOST_SETTINGS.maxAgeSeconds, get(sectionKey(HOST_SETTINGS.maxAgeSeconds))),
+  };
+}
+
+/** What the helper needs to know of the panel's settings. */
+export function helperConfigOf(
+  s: PanelSettings,
+  walk: WalkSettings = { walkBudgetMs: DEFAULT_WALK_BUDGET_MS, maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS },
+): Omit<HelperConfig, 'filter'> {
+  return {
+    ...walk,
     groupBy: s.groupBy,
     sortBy: s.sortBy,
     detail: s.detail,
@@ -84,7 +104,7 @@ export class SettingsStore implements vscode.Disposable {
   constructor() {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
       const c: SettingsChange = {
-        panel: PANEL_SETTING_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
+        panel: [...PANEL_SETTING_KEYS, ...WALK_SETTING_KEYS].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
         runAsUser: e.affectsConfiguration(`${SECTION}.runAsUser`),
         statusBar: e.affectsConfiguration(`${SECTION}.statusBar`),
         leak: e.affectsConfiguration(`${SECTION}.leak`),
@@ -100,6 +120,11 @@ export class SettingsStore implements vscode.Disposable {
   get panel(): PanelSettings {
     const c = this.config();
     return readPanelSettings((k) => c.get(k));
+  }
+
+  get walk(): WalkSettings {
+    const c = this.config();
+    return readWalkSettings((k) => c.get(k));
   }
 
   get runAsUser(): boolean {

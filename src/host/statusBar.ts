@@ -1,4 +1,4 @@
-// The status-bar glance (SPEC 6): used/total memory and percent from /proc/meminfo
+// The status-bar glance: used/total memory and percent from /proc/meminfo
 // every `pmemstat.statusBar.interval` seconds. No privilege, no smaps, no helper: the
 // only other reads are the tiny zram sysfs files (for the tooltip, when zRAM is active).
 import { promises as fs, readFileSync } from 'node:fs';

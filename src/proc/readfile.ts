@@ -14,13 +14,59 @@ const latin1 = (b: Buffer): string => {
 export type ReadResult = { ok: true; data: Buffer } | { ok: false; code: string };
 
 /**
+ * How a reader knows it has reached the end without a further read that returns 0:
+ * `true` = the file is one record, so a short read is the end; `false` = read until 0;
+ * an EndTest object = told each chunk (start, end) just read, it says whether the file
+ * ended there, and is shown the whole file when a read of 0 ended it.
+ */
+export type EndOf = boolean | EndTest;
+export interface EndTest {
+  ended(data: Buffer, start: number, end: number): boolean;
+  atEof(data: Buffer): void;
+}
+
+const VSYSCALL = Buffer.from('ffffffffff600000-', 'latin1');
+const VSYSCALL_LINE = Buffer.from('\nffffffffff600000-', 'latin1');
+/** Bytes of the vsyscall page's record in smaps (0 = not seen yet); the same in every process. */
+let vsyscallRecord = 0;
+
+/**
+ * smaps is many seq_file records (one per mapping), handed over about a page at a time,
+ * so a short read is not its end. But on x86-64 the vsyscall page is always the last
+ * mapping listed, and its record is the same bytes in every process (fixed-width figures
+ * that are all constant): once one smaps read to the end has shown its length, a chunk that
+ * ends with it is the end, and the read that would return 0 (taking the process's mmap lock
+ * again) is saved. The test is a few byte compares per chunk. A file name cannot forge it:
+ * the kernel escapes a newline in a name.
+ */
+export const smapsEnd: EndTest = {
+  ended(data, start, end) {
+    const at = end - vsyscallRecord;
+    if (vsyscallRecord === 0 || at < start || data[end - 1] !== 10 || (at > 0 && data[at - 1] !== 10)) return false;
+    for (let i = 0; i < VSYSCALL.length; i++) if (data[at + i] !== VSYSCALL[i]) return false;
+    return true;
+  },
+  atEof(data) {
+    if (vsyscallRecord !== 0) return;
+    const head = data.lastIndexOf(VSYSCALL_LINE);
+    if (head >= 0) vsyscallRecord = data.length - head - 1;
+    else if (data.indexOf(VSYSCALL) === 0) vsyscallRecord = data.length;
+  },
+};
+
+/** Forget the learnt vsyscall record (tests). */
+export function resetSmapsEnd(): void {
+  vsyscallRecord = 0;
+}
+
+/**
  * Read a whole open file from offset 0 into the shared buffer (a /proc file
  * regenerates on a read at offset 0, so a kept fd gives fresh figures each time).
  * `singleRecord`: the file is one seq_file record (stat, smaps_rollup, meminfo), which
  * the kernel hands over in one read when the buffer is larger — a short read is EOF.
  * The returned Buffer is valid only until the next call.
  */
-export function readFd(fd: number, singleRecord: boolean): ReadResult {
+export function readFd(fd: number, singleRecord: EndOf): ReadResult {
   try {
     let len = 0;
     for (;;) {
@@ -32,7 +78,11 @@ export function readFd(fd: number, singleRecord: boolean): ReadResult {
       const space = buf.length - len;
       const n = readSync(fd, buf, len, space, len);
       len += n;
-      if (n === 0 || (singleRecord && n < space)) break;
+      if (n === 0) {
+        if (typeof singleRecord === 'object') singleRecord.atEof(buf.subarray(0, len));
+        break;
+      }
+      if (singleRecord === true ? n < space : singleRecord !== false && singleRecord.ended(buf, len - n, len)) break;
     }
     return { ok: true, data: buf.subarray(0, len) };
   } catch (e) {
@@ -68,7 +118,7 @@ export function openFilesLimit(): number {
  * Read a whole file into the shared buffer. The returned Buffer is a view that is
  * valid only until the next call — decode it before reading another file.
  */
-export function readShared(path: string, singleRecord = false): ReadResult {
+export function readShared(path: string, singleRecord: EndOf = false): ReadResult {
   const o = openRead(path);
   if (o.code !== null) return { ok: false, code: o.code };
   try {
@@ -79,16 +129,8 @@ export function readShared(path: string, singleRecord = false): ReadResult {
 }
 
 /** Read a file as a latin1 string (byte-exact, fast); null with the error code on failure. */
-export function readText(path: string, singleRecord = false): { text: string; code: null } | { text: null; code: string } {
+export function readText(path: string, singleRecord: EndOf = false): { text: string; code: null } | { text: null; code: string } {
   const r = readShared(path, singleRecord);
-  return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
-}
-
-/** A private copy of a file's bytes (for cmdline, which is kept). */
-export type TextResult = { text: string; code: null } | { text: null; code: string };
-
-export function fdText(fd: number, singleRecord: boolean): TextResult {
-  const r = readFd(fd, singleRecord);
   return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
 }
 
@@ -102,7 +144,8 @@ export function emptyMemo<T>(): Memo<T> {
   return { raw: null, value: null };
 }
 
-export type ParsedRead<T> = { ok: true; value: T | null; bytes: number } | { ok: false; code: string };
+/** `changed`: the bytes differ from the ones parsed last time (always true on a first read). */
+export type ParsedRead<T> = { ok: true; value: T | null; bytes: number; changed: boolean } | { ok: false; code: string };
 
 /**
  * Read a single-record file through an open fd and parse it, unless its bytes are the
@@ -113,15 +156,19 @@ export function readFdParsed<T>(fd: number, memo: Memo<T>, parse: (text: string)
   const r = readFd(fd, true);
   if (!r.ok) return r;
   const d = r.data;
-  if (memo.raw !== null && memo.raw.equals(d)) return { ok: true, value: memo.value, bytes: d.length };
+  if (memo.raw !== null && memo.raw.equals(d)) return { ok: true, value: memo.value, bytes: d.length, changed: false };
   const value = parse(latin1(d));
   memo.raw = value === null ? null : Buffer.from(d);
   memo.value = value;
-  return { ok: true, value, bytes: d.length };
+  return { ok: true, value, bytes: d.length, changed: true };
 }
 
-export function readBytes(path: string): { bytes: Buffer; code: null } | { bytes: null; code: string } {
-  const r = readShared(path);
+/**
+ * A private copy of a file's bytes. cmdline is read from the process's memory in one go
+ * up to the size asked for, so pass `true` there: a short read is its end.
+ */
+export function readBytes(path: string, singleRecord: EndOf = false): { bytes: Buffer; code: null } | { bytes: null; code: string } {
+  const r = readShared(path, singleRecord);
   return r.ok ? { bytes: Buffer.from(r.data), code: null } : { bytes: null, code: r.code };
 }
 

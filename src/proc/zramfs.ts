@@ -1,4 +1,4 @@
-// The zRAM devices of SPEC 2.3/4.3, summed: read by the sampler every sample and by
+// The zRAM devices (docs/columns.md#the-second-line), summed: read by the sampler every sample and by
 // the status bar for its tooltip.
 import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
@@ -18,7 +18,7 @@ export function readZramStats(root: string): ZramStats | null {
   let sum: ZramStats | null = null;
   for (const d of devs.sort()) {
     const size = parseDisksize(readText(posix.join(dir, d, 'disksize')).text ?? '');
-    if (!(size > 0)) continue; // an uninitialised device is not active (SPEC 2.3)
+    if (!(size > 0)) continue; // an uninitialised device is not active (the original counted it)
     const mm = parseZramMmStat(readText(posix.join(dir, d, 'mm_stat')).text ?? '');
     if (!mm) continue;
     sum ??= { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 0 };

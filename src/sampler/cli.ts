@@ -1,4 +1,4 @@
-// The `pmemstat` command: the original's terminal report (SPEC 4.4).
+// The `pmemstat` command: the original's terminal report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { jsonText } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
+import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 import { runWindow, wantsWindow } from '../tui/window';
 
@@ -116,7 +117,19 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   // One sample has no window to measure CPU over: sorting by cpu then uses (and shows) CPU since start.
   const sinceStart = !looping && o.sortBy === 'cpu';
   const showCpu = o.cpu && (looping || sinceStart);
-  const sampler = new Sampler({ root: roots[0], detail: o.detail, kernelCpu: showCpu && looping, filter: o.filter, cpuSinceStart: sinceStart });
+  // A one-shot report reads everything exactly; so does a replay (captured trees differ
+  // sample to sample in ways their stat files need not show).
+  const sampler = new Sampler({
+    root: roots[0],
+    detail: o.detail,
+    kernelCpu: showCpu && looping,
+    filter: o.filter,
+    oneShot: !looping,
+    walkBudgetMs: replay ? 0 : o.walkBudgetMs,
+    maxAgeSeconds: o.maxAgeSeconds,
+    cpuSinceStart: sinceStart,
+  });
+  sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
   const reporter = new Reporter({
     groupBy: o.groupBy,
     sortBy: o.sortBy,
@@ -136,7 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       sampler.setOptions({ root: roots[n] });
     }
     const started = Date.now();
-    const report = reporter.report(sampler.sample());
+    const report = reporter.report(await sampler.sampleAsync());
     const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
     if (first && view.pidsShown === 0 && (o.filter.length > 0 || o.search)) {
       io.out('DONE: no pids to report');

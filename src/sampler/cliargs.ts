@@ -1,6 +1,7 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
 import type { GroupBy, SortBy, Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 
 export interface CliOptions {
   groupBy: GroupBy;
@@ -25,6 +26,10 @@ export interface CliOptions {
   leaks: boolean;
   leakSamples: number;
   leakGrowthKb: number;
+  /** In a loop: page-walk time per tick beyond the processes that moved (ms); 0 = walk all. */
+  walkBudgetMs: number;
+  /** In a loop: no figure older than this (seconds). */
+  maxAgeSeconds: number;
   /** Positional pids and exe names. */
   filter: string[];
 }
@@ -84,6 +89,13 @@ options:
                          joining or leaving a group are not growth)
       --leak-samples N   the window N (default 20)
       --leak-growth-kb G the growth G (default 1024)
+      --walk-budget MS   in a loop, read every process's counters (stat)
+                         but walk its page tables (smaps_rollup, smaps) only when
+                         they moved, and the others oldest first within MS ms
+                         per sample (default 10; 0 = walk every process every
+                         sample); a figure from an earlier sample is counted in
+                         the leader ("older than this tick"), --json gives asOf
+      --max-age S        in a loop, no figure older than S seconds (default 60)
 
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
@@ -120,11 +132,13 @@ export function defaultCliOptions(): CliOptions {
     leaks: false,
     leakSamples: 20,
     leakGrowthKb: 1024,
+    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
+    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
     filter: [],
   };
 }
 
-type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb';
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age';
 
 const LONG: Record<string, string> = {
   help: 'h',
@@ -148,9 +162,11 @@ const LONG: Record<string, string> = {
   leaks: 'leaks',
   'leak-samples': 'leak-samples',
   'leak-growth-kb': 'leak-growth-kb',
+  'walk-budget': 'walk-budget',
+  'max-age': 'max-age',
 };
 
-const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb']);
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age']);
 
 function num(opt: string, v: string, integer: boolean): number {
   const n = Number(v);
@@ -208,6 +224,14 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'leak-growth-kb':
       o.leakGrowthKb = num('-leak-growth-kb', v, true);
       if (o.leakGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
+      break;
+    case 'walk-budget':
+      o.walkBudgetMs = num('-walk-budget', v, false);
+      if (o.walkBudgetMs < 0) throw new UsageError(`option --walk-budget: must be >= 0: '${v}'`);
+      break;
+    case 'max-age':
+      o.maxAgeSeconds = num('-max-age', v, false);
+      if (o.maxAgeSeconds <= 0) throw new UsageError(`option --max-age: must be > 0: '${v}'`);
       break;
   }
 }

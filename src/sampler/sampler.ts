@@ -1,35 +1,23 @@
 // Reads a /proc tree (the live one, or a captured one under another root) into Samples.
-// Per-process state is cached by pid + start time, so a reused pid is read afresh, and
-// in detail mode smaps is re-read only for processes whose rollup changed (SPEC 3).
-import { readdirSync, statSync } from 'node:fs';
+// Per-process state is cached by pid + start time, so a reused pid is read afresh; in
+// detail mode smaps is re-read only for processes whose rollup changed; with a walk
+// budget, page tables are walked only for processes whose counters moved, plus the
+// oldest others the budget allows (src/core/walkbudget.ts).
+import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CpuTracker, cpuSinceStart } from '../core/cpu';
-import { exeKey, type ExeEnv } from '../core/exekey';
-import { printable } from '../core/printable';
-import {
-  parseCmdline,
-  parseCpuStat,
-  parseMeminfo,
-  parsePidStat,
-  parseUptime,
-  parseVmstat,
-} from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
-import type { KernelThreadCpu, Mem, PidStat, ProcSample, Rollup, Sample } from '../core/types';
+import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
+import type { KernelThreadCpu, Mem, PidStat, ProcSample, Sample } from '../core/types';
+import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
 import { readZramStats } from '../proc/zramfs';
-import {
-  closeFd,
-  emptyMemo,
-  fdText,
-  isDenied,
-  openFilesLimit,
-  openRead,
-  readBytes,
-  readFdParsed,
-  readLink,
-  readText,
-  type Memo,
-} from '../proc/readfile';
+import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
+import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import type { ParallelReader } from './parallel';
+
+/** Fewer unknown processes than this are read on the main thread alone (a worker's start costs more). */
+const PARALLEL_MIN_PIDS = 256;
+
+export type { SampleStats } from './procread';
 
 export interface SamplerOptions {
   /** Root of the tree to read; '/' for the live system. */
@@ -41,56 +29,80 @@ export interface SamplerOptions {
   cpuAvgSecs: number;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** The only sample this sampler takes (a one-shot report): read just what it shows. */
+  oneShot: boolean;
+  /** Page-walk time per tick (ms) beyond the processes that moved; 0 = walk every process every tick. */
+  walkBudgetMs: number;
+  /** With a budget: no figure older than this (seconds). */
+  maxAgeSeconds: number;
   /** CPU% since each process started (one-shot: no window to measure over) instead of over the window. */
   cpuSinceStart?: boolean;
 }
 
 export function defaultSamplerOptions(): SamplerOptions {
-  return { root: '/', detail: false, kernelCpu: true, cpuAvgSecs: 20, filter: [] };
+  return {
+    root: '/',
+    detail: false,
+    kernelCpu: true,
+    cpuAvgSecs: 20,
+    filter: [],
+    oneShot: false,
+    walkBudgetMs: 0,
+    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
+  };
 }
 
-interface ProcEntry {
-  starttime: number;
-  /** Kept open across samples (-1 = none): a re-read at offset 0 costs one syscall, not four. */
-  statFd: number;
-  rollupFd: number;
-  /** What the kept files said last time, reused while their bytes stay the same. */
-  statMemo: Memo<PidStat>;
-  rollupMemo: Memo<Rollup>;
-  /** Its files were not ours to read: not retried for the same pid + start time. */
-  denied: boolean;
-  /** Kernel thread or zombie: never a user process. */
-  nonUser: boolean;
-  kthread: boolean;
-  comm: string;
-  exe: string;
-  cmd: string;
-  filtered: boolean;
-  /** Rollup figures when smaps was last read, and what it gave. */
-  detailFor: Rollup | null;
-  detailZram: boolean;
-  detailMem: Mem | null;
+/** A process read before the sample that uses it (by a worker thread, in parallel). */
+export interface Prefetched {
+  e: ProcEntry;
+  st: PidStat;
 }
 
-/** Counters of the work one sample did (for tests and benchmarks). */
-export interface SampleStats {
-  /** The pids whose smaps was read. */
-  smapsPids: number[];
-  rollupReads: number;
+interface Todo {
+  pid: number;
+  e: ProcEntry;
+  st: PidStat;
+  fresh: boolean;
+  moved: boolean;
 }
 
 export class Sampler {
   private cache = new Map<number, ProcEntry>();
   private cpu: CpuTracker;
   private prevMajf: { time: number; count: number } | null = null;
+  private prevTime = 0;
+  private parallel: ParallelReader | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private lastZram: boolean | null = null;
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
-  lastStats: SampleStats = { smapsPids: [], rollupReads: 0 };
+  lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+  protected readonly ctx: ReadCtx;
 
   constructor(opts: Partial<SamplerOptions> = {}) {
     this.opts = { ...defaultSamplerOptions(), ...opts };
     this.cpu = new CpuTracker(this.opts.cpuAvgSecs);
+    const opt = this.opts;
+    this.ctx = {
+      get root() {
+        return opt.root;
+      },
+      get detail() {
+        return opt.detail;
+      },
+      get oneShot() {
+        return opt.oneShot;
+      },
+      get filter() {
+        return opt.filter;
+      },
+      keep: (fd) => this.keep(fd),
+      // Leave room for a stat fd per process: that one is read every tick.
+      keepRollup: (fd) => (this.fdBudget > this.cache.size ? this.keep(fd) : (closeFd(fd), -1)),
+      release: (fd) => this.release(fd),
+    };
   }
 
   setOptions(o: Partial<SamplerOptions>): void {
@@ -110,55 +122,116 @@ export class Sampler {
     return f.length === 0 || f.includes(String(pid)) || f.includes(exe);
   }
 
-  /** Take one sample. Never throws because of one process. */
-  sample(now = Date.now()): Sample {
-    const stats: SampleStats = { smapsPids: [], rollupReads: 0 };
-    const meminfo = parseMeminfo(readText(this.path('proc/meminfo')).text ?? '');
-    const cpuStat = parseCpuStat(readText(this.path('proc/stat')).text ?? '');
+  /** Read full samples with these worker threads too (null: the main thread alone). */
+  useParallel(r: ParallelReader | null): void {
+    this.parallel = r;
+  }
+
+  /**
+   * `sample`, but when many processes are not known yet (a one-shot report, a loop's first
+   * tick) they are read on every core first; the sample is then assembled as usual.
+   */
+  sampleAsync(now?: number): Promise<Sample> {
+    const s = this.sampleSoon(now);
+    return s instanceof Promise ? s : Promise.resolve(s);
+  }
+
+  /**
+   * The sample now, synchronously, when it needs no workers (most ticks); a promise of it
+   * when it does. One at a time: two prefetches of the same new processes would each keep fds.
+   */
+  sampleSoon(now?: number): Sample | Promise<Sample> {
+    if (this.pending === 0) {
+      const pids = this.listPids();
+      const r = this.parallel;
+      const unknown = r && r.workers > 0 ? pids.filter((p) => !this.cache.has(p)) : [];
+      if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now ?? Date.now(), undefined, pids);
+    }
+    this.pending++;
+    const run = this.queue.then(() => this.sampleParallel(now ?? Date.now()));
+    this.queue = run.catch(() => undefined).finally(() => this.pending--);
+    return run;
+  }
+
+  private async sampleParallel(now: number): Promise<Sample> {
+    const r = this.parallel;
+    const unknown = r && r.workers > 0 ? this.listPids().filter((p) => !this.cache.has(p)) : [];
+    if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now);
+    // The workers keep fds on our behalf: reserve them (a stat fd first), give back the rest.
+    const n = unknown.length;
+    const keepStat = this.fdBudget >= n;
+    const keepRollup = keepStat && this.fdBudget - n > n + this.cache.size;
+    const reserved = (keepStat ? n : 0) + (keepRollup ? n : 0);
+    this.fdBudget -= reserved;
+    const o = this.opts;
+    const zramActive = readZramStats(o.root) !== null;
+    const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, zramActive, keepStat, keepRollup });
+    const pre = new Map<number, Prefetched>(got.map((g) => [g.pid, g]));
+    try {
+      return this.sample(now, pre);
+    } finally {
+      let kept = 0;
+      for (const g of got) {
+        const fds = [g.e.statFd, g.e.rollupFd].filter((fd) => fd >= 0);
+        if (this.cache.get(g.pid) === g.e) kept += fds.length;
+        else fds.forEach(closeFd); // listed by the prefetch, gone by the sample
+      }
+      this.fdBudget += reserved - kept;
+    }
+  }
+
+  /**
+   * Take one sample. Never throws because of one process. `pre`: processes a worker
+   * already read for this sample (their fds kept are already counted); `pids`: the listing
+   * of /proc when the caller has just read it.
+   */
+  sample(now = Date.now(), pre?: ReadonlyMap<number, Prefetched>, pids = this.listPids()): Sample {
+    const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+    const meminfo = parseMeminfo(readText(this.path('proc/meminfo'), true).text ?? '');
+    const cpuStat = parseCpuStat(readText(this.path('proc/stat'), true).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
     const zram = readZramStats(this.opts.root);
     const zramActive = zram !== null;
+    const budgeted = this.opts.walkBudgetMs > 0 && !this.opts.oneShot;
 
-    const procs: ProcSample[] = [];
     const kthreads: KernelThreadCpu[] = [];
     let totalUser = 0;
     let inaccessible = 0;
     let filtered = 0;
     let kernelCpu = 0;
     const seen = new Set<number>();
+    const todo: Todo[] = [];
     this.cpu.beginSample();
     const uptime = this.opts.cpuSinceStart ? parseUptime(readText(this.path('proc/uptime')).text ?? '') : null;
 
-    for (const pid of this.listPids()) {
-      let e = this.cache.get(pid);
-      let st = null;
-      if (e && e.statFd >= 0) {
-        const kept = readFdParsed(e.statFd, e.statMemo, parsePidStat);
-        st = kept.ok ? kept.value : null;
-        if (!st || st.starttime !== e.starttime) st = null; // the process we knew is gone
+    for (const pid of pids) {
+      const known = this.cache.get(pid);
+      let e: ProcEntry;
+      let st: PidStat | null = null;
+      let moved = false;
+      if (known) {
+        // Through the kept fd; with none (no room), open it again: the memo still tells a change.
+        const kept = known.statFd >= 0 ? readFdParsed(known.statFd, known.statMemo, parsePidStat) : this.readStatOnce(pid, known);
+        if (kept.ok && kept.value && kept.value.starttime === known.starttime) {
+          st = kept.value;
+          moved = kept.changed;
+        } // else the process we knew is gone
       }
-      if (!st) {
-        if (e) this.forget(pid, e);
-        e = undefined;
-        const o = openRead(this.path('proc', String(pid), 'stat'));
-        if (o.code !== null) continue; // vanished
-        const text = fdText(o.fd, true).text;
-        st = text === null ? null : parsePidStat(text);
-        const fresh = st ? this.newEntry(pid, st.starttime, commText(st.comm), st.kthread) : null;
-        if (!st || !fresh) {
-          closeFd(o.fd);
-          continue; // vanished between reads
-        }
-        fresh.statFd = this.keep(o.fd);
-        this.cache.set(pid, fresh);
-        e = fresh;
+      let fresh = false;
+      if (known && st) e = known;
+      else {
+        if (known) this.forget(pid, known);
+        const got = pre?.get(pid) ?? openProcess(this.ctx, pid);
+        if (!got) continue; // vanished
+        e = got.e;
+        st = got.st;
+        this.cache.set(pid, e);
+        fresh = true;
       }
-      if (!e) continue;
       seen.add(pid);
-      const id = `${pid}:${st.starttime}`;
       if (e.nonUser) {
         if (e.kthread && this.opts.kernelCpu) {
-          const c = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+          const c = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
           kernelCpu += c;
           if (c > 0) kthreads.push({ pid, comm: e.comm, cpu: c });
         }
@@ -169,8 +242,35 @@ export class Sampler {
         filtered++;
         continue;
       }
-      const mem = this.readMem(pid, e, zramActive, stats);
-      if (mem === 'denied') {
+      todo.push({ pid, e, st, fresh, moved });
+    }
+
+    // zRAM turning on or off changes what ptotal counts (SwapPss): read every figure again.
+    const walk = budgeted && zramActive === this.lastZram ? new Set(this.chooseWalks(todo, now)) : null;
+    this.lastZram = zramActive;
+    const procs: ProcSample[] = [];
+    for (const t of todo) {
+      const { pid, e, st } = t;
+      let mem: Mem | 'denied' | null;
+      let asOf: number | undefined;
+      if (e.mem && e.memDetail === this.opts.detail && walk && !walk.has(pid)) {
+        mem = e.mem;
+        asOf = e.walkedAt;
+      } else if (t.fresh && e.mem && pre?.get(pid)?.e === e) {
+        mem = e.mem; // read for this very sample by the parallel prefetch
+        e.walkedAt = now;
+        stats.walkedPids.push(pid);
+        if (this.opts.detail) stats.smapsPids.push(pid);
+        if (!(this.opts.detail && this.opts.oneShot)) stats.rollupReads++;
+      } else {
+        const t0 = performance.now();
+        mem = readMem(this.ctx, pid, e, zramActive, stats);
+        e.walkMs = performance.now() - t0;
+        e.walkedAt = now;
+        e.mem = typeof mem === 'object' ? mem : null;
+        e.memDetail = this.opts.detail;
+      }
+      if (mem === 'denied' || e.denied) {
         inaccessible++;
         continue;
       }
@@ -178,9 +278,11 @@ export class Sampler {
         totalUser--; // vanished: as if never listed
         continue;
       }
-      const windowed = this.cpu.update(id, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      const windowed = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
       const cpu = uptime === null ? windowed : cpuSinceStart(st.ticks, st.starttime, uptime);
-      procs.push({ pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu });
+      const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu };
+      if (asOf !== undefined) p.asOf = asOf;
+      procs.push(p);
     }
     this.cpu.endSample();
     for (const [pid, e] of this.cache) if (!seen.has(pid)) this.forget(pid, e);
@@ -190,6 +292,7 @@ export class Sampler {
       majfaultsPerSec = Math.max(0, ((pgmajfault - this.prevMajf.count) * 1000) / (now - this.prevMajf.time));
     }
     this.prevMajf = { time: now, count: pgmajfault };
+    this.prevTime = now;
     kthreads.sort((a, b) => b.cpu - a.cpu || a.pid - b.pid);
     this.lastStats = stats;
     return {
@@ -207,6 +310,26 @@ export class Sampler {
       majfaultsPerSec,
       detail: this.opts.detail,
     };
+  }
+
+  private chooseWalks(todo: readonly Todo[], now: number): number[] {
+    const cands: WalkCandidate[] = todo.map((t) => ({
+      pid: t.pid,
+      fresh: t.fresh || t.e.mem === null || t.e.memDetail !== this.opts.detail,
+      moved: t.moved,
+      walkedAt: t.e.walkedAt,
+      costMs: t.e.walkMs,
+    }));
+    const tickMs = this.prevTime > 0 ? Math.max(0, now - this.prevTime) : 0;
+    return chooseWalks(cands, now, tickMs, { budgetMs: this.opts.walkBudgetMs, maxAgeMs: this.opts.maxAgeSeconds * 1000 });
+  }
+
+  private readStatOnce(pid: number, e: ProcEntry): ParsedRead<PidStat> {
+    const o = openRead(procPath(this.ctx, pid, 'stat'));
+    if (o.code !== null) return { ok: false, code: o.code };
+    const r = readFdParsed(o.fd, e.statMemo, parsePidStat);
+    e.statFd = this.keep(o.fd); // room again, perhaps
+    return r;
   }
 
   /** Release every kept fd (the sampler stays usable). */
@@ -240,31 +363,6 @@ export class Sampler {
     this.cache.delete(pid);
   }
 
-  /** smaps_rollup through the kept fd, opening (and keeping) it on first use. */
-  private readRollup(pid: number, e: ProcEntry): { ok: true; rollup: Rollup | null } | { ok: false; code: string } {
-    if (e.rollupFd >= 0) {
-      const r = readFdParsed(e.rollupFd, e.rollupMemo, parseRollup);
-      if (r.ok && r.bytes > 0) return { ok: true, rollup: r.value };
-      // A kept fd pins the address space it was opened on: after an exec it fails
-      // although pid and start time are the same. Reopen, and name the new program.
-      this.release(e.rollupFd);
-      e.rollupFd = -1;
-      const renamed = this.newEntry(pid, e.starttime, e.comm, e.kthread);
-      if (renamed) {
-        e.exe = renamed.exe;
-        e.cmd = renamed.cmd;
-        e.nonUser = renamed.nonUser;
-        e.filtered = renamed.filtered;
-        e.detailMem = null;
-      }
-    }
-    const o = openRead(this.path('proc', String(pid), 'smaps_rollup'));
-    if (o.code !== null) return { ok: false, code: o.code };
-    const r = readFdParsed(o.fd, e.rollupMemo, parseRollup);
-    e.rollupFd = this.keep(o.fd);
-    return r.ok ? { ok: true, rollup: r.value } : r;
-  }
-
   private listPids(): number[] {
     let names: string[];
     try {
@@ -279,94 +377,4 @@ export class Sampler {
     }
     return pids.sort((a, b) => a - b);
   }
-
-  private newEntry(pid: number, starttime: number, comm: string, kthread: boolean): ProcEntry | null {
-    const dir = this.path('proc', String(pid));
-    const cl = readBytes(posix.join(dir, 'cmdline'));
-    const args = cl.bytes ? parseCmdline(cl.bytes) : [];
-    const base: ProcEntry = {
-      starttime,
-      statFd: -1,
-      rollupFd: -1,
-      statMemo: emptyMemo(),
-      rollupMemo: emptyMemo(),
-      denied: false,
-      nonUser: true,
-      kthread,
-      comm,
-      exe: '',
-      cmd: '',
-      filtered: false,
-      detailFor: null,
-      detailZram: false,
-      detailMem: null,
-    };
-    if (cl.bytes === null) {
-      if (!isDenied(cl.code)) return null;
-      // Not ours to read: a user process we cannot name; its rollup will be denied too.
-      return { ...base, nonUser: kthread, exe: base.comm, cmd: base.comm };
-    }
-    const root = this.opts.root;
-    let exeLink: string | null | undefined;
-    let cwd: string | null | undefined;
-    const env: ExeEnv = {
-      get exeLink() {
-        if (exeLink === undefined) exeLink = readLink(posix.join(dir, 'exe'));
-        return exeLink;
-      },
-      get cwd() {
-        if (cwd === undefined) cwd = readLink(posix.join(dir, 'cwd'));
-        return cwd;
-      },
-      isRegularFile(abs: string): boolean {
-        try {
-          return statSync(posix.join(root, abs)).isFile();
-        } catch {
-          return false;
-        }
-      },
-    };
-    // Names are made printable here, once per process: every output shows only these.
-    // exeKey sees the raw text: it looks script paths up on disk.
-    const key = exeKey(args, env);
-    if (!key) return base;
-    const exe = printable(key.exe);
-    return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !this.wanted(pid, exe) };
-  }
-
-  /** The process's categories; 'denied' when not ours to read; null when it vanished. */
-  private readMem(pid: number, e: ProcEntry, zramActive: boolean, stats: SampleStats): Mem | 'denied' | null {
-    if (e.denied) return 'denied';
-    const rt = this.readRollup(pid, e);
-    stats.rollupReads++;
-    if (!rt.ok) {
-      e.denied = isDenied(rt.code);
-      return e.denied ? 'denied' : null;
-    }
-    const rollup = rt.rollup;
-    if (!rollup) return null;
-    if (!this.opts.detail) return rollupToMem(rollup, zramActive);
-    if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
-    const st = readText(this.path('proc', String(pid), 'smaps'));
-    stats.smapsPids.push(pid);
-    if (st.text === null) {
-      e.denied = isDenied(st.code);
-      return e.denied ? 'denied' : null;
-    }
-    if (st.text.length === 0) return null;
-    const mem = parseSmapsDetail(st.text, zramActive);
-    e.detailFor = rollup;
-    e.detailZram = zramActive;
-    e.detailMem = mem;
-    return mem;
-  }
-}
-
-/** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
-function commText(raw: string): string {
-  return printable(Buffer.from(raw, 'latin1').toString('utf8'));
-}
-
-function sameRollup(a: Rollup, b: Rollup): boolean {
-  return a.pssAnon === b.pssAnon && a.pssFile === b.pssFile && a.pssShmem === b.pssShmem && a.swapPss === b.swapPss;
 }

@@ -1,4 +1,4 @@
-// The sampler helper (SPEC 7): `dist/sampler.js --serve` speaks NDJSON on stdio;
+// The sampler helper (docs/protocol.md): `dist/sampler.js --serve` speaks NDJSON on stdio;
 // `--connect DIR --uid UID` connects back to the host's Unix socket in DIR (the
 // @vscode/sudo-prompt path) once it has made sure the server is that user's
 // (connectBack.ts), and proves itself with the one-time token of DIR/token. Every request line gets
@@ -7,6 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { version } from '../../package.json';
 import { Reporter } from '../core/report';
+import type { Sample } from '../core/types';
 import {
   CAPABILITIES,
   defaultHelperConfig,
@@ -23,6 +24,7 @@ import {
 } from '../shared/protocol';
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
+import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 
 export interface HelperServerOptions {
@@ -46,7 +48,18 @@ export class HelperServer {
     private readonly opts: HelperServerOptions = { root: '/' },
   ) {
     const c = this.config;
-    this.sampler = new Sampler({ root: opts.root, detail: c.detail, kernelCpu: c.kernelCpu, cpuAvgSecs: c.cpuAvgSecs, filter: [] });
+    this.sampler = new Sampler({
+      root: opts.root,
+      detail: c.detail,
+      kernelCpu: c.kernelCpu,
+      cpuAvgSecs: c.cpuAvgSecs,
+      filter: [],
+      walkBudgetMs: c.walkBudgetMs,
+      maxAgeSeconds: c.maxAgeSeconds,
+    });
+    // Full samples are rare after the first (a burst of new processes): the workers end after
+    // each, rather than hold a heap apiece while the helper idles.
+    this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
     this.reporter = new Reporter({
       groupBy: c.groupBy,
       sortBy: c.sortBy,
@@ -136,8 +149,13 @@ export class HelperServer {
         return { type: 'configure', id: r.id, seq, config: { ...this.config, filter: [...this.config.filter] } };
       case 'sample': {
         const t0 = performance.now();
-        const report = this.reporter.report(this.sampler.sample());
-        return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+        const reply = (s: Sample): Reply => {
+          const report = this.reporter.report(s);
+          return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+        };
+        // Synchronous unless new processes are many enough to read on every core.
+        const s = this.sampler.sampleSoon();
+        return s instanceof Promise ? s.then(reply) : reply(s);
       }
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate }).then(
@@ -153,6 +171,8 @@ export class HelperServer {
     if (c.kernelCpu !== undefined) s.kernelCpu = c.kernelCpu;
     if (c.cpuAvgSecs !== undefined) s.cpuAvgSecs = c.cpuAvgSecs;
     if (c.filter !== undefined) s.filter = [...c.filter];
+    if (c.walkBudgetMs !== undefined) s.walkBudgetMs = c.walkBudgetMs;
+    if (c.maxAgeSeconds !== undefined) s.maxAgeSeconds = c.maxAgeSeconds;
     this.sampler.setOptions(s);
     const ro: Parameters<Reporter['setOptions']>[0] = {};
     if (c.groupBy !== undefined) ro.groupBy = c.groupBy;

@@ -7,6 +7,7 @@ import { MAX_CAPACITY } from '../core/history';
 import { DEFAULT_LEAK_OPTIONS } from '../core/leaks';
 import { GROUP_BYS, SORT_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
 import { defaultMinDeltaKb, UNITS } from '../core/units';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import { isNum, isOneOf } from './validate';
 
 export const CPU_AVG_LIST = [5, 10, 20, 45, 90] as const;
@@ -177,6 +178,16 @@ export const HOST_SETTINGS = {
     default: DEFAULT_LEAK_OPTIONS.minGrowthKb,
   },
   leakStatusBarWarning: { id: 'pmemstat.leak.statusBarWarning', values: { kind: 'boolean' }, default: true },
+  walkBudgetMs: {
+    id: 'pmemstat.walkBudgetMs',
+    values: { kind: 'number', integer: true, round: true, min: 0, max: 60_000, clamp: true },
+    default: DEFAULT_WALK_BUDGET_MS,
+  },
+  maxAgeSeconds: {
+    id: 'pmemstat.maxAgeSeconds',
+    values: { kind: 'number', integer: true, round: true, min: 1, max: 86_400, clamp: true },
+    default: DEFAULT_MAX_AGE_SECONDS,
+  },
 } as const satisfies Record<string, SettingSpec<boolean | number>>;
 
 /** Every setting of package.json's `contributes.configuration`. */

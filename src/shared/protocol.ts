@@ -6,6 +6,7 @@ import { GROUP_BYS, MEM_KEYS, SORT_BYS } from '../core/types';
 import type { GroupBy, GroupMember, GroupRow, Mem, MemKey, Report, SortBy } from '../core/types';
 import { checkKillResult, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillTarget } from './kill';
 import { reportCheck } from './reportSchema';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 import {
   arrayOf,
   bool,
@@ -53,7 +54,7 @@ export interface HelperConfig {
   sortBy: SortBy;
   /** Per-mapping categories (smaps) instead of rollups only. */
   detail: boolean;
-  /** SPEC 3 `k`: > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
+  /** The +NK/-NK threshold k (docs/columns.md#the-other-columns): > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
   minDeltaKb: number;
   rise: boolean;
   cmdlen: number;
@@ -61,6 +62,10 @@ export interface HelperConfig {
   kernelCpu: boolean;
   /** Keep only processes whose pid or exe key is listed; empty = all. */
   filter: string[];
+  /** Page-walk time per tick beyond the processes that moved (ms); 0 = walk all every tick. */
+  walkBudgetMs: number;
+  /** No figure older than this (seconds), whatever the budget. */
+  maxAgeSeconds: number;
 }
 
 export function defaultHelperConfig(): HelperConfig {
@@ -74,6 +79,8 @@ export function defaultHelperConfig(): HelperConfig {
     cpuAvgSecs: 20,
     kernelCpu: true,
     filter: [],
+    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
+    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
   };
 }
 
@@ -201,6 +208,8 @@ const configShape: Record<keyof HelperConfig, Check> = {
         : `${path} must be a non-empty string of at most ${MAX_FILTER_ITEM_CHARS} characters, not ${describe(v)}`,
     MAX_FILTER_ITEMS,
   ),
+  walkBudgetMs: int(0, 60_000),
+  maxAgeSeconds: int(1, 86_400),
 };
 const checkPartialConfig = object(configShape, true, Object.keys(configShape));
 

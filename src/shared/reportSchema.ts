@@ -52,8 +52,9 @@ export const checkMem: Check = withFastTest(isMemFast, memShape);
 const isMemberFast = (m: unknown): boolean =>
   isPlainObject(m) && isCount(m.pid) && isCount(m.starttime) && typeof m.cmd === 'string' && isMemFast(m.mem) && isNum(m.cpu);
 export const memberShape: Check = object(
-  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num } satisfies Record<keyof GroupMember, Check>,
+  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, asOf: num } satisfies Record<keyof GroupMember, Check>,
   false,
+  ['asOf'],
 );
 /** A member as the core (and the webview, and a snapshot file) holds it. */
 export const checkMember: Check = withFastTest(isMemberFast, memberShape);
@@ -71,8 +72,10 @@ export function rowShape(member: Check): Check {
       count,
       pid: nullable(count),
       members: arrayOf(member),
+      asOf: num,
     } satisfies Record<keyof GroupRow, Check>,
     false,
+    ['asOf'],
   );
 }
 
@@ -115,8 +118,10 @@ const checkLeader: Check = object(
     topKernelThreads: arrayOf(checkKthread),
     zram: nullable(checkZram),
     majfaultsPerSec: num,
+    stale: count,
   } satisfies Record<keyof LeaderFigures, Check>,
   false,
+  ['stale'],
 );
 
 /** The Report schema, with `member` checking each group member in its encoding. */

@@ -1,5 +1,5 @@
 // The snapshot file: one sample saved as JSON by "Export Snapshot…" and read back by
-// "Compare with Snapshot…". A documented, versioned shape (docs/snapshot.md): readers accept
+// "Compare with Snapshot…". A documented, versioned shape (docs/snapshots.md): readers accept
 // every schema up to their own and refuse newer ones with a clear message.
 // Browser-safe and pure: no Node or vscode imports.
 import { jsonText, printable, printableReport } from '../core/printable';

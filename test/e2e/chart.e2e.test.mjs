@@ -2,7 +2,7 @@
 // user would: a memtest that grows for a while becomes a leak suspect (row mark, "leak?" badge,
 // count in the leader line) while an idle sleep never does; the rows' sparklines and the selected
 // group's chart are drawn (pixels read back from the canvases); hovering the chart shows the
-// sample's values; media/screenshots/chart.png is written for the README.
+// sample's values; chart.png is taken for the README (PICTURES: see harness.mjs).
 //
 // Issue 6. One code-server, one browser, one memtest and one sleep for the whole file, all in
 // private directories; the tests run in order and build on each other.
@@ -10,25 +10,22 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import {
+  assertNothingLeft,
   BASE_SETTINGS,
   Children,
   failureShot,
-  installVsix,
-  launchBrowser,
-  MEDIA,
   newWorkDir,
-  openWorkbench,
+  PICTURES,
   ROOT,
   runCommand,
-  startCodeServer,
-  VSIX,
   waitUntil,
-  webviewFrame,
+  startWorkbench,
 } from './harness.mjs';
+import { failureShotTests, num, panelOf } from './panel.mjs';
 
-const SHOT = path.join(MEDIA, 'screenshots', 'chart.png');
+const SHOT = path.join(PICTURES, 'chart.png');
 /** SysV keys of this file's memtest (ui: 0x504e4500, integration: 0x506…/0x507…). */
 const KEY_BASE = 0x504e6100;
 /**
@@ -57,29 +54,10 @@ let page;
 let tmp;
 let memtest;
 let sleeper;
-let failed = false;
 
-const wv = () => webviewFrame(page);
-const row = (key) => wv().locator(`tr.pm-row[data-key=${JSON.stringify(key)}]`);
+const { row, wv, frame: panelFrame, inPanel, noHover } = panelOf(() => page);
+const { t, state } = failureShotTests('chart', () => page, { skipAfterFailure: true });
 const chart = () => wv().locator('section#pm-chart');
-const num = (s) => Number(String(s).replace(/[,\s]/g, ''));
-
-/** The panel's document (a Playwright Frame), two iframes deep. */
-async function panelFrame(timeout = 30_000) {
-  const el = await wv().owner().elementHandle({ timeout });
-  return el.contentFrame();
-}
-
-/** Runs `fn` in the webview's document until it returns a truthy value. */
-async function inPanel(fn, arg, { timeout = 30_000, what } = {}) {
-  const frame = await panelFrame(timeout);
-  try {
-    const handle = await frame.waitForFunction(fn, arg, { timeout, polling: 50 });
-    return await handle.jsonValue();
-  } catch (e) {
-    throw new Error(`${what ?? 'panel condition'}: ${e.message.split('\n')[0]}`);
-  }
-}
 
 /**
  * What a canvas holds, read back with getImageData in the webview: its size, how many pixels
@@ -113,16 +91,6 @@ function canvasInk({ selector, colorVar }) {
   return { width: c.width, height: c.height, inked, near, dataUrl: c.toDataURL().length, blankDataUrl: blank.toDataURL().length };
 }
 
-/** Mouse parked on the empty part of the editor's tab bar: no hover left on screen. */
-async function noHover() {
-  const ed = await page.locator('#workbench\\.parts\\.editor').boundingBox();
-  await page.mouse.move(ed.x + ed.width / 2, ed.y + 17);
-  await waitUntil(async () => (await page.locator('.workbench-hover-container:visible, .monaco-hover:visible, .notification-toast:visible').count()) === 0, {
-    timeout: 20_000,
-    what: 'hovers and toasts gone',
-  });
-}
-
 /** SysV segments with this file's keys (/proc/sysvipc/shm, key in decimal). */
 function ourSegments() {
   let text = '';
@@ -146,15 +114,11 @@ before(async () => {
   mkdirSync(tmp, { recursive: true });
   execFileSync('cc', ['-O2', '-Wall', '-o', path.join(tmp, MEMTEST), path.join(ROOT, 'memtest.c')]);
   copyFileSync('/bin/sleep', path.join(tmp, SLEEPER));
-  const extensionsDir = installVsix(VSIX, work);
-  server = await startCodeServer({ work, extensionsDir, settings: SETTINGS });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(work, { settings: SETTINGS }));
 });
 
 after(async () => {
-  if (failed) await failureShot(page, 'chart-failure');
+  if (state.failed) await failureShot(page, 'chart-failure');
   await children.stopAll();
   await browser?.close();
   const left = await server?.stop();
@@ -163,27 +127,11 @@ after(async () => {
   const clean = () => ourSegments().length === 0 && !(shared && existsSync(shared));
   await waitUntil(clean, { timeout: 10_000, what: 'memtest clean-up' }).catch(() => {});
   if (left) {
-    console.log(`# stop: ${JSON.stringify(left)}`);
-    assert.deepEqual(left.orphans, [], 'processes of the run left behind');
-    assert.deepEqual(left.sockets, [], 'sockets left behind');
-    assert.ok(left.runtimeRemoved);
+    assertNothingLeft(left);
     assert.ok(clean(), `memtest left SysV segments ${JSON.stringify(ourSegments())} or its shared file behind`);
-    if (!failed) rmSync(server.work, { recursive: true, force: true });
+    if (!state.failed) rmSync(server.work, { recursive: true, force: true });
   }
 });
-
-/** Wraps a test body so that the first failure leaves a screenshot (and the later tests skip). */
-const t = (name, fn, opts = {}) =>
-  test(name, opts, async (ctx) => {
-    if (failed) return ctx.skip('an earlier test failed');
-    try {
-      await fn(ctx);
-    } catch (e) {
-      await failureShot(page, `chart-${name.replace(/\W+/g, '-').slice(0, 60)}`);
-      failed = true;
-      throw e;
-    }
-  });
 
 t('the panel opens with the leak settings; an idle sleep gets its row', async () => {
   sleeper = children.start(path.join(tmp, SLEEPER), ['600']);
@@ -300,7 +248,7 @@ t('selecting the memtest row shows #pm-chart with its history drawn', async (ctx
   assert.match((await chart().locator('canvas.pm-chart-canvas').getAttribute('aria-label')) ?? '', new RegExp(`^${MEMTEST}: ptotal [\\d,.]+ MB now, \\+[\\d,.]+ over \\d+ samples`));
 });
 
-t('screenshot: the panel with the chart, dark theme (media/screenshots/chart.png)', async (ctx) => {
+t('screenshot: the panel with the chart, dark theme (chart.png)', async (ctx) => {
   mkdirSync(path.dirname(SHOT), { recursive: true });
   await page.locator('.monaco-workbench.vs-dark').waitFor();
   await chart().waitFor({ state: 'visible' });

@@ -13,24 +13,21 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import {
+  assertNothingLeft,
   Children,
   CS_BIN,
   failureShot,
-  installVsix,
-  launchBrowser,
   newWorkDir,
   notification,
-  openWorkbench,
   processesMentioning,
   runCommand,
-  startCodeServer,
   statusItem,
-  VSIX,
   waitUntil,
-  webviewFrame,
+  startWorkbench,
 } from './harness.mjs';
+import { failureShotTests, panelOf } from './panel.mjs';
 
 const USER = 'pmemstat-e2e';
 const SUDOERS = '/etc/sudoers.d/pmemstat-e2e';
@@ -42,10 +39,9 @@ let server;
 let browser;
 let page;
 let binDir;
-let failed = false;
 
-const wv = () => webviewFrame(page);
-const row = (key) => wv().locator(`tr.pm-row[data-key=${JSON.stringify(key)}]`);
+const { row, wv } = panelOf(() => page);
+const { t, state } = failureShotTests('elevation', () => page, { skip: isRoot ? false : 'needs root (creates a user and a sudoers drop-in)' });
 const statusLine = () => wv().locator('#pm-status').innerText();
 
 function writeSudoers(rules) {
@@ -95,42 +91,23 @@ before(async () => {
   children.start(sleeper('pmrootonly'), ['900']);
   children.start(sleeper('pmuseronly'), ['900'], { uid: owner.uid, gid: owner.gid });
 
-  const extensionsDir = installVsix(VSIX, work, owner);
-  server = await startCodeServer({ work, extensionsDir, owner });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(work, { owner }));
   await statusItem(page).waitFor({ timeout: 60_000 }); // the extension is active
 });
 
 after(async () => {
   if (!isRoot) return;
-  if (failed) await failureShot(page, 'elevation-failure');
+  if (state.failed) await failureShot(page, 'elevation-failure');
   await browser?.close();
   await children.stopAll();
   const left = await server?.stop();
   rmSync(SUDOERS, { force: true });
-  if (server && !failed) rmSync(server.work, { recursive: true, force: true });
+  if (server && !state.failed) rmSync(server.work, { recursive: true, force: true });
   rmSync(`${SUDOERS}.tmp`, { force: true });
   // The account stays locked between runs (no password); it owns nothing once the run dir is gone.
   spawnSync('passwd', ['-l', USER], { stdio: 'ignore' });
-  if (left) {
-    console.log(`# stop: ${JSON.stringify(left)}`);
-    assert.deepEqual(left.orphans, [], 'processes of the run left behind');
-    assert.deepEqual(left.sockets, [], 'sockets left behind');
-  }
+  if (left) assertNothingLeft(left, { runtime: false });
 });
-
-const t = (name, fn) =>
-  test(name, { skip: isRoot ? false : 'needs root (creates a user and a sudoers drop-in)' }, async (ctx) => {
-    try {
-      await fn(ctx);
-    } catch (e) {
-      if (!failed) await failureShot(page, `elevation-${name.replace(/\W+/g, '-').slice(0, 50)}`);
-      failed = true;
-      throw e;
-    }
-  });
 
 t('as an unprivileged user: only its own processes, and the banner says why', async (ctx) => {
   await runCommand(page, 'pmemstat: Open');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { failureShot, launchBrowser, newWorkDir, ROOT, runExtensionTests, startCodeServer } from './harness.mjs';
+import { assertNothingLeft, failureShot, launchBrowser, newWorkDir, ROOT, runExtensionTests, startCodeServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -25,9 +25,7 @@ after(async () => {
   await browser?.close();
   const left = await server?.stop();
   if (left) {
-    console.log(`# stop: ${JSON.stringify(left)}`);
-    assert.deepEqual(left.orphans, [], 'processes of the run left behind');
-    assert.deepEqual(left.sockets, [], 'sockets left behind');
+    assertNothingLeft(left, { runtime: false });
     if (ok) rmSync(server.work, { recursive: true, force: true });
   }
 });

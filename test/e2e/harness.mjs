@@ -11,6 +11,7 @@
 // Nothing a test file starts outlives it, however it ends: everything carries the file's marker
 // (PMEMSTAT_E2E_OWNER in its environment, or the run's id in its work-dir paths) and a watchdog
 // (scripts/reaper.mjs) stops whatever carries it once the test file's process is gone.
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -38,8 +39,11 @@ export const CACHE = path.join(ROOT, '.cache');
 export const E2E_DIR = process.env.E2E_DIR || path.join(CACHE, 'e2e');
 /** code-server as scripts/install-code-server.sh installs it (CS_DIR: the same variable as there). */
 export const CS_BIN = path.join(process.env.CS_DIR || path.join(CACHE, 'code-server'), 'bin', 'code-server');
-/** README screenshots. */
-export const MEDIA = path.join(ROOT, 'media');
+/**
+ * Where the tests' screenshots for the README go: an ignored folder, so that a test run leaves the
+ * work tree as it was; `npm run screenshots` points PMEMSTAT_SCREENSHOTS at media/screenshots.
+ */
+export const PICTURES = path.resolve(ROOT, process.env.PMEMSTAT_SCREENSHOTS || path.join(E2E_DIR, 'screenshots'));
 /** Failure screenshots and logs. */
 export const SHOTS = process.env.E2E_SHOTS || path.join(E2E_DIR, 'shots');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -339,6 +343,26 @@ async function stopGroup(proc, needles, runtime) {
   }
   const sockets = needles.filter((n) => n !== runtime).flatMap((d) => socketsUnder(d));
   return { groupSurvivors, orphans, socketsRemoved, sockets, runtimeRemoved: !fs.existsSync(runtime) };
+}
+
+/**
+ * The .vsix installed in `work` (as `owner`, if given), code-server started on it with `settings`,
+ * a browser logged in and showing the workbench: what the panel's test files start with.
+ */
+export async function startWorkbench(work, { settings, owner } = {}) {
+  const extensionsDir = installVsix(VSIX, work, owner);
+  const server = await startCodeServer({ work, extensionsDir, settings, owner });
+  const browser = await launchBrowser();
+  await openWorkbench(browser.page, server);
+  return { server, browser, page: browser.page };
+}
+
+/** What stop() reported: nothing of the run left behind (`runtime`: its runtime dir gone too). */
+export function assertNothingLeft(left, { runtime = true } = {}) {
+  console.log(`# stop: ${JSON.stringify(left)}`);
+  assert.deepEqual(left.orphans, [], 'processes of the run left behind');
+  assert.deepEqual(left.sockets, [], 'sockets left behind');
+  if (runtime) assert.ok(left.runtimeRemoved, 'the runtime directory is still there');
 }
 
 /** Chromium (Debian's) through playwright-core, with a throw-away profile. */

@@ -4,63 +4,38 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import {
+  assertNothingLeft,
   buildMemtest,
   Children,
   dialog,
   E2E_DIR,
   failureShot,
-  installVsix,
   isRunning,
-  launchBrowser,
-  MEDIA,
   meminfo,
   newWorkDir,
   notification,
-  openWorkbench,
+  PICTURES,
   readUserSettings,
   runCommand,
-  startCodeServer,
   statusItem,
-  VSIX,
   waitUntil,
-  webviewFrame,
   writeUserSettings,
   BASE_SETTINGS,
+  startWorkbench,
 } from './harness.mjs';
+import { failureShotTests, num, panelOf } from './panel.mjs';
 
-const SHOT_DIR = path.join(MEDIA, 'screenshots');
 const KEY_BASE = '0x504e4500'; // SysV keys of this file's memtest (not the integration tests')
 const children = new Children();
 let server;
 let browser;
 let page;
 let memtest;
-let failed = false;
 
-const wv = () => webviewFrame(page);
-const row = (key) => wv().locator(`tr.pm-row[data-key=${JSON.stringify(key)}]`);
-const th = (col) => wv().locator(`table#pm-table th[data-col="${col}"]`);
-const num = (s) => Number(String(s).replace(/[,\s]/g, ''));
-
-/** Runs `fn` in the webview's document until it returns a truthy value. */
-async function inPanel(fn, arg, { timeout = 30_000, what } = {}) {
-  const el = await wv().owner().elementHandle({ timeout });
-  const frame = await el.contentFrame();
-  try {
-    const handle = await frame.waitForFunction(fn, arg, { timeout, polling: 50 });
-    return await handle.jsonValue();
-  } catch (e) {
-    throw new Error(`${what ?? 'panel condition'}: ${e.message.split('\n')[0]}`);
-  }
-}
-
-/** Focus the table (not a toolbar control), then press a key as a user would. */
-async function key(k) {
-  await wv().locator('table#pm-table').focus();
-  await page.keyboard.press(k);
-}
+const { row, th, wv, inPanel, key, noHover: parkMouse } = panelOf(() => page);
+const { t, state } = failureShotTests('ui', () => page, { onFailure: () => resetPanel() });
 
 /** "Preferences: Color Theme" and pick one ("Light Modern", "Dark Modern"), as a user would. */
 async function setTheme(label) {
@@ -82,52 +57,25 @@ async function settle() {
 }
 
 /** Mouse parked on the empty part of the panel, no hover or toast left on screen. */
-async function noHover() {
-  await page.mouse.move(900, 820);
-  await waitUntil(async () => (await page.locator('.workbench-hover-container:visible, .monaco-hover:visible, .notification-toast:visible').count()) === 0, {
-    timeout: 20_000,
-    what: 'hovers and toasts gone',
-  });
-}
+const noHover = () => parkMouse({ x: 900, y: 820 });
 
 /** Text of the given column in every group row, in display order. */
 const columnTexts = (col) => wv().locator(`tbody tr.pm-row td.pm-${col}`).allInnerTexts();
 
 before(async () => {
-  const work = newWorkDir('ui');
-  const extensionsDir = installVsix(VSIX, work);
-  server = await startCodeServer({ work, extensionsDir });
-  browser = await launchBrowser();
-  page = browser.page;
-  await openWorkbench(page, server);
+  ({ server, browser, page } = await startWorkbench(newWorkDir('ui')));
 });
 
 after(async () => {
-  if (failed) await failureShot(page, 'ui-failure');
+  if (state.failed) await failureShot(page, 'ui-failure');
   await children.stopAll();
   await browser?.close();
   const left = await server?.stop();
   if (left) {
-    console.log(`# stop: ${JSON.stringify(left)}`);
-    assert.deepEqual(left.orphans, [], 'processes of the run left behind');
-    assert.deepEqual(left.sockets, [], 'sockets left behind');
-    assert.ok(left.runtimeRemoved);
-    if (!failed) rmSync(server.work, { recursive: true, force: true });
+    assertNothingLeft(left);
+    if (!state.failed) rmSync(server.work, { recursive: true, force: true });
   }
 });
-
-/** Wraps a test body so that the first failure leaves a screenshot. */
-const t = (name, fn, opts = {}) =>
-  test(name, opts, async (ctx) => {
-    try {
-      await fn(ctx);
-    } catch (e) {
-      if (!failed) await failureShot(page, `ui-${name.replace(/\W+/g, '-').slice(0, 60)}`);
-      failed = true;
-      await resetPanel().catch(() => {});
-      throw e;
-    }
-  });
 
 /** After a failure: default options, window size, no search, no kill mode (the next test starts clean). */
 async function resetPanel() {
@@ -221,13 +169,13 @@ t('g cycles the grouping: cmd, pid, exe', async () => {
 });
 
 t('screenshots: the panel in a dark and a light theme, the status-bar tooltip', async () => {
-  mkdirSync(SHOT_DIR, { recursive: true });
+  mkdirSync(PICTURES, { recursive: true });
   await row('memtest').waitFor();
   // Settled after the regrouping: a few samples in the trend column, memtest no longer new.
   await settle();
   const editor = page.locator('#workbench\\.parts\\.editor');
   await noHover();
-  await editor.screenshot({ path: path.join(SHOT_DIR, 'panel-dark.png') });
+  await editor.screenshot({ path: path.join(PICTURES, 'panel-dark.png') });
 
   const item = statusItem(page);
   await item.hover();
@@ -247,7 +195,7 @@ t('screenshots: the panel in a dark and a light theme, the status-bar tooltip', 
   const x = Math.max(0, Math.min(hb.x, sb.x) - 16);
   const y = Math.max(0, hb.y - 16);
   await page.screenshot({
-    path: path.join(SHOT_DIR, 'statusbar-tooltip.png'),
+    path: path.join(PICTURES, 'statusbar-tooltip.png'),
     clip: { x, y, width: Math.max(hb.x + hb.width, sb.x + sb.width) - x + 16, height: sb.y + sb.height - y },
   });
 
@@ -256,7 +204,7 @@ t('screenshots: the panel in a dark and a light theme, the status-bar tooltip', 
   await inPanel(() => document.body.classList.contains('vscode-light'), undefined, { what: 'light webview' });
   await row('memtest').waitFor();
   await noHover();
-  await editor.screenshot({ path: path.join(SHOT_DIR, 'panel-light.png') });
+  await editor.screenshot({ path: path.join(PICTURES, 'panel-light.png') });
   await setTheme('Dark Modern');
   await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
 });

@@ -1,4 +1,4 @@
-// The launcher's strategies for real (SPEC 7): as root; as a user without sudo; under
+// The launcher's strategies for real (docs/protocol.md): as root; as a user without sudo; under
 // `sudo -n` for a NOPASSWD user; under `sudo -S` for a password user (right, wrong, three
 // wrong, cancelled, a password with a line break); the sudo-prompt connect-back through a
 // stand-in (a real pkexec needs a desktop agent) with the token file and the 0700 directory,

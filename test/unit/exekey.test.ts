@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { exeKey, type ExeEnv } from '../../src/core/exekey';
+import { exeKey, MAX_EXE_KEY, type ExeEnv } from '../../src/core/exekey';
 
 /** Regular files of the fake root. */
 const FILES = new Set([
@@ -108,7 +108,7 @@ const CASES: Case[] = [
   { name: 'cmd keeps words with spaces, drops empty args', args: ['/bin/echo', 'a  b', '', 'c'], exe: 'echo', cmd: 'echo a  b c' },
 ];
 
-describe('exeKey (SPEC 2.4)', () => {
+describe('exeKey', () => {
   it.each(CASES)('$name', (c) => {
     const calls: string[] = [];
     const env: ExeEnv = {
@@ -149,5 +149,18 @@ describe('exeKey (SPEC 2.4)', () => {
       const k = exeKey(a, { exeLink: '/', cwd: 'relative', isRegularFile: () => true });
       expect(k === null || k.exe.length > 0).toBe(true);
     }
+  });
+});
+
+describe('exeKey: a key no process can make huge', () => {
+  const env = { exeLink: null, cwd: '/', isRegularFile: () => false };
+  it('cuts a 128 KB module name to MAX_EXE_KEY characters, ending in an ellipsis', () => {
+    const k = exeKey(['python3', '-m', 'm'.repeat(128 * 1024)], env);
+    expect(k?.exe.length).toBe(MAX_EXE_KEY);
+    expect(k?.exe.startsWith('python3->mmm')).toBe(true);
+    expect(k?.exe.endsWith('\u2026')).toBe(true);
+  });
+  it('leaves ordinary keys alone', () => {
+    expect(exeKey(['python3', '-m', 'http.server'], env)?.exe).toBe('python3->http.server');
   });
 });

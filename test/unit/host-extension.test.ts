@@ -6,7 +6,7 @@ vi.mock('vscode', () => import('./vscode-stub'));
 
 import type * as vscode from 'vscode';
 import { activateWith, COMMANDS, type Api } from '../../src/extension';
-import { readPanelSettings, SettingsStore } from '../../src/host/settings';
+import { readPanelSettings, readWalkSettings, SettingsStore } from '../../src/host/settings';
 import { DEFAULT_PANEL_SETTINGS, PANEL_SETTING_KEYS } from '../../src/shared/webviewProtocol';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
 import { fakeLauncher } from './host-fakes';
@@ -135,14 +135,24 @@ describe('the manifest', () => {
         'pmemstat.leak.samples',
         'pmemstat.leak.minGrowthKb',
         'pmemstat.leak.statusBarWarning',
+        'pmemstat.walkBudgetMs',
+        'pmemstat.maxAgeSeconds',
       ].sort(),
     );
+    const walk = readWalkSettings(() => undefined);
+    expect(props['pmemstat.walkBudgetMs'].default).toBe(walk.walkBudgetMs);
+    expect(props['pmemstat.maxAgeSeconds'].default).toBe(walk.maxAgeSeconds);
     expect(props['pmemstat.runAsUser'].scope).toBe('machine');
     expect(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations).toContain('pmemstat.runAsUser');
   });
 });
 
 describe('settings', () => {
+  it('reads the walk budget and age bound, clamped, falling back on invalid ones', () => {
+    expect(readWalkSettings((k) => ({ walkBudgetMs: 25, maxAgeSeconds: 5 })[k])).toEqual({ walkBudgetMs: 25, maxAgeSeconds: 5 });
+    expect(readWalkSettings((k) => ({ walkBudgetMs: -3, maxAgeSeconds: 0 })[k])).toEqual({ walkBudgetMs: 0, maxAgeSeconds: 1 });
+    expect(readWalkSettings((k) => ({ walkBudgetMs: 'x', maxAgeSeconds: NaN })[k])).toEqual({ walkBudgetMs: 10, maxAgeSeconds: 60 });
+  });
   it('reads valid values and falls back on invalid ones', () => {
     const raw: Record<string, unknown> = { groupBy: 'cmd', units: 'furlongs', loopSeconds: 2, cpuAvgSecs: 45, minDeltaKb: 'lots' };
     expect(readPanelSettings((k) => raw[k])).toEqual({ ...DEFAULT_PANEL_SETTINGS, groupBy: 'cmd', loopSeconds: 2, cpuAvgSecs: 45 });

@@ -88,6 +88,8 @@ describe('the panel', () => {
       cmdlen: 4096,
       cpuAvgSecs: 20,
       kernelCpu: true,
+      walkBudgetMs: 10,
+      maxAgeSeconds: 60,
     });
     const r = lastReport(panel);
     expect(r.rows.map((x) => x.key)).toEqual(['firefox', 'code', 'bash', 'sleep']);

@@ -155,7 +155,7 @@ describe('replies', () => {
         type: 'configure',
         id: 1,
         seq: 1,
-        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, rise: true, cmdlen: 96, cpuAvgSecs: 20, kernelCpu: true, filter: [] },
+        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, rise: true, cmdlen: 96, cpuAvgSecs: 20, kernelCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60 },
       },
       { type: 'sample', id: 2, seq: 2, report, ms: 1.5 },
       {

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
-import { closeFd, emptyMemo, openRead, readFdParsed } from '../../src/proc/readfile';
+import { closeFd, emptyMemo, openRead, readFdParsed, readText, resetSmapsEnd, smapsEnd } from '../../src/proc/readfile';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-readfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,9 +45,52 @@ describe('readFdParsed', () => {
     if (o.code !== null) throw new Error(o.code);
     const memo = emptyMemo<ReturnType<typeof parsePidStat>>();
     const r = readFdParsed(o.fd, memo, parsePidStat);
-    expect(r).toEqual({ ok: true, value: null, bytes: 15 });
+    expect(r).toEqual({ ok: true, value: null, bytes: 15, changed: true });
     expect(memo.raw).toBeNull();
     closeFd(o.fd);
     expect(readFdParsed(o.fd, memo, parsePidStat)).toEqual({ ok: false, code: 'EBADF' });
+  });
+});
+
+describe('smapsEnd', () => {
+  const rec = (start: string, name: string) =>
+    `${start}-${start.replace(/.$/, '1')} r--p 00000000 00:00 0  ${name}\nSize:  4 kB\nPss:  0 kB\nVmFlags: rd \n`;
+  const head = rec('7f0000000000', '/usr/lib/libc.so.6');
+  const tail = rec('ffffffffff600000', '[vsyscall]');
+  const buf = (s: string) => Buffer.from(s, 'latin1');
+  beforeEach(() => resetSmapsEnd());
+
+  it('says nothing until one file read to the end has shown the vsyscall record', () => {
+    const whole = buf(head + tail);
+    expect(smapsEnd.ended(whole, 0, whole.length)).toBe(false);
+    smapsEnd.atEof(whole);
+    expect(smapsEnd.ended(whole, 0, whole.length)).toBe(true);
+    expect(smapsEnd.ended(whole, head.length, whole.length)).toBe(true); // the record opens the chunk
+    expect(smapsEnd.ended(buf(tail), 0, tail.length)).toBe(true);
+  });
+
+  it('does not end a read anywhere else', () => {
+    smapsEnd.atEof(buf(head + tail));
+    const b = buf(head + head);
+    expect(smapsEnd.ended(b, 0, b.length)).toBe(false);
+    const cut = buf(head + tail.slice(0, -1));
+    expect(smapsEnd.ended(cut, 0, cut.length)).toBe(false);
+    expect(smapsEnd.ended(buf(''), 0, 0)).toBe(false);
+    // The header in a chunk read before: not this chunk's end.
+    const two = buf(head + tail);
+    expect(smapsEnd.ended(two, head.length + 1, two.length)).toBe(false);
+    // A file name cannot forge the record: the kernel escapes a newline in it as \012.
+    const forged = buf(rec('7f0000000000', '/tmp/a\\012ffffffffff600000-x') + rec('7f0000001000', 'y'));
+    expect(smapsEnd.ended(forged, 0, forged.length)).toBe(false);
+  });
+
+  it('reads a live smaps whole, as reads until 0 do', () => {
+    const b = readText('/proc/self/smaps', false).text;
+    readText('/proc/self/smaps', smapsEnd); // reads to 0, and learns the record on this kernel
+    const a = readText('/proc/self/smaps', smapsEnd).text;
+    expect(a).not.toBeNull();
+    const count = (t: string | null) => (t ?? '').split('\nVmFlags:').length;
+    expect(count(a)).toBe(count(b));
+    expect(a!.slice(a!.lastIndexOf('\n', a!.length - 2))).toBe(b!.slice(b!.lastIndexOf('\n', b!.length - 2)));
   });
 });

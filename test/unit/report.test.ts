@@ -205,7 +205,7 @@ describe('CpuTracker', () => {
   });
 });
 
-describe('zramEffective (SPEC 4.3)', () => {
+describe('zramEffective', () => {
   const G = 1024 ** 3;
   it('uses 2.75 while zRAM is not helping yet', () => {
     const z = zramEffective(8 * G, 2 * G, { origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0, disksize: 8 * G });

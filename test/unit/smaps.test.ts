@@ -72,7 +72,7 @@ describe('parseRollup', () => {
   });
 });
 
-describe('rollupToMem (fast mode, SPEC 2.1)', () => {
+describe('rollupToMem (fast mode)', () => {
   const r = { pss: 1003, pssAnon: 600, pssFile: 300, pssShmem: 100, swapPss: 50 };
 
   it('maps Pss_Anon/Pss_File/Pss_Shmem/SwapPss to data/text/shOth/pswap', () => {
@@ -93,7 +93,7 @@ describe('rollupToMem (fast mode, SPEC 2.1)', () => {
   });
 });
 
-describe('parseSmapsDetail (detail mode, SPEC 2.2)', () => {
+describe('parseSmapsDetail (detail mode)', () => {
   it('categorises a real smaps with SysV, memfd, /dev/shm, [stack], guard pages', () => {
     const text = snip('shmdemo.smaps');
     const m = parseSmapsDetail(text, false);

@@ -120,6 +120,19 @@ describe('the panel DOM', () => {
     expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
   });
 
+  it('dims a row whose figures are from an earlier sample, says when in its tooltip, and counts them in the leader', () => {
+    const { app } = mount();
+    const asOf = new Date(2026, 0, 2, 13, 4, 5).getTime();
+    const procs = baseProcs().map((p) => (p.exe === 'bash' ? { ...p, asOf } : p));
+    init(app, reporter()(procs));
+    const bash = $('tr.pm-row[data-key="bash"]');
+    expect(bash.classList.contains('pm-old')).toBe(true);
+    expect(bash.querySelector('td.pm-info')?.getAttribute('title')).toBe('bash\nas of 13:04:05');
+    expect($('tr.pm-row[data-key="firefox"]').classList.contains('pm-old')).toBe(false);
+    expect($('tr.pm-row[data-key="firefox"] td.pm-info').getAttribute('title')).toBe('firefox');
+    expect($$('#pm-leader > div')[0].textContent).toMatch(/PIDs=7\/7 \[1 older than this tick\]$/);
+  });
+
   it('shows detail columns and line numbers when the report and settings ask', () => {
     const { app } = mount();
     init(app, { ...reporter()(baseProcs()), detail: true }, { lineNumbers: true, showCpu: false });

@@ -1,0 +1,56 @@
+// Which processes' page tables to walk this tick (smaps_rollup, smaps): the live view's
+// cost follows what changed, not how many processes there are. Pure: the sampler feeds it
+// whether the cheap counters (stat) moved and what each walk cost last time.
+
+/** One process as the scheduler sees it. */
+export interface WalkCandidate {
+  pid: number;
+  /** Never walked (new, or a reused pid): must be walked. */
+  fresh: boolean;
+  /** Its stat bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
+  moved: boolean;
+  /** When its figures were last read (ms epoch). */
+  walkedAt: number;
+  /** What its last walk took (ms); the estimate of the next one. */
+  costMs: number;
+}
+
+export interface WalkPolicy {
+  /** Page-walk time allowed per tick (ms); 0 = no limit: walk every process every tick. */
+  budgetMs: number;
+  /** No figure older than this (ms), whatever the budget. */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_WALK_BUDGET_MS = 10;
+export const DEFAULT_MAX_AGE_SECONDS = 60;
+
+/**
+ * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones,
+ * and those whose figure would otherwise pass the maximum age by the next tick. What those
+ * cost is taken from the budget; what is left refreshes the others, oldest first, skipping
+ * one that does not fit (a big process is then refreshed by the age bound instead of
+ * holding up all the small ones behind it).
+ */
+export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs: number, p: WalkPolicy): number[] {
+  if (p.budgetMs <= 0) return cands.map((c) => c.pid).sort((a, b) => a - b);
+  const chosen: number[] = [];
+  const rest: WalkCandidate[] = [];
+  let left = p.budgetMs;
+  for (const c of cands) {
+    // Refresh before the bound is passed: a figure of age a is a + tickMs old next tick.
+    if (c.fresh || c.moved || now - c.walkedAt + tickMs > p.maxAgeMs) {
+      chosen.push(c.pid);
+      left -= c.costMs;
+    } else rest.push(c);
+  }
+  rest.sort((a, b) => a.walkedAt - b.walkedAt || a.pid - b.pid);
+  for (const c of rest) {
+    if (left <= 0) break;
+    if (c.costMs > left) continue;
+    chosen.push(c.pid);
+    left -= c.costMs;
+  }
+  return chosen.sort((a, b) => a - b);
+}
+

@@ -1,0 +1,215 @@
+// Reading a full sample on every core: the processes the sampler does not know yet
+// (all of them in a one-shot report or a loop's first tick) are named and read by the
+// main thread and worker threads together, each taking the next chunk of pids from a
+// shared counter, so a worker that starts late takes less. Each process is read whole
+// by one thread (its stat with its rollup or smaps), and the sampler assembles them in
+// pid order. fds opened by a worker are the process's: the sampler keeps them.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import type { PidStat } from '../core/types';
+import { closeFd } from '../proc/readfile';
+import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+
+/** Pids taken per claim: small enough to balance, large enough that claiming costs nothing. */
+const CHUNK = 16;
+
+export interface ReadJob {
+  pids: number[];
+  root: string;
+  detail: boolean;
+  oneShot: boolean;
+  filter: string[];
+  zramActive: boolean;
+  /** Whether the sampler has room to keep each process's stat fd, and its rollup fd. */
+  keepStat: boolean;
+  keepRollup: boolean;
+  /** [next index to claim, then one slot per worker: 0 not started, 1 started, -1 not wanted]. */
+  shared: SharedArrayBuffer;
+}
+
+export interface ReadOne {
+  pid: number;
+  e: ProcEntry;
+  st: PidStat;
+}
+
+/** Name and read every pid the shared counter hands this thread; `slot` is 0 for the main thread. */
+export function readClaimed(job: ReadJob, slot: number): ReadOne[] {
+  const state = new Int32Array(job.shared);
+  if (slot > 0 && Atomics.compareExchange(state, slot, 0, 1) !== 0) return []; // too late: all taken
+  const ctx: ReadCtx = {
+    root: job.root,
+    detail: job.detail,
+    oneShot: job.oneShot,
+    filter: job.filter,
+    keep: (fd) => (job.keepStat ? fd : (closeFd(fd), -1)),
+    keepRollup: (fd) => (job.keepRollup ? fd : (closeFd(fd), -1)),
+    release: closeFd,
+  };
+  const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+  const out: ReadOne[] = [];
+  for (;;) {
+    const at = Atomics.add(state, 0, CHUNK);
+    if (at >= job.pids.length) break;
+    for (const pid of job.pids.slice(at, at + CHUNK)) {
+      const got = openProcess(ctx, pid);
+      if (!got) continue;
+      const { e } = got;
+      if (!e.nonUser && !e.filtered) {
+        const t0 = performance.now();
+        const mem = readMem(ctx, pid, e, job.zramActive, stats);
+        e.walkMs = performance.now() - t0;
+        e.mem = typeof mem === 'object' ? mem : null;
+        e.memDetail = job.detail;
+      }
+      out.push({ pid, e, st: got.st });
+    }
+  }
+  return out;
+}
+
+/** A Buffer again after the structured clone made it a Uint8Array. */
+function revive(r: ReadOne): ReadOne {
+  for (const m of [r.e.statMemo, r.e.rollupMemo]) {
+    if (m.raw && !Buffer.isBuffer(m.raw)) {
+      const u = m.raw as Uint8Array;
+      m.raw = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    }
+  }
+  return r;
+}
+
+/** The worker side: dist/procworker.js runs this. */
+export function serveWorker(): void {
+  if (isMainThread || !parentPort) return;
+  const port = parentPort;
+  port.on('message', (m: { id: number; job: ReadJob | null; slot: number }) =>
+    port.postMessage({ id: m.id, got: m.job ? readClaimed(m.job, m.slot) : [] }),
+  );
+}
+
+export interface ParallelOptions {
+  /** The worker bundle; null or missing = no workers (read on the main thread alone). */
+  script: string | null;
+  /** Worker threads besides the main thread (default: one fewer than the cores, at most 3). */
+  workers?: number;
+  /** Keep idle workers this long for the next full sample (ms); 0 = end them after each. */
+  idleMs?: number;
+}
+
+/** dist/procworker.js beside the running bundle, when there is one. */
+export function defaultWorkerScript(): string | null {
+  const p = join(__dirname, 'procworker.js');
+  return existsSync(p) ? p : null;
+}
+
+export function defaultWorkerCount(): number {
+  const env = process.env.PMEMSTAT_WORKERS;
+  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
+  return Math.max(0, Math.min(availableParallelism() - 1, 3));
+}
+
+export class ParallelReader {
+  private pool: Worker[] = [];
+  private idleTimer: NodeJS.Timeout | null = null;
+  private jobs = 0;
+  readonly workers: number;
+  /** How many processes each thread read in the last full sample (main thread first). */
+  lastShares: number[] = [];
+
+  constructor(private readonly opts: ParallelOptions) {
+    this.workers = opts.script ? (opts.workers ?? defaultWorkerCount()) : 0;
+  }
+
+  /** Start the workers ahead of a full sample (their start-up then overlaps other work). */
+  warm(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    while (this.pool.length < this.workers && this.opts.script) {
+      // The fds a worker opens are kept by the sampler after the worker ends: Node must not
+      // close them at its exit (its default), or a kept fd's number could name another file.
+      const w = new Worker(this.opts.script, { trackUnmanagedFds: false });
+      w.unref();
+      w.on('error', () => this.drop(w));
+      this.pool.push(w);
+    }
+  }
+
+  /** Resolves when every worker has started (benchmarks and tests: to measure reading, not booting). */
+  async warmed(): Promise<void> {
+    this.warm();
+    await Promise.all(this.pool.map((w) => new Promise<void>((res) => {
+      const id = -++this.jobs;
+      const done = (m: { id: number }) => {
+        if (m.id !== id) return;
+        w.off('message', done);
+        res();
+      };
+      w.on('message', done);
+      w.once('error', () => res());
+      w.postMessage({ id, job: null, slot: 0 });
+    })));
+  }
+
+  private drop(w: Worker): void {
+    this.pool = this.pool.filter((x) => x !== w);
+    void w.terminate();
+  }
+
+  /** Read `pids` on every thread; results in pid order. */
+  async read(job: Omit<ReadJob, 'shared'>): Promise<ReadOne[]> {
+    this.warm();
+    const pool = [...this.pool];
+    const shared = new SharedArrayBuffer(4 * (1 + pool.length));
+    const full: ReadJob = { ...job, shared };
+    const id = ++this.jobs;
+    const replies = pool.map(
+      (w, i) =>
+        new Promise<ReadOne[]>((resolve) => {
+          // A worker told "too late" last time may answer that job now: match the id.
+          const done = (m: { id: number; got: ReadOne[] }) => {
+            if (m.id !== id) return;
+            w.off('message', done);
+            w.off('error', fail);
+            resolve(m.got.map(revive));
+          };
+          const fail = () => {
+            w.off('message', done);
+            resolve([]);
+          };
+          w.on('message', done);
+          w.once('error', fail);
+          w.postMessage({ id, job: full, slot: i + 1 });
+        }),
+    );
+    const mine = readClaimed(full, 0);
+    // A worker that has not started by now gets nothing: do not wait for it to boot.
+    const state = new Int32Array(shared);
+    const waited = await Promise.all(
+      replies.map((p, i) => (Atomics.compareExchange(state, i + 1, 0, -1) === 0 ? Promise.resolve([]) : p)),
+    );
+    // Those marked -1 still answer (an empty list) once they boot; nothing waits for it.
+    this.lastShares = [mine.length, ...waited.map((w) => w.length)];
+    const all = mine.concat(...waited).sort((a, b) => a.pid - b.pid);
+    this.idle();
+    return all;
+  }
+
+  private idle(): void {
+    const ms = this.opts.idleMs ?? 0;
+    if (ms <= 0) return void this.close();
+    this.idleTimer = setTimeout(() => void this.close(), ms);
+    this.idleTimer.unref();
+  }
+
+  /** End the workers; resolves when they have exited. */
+  close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const ending = this.pool.map((w) => w.terminate());
+    this.pool = [];
+    return Promise.all(ending).then(() => undefined);
+  }
+}

@@ -1,0 +1,212 @@
+// One process's files: naming it (stat, cmdline, exe) and reading its memory (smaps_rollup,
+// smaps). Shared by the sampler and the worker threads that read a full sample in parallel.
+import { statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { exeKey, type ExeEnv } from '../core/exekey';
+import { printable } from '../core/printable';
+import { parseCmdline, parsePidStat } from '../core/procfiles';
+import { parseRollup, parseSmapsDetail, rollupToMem } from '../core/smaps';
+import type { Mem, PidStat, Rollup } from '../core/types';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from '../proc/readfile';
+
+export interface ProcEntry {
+  starttime: number;
+  /** Kept open across samples (-1 = none): a re-read at offset 0 costs one syscall, not four. */
+  statFd: number;
+  rollupFd: number;
+  /** What the kept files said last time, reused while their bytes stay the same. */
+  statMemo: Memo<PidStat>;
+  rollupMemo: Memo<Rollup>;
+  /** Its files were not ours to read: not retried for the same pid + start time. */
+  denied: boolean;
+  /** Kernel thread or zombie: never a user process. */
+  nonUser: boolean;
+  kthread: boolean;
+  comm: string;
+  exe: string;
+  cmd: string;
+  filtered: boolean;
+  /** Rollup figures when smaps was last read, and what it gave. */
+  detailFor: Rollup | null;
+  detailZram: boolean;
+  detailMem: Mem | null;
+  /** The figures last read, when (ms epoch), what the walk took (ms), and in which mode. */
+  mem: Mem | null;
+  memDetail: boolean;
+  walkedAt: number;
+  walkMs: number;
+}
+
+/** Counters of the work one sample did (for tests and benchmarks). */
+export interface SampleStats {
+  /** The pids whose smaps was read. */
+  smapsPids: number[];
+  rollupReads: number;
+  /** The pids whose page tables were walked (rollup or smaps read). */
+  walkedPids: number[];
+}
+
+export interface ReadCtx {
+  root: string;
+  detail: boolean;
+  /** The only sample taken: detail mode reads smaps without the rollup later samples compare with. */
+  oneShot: boolean;
+  filter: readonly string[];
+  /** Keep an fd open across samples, or close it and say -1 (no room left). */
+  keep(fd: number): number;
+  /** The same for a rollup's fd, which saves less than a stat's: kept only with room to spare. */
+  keepRollup(fd: number): number;
+  release(fd: number): void;
+}
+
+export function procPath(ctx: ReadCtx, pid: number, file: string): string {
+  return posix.join(ctx.root, 'proc', String(pid), file);
+}
+
+function wanted(ctx: ReadCtx, pid: number, exe: string): boolean {
+  const f = ctx.filter;
+  return f.length === 0 || f.includes(String(pid)) || f.includes(exe);
+}
+
+/** A process not seen before: its stat (fd kept) and its name. null when it vanished. */
+export function openProcess(ctx: ReadCtx, pid: number): { e: ProcEntry; st: PidStat } | null {
+  const o = openRead(procPath(ctx, pid, 'stat'));
+  if (o.code !== null) return null;
+  // Through a memo, so that the next tick sees whether these bytes changed.
+  const memo = emptyMemo<PidStat>();
+  const r = readFdParsed(o.fd, memo, parsePidStat);
+  const st = r.ok ? r.value : null;
+  const e = st ? newEntry(ctx, pid, st.starttime, commText(st.comm), st.kthread) : null;
+  if (!st || !e) {
+    closeFd(o.fd);
+    return null;
+  }
+  e.statMemo = memo;
+  e.statFd = ctx.keep(o.fd);
+  return { e, st };
+}
+
+export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: string, kthread: boolean): ProcEntry | null {
+  const dir = posix.join(ctx.root, 'proc', String(pid));
+  const cl = readBytes(posix.join(dir, 'cmdline'), true);
+  const args = cl.bytes ? parseCmdline(cl.bytes) : [];
+  const base: ProcEntry = {
+    starttime,
+    statFd: -1,
+    rollupFd: -1,
+    statMemo: emptyMemo(),
+    rollupMemo: emptyMemo(),
+    denied: false,
+    nonUser: true,
+    kthread,
+    comm,
+    exe: '',
+    cmd: '',
+    filtered: false,
+    detailFor: null,
+    detailZram: false,
+    detailMem: null,
+    mem: null,
+    memDetail: false,
+    walkedAt: 0,
+    walkMs: 0,
+  };
+  if (cl.bytes === null) {
+    if (!isDenied(cl.code)) return null;
+    // Not ours to read: a user process we cannot name; its rollup will be denied too.
+    return { ...base, nonUser: kthread, exe: base.comm, cmd: base.comm };
+  }
+  const root = ctx.root;
+  let exeLink: string | null | undefined;
+  let cwd: string | null | undefined;
+  const env: ExeEnv = {
+    get exeLink() {
+      if (exeLink === undefined) exeLink = readLink(posix.join(dir, 'exe'));
+      return exeLink;
+    },
+    get cwd() {
+      if (cwd === undefined) cwd = readLink(posix.join(dir, 'cwd'));
+      return cwd;
+    },
+    isRegularFile(abs: string): boolean {
+      try {
+        return statSync(posix.join(root, abs)).isFile();
+      } catch {
+        return false;
+      }
+    },
+  };
+  // Names are made printable here, once per process: every output shows only these.
+  // exeKey sees the raw text: it looks script paths up on disk.
+  const key = exeKey(args, env);
+  if (!key) return base;
+  const exe = printable(key.exe);
+  return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !wanted(ctx, pid, exe) };
+}
+
+/** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
+function commText(raw: string): string {
+  return printable(Buffer.from(raw, 'latin1').toString('utf8'));
+}
+
+/** smaps_rollup through the kept fd, opening (and keeping) it on first use. */
+function readRollup(ctx: ReadCtx, pid: number, e: ProcEntry): { ok: true; rollup: Rollup | null } | { ok: false; code: string } {
+  if (e.rollupFd >= 0) {
+    const r = readFdParsed(e.rollupFd, e.rollupMemo, parseRollup);
+    if (r.ok && r.bytes > 0) return { ok: true, rollup: r.value };
+    // A kept fd pins the address space it was opened on: after an exec it fails
+    // although pid and start time are the same. Reopen, and name the new program.
+    ctx.release(e.rollupFd);
+    e.rollupFd = -1;
+    const renamed = newEntry(ctx, pid, e.starttime, e.comm, e.kthread);
+    if (renamed) {
+      e.exe = renamed.exe;
+      e.cmd = renamed.cmd;
+      e.nonUser = renamed.nonUser;
+      e.filtered = renamed.filtered;
+      e.detailMem = null;
+    }
+  }
+  const o = openRead(procPath(ctx, pid, 'smaps_rollup'));
+  if (o.code !== null) return { ok: false, code: o.code };
+  const r = readFdParsed(o.fd, e.rollupMemo, parseRollup);
+  e.rollupFd = ctx.keepRollup(o.fd);
+  return r.ok ? { ok: true, rollup: r.value } : r;
+}
+
+/** The process's categories; 'denied' when not ours to read; null when it vanished. */
+export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boolean, stats: SampleStats): Mem | 'denied' | null {
+  if (e.denied) return 'denied';
+  stats.walkedPids.push(pid);
+  let rollup: Rollup | null = null;
+  // A one-shot detail report takes its figures from smaps alone: the rollup would only be
+  // compared with the next sample's, and there is none.
+  if (!(ctx.detail && ctx.oneShot)) {
+    const rt = readRollup(ctx, pid, e);
+    stats.rollupReads++;
+    if (!rt.ok) {
+      e.denied = isDenied(rt.code);
+      return e.denied ? 'denied' : null;
+    }
+    rollup = rt.rollup;
+    if (!rollup) return null;
+    if (!ctx.detail) return rollupToMem(rollup, zramActive);
+    if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
+  }
+  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd);
+  stats.smapsPids.push(pid);
+  if (st.text === null) {
+    e.denied = isDenied(st.code);
+    return e.denied ? 'denied' : null;
+  }
+  if (st.text.length === 0) return null;
+  const mem = parseSmapsDetail(st.text, zramActive);
+  e.detailFor = rollup;
+  e.detailZram = zramActive;
+  e.detailMem = mem;
+  return mem;
+}
+
+function sameRollup(a: Rollup, b: Rollup): boolean {
+  return a.pssAnon === b.pssAnon && a.pssFile === b.pssFile && a.pssShmem === b.pssShmem && a.swapPss === b.swapPss;
+}

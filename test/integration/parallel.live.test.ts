@@ -1,0 +1,100 @@
+// A full sample read on two threads (dist/procworker.js) against the same sample read on
+// one: the same processes with the same names, figures from whole per-process reads, in
+// pid order; the fds the worker opened are kept for the next tick and released after.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSleepers, type ProcessZoo } from '../../bench/procs';
+import { ParallelReader } from '../../src/sampler/parallel';
+import { Sampler } from '../../src/sampler/sampler';
+import { REPO } from './live';
+
+const script = join(REPO, 'dist', 'procworker.js');
+let zoo: ProcessZoo;
+let sleepers: number[] = [];
+
+beforeAll(async () => {
+  // Built for this run: the worker must be this source's.
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO });
+  zoo = await startSleepers(300); // more new processes than the sampler reads on one thread
+  const pg = zoo.pids[0];
+  // "ready" comes when all are forked; a few may not have become `sleep` yet.
+  for (let i = 0; i < 100 && sleepers.length < 300; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    sleepers = listSleepers(pg);
+  }
+}, 60_000);
+
+function listSleepers(pg: number): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((p) => {
+      try {
+        // comm, then after ") ": state ppid pgrp
+        const s = readFileSync(`/proc/${p}/stat`, 'latin1');
+        return s.includes('(sleep)') && s.slice(s.lastIndexOf(')') + 2).split(' ')[2] === String(pg);
+      } catch {
+        return false;
+      }
+    });
+}
+afterAll(() => zoo?.stop());
+
+const fds = () => readdirSync('/proc/self/fd').length;
+/** Our fds open on the sleepers' files, by what they name ("/proc/123/stat"). */
+function sleeperFds(): string[] {
+  const ours = new Set(sleepers.map(String));
+  const names: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const t = readlinkSync(`/proc/self/fd/${fd}`);
+      if (ours.has(t.split('/')[2])) names.push(t);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return names.sort();
+}
+
+describe('parallel full sample', () => {
+  for (const detail of [false, true]) {
+    it(`${detail ? 'detail' : 'fast'}: two threads read what one does, and keep their fds for the next tick`, async () => {
+      expect(sleepers.length).toBe(300);
+      const reader = new ParallelReader({ script, workers: 1, idleMs: 60_000 });
+      await reader.warmed(); // so that the worker surely takes a share
+      const fdsBefore = fds();
+      const par = new Sampler({ detail, walkBudgetMs: 10 });
+      par.useParallel(reader);
+      const a = await par.sampleAsync();
+      const one = new Sampler({ detail });
+      const seq = one.sample();
+      one.close();
+      await reader.close(); // the worker has exited: the fds it opened must still be ours
+      expect(reader.lastShares).toHaveLength(2);
+      expect(reader.lastShares[1]).toBeGreaterThan(0);
+      expect(reader.lastShares[0] + reader.lastShares[1]).toBeGreaterThanOrEqual(300);
+      expect(a.procs.map((p) => p.pid)).toEqual([...a.procs.map((p) => p.pid)].sort((x, y) => x - y));
+      const mine = (s: typeof a) => s.procs.filter((p) => sleepers.includes(p.pid));
+      const pa = mine(a);
+      const ps = mine(seq);
+      expect(pa.map((p) => [p.pid, p.exe, p.cmd])).toEqual(ps.map((p) => [p.pid, p.exe, p.cmd]));
+      expect(pa).toHaveLength(300);
+      for (const p of pa) {
+        expect(p.exe).toBe('sleep');
+        expect(p.mem.data).toBeGreaterThan(0);
+        expect(p.mem.ptotal).toBeGreaterThan(p.mem.data);
+      }
+      // The next tick reads the worker's kept fds: nothing moved, nothing walked but what the budget allows.
+      // stat and smaps_rollup of each, opened by the prefetch (some by the worker).
+      const kept = sleeperFds();
+      expect(kept).toHaveLength(2 * 300);
+      const b = await par.sampleAsync();
+      expect(mine(b).map((p) => [p.pid, p.exe, p.cmd])).toEqual(pa.map((p) => [p.pid, p.exe, p.cmd]));
+      expect(sleeperFds()).toEqual(kept); // read through the kept fds: none reopened, none lost
+      par.close();
+      expect(fds()).toBeLessThanOrEqual(fdsBefore + 2);
+    }, 60_000);
+  }
+});

@@ -1,0 +1,118 @@
+// The page-walk budget against the live /proc: a "database" (bench/dbload.c: backends
+// sharing one mapping) sampled in a loop. An idle backend's page tables are not walked
+// again until the age bound; one that changes is walked the very next tick.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Reporter } from '../../src/core/report';
+import { Sampler } from '../../src/sampler/sampler';
+import { Procs, REPO, sleep } from './live';
+
+const procs = new Procs();
+let dbload = '';
+
+beforeAll(() => {
+  const dir = join(REPO, 'test', '.tmp');
+  mkdirSync(dir, { recursive: true });
+  dbload = join(dir, 'dbload');
+  const src = join(REPO, 'bench', 'dbload.c');
+  if (!existsSync(dbload) || statSync(dbload).mtimeMs < statSync(src).mtimeMs) execFileSync('cc', ['-O2', '-Wall', '-o', dbload, src]);
+});
+afterAll(() => procs.stopAll());
+
+function readlinkOr(fd: string): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return '';
+  }
+}
+
+/** Start dbload; resolve with the parent's and the backends' pids once all are up. */
+function startDb(args: string[]): Promise<{ c: ChildProcess; parent: number; backends: number[] }> {
+  const c = procs.start(dbload, args);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    c.stdout!.on('data', (d: Buffer) => {
+      seen += d.toString();
+      const up = /^up (\d+)$/m.exec(seen);
+      if (up) resolve({ c, parent: Number(up[1]), backends: [...seen.matchAll(/^ready (\d+)$/gm)].map((m) => Number(m[1])).sort((a, b) => a - b) });
+    });
+    c.once('exit', (code) => reject(new Error(`dbload exited (${code}): ${seen}`)));
+  });
+}
+
+describe('walk budget', () => {
+  it('walks a changed backend the next tick, leaves idle ones within the age bound, and refreshes them at it', async () => {
+    const db = await startDb(['-m', '32', '-k', '3', '-s', '2048']);
+    const all = [db.parent, ...db.backends];
+    // A budget too small for any walk but the ones that must be done.
+    const sampler = new Sampler({ walkBudgetMs: 0.0001, maxAgeSeconds: 3, filter: all.map(String) });
+    const reporter = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 10, rise: true, cmdlen: 96, search: '' });
+    const t1 = Date.now();
+    const first = reporter.report(sampler.sample(t1));
+    expect(sampler.lastStats.walkedPids).toEqual(all.sort((a, b) => a - b)); // every process is new
+    expect(first.leader.stale).toBeUndefined();
+    const before = new Map(sampler.sample(t1 + 500).procs.map((p) => [p.pid, p]));
+    expect(sampler.lastStats.walkedPids).toEqual([]); // nothing moved
+    for (const pid of all) expect(before.get(pid)?.asOf).toBe(t1);
+
+    const changed = db.backends[1];
+    const grew = new Promise<void>((res) => db.c.stdout!.on('data', (d: Buffer) => d.toString().includes(`grew ${changed}`) && res()));
+    process.kill(changed, 'SIGUSR1');
+    await grew;
+    const t3 = t1 + 1000;
+    const s3 = sampler.sample(t3);
+    const rep3 = reporter.report(s3);
+    expect(sampler.lastStats.walkedPids).toEqual([changed]);
+    const after = s3.procs.find((p) => p.pid === changed)!;
+    expect(after.asOf).toBeUndefined();
+    expect(after.mem.ptotal - before.get(changed)!.mem.ptotal).toBeGreaterThanOrEqual(2000); // 2 MB touched
+    expect(rep3.leader.stale).toBe(all.length - 1);
+    const row = rep3.rows.find((r) => r.key === String(changed))!;
+    expect(row.type).toMatch(/^\+\d+K$/);
+    expect(rep3.rows.find((r) => r.key === String(db.backends[0]))!.asOf).toBe(t1);
+    // The T row is the sum of the rows shown, old figures included.
+    expect(rep3.total.mem.ptotal).toBe(s3.procs.reduce((n, p) => n + p.mem.ptotal, 0));
+
+    // Past the bound (3 s) every idle figure is read again, whatever the budget.
+    sampler.sample(t1 + 2000);
+    expect(sampler.lastStats.walkedPids).toEqual([]);
+    const s5 = sampler.sample(t1 + 3000);
+    expect(sampler.lastStats.walkedPids.sort((a, b) => a - b)).toEqual(all.filter((p) => p !== changed));
+    expect(s5.procs.filter((p) => p.asOf !== undefined).map((p) => p.pid)).toEqual([changed]);
+  });
+
+  it('with no room left to keep fds, an idle process is still known by its stat and not walked again', async () => {
+    const db = await startDb(['-m', '8', '-k', '2']);
+    const all = [db.parent, ...db.backends].sort((a, b) => a - b);
+    const s = new Sampler({ walkBudgetMs: 0.0001, filter: all.map(String) });
+    // As when the open-files limit is reached (10,000 processes): every file is opened, read, closed.
+    (s as unknown as { fdBudget: number }).fdBudget = 0;
+    const t = Date.now();
+    s.sample(t);
+    expect(s.lastStats.walkedPids).toEqual(all);
+    const again = s.sample(t + 1000);
+    expect(s.lastStats.walkedPids).toEqual([]);
+    expect(again.procs.map((p) => p.asOf)).toEqual(all.map(() => t));
+    expect(readdirSync('/proc/self/fd').filter((fd) => all.some((p) => readlinkOr(fd).startsWith(`/proc/${p}/`)))).toEqual([]);
+  });
+
+  it('with budget 0 walks every process every tick; a one-shot detail sample reads smaps but no rollup', async () => {
+    const db = await startDb(['-m', '8', '-k', '2']);
+    const all = [db.parent, ...db.backends].sort((a, b) => a - b);
+    const s = new Sampler({ walkBudgetMs: 0, filter: all.map(String) });
+    s.sample();
+    s.sample();
+    expect(s.lastStats.walkedPids).toEqual(all);
+    const one = new Sampler({ detail: true, oneShot: true, filter: all.map(String) });
+    const r = one.sample();
+    expect(one.lastStats.rollupReads).toBe(0);
+    expect(one.lastStats.smapsPids).toEqual(all);
+    expect(r.procs.map((p) => p.pid)).toEqual(all);
+    // Each backend's share of the 8 MB mapping (shOth: shared anonymous memory), about a third.
+    for (const pid of db.backends) expect(r.procs.find((p) => p.pid === pid)!.mem.shOth).toBeGreaterThan(2000);
+    await sleep(0);
+  });
+});
