@@ -224,12 +224,14 @@ export class History {
 
   /**
    * The last `samples` samples of the group's persistent processes: those present from the
-   * first of them to the newest. Joins and departures change a group's total, not these.
+   * first of them to the newest. Joins and departures change a group's total, not these. A
+   * process that started while watched counts once it has been seen `warmup` samples before
+   * them (its start-up is not growth); one there from the first sample is of unknown age.
    */
-  persistentSeries(key: string, samples: number, field: MemKey = 'ptotal'): Series & { procs: number } {
+  persistentSeries(key: string, samples: number, field: MemKey = 'ptotal', warmup = 0): Series & { procs: number } {
     const from = this.seq - samples + 1;
     if (samples > this.capacity || from < 0) return { times: [], values: [], procs: 0 };
-    const list = this.members(key).filter((t) => t.first <= from && t.last === this.seq);
+    const list = this.members(key).filter((t) => t.last === this.seq && (t.first === 0 ? t.first <= from : t.first <= from - warmup));
     if (list.length === 0) return { times: [], values: [], procs: 0 };
     return { times: this.timesOf(from, this.seq), values: this.sum(list, field, from, this.seq), procs: list.length };
   }

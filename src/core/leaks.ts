@@ -67,9 +67,12 @@ export function judgeLeak(values: readonly number[], times: readonly number[], o
   return { suspect, growthKb, rises, falls, steps: n, seconds: (times[times.length - 1] - times[start]) / 1000, procs };
 }
 
-/** Judge a group of a History on its persistent processes only (joins and departures are not growth). */
+/**
+ * Judge a group of a History on its persistent processes only (joins and departures are not
+ * growth); a process that started while watched waits a quarter window more (start-up is not growth).
+ */
 export function judgeGroup(history: History, key: string, o: LeakOptions): LeakVerdict {
-  const s = history.persistentSeries(key, o.samples + 1);
+  const s = history.persistentSeries(key, o.samples + 1, 'ptotal', Math.ceil(o.samples / 4));
   return judgeLeak(s.values, s.times, o, s.procs);
 }
 

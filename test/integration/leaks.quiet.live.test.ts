@@ -92,6 +92,7 @@ describe(`${SECONDS} s of ordinary activity`, () => {
       start(process.execPath, ['-e', NODE_WORK]);
       // (the panel's helper samples every 5 s in fast mode; this one samples every 2 s)
       start(process.execPath, [join(REPO, 'dist', 'sampler.js'), '-U', '-l', '2']);
+      await sleep(5000); // running, as the panel's helper is when it first samples
 
       const sampler = new Sampler({ detail: false, kernelCpu: false, filter: ['0'] });
       const reporter = new Reporter();

@@ -178,6 +178,22 @@ describe('leaks of persistent processes', () => {
     }
     expect(flagged).toEqual([{ key: 'node', growthKb: 4000, procs: 2 }]);
   });
+  it('a process that starts while watched is judged after its start-up; a later leak is still flagged', () => {
+    const h = new History(80);
+    const t = new LeakTracker(o);
+    const flagged: Array<[number, string]> = [];
+    for (let i = 0; i < 60; i++) {
+      const procs: Array<[number, number]> = [[1, 5000]];
+      // pid 2 starts at sample 5: 3 MB at exec, loaded within a few samples, then steady.
+      if (i >= 5) procs.push([2, Math.min(3000 + 1500 * (i - 5), 9000) + ((i * 7) % 3) * 10]);
+      // pid 3 starts at sample 20 and leaks 300 KB every step from then on.
+      if (i >= 20) procs.push([3, 800 + 300 * (i - 20)]);
+      h.add(i * 2000, [groupOfProcs('node', procs)]);
+      for (const f of t.update(h)) flagged.push([i, `${f.key} ${f.verdict.procs}`]);
+    }
+    // pid 3 is judged from 3 samples (a quarter window) after it appeared, over a full window.
+    expect(flagged).toEqual([[20 + 3 + 10, 'node 3']]);
+  });
   it("pmemstat's own helper is judged on its own memory, not on the node processes that join its group", () => {
     const h = new History(50);
     const t = new LeakTracker(o);
