@@ -194,16 +194,21 @@ export class PanelApp implements KeyTarget {
     this.api.postMessage({ type: 'setOptions', options: clean });
     syncToolbar(this.shell, this.settings, this.killMode);
     this.update((ui) => {
-      if (clean.sortBy !== undefined) ui.local = null;
+      if (clean.sortBy === undefined) return;
+      ui.local = null;
+      ui.riseBase = null; // sorted from the toolbar or a key: rise applies again
     });
   }
 
+  /** A click on a column header: its order wins over rise-to-top until a click returns to the setting's order. */
   sortByColumn(col: SortableColumn): void {
+    const base = this.ui.riseBase ?? this.settings.sortBy;
     const r = clickSort(effectiveSort(this.settings.sortBy, this.ui.local), col);
-    if (r.sortBy && r.sortBy !== this.settings.sortBy) {
-      this.ui.local = null;
-      this.setOptions({ sortBy: r.sortBy });
-    } else this.update((ui) => (ui.local = r.local));
+    if (r.sortBy && r.sortBy !== this.settings.sortBy) this.setOptions({ sortBy: r.sortBy });
+    this.update((ui) => {
+      ui.local = r.local;
+      ui.riseBase = r.sortBy === base ? null : base;
+    });
   }
 
   setKillMode(on: boolean): void {
@@ -311,6 +316,7 @@ export class PanelApp implements KeyTarget {
       report: this.report,
       settings: this.settings,
       local: this.ui.local,
+      headerSort: this.ui.riseBase !== null,
       search: this.ui.search,
       fitRows: this.metrics.pageRows(),
     });

@@ -21,6 +21,8 @@ export class ChartSync {
   private spec: { version: number; detail: boolean; spec: ChartSpec | null } | null = null;
   private askedSparks = 0;
   private askedSeries = 0;
+  /** The info of the group the chart shows (kept for a group that vanished). */
+  private shownInfo: string | null = null;
 
   constructor(
     elements: ChartElements,
@@ -77,12 +79,24 @@ export class ChartSync {
 
   /** Whether the chart would appear or go for this selection (the table's height changes then). */
   toggles(report: Report | null, selectedKey: string | undefined): boolean {
-    return this.chart.visible !== (groupOf(report, selectedKey) !== undefined);
+    return this.chart.visible !== (this.rowFor(report, selectedKey) !== undefined);
+  }
+
+  /**
+   * The selected group's row; for a group that vanished while selected, its last row, so its
+   * chart stays readable until the user selects something else.
+   */
+  private rowFor(report: Report | null, key: string | undefined): Pick<GroupRow, 'key' | 'info'> | undefined {
+    const row = groupOf(report, key);
+    if (row) return row;
+    if (key === undefined || this.series?.key !== key || !this.series.data) return undefined;
+    return { key, info: this.shownInfo ?? key };
   }
 
   /** The chart follows the selected group: shown with its history, hidden without one. */
   sync(report: Report | null, selectedKey: string | undefined, units: Units): void {
-    const row = groupOf(report, selectedKey);
+    const row = this.rowFor(report, selectedKey);
+    this.shownInfo = row?.info ?? null;
     const detail = report?.detail ?? false;
     if (!row) {
       this.series = null;

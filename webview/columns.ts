@@ -1,8 +1,8 @@
 // The table's columns: which are shown, their labels and titles, a row's cells as text and
 // the width a column needs. Pure: table.ts renders what these decide.
 import { formatCpu, countText, NEAR_LIMIT_MARK } from '../src/core/format';
-import { signedKb } from '../src/core/compare';
 import type { CgroupFigures } from '../src/core/cgroup';
+import { leakWhat } from '../src/core/leaks';
 import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
@@ -97,7 +97,7 @@ export function columnsFor(
 
 /** How a leak suspect is described (badge tooltip, row label). */
 export function leakText(l: LeakInfo, units: Units): string {
-  return `suspected leak: ptotal ${signedKb(l.growthKb, units)} ${units} in ${Math.round(l.seconds)} s (rose in ${l.rises} of ${l.steps} samples)`;
+  return `suspected leak: ${leakWhat(l, `${formatKb(l.growthKb, units)} ${units}`)}`;
 }
 
 /** The leader's leak count ("" when there are none). */

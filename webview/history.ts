@@ -2,6 +2,7 @@
 // the selected group's full history. The host sends them whole once (after `ready`, or when
 // asked), then each report adds one sample — only when it is the next one (HistoryStamp);
 // after a gap the webview asks again. No DOM here.
+import { recordedRow } from '../src/core/history';
 import { MEM_KEYS, type GroupRow, type MemKey, type RowType } from '../src/core/types';
 import { SPARK_POINTS, type GroupHistory, type HistoryStamp, type SparkSeries } from '../src/shared/webviewProtocol';
 
@@ -15,8 +16,8 @@ export function stampRelation(held: HistoryStamp | null, s: HistoryStamp): Stamp
   return s.seq === held.seq + 1 ? 'next' : 'gap';
 }
 
-/** Groups whose history the host keeps: what History.add records. */
-const recorded = (r: GroupRow) => r.type !== 'x' && r.type !== 'T' && r.type !== 'O';
+/** Groups present in a sample: what the host's History records. */
+const recorded = recordedRow;
 
 interface Ring {
   buf: Float64Array;
@@ -157,8 +158,9 @@ export class GroupSeries {
     if (rel === 'stale' || rel === 'gap') return rel;
     this.held = { ...stamp };
     const row = rows.find((r) => r.key === this.key);
-    // History restarted, or the group is gone from it: start over (from this sample, if any).
-    if (rel === 'restart' || !row || !recorded(row)) this.data = null;
+    // History restarted: start over (from this sample, if any). A group gone from the
+    // report keeps what it had: the host remembers its processes, and so does the chart.
+    if (rel === 'restart') this.data = null;
     if (!row || !recorded(row)) return rel;
     const d = (this.data ??= { key: this.key, times: [], mem: copyMem(null), types: [] });
     d.times.push(time);

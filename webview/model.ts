@@ -110,6 +110,8 @@ export interface ViewInput {
   report: Report;
   settings: PanelSettings;
   local: ColumnSort | null;
+  /** The user sorted by a column header: that order wins over rise-to-top. */
+  headerSort?: boolean;
   search: string;
   /** Group rows that fit in the window (used only when fit applies). */
   fitRows: number;
@@ -118,7 +120,7 @@ export interface ViewInput {
 /** Everything the table shows for one report. */
 export function computeView(v: ViewInput): View & { sort: ColumnSort; fit: boolean } {
   const sort = effectiveSort(v.settings.sortBy, v.local);
-  const rows = sortForView(v.report.rows, sort, v.settings.riseToTop);
+  const rows = sortForView(v.report.rows, sort, v.settings.riseToTop && !v.headerSort);
   const fit = fitApplies(v.settings, sort);
   const view = applyView(
     { ...v.report, rows },

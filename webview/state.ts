@@ -1,6 +1,7 @@
 // The webview's own state, kept across hide/show and window reloads with
 // vscode.getState()/setState() (the panel serializer hands it back on reload).
 // Strictly typed and validated on the way in: getState() returns whatever was stored.
+import { SORT_BYS, type SortBy } from '../src/core/types';
 import { isObject } from '../src/shared/validate';
 import { SORTABLE_COLUMNS, type SortableColumn } from './columns';
 import type { ColumnSort } from './model';
@@ -13,11 +14,16 @@ export interface PersistedState {
   expanded: string[];
   helpOpen: boolean;
   local: ColumnSort | null;
+  /**
+   * The sortBy setting before the user sorted by a column header (null: no header sort). While
+   * set, the header's order wins over rise-to-top; it resumes when a click returns to this order.
+   */
+  riseBase: SortBy | null;
   scrollTop: number;
 }
 
 export function emptyState(): PersistedState {
-  return { v: 1, search: '', selected: null, expanded: [], helpOpen: false, local: null, scrollTop: 0 };
+  return { v: 1, search: '', selected: null, expanded: [], helpOpen: false, local: null, riseBase: null, scrollTop: 0 };
 }
 
 const MAX_EXPANDED = 1000;
@@ -36,6 +42,7 @@ export function parseState(x: unknown): PersistedState {
   if (typeof x.helpOpen === 'boolean') s.helpOpen = x.helpOpen;
   if (isObject(x.local) && (SORTABLE_COLUMNS as readonly unknown[]).includes(x.local.col) && (x.local.dir === 'asc' || x.local.dir === 'desc'))
     s.local = { col: x.local.col as SortableColumn, dir: x.local.dir };
+  if ((SORT_BYS as readonly unknown[]).includes(x.riseBase)) s.riseBase = x.riseBase as SortBy;
   if (typeof x.scrollTop === 'number' && Number.isFinite(x.scrollTop) && x.scrollTop >= 0) s.scrollTop = x.scrollTop;
   return s;
 }

@@ -3,6 +3,19 @@
 
 export const CPU_AVG_SECS = [5, 10, 20, 45, 90] as const;
 
+/** Clock ticks a second of /proc/PID/stat (USER_HZ: 100 on every Linux architecture node runs on). */
+export const USER_HZ = 100;
+
+/**
+ * CPU% since the process started, as `ps` shows it: its utime+stime over the time since its
+ * start (`starttime`, ticks after boot; `uptimeSecs` from /proc/uptime). For a single sample,
+ * which has no window to measure over.
+ */
+export function cpuSinceStart(ticks: number, starttime: number, uptimeSecs: number, hz = USER_HZ): number {
+  const elapsed = uptimeSecs * hz - starttime;
+  return elapsed > 0 && ticks > 0 ? (100 * ticks) / elapsed : 0;
+}
+
 interface Point {
   time: number;
   ticks: number;

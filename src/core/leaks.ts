@@ -1,4 +1,4 @@
-// Leak suspicion: a group whose ptotal kept rising over the last N samples.
+// Leak suspicion: a group whose persistent processes kept growing over the last N samples.
 import type { History } from './history';
 import type { Units } from './types';
 import { formatKb, withCommas } from './units';
@@ -14,48 +14,66 @@ export const DEFAULT_LEAK_OPTIONS: LeakOptions = { samples: 20, minGrowthKb: 102
 
 export interface LeakVerdict {
   suspect: boolean;
-  /** ptotal growth over the window, KB. */
+  /** Growth of the persistent processes' ptotal over the window, KB. */
   growthKb: number;
-  /** Samples of the window that stand above its first one (by more than the noise). */
+  /** Steps of the window in which it grew (by more than the noise). */
   rises: number;
-  /** Steps that gave back more than the noise. */
+  /** Steps in which it shrank (by more than the noise). */
   falls: number;
+  /** Steps in the window. */
   steps: number;
   /** Seconds the window spans. */
   seconds: number;
+  /** Processes judged: those present through the whole window. */
+  procs: number;
 }
 
 /**
- * Judge one series (oldest first) over its last `samples` steps. A leak rose in most
- * samples of the window (stands above where the window began), grew by minGrowthKb in
- * all, grew in at least two steps (one jump, a start-up allocation, is not a trend), gave
- * little back (at most a quarter of the steps fall), and is at or near its peak now.
- * Changes smaller than the noise — PSS of shared pages shifts by a few KB whenever any
- * other process maps or unmaps a library — count neither as rises nor as falls.
+ * Judge one series (oldest first) over its last `samples` steps. A leak stands above where
+ * the window began in most samples, grew by minGrowthKb in all, grew in at least two steps
+ * (one jump, a start-up allocation, is not a trend), gave little back (at most a quarter of
+ * the steps shrink, and by at most a quarter of its growth in all: a garbage-collected heap
+ * climbing between collections gives back in big steps), and is at or near its peak now.
+ * Changes smaller than the noise — PSS of
+ * shared pages shifts by a few KB whenever any other process maps or unmaps a library —
+ * count neither as growth nor as shrinking.
  */
-export function judgeLeak(values: readonly number[], times: readonly number[], o: LeakOptions): LeakVerdict {
+export function judgeLeak(values: readonly number[], times: readonly number[], o: LeakOptions, procs = 1): LeakVerdict {
   const n = Math.min(values.length - 1, o.samples);
-  const none: LeakVerdict = { suspect: false, growthKb: 0, rises: 0, falls: 0, steps: Math.max(0, n), seconds: 0 };
+  const none: LeakVerdict = { suspect: false, growthKb: 0, rises: 0, falls: 0, steps: Math.max(0, n), seconds: 0, procs };
   if (n < o.samples || n < 2) return none; // not enough history yet
   const noise = Math.max(1, o.minGrowthKb / (2 * n));
   const start = values.length - 1 - n;
   const base = values[start];
+  let above = 0;
   let rises = 0;
-  let steps = 0;
   let falls = 0;
+  let gaveBack = 0;
   let peak = base;
   for (let i = start + 1; i < values.length; i++) {
-    if (values[i] - base > noise) rises++;
+    if (values[i] - base > noise) above++;
     const d = values[i] - values[i - 1];
-    if (d > noise) steps++;
-    else if (d < -noise) falls++;
+    if (d > noise) rises++;
+    else if (d < -noise) {
+      falls++;
+      gaveBack -= d;
+    }
     if (values[i] > peak) peak = values[i];
   }
   const last = values[values.length - 1];
   const growthKb = last - base;
   const nearPeak = peak - last <= o.minGrowthKb / 4;
-  const suspect = growthKb >= o.minGrowthKb && rises * 2 > n && steps >= 2 && falls * 4 <= n && nearPeak;
-  return { suspect, growthKb, rises, falls, steps: n, seconds: (times[times.length - 1] - times[start]) / 1000 };
+  const suspect = growthKb >= o.minGrowthKb && above * 2 > n && rises >= 2 && falls * 4 <= n && gaveBack * 4 <= growthKb && nearPeak;
+  return { suspect, growthKb, rises, falls, steps: n, seconds: (times[times.length - 1] - times[start]) / 1000, procs };
+}
+
+/**
+ * Judge a group of a History on its persistent processes only (joins and departures are not
+ * growth); a process that started while watched waits a quarter window more (start-up is not growth).
+ */
+export function judgeGroup(history: History, key: string, o: LeakOptions): LeakVerdict {
+  const s = history.persistentSeries(key, o.samples + 1, 'ptotal', Math.ceil(o.samples / 4));
+  return judgeLeak(s.values, s.times, o, s.procs);
 }
 
 /** Follows the groups of a History and says which became (or stopped being) suspects. */
@@ -69,8 +87,7 @@ export class LeakTracker {
     const fresh: { key: string; verdict: LeakVerdict }[] = [];
     const now = new Set<string>();
     for (const key of history.keys()) {
-      const s = history.series(key, 'ptotal', this.opts.samples + 1);
-      const v = judgeLeak(s.values, s.times, this.opts);
+      const v = judgeGroup(history, key, this.opts);
       if (!v.suspect) continue;
       now.add(key);
       if (!this.flagged.has(key)) fresh.push({ key, verdict: v });
@@ -98,11 +115,15 @@ export class LeakTracker {
 
 /**
  * A leak suspect in one line, as the CLI prints it and the panel's log records it:
- * `LEAK? memtest: +40,960K in 95s (rose in 19 of 20 samples, fell in 1); ptotal 120 MB`.
+ * `LEAK? memtest: 1 process grew by 40,960K in 95s (up in 15 of 20 steps, down in 1); ptotal now 120 MB`.
+ * Joins and departures are left out of the figure, and the counts are of steps, so they add up.
  */
-export function leakLine(info: string, ptotalKb: number, v: Pick<LeakVerdict, 'growthKb' | 'seconds' | 'rises' | 'steps' | 'falls'>, units: Units): string {
-  return (
-    `LEAK? ${info}: +${withCommas(v.growthKb)}K in ${Math.round(v.seconds)}s` +
-    ` (rose in ${v.rises} of ${v.steps} samples, fell in ${v.falls}); ptotal ${formatKb(ptotalKb, units)} ${units}`
-  );
+export function leakLine(info: string, ptotalKb: number, v: Pick<LeakVerdict, 'growthKb' | 'seconds' | 'rises' | 'steps' | 'falls' | 'procs'>, units: Units): string {
+  return `LEAK? ${info}: ${leakWhat(v, `${withCommas(v.growthKb)}K`)}; ptotal now ${formatKb(ptotalKb, units)} ${units}`;
+}
+
+/** What rose, by how much (`amount`), over how long: `1 process grew by 40,960K in 95s (up in 15 of 20 steps, down in 1)`. */
+export function leakWhat(v: Pick<LeakVerdict, 'seconds' | 'rises' | 'steps' | 'falls' | 'procs'>, amount: string): string {
+  const who = v.procs === 1 ? '1 process' : `${v.procs} processes present throughout`;
+  return `${who} grew by ${amount} in ${Math.round(v.seconds)}s (up in ${v.rises} of ${v.steps} steps, down in ${v.falls})`;
 }

@@ -133,6 +133,12 @@ export function parsePidStat(text: string): PidStat | null {
   return { pid, comm: text.slice(open + 1, close), state, ppid, kthread: (flags & PF_KTHREAD) !== 0, ticks: utime + stime, starttime };
 }
 
+/** /proc/uptime: seconds since boot (null when missing or malformed). */
+export function parseUptime(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
 /** /proc/vmstat: the major page fault counter (0 when missing). */
 export function parseVmstat(text: string): { pgmajfault: number } {
   for (const line of lines(text)) {

@@ -1,11 +1,12 @@
 // The host's memory history behind the panel: the core History (typed-array rings per
-// group), the reported deltas of each group (for the chart's markers), and the LeakTracker.
-// Fed one Report per sample; cleared when the grouping changes (keys change meaning);
-// resized, keeping what fits, when the loop interval or the leak window changes.
+// process, summed into groups), the reported deltas of each group (for the chart's markers),
+// and the LeakTracker. Fed one Report per sample; a new grouping re-derives the groups from
+// the same processes (the webview is told to fetch them again); resized, keeping what fits,
+// when the loop interval or the leak window changes.
 // No vscode here: the controller posts what this computes.
 import { History, historyCapacity, MAX_CAPACITY } from '../core/history';
-import { judgeLeak, LeakTracker, type LeakOptions, type LeakVerdict } from '../core/leaks';
-import { MEM_KEYS, zeroMem, type GroupBy, type GroupRow, type MemKey, type Report, type RowType } from '../core/types';
+import { judgeGroup, LeakTracker, type LeakOptions, type LeakVerdict } from '../core/leaks';
+import { MEM_KEYS, type GroupBy, type MemKey, type Report, type RowType } from '../core/types';
 import { SPARK_POINTS, type GroupHistory, type HistoryStamp, type LeakInfo, type SparkSeries } from '../shared/webviewProtocol';
 
 /** Samples to keep: an hour at the loop interval (core budget), but at least the leak window and a sparkline. */
@@ -28,8 +29,8 @@ export interface LeakSummary extends LeakInfo {
 }
 
 /** A suspect as the webview gets it (no names: the webview has them in the report). */
-export function leakInfo({ key, growthKb, seconds, rises, falls, steps }: LeakInfo): LeakInfo {
-  return { key, growthKb, seconds, rises, falls, steps };
+export function leakInfo({ key, growthKb, seconds, rises, falls, steps, procs }: LeakInfo): LeakInfo {
+  return { key, growthKb, seconds, rises, falls, steps, procs };
 }
 
 interface Mark {
@@ -38,37 +39,6 @@ interface Mark {
 }
 
 const isMarked = (t: RowType) => t === 'A' || t.startsWith('+') || t.startsWith('-');
-
-/**
- * A new History of `capacity` holding the newest samples of `old` that fit (each group's
- * ring stays aligned with the sample times: a group present in sample i is present in
- * every later one, since History ends a group's series when it vanishes).
- */
-export function resizeHistory(old: History, capacity: number): History {
-  const h = new History(capacity);
-  const keys = old.keys();
-  if (keys.length === 0) return h;
-  let longest = keys[0];
-  for (const k of keys) if (old.length(k) > old.length(longest)) longest = k;
-  const n = Math.min(capacity, old.length(longest));
-  const times = old.series(longest, 'ptotal', n).times;
-  const fields = new Map<string, number[][]>();
-  for (const k of keys) fields.set(k, MEM_KEYS.map((f) => old.series(k, f, n).values));
-  for (let i = 0; i < n; i++) {
-    const rows: GroupRow[] = [];
-    for (const k of keys) {
-      const f = fields.get(k) as number[][];
-      const len = f[0].length;
-      const j = i - (n - len);
-      if (j < 0) continue;
-      const mem = zeroMem();
-      MEM_KEYS.forEach((m, fi) => (mem[m] = f[fi][j]));
-      rows.push({ key: k, info: k, type: '', delta: 0, mem, cpu: 0, count: 0, pid: null, members: [] });
-    }
-    h.add(times[i], rows);
-  }
-  return h;
-}
 
 export class HistoryFeed {
   private history: History;
@@ -106,20 +76,24 @@ export class HistoryFeed {
     return this.seq < 0 ? null : { start: this.start, seq: this.seq };
   }
 
-  /** Record one report sampled with `groupBy`; returns its stamp and the groups flagged as leak suspects just now. */
-  add(report: Report, groupBy: GroupBy): { stamp: HistoryStamp; flagged: LeakFlag[] } {
-    if (this.groupBy !== null && groupBy !== this.groupBy) this.clear();
+  /** Record one report sampled with `groupBy` (cmd keys cut at `cmdlen`); returns its stamp and the groups flagged as leak suspects just now. */
+  add(report: Report, groupBy: GroupBy, cmdlen?: number): { stamp: HistoryStamp; flagged: LeakFlag[] } {
+    const regrouped = this.groupBy !== null && groupBy !== this.groupBy;
+    if (regrouped) {
+      // Keys change meaning: marks go, the suspects are judged anew; a new start one behind
+      // this sample is a gap to the webview, which asks for the re-derived series.
+      this.marks.clear();
+      this.tracker.clear();
+    }
     this.groupBy = groupBy;
     this.seq++;
     if (this.restart) this.start = this.seq;
+    else if (regrouped) this.start = this.seq - 1;
     this.restart = false;
-    this.history.add(report.leader.time, report.rows);
+    this.history.add(report.leader.time, report.rows, groupBy, cmdlen);
     this.infos.clear();
     for (const r of report.rows) {
-      if (r.type === 'x') {
-        this.marks.delete(r.key);
-        continue;
-      }
+      if (r.type === 'x') continue;
       this.infos.set(r.key, { info: r.info, ptotal: r.mem.ptotal });
       if (!isMarked(r.type)) continue;
       let list = this.marks.get(r.key);
@@ -139,7 +113,7 @@ export class HistoryFeed {
     return { stamp: { start: this.start, seq: this.seq }, flagged };
   }
 
-  /** Forget everything (regrouping; the panel closed). The next sample starts a new history. */
+  /** Forget everything (the panel closed). The next sample starts a new history. */
   clear(): void {
     this.history.clear();
     this.tracker.clear();
@@ -154,7 +128,7 @@ export class HistoryFeed {
     this.loopSecs = loopSecs;
     this.tracker.opts = { ...leak };
     const cap = capacityFor(loopSecs, leak);
-    if (cap !== this.history.capacity) this.history = resizeHistory(this.history, cap);
+    if (cap !== this.history.capacity) this.history = this.history.resized(cap);
     if (this.seq >= 0) this.tracker.update(this.history);
   }
 
@@ -167,18 +141,18 @@ export class HistoryFeed {
     const out: LeakSummary[] = [];
     const o = this.tracker.opts;
     for (const key of this.tracker.suspects()) {
-      const s = this.history.series(key, 'ptotal', o.samples + 1);
-      const v = judgeLeak(s.values, s.times, o);
+      const v = judgeGroup(this.history, key, o);
       const i = this.infos.get(key);
       out.push({
         key,
         info: i?.info ?? key,
-        ptotal: i?.ptotal ?? s.values[s.values.length - 1] ?? 0,
+        ptotal: i?.ptotal ?? this.history.series(key, 'ptotal', 1).values[0] ?? 0,
         growthKb: v.growthKb,
         seconds: v.seconds,
         rises: v.rises,
         falls: v.falls,
         steps: v.steps,
+        procs: v.procs,
       });
     }
     return out.sort((a, b) => b.growthKb - a.growthKb || a.key.localeCompare(b.key));
@@ -205,10 +179,12 @@ export class HistoryFeed {
       .sort((a, b) => b.ptotal - a.ptotal || a.key.localeCompare(b.key));
   }
 
-  /** One group's whole history (null: none kept for it). */
+  /** One group's whole history (null: none kept for it); a vanished group's ends when it vanished. */
   group(key: string): GroupHistory | null {
-    const n = this.history.length(key);
-    if (n === 0) return null;
+    const span = this.history.spanOf(key);
+    if (!span) return null;
+    const n = span[1] - span[0] + 1;
+    const end = this.seq - (this.history.newest - span[1]);
     const mem = {} as Record<MemKey, number[]>;
     let times: number[] = [];
     for (const f of MEM_KEYS) {
@@ -218,7 +194,7 @@ export class HistoryFeed {
     }
     const types: RowType[] = new Array<RowType>(n).fill('');
     for (const m of this.marks.get(key) ?? []) {
-      const i = n - 1 - (this.seq - m.seq);
+      const i = n - 1 - (end - m.seq);
       if (i >= 0 && i < n) types[i] = m.type;
     }
     return { key, times, mem, types };

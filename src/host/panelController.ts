@@ -18,7 +18,7 @@ import { errorText, type Log } from './log';
 import type { PanelLike } from './panel';
 import { PanelSlot } from './panelSlot';
 import { SampleLoop } from './sampleLoop';
-import { helperConfigOf, type LeakSettings, type SettingsChange, type WalkSettings } from './settings';
+import { helperConfigOf, PANEL_CMDLEN, type LeakSettings, type SettingsChange, type WalkSettings } from './settings';
 import type { TopGroups } from './statusBar';
 
 /** What the controller needs of the settings (SettingsStore). */
@@ -346,7 +346,7 @@ export class PanelController implements vscode.Disposable {
   private accept(report: Report, groupBy: GroupBy): void {
     this.report = report;
     this.reportGroupBy = groupBy;
-    const { stamp, flagged } = this.feed.add(report, groupBy);
+    const { stamp, flagged } = this.feed.add(report, groupBy, PANEL_CMDLEN);
     const leaks = this.feed.leaks();
     this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
     for (const f of flagged) this.deps.log.info(leakLine(f.info, f.ptotal, f.verdict, 'KB'));

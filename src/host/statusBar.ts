@@ -1,7 +1,7 @@
 // The status-bar glance: used/total memory and percent from /proc/meminfo
 // every `pmemstat.statusBar.interval` seconds. No privilege, no smaps, no helper: the
 // only other reads are the tiny zram sysfs files (for the tooltip, when zRAM is active).
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import { printable } from '../core/printable';
@@ -26,6 +26,16 @@ export interface Glance {
 /** Read /proc/meminfo (and the active zram devices) under a root directory. */
 export async function readGlance(root = '/'): Promise<Glance> {
   const meminfo = parseMeminfo(await fs.readFile(posix.join(root, 'proc/meminfo'), 'utf8'));
+  if (meminfo.memTotal <= 0) throw new Error('no MemTotal in /proc/meminfo');
+  return { meminfo, zram: readZramStats(root) };
+}
+
+/**
+ * The same, at once: for the item's first figures, so that it shows them the moment it
+ * appears (one kernel-generated page, no disk; later reads are asynchronous).
+ */
+export function readGlanceNow(root = '/'): Glance {
+  const meminfo = parseMeminfo(readFileSync(posix.join(root, 'proc/meminfo'), 'utf8'));
   if (meminfo.memTotal <= 0) throw new Error('no MemTotal in /proc/meminfo');
   return { meminfo, zram: readZramStats(root) };
 }
@@ -235,8 +245,14 @@ export class StatusBarController implements vscode.Disposable {
       item.command = 'pmemstat.open';
       item.text = '$(server) \u2026';
       item.accessibilityInformation = { label: 'pmemstat memory', role: 'button' };
-      item.show();
       this.item = item;
+      try {
+        this.last = readGlanceNow(this.root);
+        this.show();
+      } catch {
+        /* the asynchronous read below says what is wrong */
+      }
+      item.show();
     }
     void this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.settings.interval * 1000);

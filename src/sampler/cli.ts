@@ -31,7 +31,8 @@ const stdio: CliIO = {
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
   const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy, oom: o.oom, uss: o.uss, epss: o.epss };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
-  const lines = leaderLines(leader, showCpu, process.getuid?.() === 0 ? '' : 'run as root');
+  const lines = leaderLines(leader, showCpu && looping, process.getuid?.() === 0 ? '' : 'run as root');
+  if (first && showCpu && !looping) lines.push('cpu% since each process started, as ps shows it (a loop, -l N, measures over a moving window)');
   if (first) {
     lines.push(headerLine(f), rowLine(report.total, f));
     view.rows.forEach((r, i) => lines.push(rowLine(r, f, i + 1)));
@@ -171,18 +172,21 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;
   const looping = o.loopSecs > 0 || replay;
-  const showCpu = o.cpu && looping;
+  // One sample has no window to measure CPU over: sorting by cpu then uses (and shows) CPU since start.
+  const sinceStart = !looping && o.sortBy === 'cpu';
+  const showCpu = o.cpu && (looping || sinceStart);
   // A one-shot report reads everything exactly; so does a replay (captured trees differ
   // sample to sample in ways their stat files need not show).
   const sampler = new Sampler({
     root: roots[0],
     detail: o.detail,
-    kernelCpu: showCpu,
+    kernelCpu: showCpu && looping,
     filter: o.filter,
     oneShot: !looping,
     walkBudgetMs: replay ? 0 : o.walkBudgetMs,
     maxAgeSeconds: o.maxAgeSeconds,
     oom: o.oom,
+    cpuSinceStart: sinceStart,
   });
   sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
   const reporter = new Reporter(
@@ -199,7 +203,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   const history = new History(historyCapacity(o.loopSecs || 1));
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
   if (o.leaks) {
-    io.out(`watching for leaks: ptotal up by >= ${o.leakGrowthKb} KB over ${o.leakSamples} samples, rising in most`);
+    io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakGrowthKb} KB, rising in most`);
   }
   for (let first = true, n = 0; ; first = false, n++) {
     if (replay) {
@@ -214,7 +218,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       return 0;
     }
     if (o.leaks) {
-      history.add(report.leader.time, report.rows);
+      history.add(report.leader.time, report.rows, o.groupBy, o.cmdlen);
       for (const { key, verdict } of leaks.update(history)) {
         const row = report.rows.find((r) => r.key === key);
         if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);

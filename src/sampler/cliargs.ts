@@ -80,10 +80,11 @@ options:
                          ptotal; the rest fold into one O row (default 100)
   -n, --numbers          number the rows
   -s, --sortby {mem,cpu,name}
-                         sort by ptotal (default), CPU, or name
+                         sort by ptotal (default), CPU, or name; without a
+                         loop, CPU since each process started (like ps)
   -/, --search TEXT      show only groups whose info contains TEXT
   -R, --no-rise          do not raise new and changed groups to the top
-  -C, --no-cpu           do not show the cpu% column (shown only in a loop)
+  -C, --no-cpu           do not show the cpu% column (shown in a loop or -s cpu)
   -U, --run-as-user      do not re-run under sudo; only your own processes are
                          readable and the rest are counted as not accessible
   -W, --no-window        print reports instead of opening the live window (the
@@ -99,9 +100,10 @@ options:
                          instead of the live system (implies -U); numbered
                          samples DIR/0, DIR/1, ... are replayed as a loop
       --leaks            with -l: print only the groups that become leak
-                         suspects, as they are flagged: ptotal rose in most of
-                         the last N samples (at most a quarter fell) and by at
-                         least G KB over them
+                         suspects, as they are flagged: the processes present
+                         through the last N samples grew in most of them (at
+                         most a quarter shrank) by at least G KB (processes
+                         joining or leaving a group are not growth)
       --leak-samples N   the window N (default 20)
       --leak-growth-kb G the growth G (default 1024)
       --walk-budget MS   in a loop, read every process's counters (stat)

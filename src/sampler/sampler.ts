@@ -5,8 +5,8 @@
 // oldest others the budget allows (src/core/walkbudget.ts).
 import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
-import { CpuTracker } from '../core/cpu';
-import { parseCpuStat, parseMeminfo, parsePidStat, parseVmstat } from '../core/procfiles';
+import { CpuTracker, cpuSinceStart } from '../core/cpu';
+import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
 import { readSystemPressure } from '../proc/cgroupfs';
@@ -38,6 +38,8 @@ export interface SamplerOptions {
   maxAgeSeconds: number;
   /** Read /proc/PID/oom_score each sample (the `oom` column). */
   oom: boolean;
+  /** CPU% since each process started (one-shot: no window to measure over) instead of over the window. */
+  cpuSinceStart?: boolean;
 }
 
 export function defaultSamplerOptions(): SamplerOptions {
@@ -205,6 +207,7 @@ export class Sampler {
     const seen = new Set<number>();
     const todo: Todo[] = [];
     this.cpu.beginSample();
+    const uptime = this.opts.cpuSinceStart ? parseUptime(readText(this.path('proc/uptime')).text ?? '') : null;
 
     for (const pid of pids) {
       const known = this.cache.get(pid);
@@ -281,7 +284,8 @@ export class Sampler {
         totalUser--; // vanished: as if never listed
         continue;
       }
-      const cpu = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      const windowed = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      const cpu = uptime === null ? windowed : cpuSinceStart(st.ticks, st.starttime, uptime);
       const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu, pssShmem: e.pssShmem };
       if (asOf !== undefined) p.asOf = asOf;
       if (e.cgroup) p.cgroup = e.cgroup;

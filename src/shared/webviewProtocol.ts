@@ -85,9 +85,12 @@ export interface LeakInfo {
   growthKb: number;
   /** Seconds the window spans. */
   seconds: number;
+  /** Steps of the window in which it grew / shrank, of `steps`. */
   rises: number;
   falls: number;
   steps: number;
+  /** Processes judged: those present through the whole window (joins and departures are not growth). */
+  procs: number;
 }
 
 /** A group's whole history: every category per sample, and what each sample reported. */
@@ -186,7 +189,7 @@ const checkStamp: Check = (v, path) =>
 
 const checkLeaks: Check = arrayOf(
   object(
-    { key, growthKb: num, seconds: num, rises: count, falls: count, steps: count } satisfies Record<keyof LeakInfo, Check>,
+    { key, growthKb: num, seconds: num, rises: count, falls: count, steps: count, procs: count } satisfies Record<keyof LeakInfo, Check>,
     false,
   ),
   MAX_SERIES,

@@ -179,7 +179,7 @@ t('a growing memtest becomes a leak suspect: row mark, "leak?" badge, count in t
   const seen = await inPanel(() => window.__pmChartTest?.memtest, undefined, { timeout: 20_000, what: 'memtest marked pm-leak' });
   ctx.diagnostic(`leak mark ${((Date.now() - t0) / 1000).toFixed(1)} s after the row appeared: ${JSON.stringify(seen)}`);
   assert.equal(seen.badge, 'leak?');
-  assert.match(seen.title ?? '', /^suspected leak: ptotal \+[\d,.]+ MB in \d+ s \(rose in \d+ of 4 samples\)$/);
+  assert.match(seen.title ?? '', /^suspected leak: 1 process grew by [\d,.]+ MB in \d+s \(up in \d+ of 4 steps, down in \d+\)$/);
   assert.match(seen.label ?? '', /suspected leak/);
   const count = /(\d+) leak suspects?/.exec(seen.leader.split('\n')[0]);
   assert.ok(count && Number(count[1]) >= 1, `the leader line counts no leak suspect: ${JSON.stringify(seen.leader)}`);

@@ -235,3 +235,28 @@ describe.skipIf(!isRoot())('as an unprivileged user', () => {
     expect((JSON.parse(r.stdout.trim().split('\n').pop()!) as Report).total.type).toBe('T');
   });
 });
+
+describe('pmemstat -s cpu without a loop', () => {
+  it('sorts by CPU since each process started (like ps) and shows it, saying so', async () => {
+    const procs = new Procs();
+    try {
+      const busy = procs.start('sh', ['-c', 'echo up; while :; do :; done']);
+      await Procs.waitFor(busy, /up/);
+      const idle = procs.start('sleep', ['1000']);
+      await sleep(1500);
+      const r = spawnSync(process.execPath, [join(REPO, 'dist', 'sampler.js'), '-U', '-s', 'cpu', String(idle.pid), String(busy.pid)], { encoding: 'utf8' });
+      const lines = r.stdout.split('\n');
+      expect(lines[1]).toMatch(/^cpu% since each process started/);
+      expect(lines[2]).toMatch(/^\s+cpu%\s+pswap/);
+      const rows = lines.slice(4).filter((l) => /\d+x |\s\d+ /.test(l));
+      expect(rows[0], r.stdout).toMatch(/^\s+(\d+\.\d)\s.*\bsh\b/);
+      expect(Number(/^\s+(\d+\.\d)/.exec(rows[0])?.[1])).toBeGreaterThan(30); // a busy loop since it started
+      expect(rows[1], r.stdout).toMatch(/^\s+0\.0\s.*\bsleep\b/);
+      // A plain one-shot report stays as it was: no cpu column.
+      const plain = spawnSync(process.execPath, [join(REPO, 'dist', 'sampler.js'), '-U', String(idle.pid)], { encoding: 'utf8' }).stdout;
+      expect(plain.split('\n')[1]).toMatch(/^\s+pswap/);
+    } finally {
+      procs.stopAll();
+    }
+  });
+});

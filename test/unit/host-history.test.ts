@@ -11,7 +11,7 @@ import { History, MAX_CAPACITY } from '../../src/core/history';
 import { Reporter } from '../../src/core/report';
 import type { GroupRow, Report, Sample } from '../../src/core/types';
 import { HISTORY_CSV_COLUMNS, groupHistoryCsv } from '../../src/host/exportSnapshot';
-import { capacityFor, HistoryFeed, resizeHistory, type LeakSummary } from '../../src/host/historyFeed';
+import { capacityFor, HistoryFeed, type LeakSummary } from '../../src/host/historyFeed';
 import type { LaunchFn } from '../../src/host/helperSession';
 import { PanelController } from '../../src/host/panelController';
 import { readLeakSettings, SettingsStore } from '../../src/host/settings';
@@ -21,7 +21,7 @@ import { replayRoots } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
-import { groupRow as row } from './webview-fixtures';
+import { groupOfProcs, procRow as row } from './webview-fixtures';
 
 const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 
@@ -84,15 +84,31 @@ describe('HistoryFeed', () => {
     ]);
   });
 
-  it('clears when the grouping changes: the next stamp restarts the history', () => {
+  it('a new grouping re-derives the groups from the same processes: the past shows at once, the webview refetches', () => {
     const f = new HistoryFeed(5, { samples: 4, minGrowthKb: 100 });
-    f.add(report(0, [row('a', 1)]), 'exe');
-    f.add(report(1, [row('a', 2)]), 'exe');
-    const { stamp } = f.add(report(2, [row('100', 3)]), 'pid');
-    expect(stamp).toEqual({ start: 2, seq: 2 });
+    f.add(report(0, [groupOfProcs('a', [[100, 1], [101, 10]])]), 'exe');
+    f.add(report(1, [groupOfProcs('a', [[100, 2], [101, 10]])]), 'exe');
+    const { stamp } = f.add(report(2, [groupOfProcs('100', [[100, 3]]), groupOfProcs('101', [[101, 10]])]), 'pid');
+    expect(stamp).toEqual({ start: 1, seq: 2 }); // a gap for the webview's copies: it asks for the series again
     expect(f.group('a')).toBeNull();
-    expect(f.group('100')?.mem.ptotal).toEqual([3]);
+    expect(f.group('100')?.mem.ptotal).toEqual([1, 2, 3]);
+    expect(f.sparks()).toEqual([
+      { key: '100', values: [1, 2, 3] },
+      { key: '101', values: [10, 10, 10] },
+    ]);
     expect(f.grouping).toBe('pid');
+    f.add(report(3, [groupOfProcs('a', [[100, 4], [101, 10]])]), 'exe');
+    expect(f.group('a')?.mem.ptotal).toEqual([11, 12, 13, 14]);
+  });
+
+  it('a vanished group keeps its history (its chart stays readable) until its processes are forgotten', () => {
+    const f = new HistoryFeed(5, { samples: 4, minGrowthKb: 100 });
+    f.add(report(0, [row('a', 5), row('b', 7, 'A')]), 'exe');
+    f.add(report(1, [row('a', 5), row('b', 8, '+1K')]), 'exe');
+    f.add(report(2, [row('a', 5), row('b', 8, 'x')]), 'exe'); // killed
+    f.add(report(3, [row('a', 5)]), 'exe');
+    expect(f.group('b')).toEqual({ key: 'b', times: [0, 1], mem: expect.objectContaining({ ptotal: [7, 8] }), types: ['A', '+1K'] });
+    expect(f.sparks().map((s) => s.key)).toEqual(['a']);
   });
 
   it('judges leaks: a steadily growing group is flagged once, a steady one never', () => {
@@ -106,7 +122,7 @@ describe('HistoryFeed', () => {
     const leaks = f.leaks();
     expect(leaks).toHaveLength(1);
     expect(leaks[0]).toMatchObject({ key: 'memtest', info: 'memtest', growthKb: 2000, seconds: 10, rises: 5, falls: 0, steps: 5, ptotal: 14_400 });
-    expect(f.leakInfos()).toEqual([{ key: 'memtest', growthKb: 2000, seconds: 10, rises: 5, falls: 0, steps: 5 }]);
+    expect(f.leakInfos()).toEqual([{ key: 'memtest', growthKb: 2000, seconds: 10, rises: 5, falls: 0, steps: 5, procs: 1 }]);
     // A larger threshold: re-judged at once.
     f.configure(2, { samples: 5, minGrowthKb: 5000 });
     expect(f.leaks()).toEqual([]);
@@ -115,10 +131,10 @@ describe('HistoryFeed', () => {
   it('resizes on a new loop interval, keeping the newest samples aligned', () => {
     const h = new History(10);
     for (let i = 0; i < 8; i++) h.add(i, i < 3 ? [row('old', 100 + i)] : [row('old', 100 + i), row('young', 200 + i)]);
-    const r = resizeHistory(h, 4);
+    const r = h.resized(4);
     expect(r.series('old')).toEqual({ times: [4, 5, 6, 7], values: [104, 105, 106, 107] });
     expect(r.series('young').values).toEqual([204, 205, 206, 207]);
-    const big = resizeHistory(h, 50);
+    const big = h.resized(50);
     expect(big.series('young')).toEqual({ times: [3, 4, 5, 6, 7], values: [203, 204, 205, 206, 207] });
     expect(big.series('old', 'text').values).toEqual(Array(8).fill(10));
 
@@ -225,7 +241,7 @@ describe('history through the controller (captured loop)', () => {
     expect(r[0].leaks).toEqual([]);
     expect(r[2].leaks.map((x) => x.key)).toEqual(['memtest']);
     expect(r[2].leaks[0].growthKb).toBeGreaterThan(1000);
-    expect(stub.logs.some((m) => /^\[info\] LEAK\? memtest: \+[\d,]+K in 4s \(rose in 2 of 2 samples, fell in 0\); ptotal [\d,]+ KB$/.test(m))).toBe(true);
+    expect(stub.logs.some((m) => /^\[info\] LEAK\? memtest: 2 processes present throughout grew by [\d,]+K in 4s \(up in 2 of 2 steps, down in 0\); ptotal now [\d,]+ KB$/.test(m))).toBe(true);
     const last = leakCalls.at(-1) as LeakSummary[];
     expect(last.map((x) => x.key)).toEqual(['memtest']);
     expect(last[0].ptotal).toBe(r[2].report.rows.find((x) => x.key === 'memtest')?.mem.ptotal);
@@ -256,18 +272,18 @@ describe('history through the controller (captured loop)', () => {
     expect(panel.sentOf('groupHistory').at(-1)).toMatchObject({ key: 'no such group', group: null });
   });
 
-  it('regrouping clears the history: the next report restarts it, keyed by pid', async () => {
+  it('regrouping keeps the history: the groups keyed by pid show the past at once', async () => {
     const { panel, l } = await openReplay();
     stub.setConfig('pmemstat.groupBy', 'pid');
     await vi.waitFor(() => expect(l.helpers[0].configured.at(-1)).toMatchObject({ groupBy: 'pid' }));
     await vi.waitFor(() => expect(reports(panel).length).toBeGreaterThanOrEqual(4));
     const m = reports(panel).at(-1) as ReportMsg;
-    expect(m.history).toEqual({ start: 3, seq: 3 });
-    expect(m.leaks).toEqual([]);
+    expect(m.history).toEqual({ start: 2, seq: 3 }); // a gap: the webview fetches the re-derived series
+    expect(m.leaks).toEqual([]); // judged anew under the new keys
     expect(controller?.history.grouping).toBe('pid');
     expect(controller?.history.group('memtest')).toBeNull();
     const pid = m.report.rows.find((x) => x.info.includes('memtest'))?.key as string;
-    expect(controller?.history.group(pid)?.times).toHaveLength(1);
+    expect(controller?.history.group(pid)?.times).toHaveLength(4);
   });
 
   it('closing the panel forgets the history and clears the status-bar leaks', async () => {
@@ -363,6 +379,6 @@ describe('snapshots through the controller', () => {
     const text = stub.shownDocuments[0].text;
     expect(text).toContain('grouped by pid, sampled as your user');
     expect(text).toContain('NOTE: the snapshot was taken as your user (your processes only) and pmemstat runs as root now');
-    expect(reports(panel).at(-1)?.history).toMatchObject({ start: 3 });
+    expect(reports(panel).at(-1)?.history).toMatchObject({ start: 2, seq: 3 });
   });
 });

@@ -342,6 +342,24 @@ describe('keys', () => {
 });
 
 describe('header sort', () => {
+  it('with rise on, a header sort wins over rise; rise resumes when a click returns to the setting\'s order', () => {
+    const { app, api } = mount();
+    const next = reporter();
+    init(app, next(baseProcs()), { riseToTop: true, showCpu: true });
+    // A new, idle group (like `timeout` at 0.0 %) is raised above busy ones.
+    app.receive({ type: 'report', report: next([...baseProcs(), proc(500, 'timeout', 900, 'timeout 5 sleep 5', 0)]), history: null, leaks: [] });
+    expect(rowKeys()[0]).toBe('timeout');
+    ($('th[data-col="cpu"] button') as HTMLElement).click();
+    expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { sortBy: 'cpu' } });
+    expect(rowKeys()).toEqual(['firefox', 'code', 'bash', 'sleep', 'timeout']); // by cpu, the idle new one last
+    ($('th[data-col="ptotal"] button') as HTMLElement).click(); // back to the setting's order (mem)
+    expect(api.of('setOptions').at(-1)).toEqual({ type: 'setOptions', options: { sortBy: 'mem' } });
+    expect(rowKeys()[0]).toBe('timeout'); // rise again
+    ($('th[data-col="count"] button') as HTMLElement).click();
+    expect(rowKeys()[0]).toBe('firefox');
+    press('s'); // sorting from the keyboard (or the toolbar) is the setting: rise applies
+    expect(rowKeys()[0]).toBe('timeout');
+  });
   it('clicking a header sorts by it and sets aria-sort; the natural ones become the setting', () => {
     const { app, api } = mount();
     init(app, reporter()(baseProcs()));

@@ -51,7 +51,7 @@ function groupHistory(key: string, ptotals: number[], types: RowType[]): GroupHi
   return { key, times: ptotals.map((_, i) => Date.UTC(2026, 0, 1, 12) + 5000 * i), mem, types };
 }
 
-const leak = (key: string): LeakInfo => ({ key, growthKb: 40_960, seconds: 38, rises: 19, falls: 1, steps: 20 });
+const leak = (key: string): LeakInfo => ({ key, growthKb: 40_960, seconds: 38, rises: 19, falls: 1, steps: 20, procs: 1 });
 
 describe('sparklines', () => {
   it('one canvas.pm-spark per group row in the trend column, drawn once per change', () => {
@@ -120,9 +120,9 @@ describe('leak suspects', () => {
     expect($$('tr.pm-row.pm-leak').map((tr) => tr.dataset.key).sort()).toEqual(['bash', 'code']);
     const badge = $('tr.pm-row[data-key="code"] td.pm-trend .pm-leak-badge');
     expect(badge.textContent).toBe('leak?');
-    expect(badge.getAttribute('title')).toBe('suspected leak: ptotal +40 MB in 38 s (rose in 19 of 20 samples)');
+    expect(badge.getAttribute('title')).toBe('suspected leak: 1 process grew by 40 MB in 38s (up in 19 of 20 steps, down in 1)');
     expect(badge.getAttribute('aria-label')).toBe(badge.getAttribute('title'));
-    expect($('tr.pm-row[data-key="code"]').getAttribute('aria-label')).toMatch(/, suspected leak: ptotal \+40 MB in 38 s/);
+    expect($('tr.pm-row[data-key="code"]').getAttribute('aria-label')).toMatch(/, suspected leak: 1 process grew by 40 MB in 38s/);
     expect($('tr.pm-row[data-key="code"] td.pm-info').textContent).toBe('code'); // the info cell is untouched
     expect($('#pm-leader > div').textContent).toMatch(/PIDs=7\/7 2 leak suspects$/);
     // No longer a suspect: the marks go.
@@ -177,6 +177,26 @@ describe('the chart of the selected group', () => {
     ($('.pm-chart-close') as HTMLElement).click();
     expect(chart.hidden).toBe(true);
     expect(app.selected).toBeNull();
+  });
+
+  it('a selected group that vanishes (killed) keeps its chart until the user selects another', () => {
+    const { app } = mount();
+    const next = reporter();
+    init(app, next(baseProcs()), stamp(2));
+    app.select({ key: 'bash', pid: null }, false);
+    app.receive({ type: 'groupHistory', key: 'bash', history: stamp(2), capacity: 720, group: groupHistory('bash', [4000, 4500, 5000], ['A', '', '+1000K']) });
+    const chart = $('#pm-chart');
+    const gone = baseProcs().filter((p) => p.exe !== 'bash');
+    app.receive({ type: 'report', report: next(gone), history: stamp(3), leaks: [] }); // the x row
+    app.receive({ type: 'report', report: next(gone), history: stamp(4), leaks: [] }); // and gone from the report
+    expect(app.report?.rows.some((r) => r.key === 'bash')).toBe(false);
+    expect(chart.hidden).toBe(false);
+    expect($('.pm-chart-title').textContent).toBe('bash');
+    expect($('.pm-chart-note').textContent).toMatch(/^3 samples/);
+    expect(app.chart.geometry?.xs).toHaveLength(3);
+    app.select({ key: 'code', pid: null }, false);
+    app.select({ key: 'bash', pid: null }, false); // left: it does not come back
+    expect(chart.hidden).toBe(true);
   });
 
   it('hover shows the values of the nearest sample in a text box', () => {

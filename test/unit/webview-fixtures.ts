@@ -85,3 +85,23 @@ export const $$ = (sel: string) => Array.from(document.querySelectorAll(sel)) as
 export function groupRow(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
   return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
 }
+
+/** A stable pid for a test group key (its number, for a pid key). */
+function pidOfKey(key: string): number {
+  if (/^\d+$/.test(key)) return Number(key);
+  let h = 7;
+  for (const c of key) h = (h * 31 + c.charCodeAt(0)) % 4_000_000;
+  return h + 2;
+}
+
+/** A group row of processes `[pid, ptotal]` (what the history records of a row: its members). */
+export function groupOfProcs(key: string, procs: ReadonlyArray<readonly [number, number]>, type: GroupRow['type'] = ''): GroupRow {
+  const members = procs.map(([pid, ptotal]) => ({ pid, starttime: 100, cmd: `${key} ${pid}`, mem: { ...zeroMem(), data: ptotal - 10, text: 10, ptotal }, cpu: 0 }));
+  const g = groupRow(key, members.reduce((a, m) => a + m.mem.ptotal, 0), type);
+  return { ...g, mem: { ...zeroMem(), data: g.mem.ptotal - 10 * members.length, text: 10 * members.length, ptotal: g.mem.ptotal }, count: members.length, pid: members.length === 1 ? members[0].pid : null, members };
+}
+
+/** A group row of one process whose pid follows from the key. */
+export function procRow(key: string, ptotal: number, type: GroupRow['type'] = ''): GroupRow {
+  return groupOfProcs(key, [[pidOfKey(key), ptotal]], type);
+}

@@ -96,8 +96,10 @@ describe('GroupSeries', () => {
     expect(g.data?.mem.text).toEqual([60, 60, 60]);
     expect(g.append({ start: 0, seq: 6 }, 1, [row('a', 50)])).toBe('gap');
     expect(g.append({ start: 0, seq: 5 }, 1000, [row('a', 50, 'x')])).toBe('next');
-    expect(g.data).toBeNull(); // vanished: no history kept
-    expect(g.append({ start: 6, seq: 6 }, 2000, [row('a', 60, 'A')])).toBe('restart');
+    expect(g.data?.mem.ptotal).toEqual([20, 30, 40]); // vanished: its chart keeps what it had
+    expect(g.append({ start: 0, seq: 6 }, 1500, [row('b', 1)])).toBe('next');
+    expect(g.data?.times.at(-1)).toBe(999);
+    expect(g.append({ start: 7, seq: 7 }, 2000, [row('a', 60, 'A')])).toBe('restart');
     expect(g.data?.mem.ptotal).toEqual([60]);
     expect(g.data?.types).toEqual(['A']);
   });
@@ -228,8 +230,11 @@ describe('chart model', () => {
 
 describe('leak texts', () => {
   it('badge title, row label and the leader count', () => {
-    expect(leakText({ key: 'm', growthKb: 40_960, seconds: 38.4, rises: 19, falls: 1, steps: 20 }, 'MB')).toBe(
-      'suspected leak: ptotal +40 MB in 38 s (rose in 19 of 20 samples)',
+    expect(leakText({ key: 'm', growthKb: 40_960, seconds: 38.4, rises: 19, falls: 1, steps: 20, procs: 1 }, 'MB')).toBe(
+      'suspected leak: 1 process grew by 40 MB in 38s (up in 19 of 20 steps, down in 1)',
+    );
+    expect(leakText({ key: 'm', growthKb: 2048, seconds: 10, rises: 3, falls: 0, steps: 5, procs: 2 }, 'KB')).toBe(
+      'suspected leak: 2 processes present throughout grew by 2,048 KB in 10s (up in 3 of 5 steps, down in 0)',
     );
     expect([leakCountText(0), leakCountText(1), leakCountText(3)]).toEqual(['', ' 1 leak suspect', ' 3 leak suspects']);
   });
@@ -251,7 +256,7 @@ describe('protocol: the history messages', () => {
     expect(parseHostMessage({ type: 'groupHistory', key: 'a', history: stamp, capacity: 720, group: { ...group, types: ['A', 'bogus'] } })).toBeNull();
     expect(parseHostMessage({ type: 'groupHistory', key: 'a', history: stamp, capacity: 720, group: { ...group, times: [1] } })).toBeNull();
     expect(parseHostMessage({ type: 'groupHistory', key: 'a', history: stamp, capacity: 1e9, group })).toBeNull();
-    const leak = { key: 'a', growthKb: 5000, seconds: 40, rises: 19, falls: 1, steps: 20 };
+    const leak = { key: 'a', growthKb: 5000, seconds: 40, rises: 19, falls: 1, steps: 20, procs: 1 };
     expect(parseHostMessage({ type: 'report', report: reportOf(), history: stamp, leaks: [leak] })).toMatchObject({ history: stamp, leaks: [leak] });
     expect(parseHostMessage({ type: 'report', report: reportOf(), history: stamp, leaks: [{ ...leak, rises: -1 }] })).toBeNull();
     expect(parseHostMessage({ type: 'report', report: reportOf(), history: 'soon', leaks: [] })).toMatchObject({ history: null });

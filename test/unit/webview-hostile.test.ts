@@ -32,7 +32,7 @@ describe('the panel with hostile process names', () => {
         settings: { ...DEFAULT_PANEL_SETTINGS, groupBy, showCpu: true },
         helper: { status: 'running', mode: 'root', message: '', canElevate: false },
         report,
-        leaks: report.rows.map((r) => ({ key: r.key, growthKb: 5000, seconds: 60, rises: 3, falls: 0, steps: 3 })),
+        leaks: report.rows.map((r) => ({ key: r.key, growthKb: 5000, seconds: 60, rises: 3, falls: 0, steps: 3, procs: 1 })),
       });
       const groups = document.querySelectorAll('tr.pm-row').length;
       expect(groups).toBe(report.rows.length);
