@@ -4,14 +4,7 @@
 // chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
 // the words around the table statusText.ts, the table table.ts.
 import type { Report } from '../src/core/types';
-import {
-  DEFAULT_PANEL_SETTINGS,
-  parseHostMessage,
-  type HelperState,
-  type HostMessage,
-  type LeakInfo,
-  type PanelSettings,
-} from '../src/shared/webviewProtocol';
+import { DEFAULT_PANEL_SETTINGS, parseHostMessage, type HelperState, type HostMessage, type LeakInfo, type PanelSettings } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
 import type { SortableColumn } from './columns';
@@ -175,7 +168,6 @@ export class PanelApp implements KeyTarget {
   private setLeaks(list: readonly LeakInfo[]): void {
     this.leaks = new Map(list.map((l) => [l.key, l]));
   }
-
   private syncChart(): void {
     this.charts.sync(this.report, this.ui.selected?.key, this.settings.units);
   }
@@ -370,12 +362,7 @@ export class PanelApp implements KeyTarget {
     s.killToggle.addEventListener('change', () => this.setKillMode(s.killToggle.checked));
     s.helpButton.addEventListener('click', () => this.setHelp(s.help.hidden));
     s.helpClose.addEventListener('click', () => this.setHelp(false));
-    wireCommands(s, (m) => this.api.postMessage(m));
-    s.chart.exportButton.addEventListener('click', () => {
-      const key = this.charts.key;
-      if (key !== null) this.api.postMessage({ type: 'exportGroupHistory', key });
-    });
-    s.chart.closeButton.addEventListener('click', () => {
+    wireCommands(s, (m) => this.api.postMessage(m), () => this.charts.key, () => {
       this.update((ui) => (ui.selected = null));
       this.focusTable();
     });

@@ -32,8 +32,13 @@ export function wireToolbar(s: Shell, current: () => PanelSettings, setOptions: 
   for (const [key, cb] of controls(s.checks)) cb.addEventListener('change', () => setOptions({ [key]: cb.checked }));
 }
 
-/** The buttons that only ask the host for something. */
-export function wireCommands(s: Shell, post: (m: WebviewMessage) => void): void {
+/** The buttons that only post a message, and the chart's: export its group, or close it. */
+export function wireCommands(s: Shell, post: (m: WebviewMessage) => void, chartKey: () => string | null, closeChart: () => void): void {
+  s.chart.exportButton.addEventListener('click', () => {
+    const key = chartKey();
+    if (key !== null) post({ type: 'exportGroupHistory', key });
+  });
+  s.chart.closeButton.addEventListener('click', closeChart);
   s.refreshButton.addEventListener('click', () => post({ type: 'refresh' }));
   s.exportButton.addEventListener('click', () => post({ type: 'exportSnapshot' }));
   s.compareButton.addEventListener('click', () => post({ type: 'compareSnapshot' }));
