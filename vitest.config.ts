@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// The ten-minute quiet-activity test (leaks.quiet.live.test.ts) runs on its own, beside the
+// end-to-end suite (scripts/test-slow.mjs): PMEMSTAT_QUIET=1 selects it, and only it.
+const quiet = process.env.PMEMSTAT_QUIET === '1';
+
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: quiet ? ['test/integration/**/*.quiet.live.test.ts'] : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    exclude: quiet ? [] : ['**/node_modules/**', 'test/integration/**/*.quiet.live.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration tests spawn processes and read the live /proc; running files

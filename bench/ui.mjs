@@ -42,7 +42,12 @@ const WORDS = ['chromium', 'node', 'python3->server.py', 'code', 'bash', 'java',
 function mem(scale) {
   const m = { pswap: 0, shSYSV: ri(3) ? 0 : ri(scale / 10), shOth: ri(scale / 5), stack: 132 + ri(200), text: ri(scale / 3), data: ri(scale) };
   m.ptotal = m.shSYSV + m.shOth + m.stack + m.text + m.data;
-  return m;
+  return withTotals(m);
+}
+
+/** The figures derived from the categories: uss (all private here) and pss+swap. */
+function withTotals(m) {
+  return Object.assign(m, { uss: m.data + m.stack, epss: m.ptotal + m.pswap });
 }
 
 function makeGroups(n) {
@@ -62,7 +67,7 @@ function makeGroups(n) {
 }
 
 function sumMem(ms) {
-  const s = { pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 0, data: 0, ptotal: 0 };
+  const s = { pswap: 0, shSYSV: 0, shOth: 0, stack: 0, text: 0, data: 0, ptotal: 0, uss: 0, epss: 0 };
   for (const m of ms) for (const k of Object.keys(s)) s[k] += m[k];
   return s;
 }
@@ -115,6 +120,7 @@ function evolve(groups) {
       const d = ri(4000) - 1500;
       m.mem.data = Math.max(0, m.mem.data + d);
       m.mem.ptotal = m.mem.shSYSV + m.mem.shOth + m.mem.stack + m.mem.text + m.mem.data;
+      withTotals(m.mem);
       m.cpu = rnd() * 30;
       if (Math.abs(d) >= 1000) g.changed = d;
     }
@@ -185,7 +191,7 @@ try {
     window.__reports = data.reports;
     const send = (m) => window.dispatchEvent(new MessageEvent('message', { data: m }));
     window.__send = send;
-    send({ type: 'init', settings: data.settings, helper: { status: 'running', mode: 'root', message: '', canElevate: false }, report: data.reports[0] });
+    send({ type: 'init', settings: data.settings, helper: { status: 'running', mode: 'root', message: '', canElevate: false }, report: data.reports[0], history: null, leaks: [] });
   });
   // A long table renders a window of its rows (webview/virtual.ts); aria-rowcount counts them all
   // (plus the header and total rows).
@@ -206,7 +212,7 @@ try {
     for (let i = 1; i <= n + 5; i++) {
       await nextFrame();
       const t0 = performance.now();
-      window.__send({ type: 'report', report: window.__reports[i] });
+      window.__send({ type: 'report', report: window.__reports[i], history: null, leaks: [] });
       table.getBoundingClientRect(); // style + layout now, inside the measurement
       void document.body.offsetHeight;
       const t1 = performance.now();
@@ -236,7 +242,7 @@ try {
             stamps.push(ts);
             if (withUpdates && ts - lastUpdate >= 1000) {
               lastUpdate = ts;
-              window.__send({ type: 'report', report: window.__reports[(next++ % (window.__reports.length - 1)) + 1] });
+              window.__send({ type: 'report', report: window.__reports[(next++ % (window.__reports.length - 1)) + 1], history: null, leaks: [] });
             }
             if (sc.scrollTop + sc.clientHeight >= sc.scrollHeight - 1) return resolve();
             sc.scrollTop += px;
