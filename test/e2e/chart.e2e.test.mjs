@@ -7,15 +7,14 @@
 // Issue 6. One code-server, one browser, one memtest and one sleep for the whole file, all in
 // private directories; the tests run in order and build on each other.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import {
-  assertNothingLeft,
   BASE_SETTINGS,
   Children,
-  failureShot,
+  endMemtestRun,
   newWorkDir,
   PICTURES,
   ROOT,
@@ -105,21 +104,7 @@ before(async () => {
   ({ server, browser, page } = await startWorkbench(work, { settings: SETTINGS }));
 });
 
-after(async () => {
-  if (state.failed) await failureShot(page, 'chart-failure');
-  await children.stopAll();
-  await browser?.close();
-  const left = await server?.stop();
-  // memtest removes its SysV segments and its shared file when it exits.
-  const shared = tmp ? path.join(tmp, 'pmemstat-memtest.shared') : null;
-  const clean = () => ourSegments().length === 0 && !(shared && existsSync(shared));
-  await waitUntil(clean, { timeout: 10_000, what: 'memtest clean-up' }).catch(() => {});
-  if (left) {
-    assertNothingLeft(left);
-    assert.ok(clean(), `memtest left SysV segments ${JSON.stringify(ourSegments())} or its shared file behind`);
-    if (!state.failed) rmSync(server.work, { recursive: true, force: true });
-  }
-});
+after(() => endMemtestRun({ failed: state.failed, shot: 'chart-failure', page, children, browser, server, tmp, segments: ourSegments }));
 
 t('the panel opens with the leak settings; an idle sleep gets its row', async () => {
   sleeper = children.start(path.join(tmp, SLEEPER), ['600']);

@@ -605,3 +605,23 @@ export function sysvSegments(first, last) {
     .map((l) => Number(l.trim().split(/\s+/)[0]))
     .filter((k) => k >= first && k <= last);
 }
+
+/**
+ * The end of a file that ran a memtest in a workbench: a picture if a test failed, stop the
+ * children, the browser and the server, wait for memtest's own clean-up (it removes its SysV
+ * segments and its shared file in `tmp` when it exits), then check that nothing is left.
+ */
+export async function endMemtestRun({ failed, shot, page, children, browser, server, tmp, segments }) {
+  if (failed) await failureShot(page, shot);
+  await children.stopAll();
+  await browser?.close();
+  const left = await server?.stop();
+  const shared = tmp ? path.join(tmp, 'pmemstat-memtest.shared') : null;
+  const clean = () => segments().length === 0 && !(shared && fs.existsSync(shared));
+  await waitUntil(clean, { timeout: 10_000, what: 'memtest clean-up' }).catch(() => {});
+  if (left) {
+    assertNothingLeft(left);
+    assert.ok(clean(), `memtest left SysV segments ${JSON.stringify(segments())} or its shared file behind`);
+    if (!failed) fs.rmSync(server.work, { recursive: true, force: true });
+  }
+}

@@ -7,10 +7,10 @@
 // in order and build on each other.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { assertNothingLeft, BASE_SETTINGS, Children, failureShot, newWorkDir, PICTURES, ROOT, startWorkbench, sysvSegments, waitUntil } from './harness.mjs';
+import { BASE_SETTINGS, Children, endMemtestRun, newWorkDir, PICTURES, ROOT, startWorkbench, sysvSegments, waitUntil } from './harness.mjs';
 import { failureShotTests, num, panelOf } from './panel.mjs';
 
 const SHOT = path.join(PICTURES, 'maps.png');
@@ -42,20 +42,7 @@ before(async () => {
   ({ server, browser, page } = await startWorkbench(work, { settings: { ...BASE_SETTINGS, 'pmemstat.loopSeconds': 1, 'pmemstat.units': 'KB' } }));
 });
 
-after(async () => {
-  if (state.failed) await failureShot(page, 'maps-failure');
-  await children.stopAll();
-  await browser?.close();
-  const left = await server?.stop();
-  const shared = tmp ? path.join(tmp, 'pmemstat-memtest.shared') : null;
-  const clean = () => ourSegments().length === 0 && !(shared && existsSync(shared));
-  await waitUntil(clean, { timeout: 10_000, what: 'memtest clean-up' }).catch(() => {});
-  if (left) {
-    assertNothingLeft(left);
-    assert.ok(clean(), `memtest left SysV segments ${JSON.stringify(ourSegments())} or its shared file behind`);
-    if (!state.failed) rmSync(server.work, { recursive: true, force: true });
-  }
-});
+after(() => endMemtestRun({ failed: state.failed, shot: 'maps-failure', page, children, browser, server, tmp, segments: ourSegments }));
 
 t('Enter on a process row shows its mappings, grouped, adding up to the total', async (ctx) => {
   memtest = children.start(path.join(tmp, MEMTEST), ['-i', '50', '-n', String(STEPS), '-k', `0x${KEY_BASE.toString(16)}`], {
