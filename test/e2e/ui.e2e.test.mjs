@@ -162,12 +162,20 @@ t('a memtest started by the test appears as a group, then grows: +NK, highlighte
   await Children.waitOutput(memtest, /step 24\/24/, 30_000);
 });
 
-t('g cycles the grouping: cmd, pid, exe', async () => {
+t('g cycles the grouping: cmd, pid, unit, container, cgroup, exe', async () => {
+  const grouping = (want) => waitUntil(() => readUserSettings(server.work)['pmemstat.groupBy'] === want, { what: `groupBy ${want}` });
   await key('g');
   await inPanel(() => [...document.querySelectorAll('tr.pm-row')].some((r) => /^memtest-ui -i 500 -n 24/.test(r.dataset.key ?? '')), undefined, { what: 'cmd grouping' });
   await key('g');
   await row(String(memtest.pid)).waitFor();
   assert.match(await row(String(memtest.pid)).locator('td.pm-info').innerText(), new RegExp(`^\\S*\\s*${memtest.pid} memtest`));
+  await key('g');
+  await grouping('unit');
+  await key('g');
+  await grouping('container');
+  await row('host').waitFor(); // nothing on this machine runs in a container
+  await key('g');
+  await grouping('cgroup');
   await key('g');
   await row(MEMTEST).waitFor();
   assert.equal(readUserSettings(server.work)['pmemstat.groupBy'], 'exe');
