@@ -355,7 +355,11 @@ t('f fits the rows to the window with an O row; n numbers the rows', async (ctx)
   await key('f');
   await wv().locator('tr.pm-overflow').waitFor({ state: 'detached', timeout: 30_000 });
   await page.setViewportSize({ width: 1400, height: 900 });
-  await key('g');
+  // g on through the cgroup groupings, back to exe.
+  for (const want of ['unit', 'container', 'cgroup', 'exe']) {
+    await key('g');
+    await waitUntil(() => readUserSettings(server.work)['pmemstat.groupBy'] === want, { what: `groupBy ${want}` });
+  }
   await row(MEMTEST).waitFor();
 });
 
