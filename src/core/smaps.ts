@@ -22,6 +22,11 @@ const C_S = 83; // 'S'
 const C_s = 115; // 's'
 const C_w = 119; // 'w'
 const C_r = 114; // 'r'
+const C_C = 67; // 'C'
+const C_V = 86; // 'V'
+const C_d = 100; // 'd'
+const C_m = 109; // 'm'
+const C_a = 97; // 'a'
 
 /**
  * Parse the decimal number that follows position `pos` (after optional blanks),
@@ -146,9 +151,18 @@ const SHMEM_FLAG = 8;
 const SHMEM_PREFIXES = ['/SYSV', '/dev/shm/', '/memfd:', '/dev/zero (deleted)', '[anon_shmem'];
 
 function isShmemName(text: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (const p of SHMEM_PREFIXES) if (end - start >= p.length && text.startsWith(p, start)) return true;
+  // Most names are libraries and files: one compare rules them out.
+  const c = text.charCodeAt(start + 1);
+  if (end <= start || !(c === C_S || c === C_d || c === C_m || c === C_a)) return false;
+  for (const p of SHMEM_PREFIXES) if (end - start >= p.length && matchAt(text, start, p)) return true;
   return false;
+}
+
+/** text.startsWith(word, pos) without a call into the runtime (on the parse's hot path). */
+function matchAt(text: string, pos: number, word: string): boolean {
+  if (pos + word.length > text.length) return false;
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(pos + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 function isHex(c: number): boolean {
@@ -232,6 +246,57 @@ export interface SmapsExtra {
 }
 
 /**
+ * Where the lines parseSmapsDetail reads sit in a record, as offsets from the newline that
+ * ends its header: the kernel prints every record's attribute lines in one order and, while
+ * each figure fits its 8-character column, at the same widths. Learnt from the first record
+ * read line by line; each later record is checked against it (the label at each offset,
+ * and `VmFlags:`, the last line, after every figure) and read line by line when it differs.
+ */
+interface RecordLayout {
+  pss: number;
+  privateClean: number;
+  privateDirty: number;
+  swapPss: number;
+  vmFlags: number;
+}
+
+const NL_PSS = '\nPss:';
+const NL_PRIVATE_CLEAN = '\nPrivate_Clean:';
+const NL_PRIVATE_DIRTY = '\nPrivate_Dirty:';
+const NL_SWAP_PSS = '\nSwapPss:';
+const NL_VMFLAGS = '\nVmFlags:';
+
+/** What one record's attribute lines gave (-1: that line was absent). */
+interface RecordFigures {
+  pss: number;
+  uss: number;
+  swapPss: number;
+}
+
+/**
+ * Read the record whose header line ends at `h` through a learnt layout; null when it does not
+ * match (the caller then reads the record line by line). Returns where the next record starts.
+ */
+function readByLayout(text: string, h: number, lay: RecordLayout, out: RecordFigures): number {
+  if (
+    !matchAt(text, h + lay.vmFlags, NL_VMFLAGS) ||
+    !matchAt(text, h + lay.pss, NL_PSS) ||
+    !matchAt(text, h + lay.privateClean, NL_PRIVATE_CLEAN) ||
+    !matchAt(text, h + lay.privateDirty, NL_PRIVATE_DIRTY) ||
+    !matchAt(text, h + lay.swapPss, NL_SWAP_PSS)
+  ) {
+    return -1;
+  }
+  const len = text.length;
+  out.pss = numberAt(text, h + lay.pss + NL_PSS.length, len);
+  out.uss = Math.max(0, numberAt(text, h + lay.privateClean + NL_PRIVATE_CLEAN.length, len)) +
+    Math.max(0, numberAt(text, h + lay.privateDirty + NL_PRIVATE_DIRTY.length, len));
+  out.swapPss = numberAt(text, h + lay.swapPss + NL_SWAP_PSS.length, len);
+  const end = text.indexOf('\n', h + lay.vmFlags + 1);
+  return end < 0 ? len : end + 1;
+}
+
+/**
  * Detail mode: walk the mappings of /proc/PID/smaps and add each mapping's `Pss`
  * to its category, its `SwapPss` to pswap and its private pages to uss. ptotal is the sum of
  * the categories (+ pswap when zRAM is active), i.e. exactly the sum of all `Pss:`
@@ -241,7 +306,8 @@ export interface SmapsExtra {
  * Only these lines are looked at: headers (first character a hex digit, a '-' in
  * the first field), `Pss:`, `SwapPss:` and `Private_Clean:`/`Private_Dirty:` (for
  * uss). Every other attribute line (Pss_Dirty:, VmFlags:, …) is skipped after one
- * or two charCodeAt.
+ * or two charCodeAt. After the first record, records the kernel printed alike are read
+ * at the offsets it showed (RecordLayout): finding each line end was most of the parse.
  */
 export function parseSmapsDetail(text: string, zramActive: boolean, extra?: SmapsExtra): Mem {
   let shmemPss = 0;
@@ -254,6 +320,21 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
   let pswap = 0;
   let uss = 0;
   let cat = -1;
+  const add = (v: number) => {
+    if (shm) shmemPss += v;
+    switch (cat) {
+      case CAT_SYSV: sysv += v; break;
+      case CAT_SHOTH: shOth += v; break;
+      case CAT_STACK: stack += v; break;
+      case CAT_DATA: data += v; break;
+      default: txt += v; break;
+    }
+  };
+  // The layout being learnt from the record read line by line (offsets from its header's newline; -1 = not seen).
+  let lay: RecordLayout | null = null;
+  let h = -1;
+  let learn: RecordLayout | null = null;
+  const fig: RecordFigures = { pss: -1, uss: 0, swapPss: -1 };
   const len = text.length;
   let pos = 0;
   while (pos < len) {
@@ -265,25 +346,28 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
       if (cat >= 0 && text.charCodeAt(pos + 1) === C_r) {
         const v = privateAt(text, pos, eol);
         if (v > 0) uss += v;
+        if (learn && v >= 0) {
+          if (text.charCodeAt(pos + 8) === C_C) learn.privateClean = pos - 1 - h;
+          else learn.privateDirty = pos - 1 - h;
+        }
       } else if (cat >= 0 && text.charCodeAt(pos + 3) === COLON && text.charCodeAt(pos + 1) === C_s &&
           text.charCodeAt(pos + 2) === C_s) {
         const v = numberAt(text, pos + 4, eol);
-        if (v > 0) {
-          if (shm) shmemPss += v;
-          switch (cat) {
-            case CAT_SYSV: sysv += v; break;
-            case CAT_SHOTH: shOth += v; break;
-            case CAT_STACK: stack += v; break;
-            case CAT_DATA: data += v; break;
-            default: txt += v; break;
-          }
-        }
+        if (v > 0) add(v);
+        if (learn) learn.pss = pos - 1 - h;
       }
     } else if (c === C_S) {
       // "SwapPss:" (not "Swap:", "Size:", "Shared_*:")
       if (cat >= 0 && text.charCodeAt(pos + 7) === COLON && text.startsWith('SwapPss:', pos)) {
         const v = numberAt(text, pos + 8, eol);
         if (v > 0) pswap += v;
+        if (learn) learn.swapPss = pos - 1 - h;
+      }
+    } else if (c === C_V) {
+      if (learn && text.startsWith('VmFlags:', pos)) {
+        learn.vmFlags = pos - 1 - h;
+        if (learn.pss >= 0 && learn.privateClean >= 0 && learn.privateDirty >= 0 && learn.swapPss >= 0) lay = learn;
+        learn = null;
       }
     } else if ((c >= D0 && c <= D9) || (c >= LA && c <= LF)) {
       // Kernels print addresses in lower-case hex; attribute names start upper-case.
@@ -291,6 +375,20 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
       if (k >= 0) {
         cat = k & ~SHMEM_FLAG;
         shm = (k & SHMEM_FLAG) !== 0;
+        h = eol;
+        learn = null;
+        if (lay) {
+          const next = readByLayout(text, h, lay, fig);
+          if (next >= 0) {
+            if (fig.pss > 0) add(fig.pss);
+            uss += fig.uss;
+            if (fig.swapPss > 0) pswap += fig.swapPss;
+            pos = next;
+            continue;
+          }
+        } else {
+          learn = { pss: -1, privateClean: -1, privateDirty: -1, swapPss: -1, vmFlags: -1 };
+        }
       }
     }
     pos = eol + 1;

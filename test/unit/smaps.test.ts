@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRollup, rollupToMem, parseSmapsDetail } from '../../src/core/smaps';
 
@@ -180,5 +180,89 @@ describe('parseSmapsDetail (detail mode)', () => {
     // A truncated file counts what it has.
     const cut = real.slice(0, real.indexOf('/SYSV'));
     expect(parseSmapsDetail(cut, false).ptotal).toBe(sumOf(cut, 'Pss'));
+  });
+});
+
+describe('parseSmapsDetail: records read at the offsets the first record showed', () => {
+  type Fig = ReturnType<typeof parseSmapsDetail> & { pssShmem: number };
+  const whole = (text: string): Fig => {
+    const extra = { pssShmem: 0 };
+    return { ...parseSmapsDetail(text, false, extra), pssShmem: extra.pssShmem };
+  };
+  /** The oracle: every record parsed alone (so line by line: nothing learnt yet), then summed. */
+  const byRecord = (text: string): Fig => {
+    const records: string[] = [];
+    for (const line of text.split(/(?<=\n)/)) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line) || records.length === 0) records.push(line);
+      else records[records.length - 1] += line;
+    }
+    const sum = whole('');
+    for (const r of records) {
+      const f = whole(r);
+      for (const k of Object.keys(sum) as (keyof Fig)[]) sum[k] += f[k];
+    }
+    return sum;
+  };
+  /** fixtures/TREE/proc/PID/smaps and fixtures/TREE/N/proc/PID/smaps (a tree's cwd links lead out of it: no deeper walk). */
+  const smapsFiles = (dir: string): string[] => {
+    const out: string[] = [];
+    const procDir = (d: string) => {
+      for (const pid of readdirSync(d).filter((p) => /^\d+$/.test(p))) if (existsSync(join(d, pid, 'smaps'))) out.push(join(d, pid, 'smaps'));
+    };
+    for (const tree of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+      const t = join(dir, tree.name);
+      if (existsSync(join(t, 'proc'))) procDir(join(t, 'proc'));
+      for (const n of readdirSync(t).filter((x) => /^\d+$/.test(x))) if (existsSync(join(t, n, 'proc'))) procDir(join(t, n, 'proc'));
+    }
+    return out;
+  };
+
+  it('gives exactly the figures of reading every record line by line, on every captured smaps', () => {
+    const files = smapsFiles(join(__dirname, '..', '..', 'fixtures'));
+    expect(files.length).toBeGreaterThan(100);
+    for (const f of files) {
+      const text = readFileSync(f, 'latin1');
+      expect(whole(text), f).toEqual(byRecord(text));
+    }
+  });
+
+  it('and on this machine\u2019s own processes', () => {
+    let n = 0;
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${pid}/smaps`, 'latin1');
+      } catch {
+        continue; // not ours, or gone
+      }
+      if (text === '') continue;
+      // Both must see the same bytes: the file is read once and parsed twice.
+      expect(whole(text), pid).toEqual(byRecord(text));
+      n++;
+    }
+    expect(n).toBeGreaterThan(0);
+  });
+
+  it('falls back to lines where a record differs: a wider figure, no VmFlags, an extra line, no SwapPss', () => {
+    const head = (a: number, name: string) => `${(0x7f0000 + a).toString(16)}000-${(0x7f0000 + a + 1).toString(16)}000 rw-p 00000000 00:00 0 ${name}`;
+    const base = block(head(0, '/lib/a.so'), 10, 1) + block(head(2, '/lib/b.so'), 20, 2);
+    const wide = block(head(4, '/lib/c.so'), 123456789, 3); // 9 digits: every line after Pss moves
+    const noFlags = block(head(6, '[stack]'), 30).replace(/VmFlags:.*\n/, '');
+    const extraLine = block(head(8, '/memfd:x (deleted)'), 40).replace('Locked:', 'Mlocked:               0 kB\nLocked:');
+    const noSwapPss = block(head(10, '/lib/d.so'), 50).replace(/SwapPss:.*\n/, '');
+    // Lines of the same width under another label: only the labels tell.
+    const relabelled = ['Pss:', 'Private_Clean:', 'Private_Dirty:', 'SwapPss:'].map((l) =>
+      block(head(14, '/lib/f.so'), 70, 5).replace(`\n${l}`, `\n${l.slice(0, 1)}x${l.slice(2)}`),
+    );
+    for (const tail of [wide, noFlags, extraLine, noSwapPss, ...relabelled]) {
+      const text = base + tail + block(head(12, '/lib/e.so'), 60, 4);
+      expect(whole(text)).toEqual(byRecord(text));
+    }
+    const text = base + wide + noFlags + extraLine + noSwapPss;
+    const f = whole(text);
+    expect(f.ptotal).toBe(10 + 20 + 123456789 + 30 + 40 + 50);
+    expect(f.stack).toBe(30);
+    expect(f.pssShmem).toBe(40);
+    expect(f.pswap).toBe(1 + 2 + 3);
   });
 });
