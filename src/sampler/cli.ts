@@ -8,7 +8,7 @@ import { History, historyCapacity } from '../core/history';
 import { leakLine, LeakTracker } from '../core/leaks';
 import { jsonText, printable } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
-import type { Report } from '../core/types';
+import { isCgroupGrouping, type Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
@@ -187,6 +187,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     maxAgeSeconds: o.maxAgeSeconds,
     oom: o.oom,
     cpuSinceStart: sinceStart,
+    cgroups: isCgroupGrouping(o.groupBy),
   });
   sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
   const reporter = new Reporter(

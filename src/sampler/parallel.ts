@@ -21,6 +21,7 @@ export interface ReadJob {
   detail: boolean;
   oneShot: boolean;
   filter: string[];
+  cgroups: boolean;
   zramActive: boolean;
   /** Whether the sampler has room to keep each process's stat fd, and its rollup fd. */
   keepStat: boolean;
@@ -44,6 +45,7 @@ export function readClaimed(job: ReadJob, slot: number): ReadOne[] {
     detail: job.detail,
     oneShot: job.oneShot,
     filter: job.filter,
+    cgroups: job.cgroups,
     keep: (fd) => (job.keepStat ? fd : (closeFd(fd), -1)),
     keepRollup: (fd) => (job.keepRollup ? fd : (closeFd(fd), -1)),
     release: closeFd,

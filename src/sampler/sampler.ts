@@ -9,7 +9,7 @@ import { CpuTracker, cpuSinceStart } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
-import { readSystemPressure } from '../proc/cgroupfs';
+import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
@@ -38,6 +38,8 @@ export interface SamplerOptions {
   maxAgeSeconds: number;
   /** Read /proc/PID/oom_score each sample (the `oom` column). */
   oom: boolean;
+  /** Read each process's cgroup (the groupings by unit, container or cgroup); off, none is read. */
+  cgroups: boolean;
   /** CPU% since each process started (one-shot: no window to measure over) instead of over the window. */
   cpuSinceStart?: boolean;
 }
@@ -53,6 +55,7 @@ export function defaultSamplerOptions(): SamplerOptions {
     walkBudgetMs: 0,
     maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
     oom: false,
+    cgroups: true,
   };
 }
 
@@ -102,6 +105,9 @@ export class Sampler {
       get filter() {
         return opt.filter;
       },
+      get cgroups() {
+        return opt.cgroups;
+      },
       keep: (fd) => this.keep(fd),
       // Leave room for a stat fd per process: that one is read every tick.
       keepRollup: (fd) => (this.fdBudget > this.cache.size ? this.keep(fd) : (closeFd(fd), -1)),
@@ -145,22 +151,24 @@ export class Sampler {
    * when it does. One at a time: two prefetches of the same new processes would each keep fds.
    */
   sampleSoon(now?: number): Sample | Promise<Sample> {
+    let listed: number[] | null = null;
     if (this.pending === 0) {
       const pids = this.listPids();
       const r = this.parallel;
       const unknown = r && r.workers > 0 ? pids.filter((p) => !this.cache.has(p)) : [];
       if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now ?? Date.now(), undefined, pids);
+      listed = pids; // nothing runs before it: the listing is still the latest
     }
     this.pending++;
-    const run = this.queue.then(() => this.sampleParallel(now ?? Date.now()));
+    const run = this.queue.then(() => this.sampleParallel(now ?? Date.now(), listed ?? this.listPids()));
     this.queue = run.catch(() => undefined).finally(() => this.pending--);
     return run;
   }
 
-  private async sampleParallel(now: number): Promise<Sample> {
+  private async sampleParallel(now: number, pids: number[]): Promise<Sample> {
     const r = this.parallel;
-    const unknown = r && r.workers > 0 ? this.listPids().filter((p) => !this.cache.has(p)) : [];
-    if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now);
+    const unknown = r && r.workers > 0 ? pids.filter((p) => !this.cache.has(p)) : [];
+    if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now, undefined, pids);
     // The workers keep fds on our behalf: reserve them (a stat fd first), give back the rest.
     const n = unknown.length;
     const keepStat = this.fdBudget >= n;
@@ -169,10 +177,10 @@ export class Sampler {
     this.fdBudget -= reserved;
     const o = this.opts;
     const zramActive = readZramStats(o.root) !== null;
-    const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, zramActive, keepStat, keepRollup });
+    const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, cgroups: o.cgroups, zramActive, keepStat, keepRollup });
     const pre = new Map<number, Prefetched>(got.map((g) => [g.pid, g]));
     try {
-      return this.sample(now, pre);
+      return this.sample(now, pre, pids);
     } finally {
       let kept = 0;
       for (const g of got) {
@@ -288,6 +296,7 @@ export class Sampler {
       const cpu = uptime === null ? windowed : cpuSinceStart(st.ticks, st.starttime, uptime);
       const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu, pssShmem: e.pssShmem };
       if (asOf !== undefined) p.asOf = asOf;
+      if (this.opts.cgroups && e.cgroup === undefined) e.cgroup = readProcCgroup(this.opts.root, pid);
       if (e.cgroup) p.cgroup = e.cgroup;
       if (this.opts.oom) {
         const oom = Number(readText(procPath(this.ctx, pid, 'oom_score')).text ?? NaN);

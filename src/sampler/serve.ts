@@ -7,7 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { version } from '../../package.json';
 import { Reporter } from '../core/report';
-import type { Sample } from '../core/types';
+import { isCgroupGrouping, type Sample } from '../core/types';
 import {
   CAPABILITIES,
   defaultHelperConfig,
@@ -59,6 +59,7 @@ export class HelperServer {
       walkBudgetMs: c.walkBudgetMs,
       maxAgeSeconds: c.maxAgeSeconds,
       oom: c.oom,
+      cgroups: isCgroupGrouping(c.groupBy),
     });
     // Full samples are rare after the first (a burst of new processes): the workers end after
     // each, rather than hold a heap apiece while the helper idles.
@@ -176,6 +177,7 @@ export class HelperServer {
     if (c.filter !== undefined) s.filter = [...c.filter];
     if (c.walkBudgetMs !== undefined) s.walkBudgetMs = c.walkBudgetMs;
     if (c.maxAgeSeconds !== undefined) s.maxAgeSeconds = c.maxAgeSeconds;
+    if (c.groupBy !== undefined) s.cgroups = isCgroupGrouping(c.groupBy);
     this.sampler.setOptions(s);
     const ro: Parameters<Reporter['setOptions']>[0] = {};
     if (c.groupBy !== undefined) ro.groupBy = c.groupBy;

@@ -4,7 +4,7 @@
 import { writeSync } from 'node:fs';
 import { killNotice, killSummary } from '../shared/kill';
 import { Reporter } from '../core/report';
-import type { Report } from '../core/types';
+import { isCgroupGrouping, type Report } from '../core/types';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import type { CliOptions } from '../sampler/cliargs';
 import { killProcesses } from '../sampler/kill';
@@ -47,7 +47,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
   const colour = wantsColour(process.env);
   const noKill = o.root === '/' ? '' : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
   let state: TuiState = initialState(settingsFromCli(o), o.search, noKill);
-  const sampler = new Sampler({ root: roots[0], detail: state.settings.detail, kernelCpu: true, cpuAvgSecs: state.settings.cpuAvgSecs, filter: o.filter, oom: state.settings.showOom });
+  const sampler = new Sampler({ root: roots[0], detail: state.settings.detail, kernelCpu: true, cpuAvgSecs: state.settings.cpuAvgSecs, filter: o.filter, oom: state.settings.showOom, cgroups: isCgroupGrouping(o.groupBy) });
   const reporter = new Reporter(
     { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: '' },
     cgroupReader(() => sampler.opts.root),
@@ -130,6 +130,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
       if (s.detail !== before.detail || s.cpuAvgSecs !== before.cpuAvgSecs || s.showOom !== before.showOom) {
         sampler.setOptions({ detail: s.detail, cpuAvgSecs: s.cpuAvgSecs, oom: s.showOom });
       }
+      if (s.groupBy !== before.groupBy) sampler.setOptions({ cgroups: isCgroupGrouping(s.groupBy) });
       reporter.setOptions({ groupBy: s.groupBy, sortBy: s.sortBy, rise: s.riseToTop });
     };
 

@@ -5,6 +5,9 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/sampler/cli';
+import { HelperServer } from '../../src/sampler/serve';
+import { Sampler } from '../../src/sampler/sampler';
+import { fromWireReport, type Reply } from '../../src/shared/protocol';
 import type { GroupRow } from '../../src/core/types';
 import { buildStaticIdle, isRoot, Procs, sleep } from './live';
 
@@ -93,6 +96,37 @@ describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 m
     const text: string[] = [];
     await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
     expect(text.find((l) => l.includes(path))).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
+  });
+
+  it('reads a process\u2019s cgroup only for a grouping that shows it, and as soon as one does (helper, sampler)', async () => {
+    const into = [UNIFIED, MEMORY].map((r) => `echo $$ > ${join(r, NAME, 'cgroup.procs')}`).join('; ');
+    const kids = [0, 1].map(() => procs.start('/bin/sh', ['-c', `${into}; exec ${buildStaticIdle()}`]));
+    await Promise.all(kids.map((k) => Procs.waitFor(k, /up/)));
+    const pids = kids.map((k) => String(k.pid));
+
+    const sampler = new Sampler({ filter: pids, cgroups: false });
+    try {
+      expect(sampler.sample().procs.map((p) => p.cgroup)).toEqual([undefined, undefined]);
+      sampler.setOptions({ cgroups: true });
+      expect(sampler.sample().procs.map((p) => p.cgroup?.path)).toEqual([`/${NAME}`, `/${NAME}`]);
+    } finally {
+      sampler.close();
+    }
+
+    // The helper starts grouped by exe (no cgroup read) and is switched to cgroups by configure.
+    const out: Reply[] = [];
+    const srv = new HelperServer((r) => out.push(r), { root: '/' });
+    const rows = async (id: number) => {
+      srv.handle({ line: JSON.stringify({ id, type: 'sample' }) });
+      await srv.idle();
+      const r = out.find((x) => x.id === id);
+      if (r?.type !== 'sample') throw new Error(`no sample: ${JSON.stringify(r)}`);
+      return fromWireReport(r.report).rows.map((g) => [g.key, g.count]);
+    };
+    srv.handle({ line: JSON.stringify({ id: 1, type: 'configure', config: { filter: pids } }) });
+    expect((await rows(2)).map(([key]) => key)).not.toContain(`/${NAME}`);
+    srv.handle({ line: JSON.stringify({ id: 3, type: 'configure', config: { groupBy: 'cgroup' } }) });
+    expect(await rows(4)).toEqual([[`/${NAME}`, 2]]);
   });
 
   it('--oom shows each group\u2019s highest oom_score', async () => {
