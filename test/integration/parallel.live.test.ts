@@ -2,7 +2,8 @@
 // one: the same processes with the same names, figures from whole per-process reads, in
 // pid order; the fds the worker opened are kept for the next tick and released after.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSleepers, type ProcessZoo } from '../../bench/procs';
@@ -100,4 +101,38 @@ describe('parallel full sample', () => {
       expect(fds()).toBeLessThanOrEqual(fdsBefore + 2);
     }, 60_000);
   }
+
+  it('a worker that dies after its first chunk costs time, not processes: the sample is whole, in pid order', async () => {
+    // A worker that ends itself once it has sent its first chunk of results.
+    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-worker-'));
+    const dying = join(dir, 'dying-worker.js');
+    writeFileSync(
+      dying,
+      `const { MessagePort } = require('node:worker_threads');
+const send = MessagePort.prototype.postMessage;
+MessagePort.prototype.postMessage = function (m, t) {
+  send.call(this, m, t);
+  if (Array.isArray(m)) process.exit(1);
+};
+require(${JSON.stringify(script)});
+`,
+    );
+    try {
+      const reader = new ParallelReader({ script: dying, workers: 1, idleMs: 60_000 });
+      await reader.warmed();
+      const s = new Sampler({ detail: true });
+      s.useParallel(reader);
+      const a = await s.sampleAsync();
+      s.close();
+      await reader.close();
+      expect(reader.lastShares[1]).toBeLessThanOrEqual(16);
+      const pids = a.procs.map((p) => p.pid);
+      expect(pids).toEqual([...pids].sort((x, y) => x - y));
+      const got = a.procs.filter((p) => sleepers.includes(p.pid));
+      expect(got).toHaveLength(300);
+      for (const p of got) expect([p.exe, p.mem.ptotal > 0]).toEqual(['sleep', true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
