@@ -6,6 +6,7 @@ import { close, existsSync, mkdirSync, open, read, readdirSync, readFileSync, st
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HelperClient } from '../src/host/helperClient';
+import { HELPER_NODE_FLAGS } from '../src/host/launcher';
 import { encodeLine, toWireReport } from '../src/shared/protocol';
 import { ParallelReader } from '../src/sampler/parallel';
 import { readShared } from '../src/proc/readfile';
@@ -82,7 +83,7 @@ function libuvFloor(files: readonly string[], conc: number): Promise<number> {
 }
 
 /** (a) 2,000 idle processes: the whole commands against smem, in turns, and the in-process sample against the floor. */
-export async function benchIdle2000(runs = 5): Promise<string[]> {
+export async function benchIdle2000(runs = 9): Promise<string[]> {
   const zoo = await fillTo(2000);
   const out: string[] = [];
   try {
@@ -90,7 +91,9 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
     const hasSmem = spawnSync('smem', ['-h'], { stdio: 'ignore' }).status === 0;
     const t: Record<string, number[]> = { o: [], fast: [], smem: [], smaps: [], rollup: [], full: [], fullOne: [], uv: [] };
     const reader = new ParallelReader({ script: WORKER, idleMs: 600_000 });
-    await reader.warmed(); // as in the helper, whose workers outlive a sample
+    // Started beforehand, so that this measures reading on every core, not a thread's start-up
+    // (which the whole commands above include).
+    await reader.warmed();
     let shares: number[] = [];
     const fullSample = (parallel: boolean) => {
       const s = new Sampler({ detail: true, oneShot: true });
@@ -119,7 +122,7 @@ export async function benchIdle2000(runs = 5): Promise<string[]> {
     }
     reader.close();
     const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<string, number>;
-    out.push(`2,000 idle processes (${n} in /proc, ${reader.workers + 1} threads), medians of ${runs} runs taken in turns:`);
+    out.push(`2,000 idle processes (${n} in /proc, ${reader.workers + 1} threads), medians of ${runs} runs taken in turns (a warm-up round before):`);
     out.push(`  pmemstat -o (whole command)   ${ms(m.o)}   = ${x2(m.o, m.smem)} smem (target ≤ 0.6x)`);
     out.push(`  pmemstat    (whole command)   ${ms(m.fast)}   = ${x2(m.fast, m.smem)} smem (target ≤ 0.45x)`);
     out.push(`  smem                          ${hasSmem ? ms(m.smem) : 'not installed'}`);
@@ -248,14 +251,11 @@ function rss(pid: number): { rss: number; hwm: number } {
   return { rss: f('VmRSS'), hwm: f('VmHWM') };
 }
 
-/** (c) 10,000 processes for the panel: the helper's memory, the message, and the host's CPU per tick. */
-export async function benchPanel10k(total = 10_000, ticks = 8): Promise<string[]> {
-  const zoo = await fillTo(total);
-  const child = spawn(process.execPath, [HELPER, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** One helper's figures at this many processes: started with `node ARGS`, sampled like the panel does. */
+async function helperAtScale(nodeArgs: readonly string[], ticks: number) {
+  const child = spawn(process.execPath, [...nodeArgs, HELPER, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = await HelperClient.start({ readable: child.stdout!, writable: child.stdin!, child });
-  const out: string[] = [];
   try {
-    const n = pids().length;
     await client.configure({ walkBudgetMs: 10 });
     const t0 = performance.now();
     await client.sample(); // the full first sample (on every core)
@@ -274,13 +274,30 @@ export async function benchPanel10k(total = 10_000, ticks = 8): Promise<string[]
       bytes = Buffer.byteLength(encodeLine({ type: 'sample', id: 0, seq: 0, report: toWireReport(report), ms: inHelper }));
       members = report.rows.reduce((k, r) => k + r.members.length, 0);
     }
-    const m = rss(child.pid!);
-    out.push(`10,000 processes for the panel (${n} in /proc), fast mode, walk budget 10 ms, ${ticks} ticks 1 s apart:`);
-    out.push(`  helper RSS ${(m.rss / 1024).toFixed(0)} MB, peak ${(m.hwm / 1024).toFixed(0)} MB (target ≤ 150 MB); first (full) sample ${ms(first)}`);
-    out.push(`  sample message ${(bytes / 1024).toFixed(0)} KiB for ${members} processes; sampling in the helper ${ms(median(helper))} per tick`);
-    out.push(`  host CPU per tick (receive, parse, validate): ${median(host).toFixed(1)} ms; one render: see npm run bench:ui`);
+    return { ...rss(child.pid!), first, host: median(host), helper: median(helper), bytes, members };
   } finally {
     client.dispose();
+  }
+}
+
+/**
+ * (c) 10,000 processes for the panel: the helper's memory, the message, and the host's CPU per
+ * tick; the helper as the extension starts it (HELPER_NODE_FLAGS), then with node's defaults.
+ */
+export async function benchPanel10k(total = 10_000, ticks = 8): Promise<string[]> {
+  const zoo = await fillTo(total);
+  const out: string[] = [];
+  try {
+    const n = pids().length;
+    const m = await helperAtScale(HELPER_NODE_FLAGS, ticks);
+    const bare = await helperAtScale([], ticks);
+    const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+    out.push(`10,000 processes for the panel (${n} in /proc), fast mode, walk budget 10 ms, ${ticks} ticks 1 s apart:`);
+    out.push(`  helper RSS ${mb(m.rss)}, peak ${mb(m.hwm)} (target ≤ 150 MB), started as the extension starts it (node ${HELPER_NODE_FLAGS.join(' ')})`);
+    out.push(`    with node's defaults: ${mb(bare.rss)}, peak ${mb(bare.hwm)}; first (full) sample ${ms(m.first)} against ${ms(bare.first)}`);
+    out.push(`  sample message ${(m.bytes / 1024).toFixed(0)} KiB for ${m.members} processes; sampling in the helper ${ms(m.helper)} per tick (${ms(bare.helper)} with node's defaults)`);
+    out.push(`  host CPU per tick (receive, parse, validate): ${m.host.toFixed(1)} ms; one render: see npm run bench:ui`);
+  } finally {
     zoo?.stop();
   }
   return out;

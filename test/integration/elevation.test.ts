@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/types';
-import { launchHelper } from '../../src/host/launcher';
+import { HELPER_NODE_FLAGS, launchHelper } from '../../src/host/launcher';
 import { splitWords } from './helperDriver';
 import {
   allowSudo,
@@ -273,7 +273,7 @@ describe.skipIf(!enabled)(`elevation${enabled ? '' : ` (skipped: ${SKIP_NO_SUDO}
     // directory and the uid, not the token: that is in DIR/token, mode 0600.
     expect(s.token).toMatch(/^[0-9a-f]{64}$/);
     expect.soft(s.cmd).not.toContain(s.token);
-    expect.soft(s.cmd).toBe(`${NODE} ${b.script} --connect ${s.dir as string} --uid ${nopw.uid}`);
+    expect.soft(s.cmd).toBe([NODE, ...HELPER_NODE_FLAGS, b.script, '--connect', s.dir as string, '--uid', String(nopw.uid)].join(' '));
     expect.soft(s.tokenMode).toBe(0o600);
     // Nor is it in the argv or environment of the root helper or of anything above it.
     for (const pid of [e.hello.pid, ...ancestors(e.hello.pid)]) {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient, HelperError } from '../../src/host/helperClient';
-import { launchHelper } from '../../src/host/launcher';
+import { HELPER_NODE_FLAGS, launchHelper } from '../../src/host/launcher';
 import { fromWireReport, MAX_REQUEST_BYTES, PROTOCOL_VERSION, type Reply } from '../../src/shared/protocol';
 import {
   createUser,
@@ -376,6 +376,20 @@ describe('lifetime', () => {
     await expect(c.ping()).rejects.toMatchObject({ code: 'disposed' });
     expect(await waitUntil(() => procState(pid) === 'gone', 5000)).toBe(true);
     expect(exits).toEqual([]);
+  });
+
+  it('launchHelper starts the helper with a small young generation (its RSS at 10,000 processes)', async () => {
+    const l = await launchHelper({ helperScript: b.script, runAsUser: true, elevate: false, ui: quietUi, helperArgs: ['--root', tree] });
+    try {
+      const pid = l.client.hello.pid;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      expect(argv.slice(1, 1 + HELPER_NODE_FLAGS.length)).toEqual([...HELPER_NODE_FLAGS]);
+      expect(argv).toContain('--max-semi-space-size=1');
+      // The flag is one node takes: the helper answers as usual.
+      expect((await l.client.sample()).total.count).toBe(3);
+    } finally {
+      l.client.dispose();
+    }
   });
 
   it('launchHelper as root or as the user starts a working helper', async () => {

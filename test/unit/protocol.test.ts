@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { Sample } from '../../src/core/types';
-import { detectGraphicalSession, elevatedArgv, shellWord } from '../../src/host/launcher';
+import { detectGraphicalSession, elevatedArgv, HELPER_NODE_FLAGS, shellWord } from '../../src/host/launcher';
 import { staticRefusal } from '../../src/sampler/kill';
 import { HelperServer } from '../../src/sampler/serve';
 import {
@@ -287,14 +287,17 @@ describe('HelperServer (in process)', () => {
 });
 
 describe('launcher pieces', () => {
-  it('builds the elevated command as an argument array, with ELECTRON_RUN_AS_NODE through env', () => {
+  it('builds the elevated command as an argument array, with the helper\'s node flags and ELECTRON_RUN_AS_NODE through env', () => {
     const r = { nodePath: '/opt/code/code', script: '/ext/dist/sampler.js', isElectron: true };
-    expect(elevatedArgv(r, ['--serve'])).toEqual(['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/code/code', '/ext/dist/sampler.js', '--serve']);
-    expect(elevatedArgv({ ...r, isElectron: false }, ['--serve'])).toEqual(['/opt/code/code', '/ext/dist/sampler.js', '--serve']);
+    const flags = ['--max-semi-space-size=1'];
+    expect(HELPER_NODE_FLAGS).toEqual(flags);
+    expect(elevatedArgv(r, ['--serve'])).toEqual(['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/code/code', ...flags, '/ext/dist/sampler.js', '--serve']);
+    expect(elevatedArgv({ ...r, isElectron: false }, ['--serve'])).toEqual(['/opt/code/code', ...flags, '/ext/dist/sampler.js', '--serve']);
     expect(elevatedArgv({ ...r, isElectron: false }, ['--connect', '/tmp/d/s'], ['PMEMSTAT_TOKEN=ab'])).toEqual([
       '/usr/bin/env',
       'PMEMSTAT_TOKEN=ab',
       '/opt/code/code',
+      ...flags,
       '/ext/dist/sampler.js',
       '--connect',
       '/tmp/d/s',
