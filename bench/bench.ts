@@ -109,15 +109,15 @@ async function benchBase(): Promise<void> {
 
     // Full detail sample: a fresh sampler reads cmdline, stat, rollup and smaps of everything.
     const fullSample = () => {
-      const s = new Sampler({ detail: true });
+      const s = new Sampler({ detail: true, cgroups: false }); // grouped by exe, as by default: no cgroup files
       s.sample();
       s.close();
     };
     // Fast sample in a loop: stat + rollup per process (cmdline is cached per pid + start time).
-    const fast = new Sampler({ detail: false });
+    const fast = new Sampler({ detail: false, cgroups: false });
     fast.sample();
     // Incremental detail sample when nothing changed: smaps only where the rollup moved.
-    const inc = new Sampler({ detail: true });
+    const inc = new Sampler({ detail: true, cgroups: false });
     inc.sample();
     let reread: number[] = [];
     const incSample = () => {

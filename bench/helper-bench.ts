@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Reporter } from '../src/core/report';
 import { HelperClient } from '../src/host/helperClient';
+import { HELPER_NODE_FLAGS } from '../src/host/launcher';
 import { Sampler } from '../src/sampler/sampler';
 import { encodeLine, toWireReport } from '../src/shared/protocol';
 import { startSleepers } from './procs';
@@ -46,7 +47,8 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
   const runs = o.runs ?? 15;
   const extra = o.extraProcs ?? 300;
   const zoo = extra > 0 ? await startSleepers(extra) : null;
-  const child = spawn(process.execPath, [o.helperScript ?? defaultScript(), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // As the extension starts it (launcher.ts).
+  const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, o.helperScript ?? defaultScript(), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = await HelperClient.start({ readable: child.stdout, writable: child.stdin, child });
   const lines: string[] = [];
   try {
@@ -54,7 +56,7 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
     const nprocs = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
     lines.push(`helper protocol — ${nprocs} processes in /proc${extra ? ` (${extra} extra sleeps)` : ''}, median of ${runs} runs`);
     for (const detail of [false, true]) {
-      const sampler = new Sampler({ detail });
+      const sampler = new Sampler({ detail, cgroups: false }); // as the helper grouped by exe
       const reporter = new Reporter();
       // Walk every page table every tick, as the in-process sampler does: the same work both sides.
       await client.configure({ detail, walkBudgetMs: 0 });

@@ -96,7 +96,8 @@ export async function benchIdle2000(runs = 9): Promise<string[]> {
     await reader.warmed();
     let shares: number[] = [];
     const fullSample = (parallel: boolean) => {
-      const s = new Sampler({ detail: true, oneShot: true });
+      // As `pmemstat -o` reads under its default grouping (exe): no cgroup files.
+      const s = new Sampler({ detail: true, oneShot: true, cgroups: false });
       if (parallel) s.useParallel(reader);
       const t0 = performance.now();
       return s.sampleAsync().then(() => {
