@@ -26,7 +26,6 @@ const C_C = 67; // 'C'
 const C_V = 86; // 'V'
 const C_d = 100; // 'd'
 const C_m = 109; // 'm'
-const C_a = 97; // 'a'
 
 /**
  * Parse the decimal number that follows position `pos` (after optional blanks),
@@ -153,7 +152,7 @@ const SHMEM_PREFIXES = ['/SYSV', '/dev/shm/', '/memfd:', '/dev/zero (deleted)', 
 function isShmemName(text: string, start: number, end: number): boolean {
   // Most names are libraries and files: one compare rules them out.
   const c = text.charCodeAt(start + 1);
-  if (end <= start || !(c === C_S || c === C_d || c === C_m || c === C_a)) return false;
+  if (end <= start || !(c === C_S || c === C_d || c === C_m || c === LA)) return false;
   for (const p of SHMEM_PREFIXES) if (end - start >= p.length && matchAt(text, start, p)) return true;
   return false;
 }

@@ -8,56 +8,19 @@ import { posix } from 'node:path';
 import { CpuTracker, cpuSinceStart } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
-import { chooseWalks, DEFAULT_MAX_AGE_SECONDS, type WalkCandidate } from '../core/walkbudget';
+import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 import type { ParallelReader } from './parallel';
+import { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
 
 /** Fewer unknown processes than this are read on the main thread alone (a worker's start costs more). */
 const PARALLEL_MIN_PIDS = 256;
 
 export type { SampleStats } from './procread';
-
-export interface SamplerOptions {
-  /** Root of the tree to read; '/' for the live system. */
-  root: string;
-  /** Read per-mapping smaps categories (detail mode) instead of rollups only. */
-  detail: boolean;
-  /** Track kernel-thread CPU for the second leader line. */
-  kernelCpu: boolean;
-  cpuAvgSecs: number;
-  /** Keep only processes whose pid or exe key is listed; empty = all. */
-  filter: string[];
-  /** The only sample this sampler takes (a one-shot report): read just what it shows. */
-  oneShot: boolean;
-  /** Page-walk time per tick (ms) beyond the processes that moved; 0 = walk every process every tick. */
-  walkBudgetMs: number;
-  /** With a budget: no figure older than this (seconds). */
-  maxAgeSeconds: number;
-  /** Read /proc/PID/oom_score each sample (the `oom` column). */
-  oom: boolean;
-  /** Read each process's cgroup (the groupings by unit, container or cgroup); off, none is read. */
-  cgroups: boolean;
-  /** CPU% since each process started (one-shot: no window to measure over) instead of over the window. */
-  cpuSinceStart?: boolean;
-}
-
-export function defaultSamplerOptions(): SamplerOptions {
-  return {
-    root: '/',
-    detail: false,
-    kernelCpu: true,
-    cpuAvgSecs: 20,
-    filter: [],
-    oneShot: false,
-    walkBudgetMs: 0,
-    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
-    oom: false,
-    cgroups: true,
-  };
-}
+export { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
 
 /** A process read before the sample that uses it (by a worker thread, in parallel). */
 export interface Prefetched {
