@@ -9,7 +9,8 @@ import { HelperServer } from '../../src/sampler/serve';
 import { Sampler } from '../../src/sampler/sampler';
 import { fromWireReport, type Reply } from '../../src/shared/protocol';
 import type { GroupRow } from '../../src/core/types';
-import { buildStaticIdle, isRoot, Procs, sleep } from './live';
+import { buildStaticIdle, Procs } from './live';
+import { isRoot, sleep } from '../support';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 const MEMORY = '/sys/fs/cgroup/memory';
@@ -19,7 +20,7 @@ const made: string[] = [];
 
 /** Why this machine cannot run these tests ('' = it can). */
 function cannot(): string {
-  if (!isRoot()) return 'needs root to make cgroups';
+  if (!isRoot) return 'needs root to make cgroups';
   if (!existsSync(join(UNIFIED, 'cgroup.procs'))) return `no cgroup v2 tree at ${UNIFIED} (not a hybrid system)`;
   if (!existsSync(join(MEMORY, 'memory.usage_in_bytes'))) return `no v1 memory controller at ${MEMORY}`;
   try {

@@ -9,21 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from '../../src/host/helperClient';
 import { PID_MAX_LIMIT } from '../../src/shared/protocol';
-import {
-  createUser,
-  isRoot,
-  makeBundle,
-  NODE,
-  procState,
-  RawHelper,
-  removeBundle,
-  removeUser,
-  SKIP_NOT_ROOT,
-  startTime,
-  waitUntil,
-  type Bundle,
-  type TestUser,
-} from './helperSetup';
+import { makeBundle, NODE, procState, RawHelper, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
+import { createUser, isRoot, removeUser, type TestUser, titled, unmet } from '../support';
 
 /** PF_KTHREAD in field 9 (flags) of /proc/PID/stat, read here without the code under test. */
 function isKernelThread(pid: number): boolean {
@@ -217,7 +204,7 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
   });
 });
 
-describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${isRoot ? '' : ` (skipped: ${SKIP_NOT_ROOT})`}`, () => {
+describe.skipIf(!isRoot)(titled('kill with a helper running as an unprivileged user', unmet('root')), () => {
   let h: RawHelper;
   let id = 1000;
   const ask = (targets: unknown[], escalate = true) => h.request({ id: ++id, type: 'kill', targets, escalate });

@@ -1,11 +1,10 @@
-// Helpers for tests against the live /proc: processes the test starts and stops,
-// memtest built from memtest.c, and test users.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Helpers for tests against the live /proc: processes the test starts and stops, and
+// memtest built from memtest.c.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO, tmpDir } from '../support';
 
-export const REPO = join(__dirname, '..', '..');
 const TMP = join(REPO, 'test', '.tmp');
 
 /**
@@ -79,35 +78,11 @@ export class Procs {
   }
 }
 
-export const isRoot = () => process.getuid?.() === 0;
-
-/** Create (or reuse) a system user without sudo rights. Root only. */
-export function ensureUser(name: string): { uid: number; gid: number } {
-  if (spawnSync('id', ['-u', name]).status !== 0) {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
-  }
-  const uid = Number(execFileSync('id', ['-u', name]).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', name]).toString().trim());
-  return { uid, gid };
-}
-
 /** dist/sampler.js copied where any user can run it (the checkout may sit under 0700 dirs). */
 export function publicSamplerCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pmemstat-pub-'));
-  chmodSync(dir, 0o755);
+  const dir = tmpDir('pub', 0o755);
   const dst = join(dir, 'sampler.js');
   copyFileSync(join(REPO, 'dist', 'sampler.js'), dst);
   chmodSync(dst, 0o644);
   return dst;
 }
-
-export function uidOf(pid: number): number | null {
-  try {
-    const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

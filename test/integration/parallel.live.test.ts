@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSleepers, type ProcessZoo } from '../../bench/procs';
 import { ParallelReader } from '../../src/sampler/parallel';
 import { Sampler } from '../../src/sampler/sampler';
-import { REPO } from './live';
+import { REPO } from '../support';
 
 const script = join(REPO, 'dist', 'procworker.js');
 let zoo: ProcessZoo;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
 import { Sampler } from '../../src/sampler/sampler';
-import { buildMemtest, buildStaticIdle, ensureUser, isRoot, Procs, publicSamplerCopy, REPO, sleep, uidOf } from './live';
+import { buildMemtest, buildStaticIdle, Procs, publicSamplerCopy } from './live';
+import { createUser, isRoot, REPO, sleep, titled, uidOf, unmet } from '../support';
 
 const procs = new Procs();
 let memtest = '';
@@ -114,7 +115,8 @@ describe('accuracy against the kernel and smem', () => {
     }
   });
 
-  it("detail ptotal equals Debian smem's PSS for the same snapshot", () => {
+  const noSmem = unmet('smem');
+  it.skipIf(noSmem !== '')(titled("detail ptotal equals Debian smem's PSS for the same snapshot", noSmem), () => {
     // smem reads a /proc-shaped tree with -S; snapshot our processes so both read the same bytes.
     const root = mkdtempSync(join(tmpdir(), 'pmemstat-snap-'));
     try {
@@ -202,11 +204,11 @@ describe('churn', () => {
   }, 40_000);
 });
 
-describe.skipIf(!isRoot())('as an unprivileged user', () => {
+describe.skipIf(!isRoot)(titled('as an unprivileged user', unmet('root')), () => {
   const user = 'pmemstat-cli';
   let script = '';
   beforeAll(() => {
-    ensureUser(user);
+    createUser(user);
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO });
     script = publicSamplerCopy();
   });

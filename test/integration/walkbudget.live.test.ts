@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
-import { Procs, REPO, sleep } from './live';
+import { Procs } from './live';
+import { REPO, sleep } from '../support';
 
 const procs = new Procs();
 let dbload = '';
