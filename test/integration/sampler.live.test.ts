@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
-import { Sampler } from '../../src/sampler/sampler';
-import { buildMemtest, buildStaticIdle, Procs, publicSamplerCopy } from './live';
+import { buildMemtest, buildStaticIdle, Procs, publicSamplerCopy, sampleOnce, testSampler } from './live';
 import { createUser, isRoot, REPO, sleep, titled, uidOf, unmet } from '../support';
 
 const procs = new Procs();
@@ -45,7 +44,7 @@ describe('two memtests started apart', () => {
     const b = procs.start(memtest, ['-i', '250', '-s', '-k', keyBase]);
     await Procs.waitFor(b, /step 1\//);
     const filter = [String(a.pid), String(b.pid)];
-    const sampler = new Sampler({ detail: true, filter });
+    const sampler = testSampler({ detail: true, filter });
     const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 10, rise: true, cmdlen: 96, search: '' });
     const first = reporter.report(sampler.sample());
     expect(first.rows.map((r) => [r.key, r.type, r.count])).toEqual([['memtest', 'A', 2]]);
@@ -89,7 +88,7 @@ describe('accuracy against the kernel and smem', () => {
       let checked = false;
       for (let attempt = 0; attempt < 10 && !checked; attempt++) {
         const before = sumPss(pid);
-        const s = new Sampler({ detail: true, filter: [String(pid)] }).sample();
+        const s = sampleOnce({ detail: true, filter: [String(pid)] });
         const after = sumPss(pid);
         if (before === null || before !== after) continue;
         expect(s.procs).toHaveLength(1);
@@ -105,7 +104,7 @@ describe('accuracy against the kernel and smem', () => {
       let checked = false;
       for (let attempt = 0; attempt < 10 && !checked; attempt++) {
         const before = rollupPss(pid);
-        const s = new Sampler({ detail: false, filter: [String(pid)] }).sample();
+        const s = sampleOnce({ detail: false, filter: [String(pid)] });
         if (s.zram) return; // with zRAM, SwapPss is added: covered by the unit tests
         if (rollupPss(pid) !== before) continue;
         expect(s.procs[0].mem.ptotal).toBe(before);
@@ -133,7 +132,7 @@ describe('accuracy against the kernel and smem', () => {
       }
       const smem = execFileSync('smem', ['-S', root, '-c', 'pid pss', '-H']).toString();
       const theirs = new Map(smem.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]));
-      const ours = new Sampler({ root, detail: true }).sample();
+      const ours = sampleOnce({ root, detail: true });
       expect(ours.procs.map((p) => p.pid).sort()).toEqual([...pids].sort());
       for (const p of ours.procs) expect(p.mem.ptotal, `pid ${p.pid}`).toBe(theirs.get(p.pid));
     } finally {
@@ -150,7 +149,7 @@ describe('incremental detail sampling', () => {
     await Procs.waitFor(idle, /up/);
     const grow = procs.start(memtest, ['-i', '400', '-s', '-k', key(0x80)]);
     await Procs.waitFor(grow, /step 1\//);
-    const sampler = new Sampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
+    const sampler = testSampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
     sampler.sample();
     expect(sampler.lastStats.smapsPids.sort()).toEqual([idle.pid!, grow.pid!].sort());
     await sleep(900);
@@ -159,7 +158,7 @@ describe('incremental detail sampling', () => {
     expect(sampler.lastStats.smapsPids).toEqual([grow.pid]);
     expect(s.procs.map((p) => p.pid).sort()).toEqual([idle.pid!, grow.pid!].sort());
     const g = s.procs.find((p) => p.pid === grow.pid)!;
-    const fresh = new Sampler({ detail: true, filter: [String(grow.pid)] }).sample().procs[0];
+    const fresh = sampleOnce({ detail: true, filter: [String(grow.pid)] }).procs[0];
     expect(Math.abs(g.mem.ptotal - fresh.mem.ptotal)).toBeLessThan(600); // at most one more step
     sampler.close();
   });
@@ -167,7 +166,7 @@ describe('incremental detail sampling', () => {
   it('names a process again after it execs (same pid and start time)', async () => {
     const c = procs.start('sh', ['-c', 'echo up; read x < /dev/null; sleep 0.6; exec sleep 1000']);
     await Procs.waitFor(c, /up/);
-    const sampler = new Sampler({ detail: false, filter: [] });
+    const sampler = testSampler({ detail: false, filter: [] });
     const before = sampler.sample().procs.find((p) => p.pid === c.pid);
     expect(before?.exe).toBe('sh');
     await sleep(1200);
@@ -181,8 +180,8 @@ describe('incremental detail sampling', () => {
 describe('churn', () => {
   it('~200 short-lived processes a second for 20 s: no sample throws, T = Σ groups', async () => {
     const churn = procs.start('sh', ['-c', 'while :; do for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true & /bin/sleep 0.05 & done; sleep 0.1; wait; done']);
-    const sampler = new Sampler({ detail: true });
-    const fast = new Sampler({ detail: false });
+    const sampler = testSampler({ detail: true });
+    const fast = testSampler({ detail: false });
     const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 0, rise: true, cmdlen: 96, search: '' });
     const end = Date.now() + 20_000;
     let reports = 0;
