@@ -3,11 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
 import { buildMemtest, buildStaticIdle, Procs, publicSamplerCopy, sampleOnce, testSampler } from './live';
-import { createUser, isRoot, REPO, sleep, titled, uidOf, unmet } from '../support';
+import { createUser, isRoot, REPO, sleep, titled, tmpDir, uidOf, unmet } from '../support';
 
 const procs = new Procs();
 let memtest = '';
@@ -83,10 +83,11 @@ describe('accuracy against the kernel and smem', () => {
 
   it('detail ptotal equals the sum of Pss over the smaps mappings, exactly', async () => {
     // Sharing changes whenever any process maps or unmaps a library, so compare only
-    // when the kernel's figure was the same just before and just after our sample.
+    // when the kernel's figure was the same just before and just after our sample (on a busy
+    // machine that may take many tries: a process starts or ends every few milliseconds).
     for (const pid of pids) {
       let checked = false;
-      for (let attempt = 0; attempt < 10 && !checked; attempt++) {
+      for (let attempt = 0; attempt < 100 && !checked; attempt++) {
         const before = sumPss(pid);
         const s = sampleOnce({ detail: true, filter: [String(pid)] });
         const after = sumPss(pid);
@@ -102,7 +103,7 @@ describe('accuracy against the kernel and smem', () => {
   it('fast ptotal equals the rollup Pss exactly (zRAM inactive here)', () => {
     for (const pid of pids) {
       let checked = false;
-      for (let attempt = 0; attempt < 10 && !checked; attempt++) {
+      for (let attempt = 0; attempt < 100 && !checked; attempt++) {
         const before = rollupPss(pid);
         const s = sampleOnce({ detail: false, filter: [String(pid)] });
         if (s.zram) return; // with zRAM, SwapPss is added: covered by the unit tests
@@ -152,24 +153,33 @@ describe('incremental detail sampling', () => {
     const sampler = testSampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
     sampler.sample();
     expect(sampler.lastStats.smapsPids.sort()).toEqual([idle.pid!, grow.pid!].sort());
-    await sleep(900);
-    const s = sampler.sample();
-    // memtest grew (its rollup changed): re-read; the idle one did not
-    expect(sampler.lastStats.smapsPids).toEqual([grow.pid]);
-    expect(s.procs.map((p) => p.pid).sort()).toEqual([idle.pid!, grow.pid!].sort());
-    const g = s.procs.find((p) => p.pid === grow.pid)!;
-    const fresh = sampleOnce({ detail: true, filter: [String(grow.pid)] }).procs[0];
-    expect(Math.abs(g.mem.ptotal - fresh.mem.ptotal)).toBeLessThan(600); // at most one more step
+    await Procs.waitFor(grow, /step \d+\//); // a step after that sample, however slow the machine
+    // Held still (SIGSTOP) from here: the incremental figure and a fresh one see the same memory.
+    process.kill(grow.pid!, 'SIGSTOP');
+    try {
+      const s = sampler.sample();
+      // memtest grew (its rollup changed): re-read; the idle one did not
+      expect(sampler.lastStats.smapsPids).toEqual([grow.pid]);
+      expect(s.procs.map((p) => p.pid).sort()).toEqual([idle.pid!, grow.pid!].sort());
+      const g = s.procs.find((p) => p.pid === grow.pid)!;
+      const fresh = sampleOnce({ detail: true, filter: [String(grow.pid)] }).procs[0];
+      expect(Math.abs(g.mem.ptotal - fresh.mem.ptotal)).toBeLessThan(600); // its libc's share may move meanwhile
+    } finally {
+      process.kill(grow.pid!, 'SIGCONT');
+    }
     sampler.close();
   });
 
   it('names a process again after it execs (same pid and start time)', async () => {
-    const c = procs.start('sh', ['-c', 'echo up; read x < /dev/null; sleep 0.6; exec sleep 1000']);
+    // It execs when told to (a file appears), not after a time a loaded machine may overrun.
+    const go = join(tmpDir('exec'), 'go');
+    const c = procs.start('sh', ['-c', `echo up; while [ ! -e ${go} ]; do sleep 0.05; done; exec sleep 1000`]);
     await Procs.waitFor(c, /up/);
     const sampler = testSampler({ detail: false, filter: [] });
     const before = sampler.sample().procs.find((p) => p.pid === c.pid);
     expect(before?.exe).toBe('sh');
-    await sleep(1200);
+    writeFileSync(go, '');
+    await vi.waitFor(() => expect(readFileSync(`/proc/${c.pid}/comm`, 'latin1')).toBe('sleep\n'), { timeout: 30_000 });
     sampler.sample(); // the kept rollup fd fails once on the new address space
     const after = sampler.sample().procs.find((p) => p.pid === c.pid);
     expect(after?.exe).toBe('sleep');
@@ -183,6 +193,7 @@ describe('churn', () => {
     const sampler = testSampler({ detail: true });
     const fast = testSampler({ detail: false });
     const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 0, rise: true, cmdlen: 96, search: '' });
+    // At least 20 s of churn and 20 reports, however long a loaded machine takes for them.
     const end = Date.now() + 20_000;
     let reports = 0;
     const check = (r: Report) => {
@@ -191,16 +202,15 @@ describe('churn', () => {
       expect(r.total.count).toBe(live.reduce((a, x) => a + x.count, 0));
       reports++;
     };
-    while (Date.now() < end) {
+    while (Date.now() < end || reports < 20) {
       check(reporter.report(sampler.sample()));
       check(new Reporter().report(fast.sample()));
       await sleep(20);
     }
     expect(churn.exitCode).toBeNull();
-    expect(reports).toBeGreaterThan(40);
     sampler.close();
     fast.close();
-  }, 40_000);
+  }, 180_000);
 });
 
 describe.skipIf(!isRoot)(titled('as an unprivileged user', unmet('root')), () => {
@@ -251,7 +261,8 @@ describe('pmemstat -s cpu without a loop', () => {
       expect(lines[2]).toMatch(/^\s+cpu%\s+pswap/);
       const rows = lines.slice(4).filter((l) => /\d+x |\s\d+ /.test(l));
       expect(rows[0], r.stdout).toMatch(/^\s+(\d+\.\d)\s.*\bsh\b/);
-      expect(Number(/^\s+(\d+\.\d)/.exec(rows[0])?.[1])).toBeGreaterThan(30); // a busy loop since it started
+      // A busy loop since it started: well above 0 (not a share of a core: that is the machine's load).
+      expect(Number(/^\s+(\d+\.\d)/.exec(rows[0])?.[1])).toBeGreaterThan(1);
       expect(rows[1], r.stdout).toMatch(/^\s+0\.0\s.*\bsleep\b/);
       // A plain one-shot report stays as it was: no cpu column.
       const plain = spawnSync(process.execPath, [join(REPO, 'dist', 'sampler.js'), '-U', String(idle.pid)], { encoding: 'utf8' }).stdout;
