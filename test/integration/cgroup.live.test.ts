@@ -10,7 +10,7 @@ import { Sampler } from '../../src/sampler/sampler';
 import { fromWireReport, type Reply } from '../../src/shared/protocol';
 import type { GroupRow } from '../../src/core/types';
 import { buildStaticIdle, Procs } from './live';
-import { isRoot, sleep } from '../support';
+import { isRoot, sleep, titled, unmet } from '../support';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 const MEMORY = '/sys/fs/cgroup/memory';
@@ -20,7 +20,7 @@ const made: string[] = [];
 
 /** Why this machine cannot run these tests ('' = it can). */
 function cannot(): string {
-  if (!isRoot) return 'needs root to make cgroups';
+  if (!isRoot) return unmet('root'); // to make cgroups
   if (!existsSync(join(UNIFIED, 'cgroup.procs'))) return `no cgroup v2 tree at ${UNIFIED} (not a hybrid system)`;
   if (!existsSync(join(MEMORY, 'memory.usage_in_bytes'))) return `no v1 memory controller at ${MEMORY}`;
   try {
@@ -62,7 +62,7 @@ afterAll(async () => {
   }
 });
 
-describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 memory controller)', () => {
+describe.skipIf(reason !== '')(titled('grouping by real cgroups (hybrid: v2 tree + v1 memory controller)', reason), () => {
   it('-g cgroup and -g unit key the group by its path and show its kernel figures; -g container calls it host', async () => {
     writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(512 * 1024 * 1024));
     // As a runtime does: into the cgroups first, then exec, so every page is charged there.

@@ -275,7 +275,7 @@ describe.skipIf(!isRoot)(titled('kill with a helper running as an unprivileged u
 });
 
 describe.skipIf(!hasUnshare)(
-  `kill in a PID namespace with an init (unshare -pf --mount-proc)${hasUnshare ? '' : ' (skipped: needs root and unshare)'}`,
+  titled('kill in a PID namespace with an init (unshare -pf --mount-proc)', unmet('root') || (hasUnshare ? '' : 'unshare --pid refused here')),
   () => {
     // The namespace as a container with an init has it: pid 1 is the init (a shell here),
     // pid 2 its first child (a shell standing for the user's session), and the user's

@@ -2,7 +2,7 @@
 // directories tests create (removed when the test file ends, by test/support/setup.ts, or when
 // the process exits), and why a test cannot run here (a missing Debian package, not root).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { missing, packages } from '../../scripts/debian-packages.mjs';
 
@@ -78,8 +78,19 @@ export function createUser(name: string, password?: string): TestUser {
   return { name, uid: idOf(name, '-u')!, gid: idOf(name, '-g')! };
 }
 
+/** Remove a test user, and what it left in /tmp (a helper killed before it could clean up). */
 export function removeUser(name: string): void {
-  if (idOf(name, '-u') !== null) spawnSync('userdel', ['--force', name], { stdio: 'ignore' });
+  const uid = idOf(name, '-u');
+  if (uid === null) return;
+  for (const f of readdirSync('/tmp')) {
+    const p = join('/tmp', f);
+    try {
+      if (f.startsWith('pmemstat-') && lstatSync(p).uid === uid) rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  spawnSync('userdel', ['--force', name], { stdio: 'ignore' });
 }
 
 // ---- why a test cannot run here ----

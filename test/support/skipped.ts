@@ -2,9 +2,10 @@
 // being root (`unmet` in test/support/index.ts put the reason in their titles), and the one
 // command that enables them.
 import type { Reporter, TestModule } from 'vitest/node';
-import { installCommand } from '../../scripts/debian-packages.mjs';
+import { installCommand, packages } from '../../scripts/debian-packages.mjs';
 
 const REASON = /\(skipped: needs ([^)]*)\)/;
+const listed = new Set(packages().map((p) => p.name));
 
 export default class SkippedReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -21,7 +22,7 @@ export default class SkippedReporter implements Reporter {
     }
     if (byReason.size === 0) return;
     const needs = new Set([...byReason.keys()].flatMap((w) => w.split(' ')));
-    const pkgs = [...needs].filter((n) => n !== 'root');
+    const pkgs = [...needs].filter((n) => listed.has(n));
     const lines = ['', `Skipped on this machine (${[...byReason.values()].flat().length} tests):`];
     for (const [why, tests] of byReason) {
       lines.push(`  needs ${why}: ${tests.length} test${tests.length === 1 ? '' : 's'}`);
