@@ -89,14 +89,24 @@ describe.skipIf(reason !== '')(titled('grouping by real cgroups (hybrid: v2 tree
     const byContainer = await cliRows(['-g', 'container', ...pids]);
     expect(byContainer.map((r) => [r.key, r.count, r.kernel])).toEqual([['host', 2, undefined]]);
 
-    // A limit just above the usage: the group is marked near it, in --json and in the text.
-    const usage = Number(readFileSync(join(MEMORY, NAME, 'memory.usage_in_bytes'), 'utf8'));
-    writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(Math.ceil(usage / 0.95 / 4096) * 4096));
-    const near = await cliRows(['-g', 'cgroup', ...pids]);
+    // A limit just above the usage (95 %): the group is marked near it (≥ 90 %), in --json and in
+    // the text. Two idle programs charge a few hundred KB, so the kernel's own churn moves that by
+    // percents: the limit is set again when a sample saw the usage fall out of the band.
+    let near: GroupRow[] = [];
+    let line: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const usage = Number(readFileSync(join(MEMORY, NAME, 'memory.usage_in_bytes'), 'utf8'));
+      writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(Math.ceil(usage / 0.95 / 4096) * 4096));
+      near = await cliRows(['-g', 'cgroup', ...pids]);
+      const text: string[] = [];
+      await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
+      line = text.find((l) => l.includes(path));
+      const seen = near[0].kernel;
+      const pct = Number(/ cg=\S+\/\S+\((\d+)%\)/.exec(line ?? '')?.[1]);
+      if (seen && seen.limit && seen.current >= 0.9 * seen.limit && pct >= 90) break;
+    }
     expect(near[0].kernel?.nearLimit).toBe(true);
-    const text: string[] = [];
-    await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
-    expect(text.find((l) => l.includes(path))).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
+    expect(line).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
   });
 
   it('reads a process\u2019s cgroup only for a grouping that shows it, and as soon as one does (helper, sampler)', async () => {

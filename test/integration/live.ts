@@ -73,8 +73,8 @@ export class Procs {
   /** Resolve once the child has printed a line matching `re`. */
   static waitFor(c: ChildProcess, re: RegExp, timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (!c.stdout) return reject(new Error(`${c.spawnargs.join(' ')} did not start`));
-      c.once('error', (e) => reject(e));
+      c.once('error', (e) => reject(new Error(`${c.spawnargs.join(' ')} did not start: ${e.message}`)));
+      if (!c.stdout) return;
       let seen = '';
       const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} (got ${JSON.stringify(seen.slice(-300))})`)), timeoutMs);
       c.stdout!.on('data', (d: Buffer) => {
