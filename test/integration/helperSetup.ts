@@ -8,7 +8,6 @@ import { build } from 'esbuild';
 import { LineSplitter, parseReply, type Reply } from '../../src/shared/protocol';
 import { onCleanup, REPO, tmpDir, type TestUser } from '../support';
 
-export { REPO };
 export const NODE = realpathSync(process.execPath);
 
 export interface Bundle {
