@@ -1,9 +1,9 @@
 // The panel's controller in the webview: the wiring. It holds the settings, the last report
 // and the UI state; a change to the UI state goes one way: update it, persist it (state.ts,
-// getState/setState), render once. Keys are keyboard.ts and src/shared/keymap.ts, the chart and sparklines
-// chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
-// the words around the table statusText.ts, the table table.ts.
-import type { Report } from '../src/core/types';
+// getState/setState), render once. Keys: keyboard.ts, src/shared/keymap.ts; chart and sparklines:
+// chartSync.ts; frames.ts, pending.ts (optimistic options), toolbar.ts, statusText.ts, the
+// legend and regrouping notice regroup.ts, the table table.ts.
+import type { GroupBy, Report } from '../src/core/types';
 import { DEFAULT_PANEL_SETTINGS, parseHostMessage, type HelperState, type HostMessage, type LeakInfo, type PanelSettings } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
@@ -19,9 +19,9 @@ import { MapsView } from './mapsView';
 import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';
+import { renderNotices } from './regroup';
 import { TableRenderer } from './table';
 import { syncToolbar, wireCommands, wireToolbar } from './toolbar';
-
 export type { AppHooks, WebviewApi } from './api';
 export type { Metrics } from './metrics';
 
@@ -30,6 +30,8 @@ export class PanelApp implements KeyTarget {
   settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
   helper: HelperState = { status: 'starting', mode: null, message: '', canElevate: false };
   report: Report | null = null;
+  /** The report's grouping (null: not known). */
+  reportGroupBy: GroupBy | null = null;
   killMode = false;
   /** Leak suspects by group key (from the host, with each report). */
   leaks = new Map<string, LeakInfo>();
@@ -134,6 +136,7 @@ export class PanelApp implements KeyTarget {
         this.pending.clear();
         this.helper = m.helper;
         if (m.report) this.report = m.report;
+        this.reportGroupBy = m.report ? (m.groupBy ?? null) : null;
         this.setLeaks(m.leaks);
         // The host follows init with every group's sparkline figures (sparks).
         break;
@@ -142,6 +145,7 @@ export class PanelApp implements KeyTarget {
         break;
       case 'report':
         this.report = m.report;
+        this.reportGroupBy = m.groupBy ?? null;
         this.setLeaks(m.leaks);
         this.charts.addReport(m.report, m.history);
         break;
@@ -289,7 +293,6 @@ export class PanelApp implements KeyTarget {
   }
 
   showMaps = (ref: RowRef): boolean => this.maps.open(this.report, ref);
-
   // ------------------------------------------------------------ kill
 
   killRef(ref: RowRef): void {
@@ -323,6 +326,7 @@ export class PanelApp implements KeyTarget {
     // Otherwise the chart follows the table, so an update lays out once.
     const chartFirst = this.charts.toggles(report, this.ui.selected?.key);
     if (chartFirst) this.syncChart();
+    renderNotices(s, { legendClosed: this.ui.legendClosed, want: this.settings.groupBy, reportGroupBy: this.reportGroupBy, helper: this.helper, hasReport: report !== null });
     const view = this.currentView();
     // Layout reads before any write of this render (no forced layout in between).
     const viewport = this.frames.viewport();
@@ -362,6 +366,7 @@ export class PanelApp implements KeyTarget {
     s.killToggle.addEventListener('change', () => this.setKillMode(s.killToggle.checked));
     s.helpButton.addEventListener('click', () => this.setHelp(s.help.hidden));
     s.helpClose.addEventListener('click', () => this.setHelp(false));
+    s.legend.close.addEventListener('click', () => this.update((ui) => (ui.legendClosed = true)));
     wireCommands(s, (m) => this.api.postMessage(m), () => this.charts.key, () => {
       this.update((ui) => (ui.selected = null));
       this.focusTable();

@@ -257,6 +257,7 @@ export class PanelController implements vscode.Disposable {
           report: this.report,
           history: this.report ? this.feed.stamp() : null,
           leaks: this.report ? this.feed.leakInfos() : [],
+          ...(this.reportGroupBy ? { groupBy: this.reportGroupBy } : {}),
         });
         this.postSparks();
         if (!this.report && !this.loop.busy) this.loop.schedule(0);
@@ -348,7 +349,7 @@ export class PanelController implements vscode.Disposable {
     this.reportGroupBy = groupBy;
     const { stamp, flagged } = this.feed.add(report, groupBy, PANEL_CMDLEN);
     const leaks = this.feed.leaks();
-    this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
+    this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo), groupBy });
     for (const f of flagged) this.deps.log.info(leakLine(f.info, f.ptotal, f.verdict, 'KB'));
     this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows });
     this.deps.onLeaks?.(leaks);

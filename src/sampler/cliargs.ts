@@ -82,7 +82,8 @@ options:
   -s, --sortby {mem,cpu,name}
                          sort by ptotal (default), CPU, or name; without a
                          loop, CPU since each process started (like ps)
-  -/, --search TEXT      show only groups whose info contains TEXT
+  -/, --search TEXT      show only groups whose info or a process's command line
+                         contains TEXT
   -R, --no-rise          do not raise new and changed groups to the top
   -C, --no-cpu           do not show the cpu% column (shown in a loop or -s cpu)
   -U, --run-as-user      do not re-run under sudo; only your own processes are
