@@ -13,18 +13,14 @@ export interface LegendItem {
 }
 
 export const LEGEND_ITEMS: readonly LegendItem[] = [
-  { mark: 'T', rowClass: 'pm-total', text: 'the grand total' },
-  { mark: 'A', rowClass: 'pm-new', text: 'new group (blue)' },
-  { mark: '+NK', rowClass: 'pm-grow', text: 'grew by N KB since last marked (tinted row)' },
-  { mark: '\u2212NK', rowClass: 'pm-shrink', text: 'shrank by N KB (tinted row)' },
-  { mark: 'x', rowClass: 'pm-gone', text: 'vanished (struck through, shown once)' },
-  { mark: 'O', rowClass: 'pm-overflow', text: 'the groups folded away (top %, search, fit)' },
-  {
-    mark: '1,234',
-    rowClass: 'pm-old',
-    text: 'italic figures: as of an earlier tick (the walk budget re-reads the largest processes first; hover the name for the time)',
-  },
-  { mark: 'trend', rowClass: '', text: 'ptotal over the last samples, each row on its own scale; leak? = keeps growing' },
+  { mark: 'T', rowClass: 'pm-total', text: 'total' },
+  { mark: 'A', rowClass: 'pm-new', text: 'new group' },
+  { mark: '+NK', rowClass: 'pm-grow', text: 'grew by N KB' },
+  { mark: '\u2212NK', rowClass: 'pm-shrink', text: 'shrank by N KB' },
+  { mark: 'x', rowClass: 'pm-gone', text: 'vanished (shown once)' },
+  { mark: 'O', rowClass: 'pm-overflow', text: 'groups folded away (top %, search, fit)' },
+  { mark: '1,234', rowClass: 'pm-old', text: 'italic: figures as of an earlier tick (walk budget; hover the name for when)' },
+  { mark: 'trend', rowClass: '', text: 'ptotal over recent samples; leak? = keeps growing' },
 ];
 
 /** One mark, styled as in the table. */

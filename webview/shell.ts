@@ -74,11 +74,18 @@ function button(doc: Document, id: string, text: string, title: string): HTMLEle
   return b;
 }
 
-function checkbox(doc: Document, id: string, label: string): CheckControl {
+/** A control's words and its key apart: a narrow toolbar hides the keys (the tooltip and help keep them). */
+function labelText(doc: Document, into: HTMLElement, name: string, key: string): void {
+  into.append(doc.createTextNode(name), el(doc, 'span', { className: 'pm-key', text: ` (${key})` }));
+  into.setAttribute('title', `${name} (${key})`);
+}
+
+function checkbox(doc: Document, id: string, name: string, key: string): CheckControl {
   const c = doc.createElement('vscode-checkbox') as unknown as CheckControl;
   c.id = id;
-  c.setAttribute('label', label);
-  c.setAttribute('aria-label', label);
+  // Its label is its text (slotted: the label attribute would show beside it).
+  c.setAttribute('aria-label', `${name} (${key})`);
+  labelText(doc, c, name, key);
   c.checked = false;
   return c;
 }
@@ -91,7 +98,7 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', 'pmemstat options');
 
-  const killToggle = checkbox(doc, 'pm-opt-killMode', 'Kill mode (K)');
+  const killToggle = checkbox(doc, 'pm-opt-killMode', 'Kill mode', 'K');
   killToggle.classList.add('pm-kill-toggle');
   toolbar.append(killToggle);
 
@@ -101,20 +108,21 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   for (const key of TOOLBAR_OPTIONS) {
     const c = controlOf(key);
     const values = PANEL_OPTIONS[key].values;
-    const labelText = `${c.label} (${c.hotkey})`;
+    const label = `${c.label} (${c.hotkey})`;
     if (values.kind === 'boolean') {
-      const cb = checkbox(doc, `pm-opt-${key}`, labelText);
+      const cb = checkbox(doc, `pm-opt-${key}`, c.label, c.hotkey);
       toolbar.append(cb);
       checks[key] = cb;
       continue;
     }
     if (values.kind !== 'enum') continue;
     const wrap = el(doc, 'span', { className: 'pm-ctl' });
-    const lab = el(doc, 'span', { className: 'pm-ctl-label', text: labelText });
+    const lab = el(doc, 'span', { className: 'pm-ctl-label' });
+    labelText(doc, lab, c.label, c.hotkey);
     lab.id = `pm-lbl-${key}`;
     const sel = doc.createElement('vscode-single-select') as unknown as ValueControl;
     sel.id = `pm-opt-${key}`;
-    sel.setAttribute('label', labelText);
+    sel.setAttribute('label', label);
     sel.setAttribute('aria-labelledby', lab.id);
     for (const v of values.values) {
       const o = custom(doc, 'vscode-option', { text: `${v}${c.valueSuffix ?? ''}` });
