@@ -15,7 +15,7 @@ type Figures = Omit<MapGroup, 'kind' | 'name'>;
 const WHY: Record<Exclude<MapsResult, { ok: true }>['outcome'], string> = {
   'not-found': 'the process is gone',
   'pid-reused': 'the pid now belongs to another process',
-  'not-permitted': 'not permitted (another user\u2019s process: run as root)',
+  'not-permitted': 'not permitted',
   'kernel-thread': 'a kernel thread has no mappings of its own',
   failed: 'the sampler could not read them',
 };

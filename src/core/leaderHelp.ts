@@ -58,7 +58,7 @@ export const LEADER_HELP: { readonly [F in LeaderFigure]: LeaderHelp } = {
   },
   stale: {
     label: '[N older than this tick]',
-    help: 'processes whose figures were read at an earlier tick: the walk budget (pmemstat.walkBudgetMs) left them for later; their rows are dimmed',
+    help: 'processes whose figures were read at an earlier tick: the walk budget (--walk-budget MS; in VS Code pmemstat.walkBudgetMs) left them for later; the panel shows their figures in italics',
   },
   kerCpu: { label: '%/ker', help: 'CPU of all kernel threads together, in % of one CPU, over the cpu% window' },
   kthread: { label: 'name=N%', help: 'the busiest kernel threads and their CPU%' },

@@ -222,7 +222,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       history.add(report.leader.time, report.rows, o.groupBy, o.cmdlen);
       for (const { key, verdict } of leaks.update(history)) {
         const row = report.rows.find((r) => r.key === key);
-        if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
+        if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units, row.members.map((m) => m.pid))}`);
       }
     } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);

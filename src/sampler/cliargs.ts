@@ -15,6 +15,8 @@ export interface CliOptions {
   runAsUser: boolean;
   detail: boolean;
   units: Units;
+  /** -u was given (--maps shows KB otherwise: most mappings are smaller than 1 MB). */
+  unitsChosen: boolean;
   rise: boolean;
   sortBy: SortBy;
   search: string;
@@ -119,6 +121,7 @@ options:
                          each file or library, SysV and other shared memory,
                          [vdso]...) with Pss, Rss, private, shared, swap and
                          SwapPss, by Pss; the Pss add up to its detail ptotal
+                         (in KB, as smaps prints them, unless -u is given)
 
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
@@ -154,6 +157,7 @@ export function defaultCliOptions(): CliOptions {
     runAsUser: false,
     detail: false,
     units: 'MB',
+    unitsChosen: false,
     rise: true,
     sortBy: 'mem',
     search: '',
@@ -247,6 +251,7 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'u':
       if (!isUnits(v)) throw new UsageError(`option -u: invalid choice: '${v}' (choose from MB, mB, KB, human)`);
       o.units = v;
+      o.unitsChosen = true;
       break;
     case 's':
       o.sortBy = choice('s', v, ['mem', 'cpu', 'name'] as const);
@@ -363,6 +368,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
     o.filter.push(a);
   }
+  if (o.maps !== null && !o.unitsChosen) o.units = 'KB';
   if (Number.isNaN(o.minDeltaKb)) o.minDeltaKb = defaultMinDeltaKb(o.units);
   if (o.leaks && !(o.loopSecs > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
   return o;
