@@ -1,7 +1,7 @@
 // Leak suspicion: a group whose persistent processes kept growing over the last N samples.
 import type { History } from './history';
 import type { Units } from './types';
-import { formatKb, withCommas } from './units';
+import { formatKb } from './units';
 
 export interface LeakOptions {
   /** Window: the last N sample-to-sample steps. */
