@@ -1,7 +1,7 @@
 // What the table's marks mean, on the screen itself: a first-run strip above the table (closed
 // once, it stays closed: state.ts) and the same list in the help overlay. Each mark is drawn
 // with the classes of the rows it explains (style.css), so the legend looks like the table.
-import { setText } from './dom';
+import { closeButton, setText } from './dom';
 
 export interface LegendItem {
   /** The mark as the table shows it. */
@@ -54,12 +54,7 @@ export function buildLegend(doc: Document): Legend {
     entry.append(markOf(doc, item), text);
     root.append(entry);
   }
-  const close = doc.createElement('button');
-  close.type = 'button';
-  close.id = 'pm-legend-close';
-  close.textContent = 'Got it \u2715';
-  close.title = 'Hide this legend (? shows it again)';
-  close.setAttribute('aria-label', 'Hide the legend; the help (?) shows it again');
+  const close = closeButton(doc, { id: 'pm-legend-close', text: 'Got it \u2715', title: 'Hide this legend (? shows it again)', label: 'Hide the legend; the help (?) shows it again' });
   root.append(close);
   return { root, close };
 }
