@@ -55,7 +55,7 @@ export function fitColumns(f: FormatOptions, width: number): { f: FormatOptions;
     ['oom', (g) => g.oom === true, (g) => ({ ...g, oom: false })],
     ['pss+swap', (g) => g.epss === true, (g) => ({ ...g, epss: false })],
     ['uss', (g) => g.uss === true, (g) => ({ ...g, uss: false })],
-    ['detail', (g) => g.detail, (g) => ({ ...g, detail: false })],
+    ['detail cols', (g) => g.detail, (g) => ({ ...g, detail: false })],
     ['cpu%', (g) => g.showCpu, (g) => ({ ...g, showCpu: false })],
   ];
   const hidden: string[] = [];
@@ -69,10 +69,15 @@ export function fitColumns(f: FormatOptions, width: number): { f: FormatOptions;
   return { f: g, hidden };
 }
 
-/** The status line's account of the view: grouping, sort, units, detail, refresh, and what did not fit. */
-export function viewText(s: TuiState, c: RenderContext, hidden: readonly string[]): string {
+/**
+ * The status line's account of the view: grouping, sort, units, detail, refresh, and what did
+ * not fit; `short` for a narrow terminal (`exe mem MB fast 5s -cpu%`).
+ */
+export function viewText(s: TuiState, c: RenderContext, hidden: readonly string[], short = false): string {
   const v = s.settings;
-  const parts = [`group ${v.groupBy}`, `sort ${v.sortBy}`, v.units, v.detail ? 'detail' : 'fast', c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`];
+  const detail = v.detail ? 'detail' : 'fast';
+  if (short) return [v.groupBy, v.sortBy, v.units, detail, c.loopSecs === null ? 'end' : `${c.loopSecs}s`, ...hidden.map((h) => `-${h}`)].join(' ');
+  const parts = [`group ${v.groupBy}`, `sort ${v.sortBy}`, v.units, detail, c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`];
   if (hidden.length > 0) parts.push(`no room: ${hidden.join(' ')}`);
   return parts.join(' \u00b7 ');
 }
@@ -87,13 +92,14 @@ function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, sho
   const n = l.items.length;
   const where = n === 0 ? 'no rows' : `rows ${first + 1}-${first + shown} of ${n}`;
   const search = s.search ? `/${printable(s.search)}/ (Esc clears)  ` : '';
-  const left = `${search}${viewText(s, c, hidden)}  ${where}`;
-  // The keys as room allows (? opens the help with all of them).
-  for (const keys of ['? help  / search  K kill  q quit', '? help  q quit', '?']) {
+  // As much as room allows: the view in words, then in short; the keys (? lists them all).
+  const tries: Array<[boolean, string]> = [[false, '? help  / search  K kill  q quit'], [false, '? help  q quit'], [false, '?'], [true, '?'], [true, '']];
+  for (const [short, keys] of tries) {
+    const left = `${search}${viewText(s, c, hidden, short)}  ${where}`;
     const gap = c.width - textWidth(left) - textWidth(keys);
-    if (gap >= 2) return { text: left + ' '.repeat(gap) + keys, style: 'status' };
+    if (gap >= (keys ? 2 : 0)) return { text: left + ' '.repeat(gap) + keys, style: 'status' };
   }
-  return { text: left, style: 'status' };
+  return { text: `${search}${viewText(s, c, hidden, true)}  ${where}`, style: 'status' };
 }
 
 /** A setting's value as its help line shows it. */

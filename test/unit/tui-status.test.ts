@@ -37,7 +37,7 @@ describe('a narrow terminal', () => {
     expect(header).not.toMatch(/\boom\b|pss\+swap|\buss\b|shSYSV/);
     const body = lines.slice(4, 8).map((l) => l.text.trimEnd());
     expect(body.map((x) => x.split(/\s+/).pop())).toEqual(['firefox', 'code', 'bash', 'sleep']);
-    expect(lines.at(-1)?.text).toMatch(/no room: oom pss\+swap uss detail/);
+    expect(lines.at(-1)?.text).toMatch(/^exe mem MB detail 5s -oom -pss\+swap -uss -detail cols {2}rows 1-4 of 4 +\?$/);
   });
 
   it('shows every column where they fit, and drops only what it must', () => {
@@ -45,6 +45,11 @@ describe('a narrow terminal', () => {
     const header = wide.screen()[2].text;
     for (const col of ['shSYSV', 'uss', 'pss+swap', 'oom', 'cpu%', 'key/info']) expect(header).toContain(col);
     expect(wide.screen().at(-1)?.text).not.toContain('no room');
+    const mid = setup(110, 20, { detail: true, showUss: true, showEpss: true, showOom: true }, true);
+    expect(mid.screen().at(-1)?.text).toMatch(/^group exe · sort mem · MB · detail · every 5s · no room: oom pss\+swap {2}rows 1-4 of 4 +\? help {2}q quit$/);
+    expect(mid.screen()[2].text).toMatch(/shSYSV.* uss .* key\/info$/);
+    const tiny = setup(50, 12);
+    expect(tiny.screen().at(-1)?.text).toMatch(/^exe mem MB fast 5s -cpu% {2}rows 1-4 of 4 +\?$/);
     const f = { units: 'MB' as const, detail: true, showCpu: true, numbers: true, groupBy: 'exe' as const, oom: true, uss: true, epss: true };
     let before = 0;
     for (const width of [200, 120, 100, 90, 80, 70, 60]) {
@@ -52,7 +57,7 @@ describe('a narrow terminal', () => {
       const room = width - (textWidth(headerLine(g)) - 'key/info'.length);
       if (hidden.length < 6) expect(room, `width ${width}`).toBeGreaterThanOrEqual(MIN_INFO);
       expect(hidden.length, `width ${width}`).toBeGreaterThanOrEqual(before); // narrower hides no less
-      expect(['#', 'oom', 'pss+swap', 'uss', 'detail', 'cpu%'].slice(0, hidden.length)).toEqual(hidden); // always in this order
+      expect(['#', 'oom', 'pss+swap', 'uss', 'detail cols', 'cpu%'].slice(0, hidden.length)).toEqual(hidden); // always in this order
       before = hidden.length;
     }
   });
