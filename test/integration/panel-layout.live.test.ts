@@ -84,6 +84,7 @@ describe.runIf(built && existsSync(CHROMIUM))('the panel beside an open side bar
             cut: spans.filter((s) => s.getBoundingClientRect().right > right + 0.5).map((s) => s.textContent),
             psi: spans.some((s) => /^ ?PSI /.test(s.textContent ?? '')),
             overflow: leader.scrollWidth - leader.clientWidth,
+            keys: getComputedStyle(bar.querySelector('.pm-key')!).display !== 'none',
           };
         });
         await shot(page, `${win}-toolbar`);
@@ -92,6 +93,7 @@ describe.runIf(built && existsSync(CHROMIUM))('the panel beside an open side bar
         expect(t.psi).toBe(true);
         expect(t.cut).toEqual([]);
         expect(t.overflow).toBeLessThanOrEqual(0);
+        expect(t.keys).toBe(win === 1440); // the labels' keys (g, s, …) where two lines hold them
       } finally {
         await page.close();
       }
