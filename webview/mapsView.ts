@@ -1,7 +1,7 @@
 // The drill-down of a process row (Enter on it): what its memory is made of, its mappings
 // grouped by what they are (src/core/maps.ts), as the helper read them for that pid + start
 // time. DOM nodes only; every name from /proc goes in through textContent, printable.
-import { MAP_COLUMNS, type MapGroup, type ProcessMaps } from '../src/core/maps';
+import { MAP_COLUMNS, mapsUnits, type MapGroup, type ProcessMaps } from '../src/core/maps';
 import { printable } from '../src/core/printable';
 import type { Report, Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
@@ -103,7 +103,8 @@ export class MapsView {
   }
 
   /** Draw the table (again only when the units changed). */
-  render(units: Units): void {
+  render(panelUnits: Units): void {
+    const units = mapsUnits(panelUnits);
     const maps = this.maps;
     if (!maps || !this.want || this.units === units) return;
     this.units = units;

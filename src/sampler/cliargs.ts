@@ -2,6 +2,7 @@
 import { leaderHelpText } from '../core/leaderHelp';
 import { GROUP_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
 import { defaultMinDeltaKb, isUnits } from '../core/units';
+import { mapsUnits } from '../core/maps';
 import { PID_MAX_LIMIT } from '../shared/kill';
 import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
 
@@ -368,7 +369,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
     o.filter.push(a);
   }
-  if (o.maps !== null && !o.unitsChosen) o.units = 'KB';
+  if (o.maps !== null && !o.unitsChosen) o.units = mapsUnits(o.units);
   if (Number.isNaN(o.minDeltaKb)) o.minDeltaKb = defaultMinDeltaKb(o.units);
   if (o.leaks && !(o.loopSecs > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
   return o;
