@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');

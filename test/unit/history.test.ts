@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { History, historyCapacity, MAX_CAPACITY } from '../../src/core/history';
 import { judgeLeak, leakLine, LeakTracker } from '../../src/core/leaks';
 import { Reporter } from '../../src/core/report';
-import { replayRoots } from '../../src/sampler/cli';
+import { replayRoots } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { groupOfProcs, procRow as row } from './webview-fixtures';
 

@@ -17,7 +17,7 @@ import { PanelController } from '../../src/host/panelController';
 import { readLeakSettings, SettingsStore } from '../../src/host/settings';
 import { snapshotJson } from '../../src/shared/snapshot';
 import { DEFAULT_PANEL_SETTINGS, SPARK_POINTS, type GroupHistory, type HistoryStamp, type LeakInfo, type SparkSeries } from '../../src/shared/webviewProtocol';
-import { replayRoots } from '../../src/sampler/cli';
+import { replayRoots } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';

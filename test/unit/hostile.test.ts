@@ -18,7 +18,7 @@ import type { LaunchFn } from '../../src/host/helperSession';
 import { PanelController } from '../../src/host/panelController';
 import { SettingsStore } from '../../src/host/settings';
 import { glanceTextWithLeaks, glanceTooltip, leakAccessibility } from '../../src/host/statusBar';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { parseSnapshot, snapshotJson } from '../../src/shared/snapshot';
 import { DEFAULT_PANEL_SETTINGS, type GroupHistory } from '../../src/shared/webviewProtocol';

@@ -1,7 +1,7 @@
 // The layering of the source tree, checked on the files themselves: core → shared/proc →
 // sampler / host / webview / tui. The host never reaches into the helper's code (what both read
 // /proc with lives in src/proc/), the webview never imports host or helper code, and the
-// terminal window (src/tui/) shares the panel's pure parts through src/shared/, not webview/.
+// terminal window (src/cli/window/) shares the panel's pure parts through src/shared/, not webview/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('layers', () => {
     expect(offenders(files, ['src/host', 'src/extension', 'webview'])).toEqual([]);
   });
 
-  it('the webview imports nothing from src/host/, src/sampler/ or src/tui/ (nor src/proc/: it has no /proc)', () => {
+  it('the webview imports nothing from src/host/, src/sampler/ or src/cli/window/ (nor src/proc/: it has no /proc)', () => {
     const files = tsFiles(join(ROOT, 'webview'));
     expect(files.length).toBeGreaterThan(5);
     expect(offenders(files, ['src/host', 'src/sampler', 'src/proc', 'src/tui'])).toEqual([]);

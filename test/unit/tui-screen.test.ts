@@ -1,13 +1,13 @@
 // The terminal window's pure parts: the screen model (rows, selection, scrolling, search,
 // expand, kill confirmation), the rendered lines cut to the terminal, and the frame writer.
 import { describe, expect, it } from 'vitest';
-import { ENTER, frame, LEAVE, wantsColour } from '../../src/tui/ansi';
-import type { Action } from '../../src/tui/keys';
-import { initialState, layout, scrollTop, settle, update, type TuiState } from '../../src/tui/model';
-import { render, type Line } from '../../src/tui/render';
-import { cut, fit, textWidth } from '../../src/tui/text';
-import { settingsFromCli, wantsWindow } from '../../src/tui/window';
-import { parseCliArgs } from '../../src/sampler/cliargs';
+import { ENTER, frame, LEAVE, wantsColour } from '../../src/cli/window/ansi';
+import type { Action } from '../../src/cli/window/keys';
+import { initialState, layout, scrollTop, settle, update, type TuiState } from '../../src/cli/window/model';
+import { render, type Line } from '../../src/cli/window/render';
+import { cut, fit, textWidth } from '../../src/cli/window/text';
+import { settingsFromCli, wantsWindow } from '../../src/cli/window/window';
+import { parseCliArgs } from '../../src/cli/cliargs';
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 

@@ -3,13 +3,13 @@
 // Pure: ansi.ts turns these lines into escape sequences. Names from /proc arrive printable
 // (the sampler passes them through src/core/printable.ts); what is shown is passed through it
 // again here, so that no string reaches the terminal raw, whoever built the report.
-import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
-import type { GroupRow } from '../core/types';
-import type { PanelSettingKey } from '../shared/options';
+import { headerLine, leaderLines, rowLine, type FormatOptions } from '../../core/format';
+import type { GroupRow } from '../../core/types';
+import type { PanelSettingKey } from '../../shared/options';
 import { helpEntries } from './keys';
 import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
-import { printable } from '../core/printable';
+import { printable } from '../../core/printable';
 import { cut, fit, textWidth } from './text';
 
 export type Style = 'plain' | 'leader' | 'header' | 'total' | 'new' | 'grow' | 'shrink' | 'gone' | 'overflow' | 'member' | 'status' | 'alert';

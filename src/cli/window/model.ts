@@ -1,11 +1,11 @@
 // The terminal window's state and what a key does to it. Pure: the shell (window.ts) samples,
 // draws what render.ts makes of this state, and carries out the effects update() returns.
-import { planKill, confirmText, type KillPlan } from '../shared/killPlan';
-import { applyView, sortRows } from '../core/report';
-import type { GroupRow, Report } from '../core/types';
-import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../shared/kill';
-import { optionChange, type PanelSettings } from '../shared/options';
-import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../shared/rowOrder';
+import { planKill, confirmText, type KillPlan } from '../../shared/killPlan';
+import { applyView, sortRows } from '../../core/report';
+import type { GroupRow, Report } from '../../core/types';
+import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../../shared/kill';
+import { optionChange, type PanelSettings } from '../../shared/options';
+import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../shared/rowOrder';
 import type { Action, KeyMode, NavUnit } from './keys';
 
 export type { RowRef };

@@ -2,14 +2,14 @@
 // (alternate screen, raw keys, resize), the sampling timer and the kills, and always gives
 // the terminal back: on q, Ctrl-C, SIGTERM, SIGHUP, an exception, and when the terminal goes.
 import { writeSync } from 'node:fs';
-import { killNotice, killSummary } from '../shared/kill';
-import { Reporter } from '../core/report';
-import { isCgroupGrouping, type Report } from '../core/types';
-import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
-import type { CliOptions } from '../sampler/cliargs';
-import { killProcesses } from '../sampler/kill';
-import { Sampler } from '../sampler/sampler';
-import { cgroupReader } from '../proc/cgroupfs';
+import { killNotice, killSummary } from '../../shared/kill';
+import { Reporter } from '../../core/report';
+import { isCgroupGrouping, type Report } from '../../core/types';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../shared/options';
+import type { CliOptions } from '../cliargs';
+import { killProcesses } from '../../sampler/kill';
+import { Sampler } from '../../sampler/sampler';
+import { cgroupReader } from '../../proc/cgroupfs';
 import { ENTER, frame, LEAVE, wantsColour } from './ansi';
 import { decodeKeys, keyAction } from './keys';
 import { initialState, layout, selectedIndex, settle, update, type Effect, type TuiState } from './model';

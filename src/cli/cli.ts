@@ -10,12 +10,12 @@ import { jsonText, printable } from '../core/printable';
 import { applyView, Reporter, type View } from '../core/report';
 import { isCgroupGrouping, type Report } from '../core/types';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
-import { defaultWorkerScript, ParallelReader } from './parallel';
-import { Sampler } from './sampler';
-import { readProcessMaps } from './maps';
+import { defaultWorkerScript, ParallelReader } from '../sampler/parallel';
+import { Sampler } from '../sampler/sampler';
+import { readProcessMaps } from '../sampler/maps';
 import { mapsLines } from '../core/maps';
 import { cgroupReader } from '../proc/cgroupfs';
-import { runWindow, wantsWindow } from '../tui/window';
+import { runWindow, wantsWindow } from './window/window';
 
 export interface CliIO {
   out(s: string): void;
