@@ -1,24 +1,20 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
 import { leaderHelpText } from '../core/leaderHelp';
-import { GROUP_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
-import { defaultMinDeltaKb, isUnits } from '../core/units';
+import { GROUP_BYS } from '../core/types';
+import { isUnits } from '../core/units';
+import { defaultEngineOptions, type EngineOptions } from '../shared/engineOptions';
 import { PID_MAX_LIMIT } from '../shared/kill';
-import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
+import { catalogueFlag, FlagError } from './catalogueFlags';
 
-export interface CliOptions {
-  groupBy: GroupBy;
-  minDeltaKb: number;
-  loopSecs: number;
-  cmdlen: number;
-  topPct: number;
-  numbers: boolean;
+/**
+ * The command line: the engine's options (the catalogue's names, src/shared/engineOptions.ts),
+ * the view's (the panel's settings of the same names) and the command's own.
+ */
+export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' | 'lineNumbers' | 'showUss' | 'showEpss'> {
+  /** Seconds between reports; 0 = one report. */
+  loopSeconds: number;
   runAsUser: boolean;
-  detail: boolean;
-  units: Units;
-  rise: boolean;
-  sortBy: SortBy;
-  search: string;
-  cpu: boolean;
   json: boolean;
   /** On a terminal, open the live window (false: -W, print reports). */
   window: boolean;
@@ -26,21 +22,8 @@ export interface CliOptions {
   help: boolean;
   /** Print groups as they become leak suspects (with a loop). */
   leaks: boolean;
-  leakSamples: number;
-  leakGrowthKb: number;
-  /** In a loop: page-walk time per tick beyond the processes that moved (ms); 0 = walk all. */
-  walkBudgetMs: number;
-  /** In a loop: no figure older than this (seconds). */
-  maxAgeSeconds: number;
-  /** Positional pids and exe names. */
-  filter: string[];
-  /** The oom column: /proc/PID/oom_score, a group's highest. */
-  oom: boolean;
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
-  /** The optional columns: uss (--uss) and pss+swap (--epss). */
-  uss: boolean;
-  epss: boolean;
 }
 
 export class UsageError extends Error {}
@@ -143,34 +126,21 @@ Exit status: 0 on success, 2 on bad options, 3 on an unexpected error.
 `;
 
 export function defaultCliOptions(): CliOptions {
+  const p = DEFAULT_PANEL_SETTINGS;
   return {
-    groupBy: 'exe',
-    minDeltaKb: NaN,
-    loopSecs: 0,
-    cmdlen: 96,
-    topPct: 100,
-    numbers: false,
+    ...defaultEngineOptions(),
+    topPct: p.topPct,
+    lineNumbers: p.lineNumbers,
+    showUss: p.showUss,
+    showEpss: p.showEpss,
+    loopSeconds: 0,
     runAsUser: false,
-    detail: false,
-    units: 'MB',
-    rise: true,
-    sortBy: 'mem',
-    search: '',
-    cpu: true,
     json: false,
     window: true,
     root: '/',
     help: false,
     leaks: false,
-    leakSamples: 20,
-    leakGrowthKb: 1024,
-    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
-    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
-    filter: [],
-    oom: false,
     maps: null,
-    uss: false,
-    epss: false,
   };
 }
 
@@ -232,8 +202,8 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       o.minDeltaKb = num('k', v, true);
       break;
     case 'l':
-      o.loopSecs = num('l', v, false);
-      if (o.loopSecs < 0) throw new UsageError(`option -l: must be >= 0: '${v}'`);
+      o.loopSeconds = num('l', v, false);
+      if (o.loopSeconds < 0) throw new UsageError(`option -l: must be >= 0: '${v}'`);
       break;
     case 'L':
       o.cmdlen = num('L', v, true);
@@ -262,8 +232,8 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       if (o.leakSamples < 2) throw new UsageError(`option --leak-samples: must be >= 2: '${v}'`);
       break;
     case 'leak-growth-kb':
-      o.leakGrowthKb = num('-leak-growth-kb', v, true);
-      if (o.leakGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
+      o.leakMinGrowthKb = num('-leak-growth-kb', v, true);
+      if (o.leakMinGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
       break;
     case 'walk-budget':
       o.walkBudgetMs = num('-walk-budget', v, false);
@@ -286,7 +256,7 @@ function flag(o: CliOptions, f: string): void {
       o.help = true;
       break;
     case 'n':
-      o.numbers = true;
+      o.lineNumbers = true;
       break;
     case 'U':
       o.runAsUser = true;
@@ -295,10 +265,10 @@ function flag(o: CliOptions, f: string): void {
       o.detail = true;
       break;
     case 'R':
-      o.rise = false;
+      o.riseToTop = false;
       break;
     case 'C':
-      o.cpu = false;
+      o.showCpu = false;
       break;
     case 'W':
       o.window = false;
@@ -306,7 +276,7 @@ function flag(o: CliOptions, f: string): void {
     case 'D':
       break; // accepted for compatibility
     case 'oom':
-      o.oom = true;
+      o.showOom = true;
       break;
     case 'json':
       o.json = true;
@@ -315,10 +285,10 @@ function flag(o: CliOptions, f: string): void {
       o.leaks = true;
       break;
     case 'uss':
-      o.uss = true;
+      o.showUss = true;
       break;
     case 'epss':
-      o.epss = true;
+      o.showEpss = true;
       break;
     default:
       throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
@@ -342,7 +312,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       const eq = a.indexOf('=');
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
       const short = LONG[name];
-      if (!short) throw new UsageError(`unknown option: --${name}`);
+      if (!short) {
+        // The catalogue's names: --group-by exe, --show-oom, --no-rise-to-top, --walk-budget-ms 5 …
+        let took: boolean;
+        try {
+          took = catalogueFlag(o, name, eq < 0 ? null : a.slice(eq + 1), () => need(name));
+        } catch (e) {
+          throw e instanceof FlagError ? new UsageError(e.message) : e;
+        }
+        if (took) continue;
+        throw new UsageError(`unknown option: --${name}`);
+      }
       if (TAKES_VALUE.has(short)) apply(o, short as ValueOpt, eq < 0 ? need(name) : a.slice(eq + 1));
       else if (eq >= 0) throw new UsageError(`option --${name}: takes no value`);
       else flag(o, short);
@@ -362,7 +342,6 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
     o.filter.push(a);
   }
-  if (Number.isNaN(o.minDeltaKb)) o.minDeltaKb = defaultMinDeltaKb(o.units);
-  if (o.leaks && !(o.loopSecs > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
+  if (o.leaks && !(o.loopSeconds > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
   return o;
 }

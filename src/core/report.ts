@@ -21,7 +21,7 @@ import { zramEffective } from './zram';
 export const TOTAL_INFO = 'TOTALS';
 
 export function defaultReportOptions(): ReportOptions {
-  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' };
+  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' };
 }
 
 /** The group key and the info text of one process under a grouping. */
@@ -158,7 +158,7 @@ export class Reporter {
   }
 
   report(sample: Sample): Report {
-    const { groupBy, cmdlen, minDeltaKb, sortBy, rise } = this.opts;
+    const { groupBy, cmdlen, minDeltaKb, sortBy, riseToTop } = this.opts;
     const groups = groupProcs(sample.procs, groupBy, cmdlen);
     if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups);
     const now = new Map<string, GroupRow>();
@@ -187,8 +187,8 @@ export class Reporter {
     this.samples++;
 
     const total = sumRows(groups, TOTAL_INFO, 'T');
-    const rows = sortRows([...groups, ...gone], sortBy, rise);
-    return { leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
+    const rows = sortRows([...groups, ...gone], sortBy, riseToTop);
+    return { options: { ...this.opts }, leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
   }
 }
 

@@ -8,7 +8,7 @@ import { render, type Line } from '../../src/cli/window/render';
 import { cut, fit, textWidth } from '../../src/cli/window/text';
 import { settingsFromCli, wantsWindow } from '../../src/cli/window/window';
 import { parseCliArgs } from '../../src/cli/cliargs';
-import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
+import { DEFAULT_PANEL_SETTINGS, effectiveMinDeltaKb } from '../../src/shared/options';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 
 const ctx = { width: 100, height: 12, accessHint: '', loopSecs: 5 };
@@ -245,7 +245,10 @@ describe('window or report', () => {
 
   it('takes its settings from the options the report takes', () => {
     const s = settingsFromCli(parseCliArgs(['-g', 'cmd', '-uKB', '-o', '-s', 'cpu', '-R', '-C', '-n', '-t', '50', '-l', '2']));
-    expect(s).toMatchObject({ groupBy: 'cmd', units: 'KB', detail: true, sortBy: 'cpu', riseToTop: false, showCpu: false, lineNumbers: true, topPct: 50, loopSeconds: 2, minDeltaKb: 100 });
+    expect(s).toMatchObject({ groupBy: 'cmd', units: 'KB', detail: true, sortBy: 'cpu', riseToTop: false, showCpu: false, lineNumbers: true, topPct: 50, loopSeconds: 2, minDeltaKb: null });
+    // null: the automatic threshold of the units, as in the panel
+    expect(effectiveMinDeltaKb(s)).toBe(100);
+    expect(settingsFromCli(parseCliArgs(['-k', '-250'])).minDeltaKb).toBe(-250);
     expect(settingsFromCli(parseCliArgs([])).loopSeconds).toBe(5);
   });
 });
