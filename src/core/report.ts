@@ -24,17 +24,28 @@ export function defaultReportOptions(): ReportOptions {
   return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' };
 }
 
+/**
+ * A process's group key from its pid and command line alone (pid, cmd); undefined under the
+ * groupings whose key needs what the sampler read (exe, unit, container, cgroup). The History
+ * regroups what it remembers with it.
+ */
+export function keyOfCommand(pid: number, cmd: string, groupBy: GroupBy, cmdlen: number): string | undefined {
+  if (groupBy === 'pid') return String(pid);
+  if (groupBy === 'cmd') return cmd.slice(0, cmdlen);
+  return undefined;
+}
+
 /** The group key and the info text of one process under a grouping. */
 export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { key: string; info: string } {
   switch (groupBy) {
     case 'exe':
       return { key: p.exe, info: p.exe };
     case 'cmd': {
-      const cut = p.cmd.slice(0, cmdlen);
+      const cut = keyOfCommand(p.pid, p.cmd, groupBy, cmdlen) ?? '';
       return { key: cut, info: cut };
     }
     case 'pid':
-      return { key: String(p.pid), info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
+      return { key: keyOfCommand(p.pid, p.cmd, groupBy, cmdlen) ?? '', info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
     case 'unit':
     case 'container':
     case 'cgroup': {

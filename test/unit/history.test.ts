@@ -33,6 +33,26 @@ describe('History', () => {
     expect(h.has('b')).toBe(false);
     expect(h.processes).toBe(1);
   });
+  it('keys groups under unit, container and cgroup by the Reporter\u2019s keys: series, trend and leak verdicts there too', () => {
+    for (const by of ['unit', 'container', 'cgroup'] as const) {
+      const h = new History(30);
+      const leaks = new LeakTracker({ samples: 8, minGrowthKb: 1024 });
+      const key = by === 'container' ? 'docker:0123456789ab' : '/system.slice/leaky.service';
+      let flagged: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        h.add(1000 * i, [groupOfProcs(key, [[10, 10_000 + 400 * i]]), groupOfProcs('/init.scope', [[1, 500]])], by);
+        flagged = [...flagged, ...leaks.update(h).map((f) => f.key)];
+      }
+      expect(h.keys().sort(), by).toEqual(['/init.scope', key].sort());
+      expect(h.series(key, 'ptotal', 3).values, by).toEqual([13_600, 14_000, 14_400]);
+      expect(flagged, by).toEqual([key]);
+      // Regrouped by pid and back: the past of the cgroup's group is there at once.
+      h.setGrouping('pid');
+      expect(h.has(key)).toBe(false);
+      h.setGrouping(by);
+      expect(h.length(key), by).toBe(12);
+    }
+  });
   it('derives every grouping from the same processes: a regrouping shows the past at once', () => {
     const h = new History(10);
     for (let i = 0; i < 4; i++) h.add(i, [groupOfProcs('bash', [[10, 100 + i], [11, 200]]), row('vim', 50)], 'exe');
