@@ -346,7 +346,7 @@ export class PanelController implements vscode.Disposable {
     const leaks = this.feed.leaks();
     this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
     for (const f of flagged) this.deps.log.info(leakLine(f.info, f.ptotal, f.verdict, 'KB'));
-    this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows });
+    this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows, leader: report.leader });
     this.deps.onLeaks?.(leaks);
     this.comparison.sampled(report);
   }

@@ -128,7 +128,7 @@ describe('the status bar, the kill dialog and the log, with hostile names', () =
     const report = hostileReport('cmd');
     const suspects = report.rows.map((r) => ({ info: r.info, growthKb: 5000, seconds: 60, ptotal: r.mem.ptotal }));
     const glance = { meminfo: { memTotal: 8_000_000, memAvailable: 6_000_000, shmem: 0, dirty: 0, swapTotal: 0, swapFree: 0 }, zram: null };
-    const md = glanceTooltip(glance, { time: report.leader.time, rows: report.rows }, suspects);
+    const md = glanceTooltip(glance, { time: report.leader.time, rows: report.rows, leader: report.leader }, suspects);
     expectPrintableLines(md.value, 'tooltip');
     expect(md.value).toContain('x1b');
     expectPrintable(leakAccessibility(suspects), 'accessibility label');
