@@ -9,8 +9,7 @@ import { jsonText, printable } from '../core/printable';
 import { applyView, type View } from '../core/report';
 import type { Report } from '../core/types';
 import { Monitor } from '../engine/monitor';
-import { pickEngineOptions, type EngineOptions } from '../shared/engineOptions';
-import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
+import { engineOptionsOfCli, HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { readProcessMaps } from '../sampler/maps';
 import { mapsLines } from '../core/maps';
 import { runWindow, wantsWindow } from './window/window';
@@ -201,12 +200,4 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   } finally {
     monitor.close();
   }
-}
-
-/**
- * The engine's options of a command line: the same names; a loop's interval (0: one report)
- * sizes the history only, so it is brought into the catalogue's range.
- */
-export function engineOptionsOfCli(o: CliOptions): EngineOptions {
-  return { ...pickEngineOptions(o), loopSeconds: Math.min(3600, Math.max(0.5, o.loopSeconds || 1)) };
 }

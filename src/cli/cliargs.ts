@@ -2,7 +2,7 @@
 import { leaderHelpText } from '../core/leaderHelp';
 import { GROUP_BYS } from '../core/types';
 import { isUnits } from '../core/units';
-import { defaultEngineOptions, type EngineOptions } from '../shared/engineOptions';
+import { defaultEngineOptions, OptionError, pickEngineOptions, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
 import { PID_MAX_LIMIT } from '../shared/kill';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import { catalogueFlag, FlagError } from './catalogueFlags';
@@ -241,7 +241,7 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       break;
     case 'max-age':
       o.maxAgeSeconds = num('-max-age', v, false);
-      if (o.maxAgeSeconds <= 0) throw new UsageError(`option --max-age: must be > 0: '${v}'`);
+      if (o.maxAgeSeconds < 1) throw new UsageError(`option --max-age: must be >= 1: '${v}'`);
       break;
     case 'maps':
       o.maps = num('-maps', v, true);
@@ -343,5 +343,20 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     o.filter.push(a);
   }
   if (o.leaks && !(o.loopSeconds > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
+  // The engine's options are checked here, against the catalogue, as everywhere else.
+  try {
+    validEngineOptions(engineOptionsOfCli(o), 'the options');
+  } catch (e) {
+    if (e instanceof OptionError) throw new UsageError(e.message);
+    throw e;
+  }
   return o;
+}
+
+/**
+ * The engine's options of a command line: the same names; a loop's interval (0: one report)
+ * sizes the history only, so it is brought into the catalogue's range.
+ */
+export function engineOptionsOfCli(o: CliOptions): EngineOptions {
+  return { ...pickEngineOptions(o), loopSeconds: Math.min(3600, Math.max(0.5, o.loopSeconds || 1)) };
 }
