@@ -3,7 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { ENTER, frame, LEAVE, wantsColour } from '../../src/cli/window/ansi';
 import type { Action } from '../../src/cli/window/keys';
-import { initialState, layout, scrollTop, settle, update, type TuiState } from '../../src/cli/window/model';
+import { initialState, layout, scrollTop, settle, showPage, update, type TuiState } from '../../src/cli/window/model';
+import { helpEntries } from '../../src/cli/window/keys';
+import { groupMaps, mapsLines } from '../../src/core/maps';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { render, type Line } from '../../src/cli/window/render';
 import { cut, fit, textWidth } from '../../src/cli/window/text';
 import { settingsFromCli, wantsWindow } from '../../src/cli/window/window';
@@ -78,6 +82,24 @@ describe('screen model', () => {
     t.act({ kind: 'collapse' });
     expect(t.s.selected).toEqual({ key: 'firefox', pid: null });
     expect(t.body()).toHaveLength(4);
+  });
+
+  it('Enter on a process shows its mappings (as the help says), on a page that scrolls and Esc closes', () => {
+    const t = setup();
+    t.act({ kind: 'enter' }); // expand firefox
+    t.act(nav('down', 1));
+    expect(t.act({ kind: 'enter' })).toEqual({ kind: 'maps', pid: 100, starttime: 1000 });
+    expect(helpEntries().find((e) => e.keys.startsWith('Enter'))?.help).toContain('Enter on a process shows its mappings');
+    const maps = readFileSync(join(__dirname, '../../fixtures/snippets/shmdemo.smaps'), 'latin1');
+    const lines = mapsLines(100, groupMaps(maps, false), 'MB');
+    const shown = showPage(t.s, 'pmemstat: the mappings of process 100', lines);
+    const screen = render(layout(t.report, shown, ctx.height), shown, ctx).map((l) => l.text.trimEnd());
+    expect(screen[0]).toBe('pmemstat: the mappings of process 100');
+    expect(screen[1]).toBe(lines[0].slice(0, ctx.width).trimEnd());
+    expect(screen.at(-1)).toContain('Esc or ? closes the page');
+    const closed = update(shown, { kind: 'escape' }, layout(t.report, shown, ctx.height), []).state;
+    expect(closed.mode).toBe('table');
+    expect(closed.page).toBeNull();
   });
 
   it('scrolls to keep the selection in view, and the status line says which rows show', () => {

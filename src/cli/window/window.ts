@@ -11,7 +11,9 @@ import type { CliOptions } from '../cliargs';
 import { killProcesses } from '../../sampler/kill';
 import { ENTER, frame, LEAVE, wantsColour } from './ansi';
 import { decodeKeys, keyAction } from './keys';
-import { initialState, layout, selectedIndex, settle, update, type Effect, type TuiState } from './model';
+import { initialState, layout, selectedIndex, settle, showPage, update, type Effect, type TuiState } from './model';
+import { readProcessMaps } from '../../sampler/maps';
+import { mapsLines } from '../../core/maps';
 import { render } from './render';
 
 /** The window's settings from the command line (the same options the report takes). */
@@ -165,6 +167,15 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
           return;
         case 'resample':
           return sampleNow();
+        case 'maps': {
+          const r = readProcessMaps(monitor.root, e.pid, e.starttime);
+          if (!r.ok) {
+            state = { ...state, message: `mappings of ${e.pid}: ${r.message}` };
+            return;
+          }
+          state = showPage(state, `pmemstat: the mappings of process ${e.pid}, by Pss (Esc closes)`, mapsLines(e.pid, r.maps, state.settings.units));
+          return;
+        }
         case 'kill':
           killProcesses(e.targets, { escalate: true, signal: e.signal }).then(
             (results) =>
