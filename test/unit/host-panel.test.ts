@@ -13,6 +13,8 @@ import type { TopGroups } from '../../src/host/statusBar';
 import type { HelperState } from '../../src/shared/webviewProtocol';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
 import { fakeLauncher, recordingLog, type FakeLauncher } from './host-fakes';
+import { snapshotCsv } from '../../src/host/exportSnapshot';
+import { proc, reporter } from './webview-fixtures';
 
 const EXT = Uri.file('/ext');
 
@@ -396,10 +398,10 @@ describe('export snapshot', () => {
     panel.fromWebview({ type: 'exportSnapshot' });
     await vi.waitFor(() => expect(stub.written).toHaveLength(1));
     const csv = readFileSync(join(dir, 'snap.csv'), 'utf8').split('\r\n');
-    expect(csv[0]).toBe('level,type,delta_kb,key,pid,starttime,count,cpu_pct,pswap_kb,shSYSV_kb,shOth_kb,stack_kb,text_kb,data_kb,other_kb,ptotal_kb,info');
+    expect(csv[0]).toBe('level,type,delta_kb,key,pid,starttime,count,cpu_pct,pswap_kb,shSYSV_kb,shOth_kb,stack_kb,text_kb,data_kb,other_kb,ptotal_kb,uss_kb,pss_swap_kb,info');
     expect(csv[1]).toMatch(/^total,total,,TOTALS,,,7,/);
-    expect(csv[2]).toMatch(/^group,new,,firefox,,,3,16\.5,0,0,0,0,0,1400000,0,1400000,firefox$/);
-    expect(csv[3]).toBe('process,,,firefox,100,1000,1,12.5,0,0,0,0,0,900000,0,900000,firefox --new-window');
+    expect(csv[2]).toMatch(/^group,new,,firefox,,,3,16\.5,0,0,0,0,0,1400000,0,1400000,0,0,firefox$/);
+    expect(csv[3]).toBe('process,,,firefox,100,1000,1,12.5,0,0,0,0,0,900000,0,900000,0,0,firefox --new-window');
     expect(stub.saveDialogs[0]).toMatchObject({ filters: { JSON: ['json'], CSV: ['csv'] } });
 
     stub.answer.saveDialog = () => Uri.file(join(dir, 'snap.json'));
@@ -408,6 +410,16 @@ describe('export snapshot', () => {
     expect(json.tool).toBe('pmemstat');
     expect(json.mode).toBe('user');
     expect(json.report.rows.map((r) => r.key)).toEqual(['firefox', 'code', 'bash', 'sleep']);
+  });
+
+  it('the snapshot CSV has the uss and pss+swap figures of every row', () => {
+    const report = reporter()([proc(10, 'postgres', 1000, 'postgres -D x', 0, { uss: 600, epss: 1200 }), proc(11, 'postgres', 500, 'postgres: wal', 0, { uss: 100, epss: 700 })]);
+    const csv = snapshotCsv(report).split('\r\n');
+    const col = (name: string) => csv[0].split(',').indexOf(name);
+    const at = (line: string, name: string) => line.split(',')[col(name)];
+    expect([at(csv[1], 'uss_kb'), at(csv[1], 'pss_swap_kb')]).toEqual(['700', '1900']); // the total
+    expect([at(csv[2], 'uss_kb'), at(csv[2], 'pss_swap_kb')]).toEqual(['700', '1900']); // the group
+    expect([at(csv[3], 'uss_kb'), at(csv[3], 'pss_swap_kb')]).toEqual(['600', '1200']); // its first process
   });
 
   it('without a sample it offers to open the panel', async () => {
