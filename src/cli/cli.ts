@@ -173,7 +173,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   const sinceStart = !looping && o.sortBy === 'cpu';
   const showCpu = o.showCpu && (looping || sinceStart);
   // A one-shot report reads everything exactly (and only what it shows); so does a replay.
-  const monitor = new Monitor(engineOptionsOfCli(o), { roots, oneShot: !looping });
+  // The history and the leak verdicts only for --leaks: a plain loop shows neither.
+  const monitor = new Monitor(engineOptionsOfCli(o), { roots, oneShot: !looping, history: o.leaks });
   try {
     if (o.leaks) {
       io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakMinGrowthKb} KB, rising in most`);

@@ -42,7 +42,8 @@ export function settingsFromCli(o: CliOptions): PanelSettings {
  * the window's settings over them; the search is the view's, not the leader's note.
  */
 export function windowMonitor(o: CliOptions, settings: PanelSettings, roots: readonly string[]): Monitor {
-  return new Monitor({ ...pickEngineOptions(o), ...engineOptionsOfSettings(settings), search: '' }, { roots });
+  // The window shows no trend nor leak verdicts (yet): it keeps no history, as the report loop without --leaks.
+  return new Monitor({ ...pickEngineOptions(o), ...engineOptionsOfSettings(settings), search: '' }, { roots, history: false });
 }
 
 /** Whether `pmemstat` with these options opens the window: both ends a terminal, and no report asked for. */
