@@ -102,6 +102,13 @@ options:
                          [vdso]...) with Pss, Rss, private, shared, swap and
                          SwapPss, by Pss; the Pss add up to its detail ptotal
 
+Every option of the VS Code settings is also a long flag of the same name, in
+kebab case (pmemstat.walkBudgetMs is --walk-budget-ms MS, pmemstat.showOom is
+--show-oom and --no-show-oom): --group-by, --sort-by, --units, --detail,
+--rise-to-top, --show-cpu, --show-oom, --show-uss, --show-epss, --line-numbers,
+--cpu-avg-secs, --loop-seconds, --min-delta-kb, --top-pct, --walk-budget-ms,
+--max-age-seconds, --leak-samples, --leak-min-growth-kb.
+
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
   pswap   proportional swap (SwapPss)
