@@ -13,8 +13,6 @@ import type { TopGroups } from '../../src/host/statusBar';
 import type { HelperState } from '../../src/shared/webviewProtocol';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
 import { fakeLauncher, recordingLog, type FakeLauncher } from './host-fakes';
-import { snapshotCsv } from '../../src/host/exportSnapshot';
-import { proc, reporter } from './webview-fixtures';
 
 const EXT = Uri.file('/ext');
 
@@ -410,16 +408,6 @@ describe('export snapshot', () => {
     expect(json.tool).toBe('pmemstat');
     expect(json.mode).toBe('user');
     expect(json.report.rows.map((r) => r.key)).toEqual(['firefox', 'code', 'bash', 'sleep']);
-  });
-
-  it('the snapshot CSV has the uss and pss+swap figures of every row', () => {
-    const report = reporter()([proc(10, 'postgres', 1000, 'postgres -D x', 0, { uss: 600, epss: 1200 }), proc(11, 'postgres', 500, 'postgres: wal', 0, { uss: 100, epss: 700 })]);
-    const csv = snapshotCsv(report).split('\r\n');
-    const col = (name: string) => csv[0].split(',').indexOf(name);
-    const at = (line: string, name: string) => line.split(',')[col(name)];
-    expect([at(csv[1], 'uss_kb'), at(csv[1], 'pss_swap_kb')]).toEqual(['700', '1900']); // the total
-    expect([at(csv[2], 'uss_kb'), at(csv[2], 'pss_swap_kb')]).toEqual(['700', '1900']); // the group
-    expect([at(csv[3], 'uss_kb'), at(csv[3], 'pss_swap_kb')]).toEqual(['600', '1200']); // its first process
   });
 
   it('without a sample it offers to open the panel', async () => {
