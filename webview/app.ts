@@ -3,7 +3,7 @@
 // getState/setState), render once. Keys: keyboard.ts, src/shared/keymap.ts; chart and sparklines:
 // chartSync.ts; frames.ts, pending.ts (optimistic options), toolbar.ts, statusText.ts, the
 // legend and regrouping notice regroup.ts, the table table.ts.
-import type { GroupBy, Report } from '../src/core/types';
+import type { Report } from '../src/core/types';
 import { DEFAULT_PANEL_SETTINGS, parseHostMessage, type HelperState, type HostMessage, type LeakInfo, type PanelSettings } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
@@ -30,8 +30,6 @@ export class PanelApp implements KeyTarget {
   settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
   helper: HelperState = { status: 'starting', mode: null, message: '', canElevate: false };
   report: Report | null = null;
-  /** The report's grouping (null: not known). */
-  reportGroupBy: GroupBy | null = null;
   killMode = false;
   /** Leak suspects by group key (from the host, with each report). */
   leaks = new Map<string, LeakInfo>();
@@ -136,7 +134,6 @@ export class PanelApp implements KeyTarget {
         this.pending.clear();
         this.helper = m.helper;
         if (m.report) this.report = m.report;
-        this.reportGroupBy = m.report ? (m.groupBy ?? null) : null;
         this.setLeaks(m.leaks);
         // The host follows init with every group's sparkline figures (sparks).
         break;
@@ -145,7 +142,6 @@ export class PanelApp implements KeyTarget {
         break;
       case 'report':
         this.report = m.report;
-        this.reportGroupBy = m.groupBy ?? null;
         this.setLeaks(m.leaks);
         this.charts.addReport(m.report, m.history);
         break;
@@ -326,7 +322,7 @@ export class PanelApp implements KeyTarget {
     // Otherwise the chart follows the table, so an update lays out once.
     const chartFirst = this.charts.toggles(report, this.ui.selected?.key);
     if (chartFirst) this.syncChart();
-    renderNotices(s, { legendClosed: this.ui.legendClosed, want: this.settings.groupBy, reportGroupBy: this.reportGroupBy, helper: this.helper, hasReport: report !== null });
+    renderNotices(s, { legendClosed: this.ui.legendClosed, want: this.settings.groupBy, reportGroupBy: report?.options.groupBy ?? null, helper: this.helper, hasReport: report !== null });
     const view = this.currentView();
     // Layout reads before any write of this render (no forced layout in between).
     const viewport = this.frames.viewport();

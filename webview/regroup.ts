@@ -7,7 +7,7 @@ import type { Shell } from './shell';
 
 /**
  * The notice while the table's report is of another grouping than the setting ('' = none).
- * reportGroupBy null: the host did not say (an older host), so nothing is claimed.
+ * reportGroupBy null: no report (or one of a snapshot without options), so nothing is claimed.
  */
 export function regroupText(want: GroupBy, reportGroupBy: GroupBy | null, helper: HelperState): string {
   if (reportGroupBy === null || reportGroupBy === want) return '';

@@ -4,7 +4,7 @@
 // report carries command lines.
 // Browser-safe: no Node or vscode imports.
 import { MAX_CAPACITY } from '../core/history';
-import { GROUP_BYS, MEM_KEYS, type GroupBy, type MemKey, type Report, type RowType } from '../core/types';
+import { MEM_KEYS, type MemKey, type Report, type RowType } from '../core/types';
 import { checkKillResult, isKillPid, killTargetsCheck, type KillResult, type KillTarget } from './kill';
 import { checkMapsResult, type MapsResult } from './mapsSchema';
 import { PANEL_SETTING_KEYS, readPanelSettings, validSetting, type PanelSettingKey, type PanelSettings } from './options';
@@ -108,10 +108,9 @@ export interface GroupHistory {
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; settings: PanelSettings; helper: HelperState; report: Report | null; history: HistoryStamp | null; leaks: LeakInfo[]; groupBy?: GroupBy }
+  | { type: 'init'; settings: PanelSettings; helper: HelperState; report: Report | null; history: HistoryStamp | null; leaks: LeakInfo[] }
   | { type: 'settings'; settings: PanelSettings }
-  /** groupBy: the grouping the report was sampled in (the panel shows “regrouping…” until it is the setting's). */
-  | { type: 'report'; report: Report; history: HistoryStamp | null; leaks: LeakInfo[]; groupBy?: GroupBy }
+  | { type: 'report'; report: Report; history: HistoryStamp | null; leaks: LeakInfo[] }
   | { type: 'helper'; helper: HelperState }
   | { type: 'killDone'; results: KillResult[] }
   /** Every group's sparkline figures up to `history.seq` (after ready, or asked for with getSparks). */
@@ -228,9 +227,6 @@ const stampOf = (v: unknown): HistoryStamp | null => (passes(checkStamp, v) ? (v
 /** Leak flags: none when absent. */
 const leaksOf = (v: unknown): LeakInfo[] | null => (v === undefined ? [] : passes(checkLeaks, v) ? (v as LeakInfo[]) : null);
 
-/** A report's grouping, when the host named a valid one. */
-const groupByOf = (v: unknown): { groupBy?: GroupBy } => ((GROUP_BYS as readonly unknown[]).includes(v) ? { groupBy: v as GroupBy } : {});
-
 /** Validate a message from the host (the webview's receiving end). null = ignore. */
 export function parseHostMessage(x: unknown): HostMessage | null {
   if (!isObject(x) || typeof x.type !== 'string') return null;
@@ -247,7 +243,6 @@ export function parseHostMessage(x: unknown): HostMessage | null {
         report: x.report as Report | null,
         history: stampOf(x.history),
         leaks,
-        ...groupByOf(x.groupBy),
       };
     }
     case 'settings':
@@ -255,7 +250,7 @@ export function parseHostMessage(x: unknown): HostMessage | null {
     case 'report': {
       if (!passes(checkReport, x.report)) return null;
       const leaks = leaksOf(x.leaks);
-      return leaks ? { type: 'report', report: x.report as Report, history: stampOf(x.history), leaks, ...groupByOf(x.groupBy) } : null;
+      return leaks ? { type: 'report', report: x.report as Report, history: stampOf(x.history), leaks } : null;
     }
     case 'sparks': {
       const history = stampOf(x.history);

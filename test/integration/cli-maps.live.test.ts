@@ -2,7 +2,7 @@
 // why (a sandbox limiting /proc when already root, not "run as root").
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { deniedText } from '../../src/sampler/maps';
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {

@@ -25,7 +25,7 @@ const THEME = `:root{--vscode-font-family:system-ui,"Ubuntu","Droid Sans",sans-s
 
 function report(): Report {
   const sample = new Sampler({ root: TREE, detail: true }).sample();
-  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' }).report(sample);
+  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }).report(sample);
   // The longest leader the panel writes: memory pressure and processes left for a later tick.
   r.leader.pressure = { some: 12.34, full: 5.67 };
   r.leader.stale = 3;
@@ -52,7 +52,7 @@ async function panel(width: number, height: number): Promise<Page> {
     `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${THEME}</style><style>${css}</style></head><body><div id="pm-mount"></div>` +
       `<script>window.__posted=[];window.acquireVsCodeApi=()=>({postMessage(m){window.__posted.push(m)},getState(){},setState(){}});</script><script>${js}</script></body></html>`,
   );
-  const init = { type: 'init', settings: { ...DEFAULT_PANEL_SETTINGS, detail: true }, helper: { status: 'running', mode: 'root', message: '', canElevate: false }, report: report(), history: null, leaks: [], groupBy: 'exe' };
+  const init = { type: 'init', settings: { ...DEFAULT_PANEL_SETTINGS, detail: true }, helper: { status: 'running', mode: 'root', message: '', canElevate: false }, report: report(), history: null, leaks: [] };
   await page.evaluate((m) => window.postMessage(m, '*'), init);
   await page.waitForSelector('tr.pm-row');
   return page;

@@ -2,10 +2,10 @@
 // and refresh; a note for each option key; and in a narrow terminal the names stay while the
 // figures go (optional columns first).
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/tui/keys';
-import { initialState, layout, settle, update, type TuiState } from '../../src/tui/model';
-import { fitColumns, MIN_INFO, render } from '../../src/tui/render';
-import { textWidth } from '../../src/tui/text';
+import type { Action } from '../../src/cli/window/keys';
+import { initialState, layout, settle, update, type TuiState } from '../../src/cli/window/model';
+import { fitColumns, MIN_INFO, render } from '../../src/cli/window/render';
+import { textWidth } from '../../src/cli/window/text';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../src/shared/options';
 import { headerLine } from '../../src/core/format';
 import { baseProcs, reporter } from './webview-fixtures';

@@ -25,8 +25,8 @@ function mount(state?: unknown) {
   return { app, api };
 }
 
-function init(app: PanelApp, report: Report | null, extra: { settings?: Partial<PanelSettings>; groupBy?: string; helper?: HelperState } = {}): void {
-  app.receive({ type: 'init', settings: { ...DEFAULT_PANEL_SETTINGS, ...extra.settings }, helper: extra.helper ?? RUNNING_AS_ROOT, report, groupBy: extra.groupBy });
+function init(app: PanelApp, report: Report | null, extra: { settings?: Partial<PanelSettings>; helper?: HelperState } = {}): void {
+  app.receive({ type: 'init', settings: { ...DEFAULT_PANEL_SETTINGS, ...extra.settings }, helper: extra.helper ?? RUNNING_AS_ROOT, report });
 }
 
 function press(k: string): void {
@@ -91,7 +91,7 @@ describe('regrouping', () => {
   it('says the table is regrouping from the key press until a report of the new grouping arrives', () => {
     const { app, api } = mount();
     const byExe = reporter({ groupBy: 'exe' });
-    init(app, byExe(baseProcs()), { groupBy: 'exe' });
+    init(app, byExe(baseProcs()));
     expect($('#pm-regroup').hidden).toBe(true);
     expect($('#pm-table').getAttribute('aria-busy')).toBe('false');
     press('g'); // exe → cmd
@@ -101,32 +101,23 @@ describe('regrouping', () => {
     expect($('#pm-table').getAttribute('aria-busy')).toBe('true');
     // The host's echo, then a sample that was already under way in the old grouping: still regrouping.
     app.receive({ type: 'settings', settings: { ...DEFAULT_PANEL_SETTINGS, groupBy: 'cmd' } });
-    app.receive({ type: 'report', report: byExe(baseProcs()), groupBy: 'exe' });
+    app.receive({ type: 'report', report: byExe(baseProcs()) });
     expect($('#pm-regroup').hidden).toBe(false);
     expect(rowKeys()).toEqual(['firefox', 'code', 'bash', 'sleep']);
     // The first report of the new grouping ends it.
-    app.receive({ type: 'report', report: reporter({ groupBy: 'cmd' })(baseProcs()), groupBy: 'cmd' });
+    app.receive({ type: 'report', report: reporter({ groupBy: 'cmd' })(baseProcs()) });
     expect($('#pm-regroup').hidden).toBe(true);
     expect($('#pm-table').getAttribute('aria-busy')).toBe('false');
     expect(rowKeys()).toContain('sleep 1000');
   });
 
-  it('claims nothing when the host does not say the grouping, or when sampling stopped', () => {
+  it('claims nothing before the first report, or once sampling stopped', () => {
     const { app } = mount();
-    init(app, reporter()(baseProcs()));
-    press('g');
+    init(app, null, { settings: { groupBy: 'pid' } });
     expect($('#pm-regroup').hidden).toBe(true);
-    init(app, reporter()(baseProcs()), { groupBy: 'exe', settings: { groupBy: 'pid' } });
+    init(app, reporter()(baseProcs()), { settings: { groupBy: 'pid' } }); // a report grouped by exe
     expect($('#pm-regroup').hidden).toBe(false);
     app.receive({ type: 'helper', helper: { status: 'stopped', mode: null, message: 'paused', canElevate: false } });
-    expect($('#pm-regroup').hidden).toBe(true);
-  });
-
-  it('ignores a grouping that is not one', () => {
-    const { app } = mount();
-    init(app, reporter()(baseProcs()), { groupBy: 'exe' });
-    app.receive({ type: 'report', report: reporter()(baseProcs()), groupBy: '<bogus>' });
-    expect(app.reportGroupBy).toBeNull();
     expect($('#pm-regroup').hidden).toBe(true);
   });
 });
@@ -134,7 +125,7 @@ describe('regrouping', () => {
 describe('search', () => {
   it('matches command lines as well as the row info (htop’s filter does)', () => {
     const { app } = mount();
-    init(app, reporter()(baseProcs()), { groupBy: 'exe' });
+    init(app, reporter()(baseProcs()));
     app.setSearch('sleep 1000');
     expect(rowKeys()).toEqual(['sleep']);
     app.setSearch('-childID 2');
