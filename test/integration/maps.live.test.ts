@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
 import { readProcessMaps } from '../../src/sampler/maps';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { makeBundle, RawHelper, removeBundle } from './helperSetup';
 import { buildMemtest, Procs, sampleOnce } from './live';
 import { sleep, titled, unmet } from '../support';
