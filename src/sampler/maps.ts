@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { groupMaps } from '../core/maps';
 import { parsePidStat } from '../core/procfiles';
+import { threadRefusal } from '../proc/leader';
 import { isDenied, readText } from '../proc/readfile';
 import { readZramStats } from '../proc/zramfs';
 import type { MapsResult } from '../shared/mapsSchema';
@@ -23,6 +24,8 @@ export function readProcessMaps(root: string, pid: number, starttime: number | n
   if (starttime !== null && before.starttime !== starttime) {
     return { ok: false, outcome: 'pid-reused', message: `pid ${pid} now belongs to another process (start time ${before.starttime}, not ${starttime})` };
   }
+  const thread = threadRefusal(pid, root);
+  if (thread) return { ok: false, outcome: 'not-found', message: thread };
   if (before.kthread) return { ok: false, outcome: 'kernel-thread', message: `${pid} is a kernel thread: it has no mappings of its own` };
   const r = readText(posix.join(root, 'proc', String(pid), 'smaps'));
   if (r.text === null) {
