@@ -15,6 +15,7 @@ import {
   type Pressure,
   type ProcCgroup,
 } from '../core/cgroup';
+import { capText, TEXT_CAP } from '../core/capText';
 import { printable } from '../core/printable';
 import { readText } from './readfile';
 
@@ -40,7 +41,7 @@ export function containerName(root: string, c: ContainerId): string | null {
   if (t === null) return null;
   try {
     const name = (JSON.parse(t) as { Name?: unknown }).Name;
-    return typeof name === 'string' && name !== '' ? printable(name.replace(/^\//, '')) : null;
+    return typeof name === 'string' && name !== '' ? capText(printable(name.replace(/^\//, '')), TEXT_CAP.cgroup) : null;
   } catch {
     return null;
   }
@@ -51,7 +52,8 @@ export function readProcCgroup(root: string, pid: number): ProcCgroup | null {
   const t = readText(posix.join(root, 'proc', String(pid), 'cgroup')).text;
   if (t === null) return null;
   const c = procCgroup(t, (id) => containerName(root, id));
-  const p = (s: string) => printable(s);
+  // Read as latin1 (byte-exact: the dirs are opened); shown as the UTF-8 a name is, capped.
+  const p = (s: string) => capText(printable(Buffer.from(s, 'latin1').toString('utf8')), TEXT_CAP.cgroup);
   const place = (x: ProcCgroup['unit']) => ({ key: p(x.key), info: p(x.info), dir: x.dir });
   // Keys and infos are shown; the dirs stay raw, they are only opened.
   return { path: p(c.path), unit: place(c.unit), container: place(c.container), memory: c.memory };

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { exeKey, type ExeEnv } from '../core/exekey';
 import { printable } from '../core/printable';
+import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
@@ -104,7 +105,9 @@ export function openProcess(ctx: ReadCtx, pid: number): { e: ProcEntry; st: PidS
 
 export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: string, kthread: boolean): ProcEntry | null {
   const dir = procDir(ctx.root, pid);
-  const cl = readBytes(`${dir}/cmdline`, true);
+  // A head of it: the command line is capped when shown (capText.ts), and reading or escaping
+  // megabytes of it cost time and memory for nothing.
+  const cl = readBytes(`${dir}/cmdline`, true, CMDLINE_READ_MAX);
   const args = cl.bytes ? parseCmdline(cl.bytes) : [];
   const base: ProcEntry = {
     starttime,
@@ -158,9 +161,10 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
   // exeKey sees the raw text: it looks script paths up on disk.
   const key = exeKey(args, env);
   if (!key) return base;
-  const exe = printable(key.exe);
+  const exe = capText(printable(key.exe), TEXT_CAP.exe);
+  const cmd = capText(printable(key.cmd), TEXT_CAP.cmd, cl.cut);
   const cgroup = ctx.cgroups ? readProcCgroup(ctx.root, pid) : undefined;
-  return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !wanted(ctx, pid, exe), cgroup };
+  return { ...base, nonUser: false, kthread: false, exe, cmd, filtered: !wanted(ctx, pid, exe), cgroup };
 }
 
 /** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */

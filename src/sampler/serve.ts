@@ -7,6 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { version } from '../../package.json';
 import { Reporter } from '../core/report';
+import { boundReport, REPLY_TEXT_BUDGET } from '../core/replyBound';
 import { isCgroupGrouping, type Sample } from '../core/types';
 import {
   CAPABILITIES,
@@ -151,7 +152,7 @@ export class HelperServer {
       case 'sample': {
         const t0 = performance.now();
         const reply = (s: Sample): Reply => {
-          const report = this.reporter.report(s);
+          const report = boundReport(this.reporter.report(s), REPLY_TEXT_BUDGET);
           return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
         };
         // Synchronous unless new processes are many enough to read on every core.
