@@ -1,5 +1,6 @@
 // Reading /proc files fast: one reusable buffer, no stat() (proc files report size 0).
 import { closeSync, openSync, readSync, readlinkSync } from 'node:fs';
+import { openTreeFile, treeFileCap, treeFileClosed, treeLinkAllowed, underTree } from './tree';
 
 const BASE_BYTES = 1 << 20;
 /** The largest buffer kept between reads (most smaps files fit; a crafted one may not). */
@@ -72,6 +73,7 @@ export function resetSmapsEnd(): void {
  * The returned Buffer is valid only until the next call.
  */
 export function readFd(fd: number, singleRecord: EndOf, maxBytes = Infinity): ReadResult {
+  maxBytes = Math.min(maxBytes, treeFileCap(fd));
   try {
     // A read that grew the buffer past KEEP_BYTES gave its result; the next one gives the
     // memory back rather than holding one large file's size for the helper's lifetime.
@@ -106,6 +108,7 @@ export function readFd(fd: number, singleRecord: EndOf, maxBytes = Infinity): Re
 
 /** Open for reading; a negative result is not an fd but means the error in `code`. */
 export function openRead(path: string): { fd: number; code: null } | { fd: -1; code: string } {
+  if (underTree(path)) return openTreeFile(path);
   try {
     return { fd: openSync(path, 'r'), code: null };
   } catch (e) {
@@ -114,6 +117,7 @@ export function openRead(path: string): { fd: number; code: null } | { fd: -1; c
 }
 
 export function closeFd(fd: number): void {
+  treeFileClosed(fd);
   try {
     closeSync(fd);
   } catch {
@@ -138,7 +142,7 @@ export function readShared(path: string, singleRecord: EndOf = false, maxBytes =
   try {
     return readFd(o.fd, singleRecord, maxBytes);
   } finally {
-    closeSync(o.fd);
+    closeFd(o.fd);
   }
 }
 
@@ -187,6 +191,7 @@ export function readBytes(path: string, singleRecord: EndOf = false, maxBytes = 
 }
 
 export function readLink(path: string): string | null {
+  if (underTree(path) && !treeLinkAllowed(path)) return null;
   try {
     return readlinkSync(path);
   } catch {

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { groupMaps } from '../core/maps';
 import { parsePidStat } from '../core/procfiles';
 import { threadRefusal } from '../proc/leader';
+import { useTree } from '../proc/tree';
 import { isDenied, readText } from '../proc/readfile';
 import { readZramStats } from '../proc/zramfs';
 import type { MapsResult } from '../shared/mapsSchema';
@@ -18,6 +19,7 @@ function startOf(root: string, pid: number): { starttime: number; kthread: boole
 
 /** The grouped mappings of `pid` under `root`; with `starttime`, only of that very process. */
 export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsResult {
+  useTree(root);
   const before = startOf(root, pid);
   if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/stat is not readable` };
   if (!before) return { ok: false, outcome: 'not-found', message: `no process ${pid}` };

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { exeKey, type ExeEnv } from '../core/exekey';
 import { printable } from '../core/printable';
+import { treeRegularFile, underTree } from '../proc/tree';
 import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
@@ -150,8 +151,10 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
       return cwd;
     },
     isRegularFile(abs: string): boolean {
+      const path = posix.join(root, abs);
+      if (underTree(path)) return treeRegularFile(path);
       try {
-        return statSync(posix.join(root, abs)).isFile();
+        return statSync(path).isFile();
       } catch {
         return false;
       }
