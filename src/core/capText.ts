@@ -22,7 +22,22 @@ export const TEXT_CAP = {
 /** How many bytes of /proc/PID/cmdline are read: enough for TEXT_CAP.cmd whatever the bytes. */
 export const CMDLINE_READ_MAX = 16 * 1024;
 
-const MARK_BYTES = Buffer.byteLength(CUT_MARK, 'utf8');
+/** UTF-8 bytes of `s` (pure and browser-safe: no Buffer). */
+export function utf8Bytes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4; // a surrogate pair
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+const MARK_BYTES = utf8Bytes(CUT_MARK);
 /** An escape of printable() cut short at the end: \x, \xN, \u, \uNNN, \u{NN. */
 const PARTIAL_ESCAPE = /\\(x[0-9a-f]?|u[0-9a-f]{0,3}|u\{[0-9a-f]*)$/;
 
@@ -34,7 +49,7 @@ const PARTIAL_ESCAPE = /\\(x[0-9a-f]?|u[0-9a-f]{0,3}|u\{[0-9a-f]*)$/;
 export function capText(s: string, maxBytes: number, cut = false): string {
   // Fast path: a UTF-16 unit is at most 3 UTF-8 bytes.
   if (!cut && s.length * 3 <= maxBytes) return s;
-  if (!cut && Buffer.byteLength(s, 'utf8') <= maxBytes) return s;
+  if (!cut && utf8Bytes(s) <= maxBytes) return s;
   const room = Math.max(0, maxBytes - MARK_BYTES);
   let bytes = 0;
   let end = 0;

@@ -146,10 +146,53 @@ export function readShared(path: string, singleRecord: EndOf = false, maxBytes =
   }
 }
 
-/** Read a file as a latin1 string (byte-exact, fast); null with the error code on failure. */
-export function readText(path: string, singleRecord: EndOf = false): { text: string; code: null } | { text: null; code: string } {
-  const r = readShared(path, singleRecord);
-  return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
+/**
+ * Read a file as a latin1 string (byte-exact, fast); null with the error code on failure.
+ * `maxBytes`: read no more (`cut` says the file had more).
+ */
+export function readText(path: string, singleRecord: EndOf = false, maxBytes = Infinity): { text: string; code: null; cut: boolean } | { text: null; code: string } {
+  const r = readShared(path, singleRecord, maxBytes);
+  return r.ok ? { text: latin1(r.data), code: null, cut: r.cut } : { text: null, code: r.code };
+}
+
+/**
+ * The most of one smaps read: a process with 65,000 mappings of a 4,000-character path has
+ * 310 MB of it, and reading and parsing all of it held the helper for seconds and a GB.
+ * Ordinary processes stay far below (a few MB); beyond it, the first mappings are shown.
+ */
+export const SMAPS_READ_MAX = 16 * 1024 * 1024;
+
+/**
+ * readText for a file that may be large, in chunks of its own memory (not the shared
+ * buffer), letting other work run between them: a request that reads one process's 16 MB
+ * of smaps (a second of the kernel's time) does not hold up the helper's other requests.
+ */
+export async function readTextYielding(path: string, maxBytes: number, chunk = 1 << 20): Promise<{ text: string; code: null; cut: boolean } | { text: null; code: string }> {
+  const o = openRead(path);
+  if (o.code !== null) return { text: null, code: o.code };
+  const parts: Buffer[] = [];
+  let len = 0;
+  let cut = false;
+  try {
+    const max = Math.min(maxBytes, treeFileCap(o.fd));
+    for (;;) {
+      if (len >= max) {
+        cut = readSync(o.fd, Buffer.alloc(1), 0, 1, len) > 0;
+        break;
+      }
+      const b = Buffer.allocUnsafe(Math.min(chunk, max - len));
+      const n = readSync(o.fd, b, 0, b.length, len);
+      if (n === 0) break;
+      parts.push(b.subarray(0, n));
+      len += n;
+      await new Promise<void>((res) => setImmediate(res));
+    }
+    return { text: latin1(Buffer.concat(parts, len)), code: null, cut };
+  } catch (e) {
+    return { text: null, code: errCode(e) };
+  } finally {
+    closeFd(o.fd);
+  }
 }
 
 /** The last bytes read from a file and what they parsed to. */

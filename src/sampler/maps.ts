@@ -2,11 +2,11 @@
 // The process is named by pid and, from the panel, its start time: a pid reused by another
 // process since the panel saw it is refused, and so is one that changed while smaps was read.
 import { posix } from 'node:path';
-import { groupMaps } from '../core/maps';
+import { groupMaps, wholeSmapsRecords } from '../core/maps';
 import { parsePidStat } from '../core/procfiles';
 import { threadRefusal } from '../proc/leader';
 import { useTree } from '../proc/tree';
-import { isDenied, readText } from '../proc/readfile';
+import { isDenied, readText, readTextYielding, SMAPS_READ_MAX } from '../proc/readfile';
 import { readZramStats } from '../proc/zramfs';
 import type { MapsResult } from '../shared/mapsSchema';
 
@@ -17,8 +17,11 @@ function startOf(root: string, pid: number): { starttime: number; kthread: boole
   return st && st.pid === pid ? { starttime: st.starttime, kthread: st.kthread } : null;
 }
 
-/** The grouped mappings of `pid` under `root`; with `starttime`, only of that very process. */
-export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsResult {
+type Start = { starttime: number; kthread: boolean };
+type SmapsText = { text: string; code: null; cut: boolean } | { text: null; code: string };
+
+/** The process as named, or why it has no mappings to show. */
+function check(root: string, pid: number, starttime: number | null): Start | MapsResult {
   useTree(root);
   const before = startOf(root, pid);
   if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/stat is not readable` };
@@ -29,7 +32,11 @@ export function readProcessMaps(root: string, pid: number, starttime: number | n
   const thread = threadRefusal(pid, root);
   if (thread) return { ok: false, outcome: 'not-found', message: thread };
   if (before.kthread) return { ok: false, outcome: 'kernel-thread', message: `${pid} is a kernel thread: it has no mappings of its own` };
-  const r = readText(posix.join(root, 'proc', String(pid), 'smaps'));
+  return before;
+}
+
+/** Its mappings from the smaps text read, if the process is still the one named. */
+function grouped(root: string, pid: number, before: Start, r: SmapsText): MapsResult {
   if (r.text === null) {
     return isDenied(r.code)
       ? { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/smaps is not readable (another user's process: run as root)` }
@@ -39,5 +46,26 @@ export function readProcessMaps(root: string, pid: number, starttime: number | n
   if (after === null || after === 'denied' || after.starttime !== before.starttime) {
     return { ok: false, outcome: 'pid-reused', message: `pid ${pid} exited or was reused while its mappings were read` };
   }
-  return { ok: true, pid, starttime: before.starttime, maps: groupMaps(r.text, readZramStats(root) !== null) };
+  const zram = readZramStats(root) !== null;
+  if (!r.cut) return { ok: true, pid, starttime: before.starttime, maps: groupMaps(r.text, zram) };
+  // Too large to read whole: the whole records read, and the view says so.
+  const whole = wholeSmapsRecords(r.text);
+  return { ok: true, pid, starttime: before.starttime, maps: { ...groupMaps(whole, zram), cut: whole.length } };
+}
+
+const smapsPath = (root: string, pid: number) => posix.join(root, 'proc', String(pid), 'smaps');
+
+/** The grouped mappings of `pid` under `root`; with `starttime`, only of that very process. */
+export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsResult {
+  const before = check(root, pid, starttime);
+  if ('ok' in before) return before;
+  return grouped(root, pid, before, readText(smapsPath(root, pid), false, SMAPS_READ_MAX));
+}
+
+/** readProcessMaps for the helper: the read lets its other requests in between (readTextYielding). */
+export async function readProcessMapsYielding(root: string, pid: number, starttime: number | null): Promise<MapsResult> {
+  const before = check(root, pid, starttime);
+  if ('ok' in before) return before;
+  const r = await readTextYielding(smapsPath(root, pid), SMAPS_READ_MAX);
+  return grouped(root, pid, before, r);
 }

@@ -11,7 +11,7 @@ import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
 import { readProcCgroup } from '../proc/cgroupfs';
-import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from '../proc/readfile';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, SMAPS_READ_MAX, type Memo } from '../proc/readfile';
 
 export interface ProcEntry {
   starttime: number;
@@ -34,6 +34,8 @@ export interface ProcEntry {
   detailFor: Rollup | null;
   detailZram: boolean;
   detailMem: Mem | null;
+  /** Its smaps was past SMAPS_READ_MAX: detail figures come from the rollup (until it execs). */
+  smapsTooLarge: boolean;
   /** The figures last read, when (ms epoch), what the walk took (ms), and in which mode. */
   mem: Mem | null;
   memDetail: boolean;
@@ -126,6 +128,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     detailFor: null,
     detailZram: false,
     detailMem: null,
+    smapsTooLarge: false,
     mem: null,
     memDetail: false,
     walkedAt: 0,
@@ -192,6 +195,7 @@ function readRollup(ctx: ReadCtx, pid: number, e: ProcEntry): { ok: true; rollup
       e.filtered = renamed.filtered;
       e.cgroup = renamed.cgroup; // a runtime places a process, then it execs: read where it landed
       e.detailMem = null;
+      e.smapsTooLarge = false;
     }
   }
   const o = openRead(procPath(ctx, pid, 'smaps_rollup'));
@@ -218,16 +222,23 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     rollup = rt.rollup;
     if (!rollup) return null;
     e.pssShmem = rollup.pssShmem;
-    if (!ctx.detail) return rollupToMem(rollup, zramActive);
+    if (!ctx.detail || e.smapsTooLarge) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
-  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd);
+  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd, SMAPS_READ_MAX);
   stats.smapsPids.push(pid);
   if (st.text === null) {
     e.denied = isDenied(st.code);
     return e.denied ? 'denied' : null;
   }
   if (st.text.length === 0) return null;
+  if (st.cut) {
+    // Too large to read whole (readfile.ts): the rollup's exact figures, without the split,
+    // and no second try each tick.
+    e.smapsTooLarge = true;
+    const r = rollup ?? parseRollup(readText(procPath(ctx, pid, 'smaps_rollup'), true).text ?? '');
+    return r ? rollupToMem(r, zramActive) : null;
+  }
   const extra: SmapsExtra = { pssShmem: 0 };
   const mem = parseSmapsDetail(st.text, zramActive, extra);
   // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.

@@ -25,7 +25,7 @@ import {
 } from '../shared/protocol';
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
-import { readProcessMaps } from './maps';
+import { readProcessMapsYielding } from './maps';
 import { defaultWorkerScript, ParallelReader } from './parallel';
 import { Sampler } from './sampler';
 import { cgroupReader } from '../proc/cgroupfs';
@@ -160,7 +160,7 @@ export class HelperServer {
         return s instanceof Promise ? s.then(reply) : reply(s);
       }
       case 'maps':
-        return { type: 'maps', id: r.id, seq, result: readProcessMaps(this.sampler.opts.root, r.pid, r.starttime) };
+        return readProcessMapsYielding(this.sampler.opts.root, r.pid, r.starttime).then((result): Reply => ({ type: 'maps', id: r.id, seq, result }));
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),
