@@ -1,4 +1,4 @@
-// Bundles the three entry points of docs/architecture.md (plus the benchmark) with esbuild.
+// Bundles the entry points of docs/architecture.md (plus the benchmark) with esbuild.
 import { build, context } from 'esbuild';
 import { existsSync } from 'node:fs';
 

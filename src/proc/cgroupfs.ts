@@ -34,9 +34,14 @@ export function cgroupMounts(root: string): CgroupMounts {
   return { unified: v2 ?? null, memory: existsSync(posix.join(mem, 'memory.usage_in_bytes')) ? mem : null };
 }
 
-/** Docker keeps a container's name in config.v2.json (root-only, no daemon needed); Podman's is in a database (not read). */
+/**
+ * Docker keeps a container's name in config.v2.json (root-only, no daemon needed); Podman's is
+ * in a database (not read). A cgroup under a user's systemd manager (user@UID.service) is
+ * delegated: its user names it, `docker-<id of a real container>.scope` included, and the
+ * rootful daemon's files say nothing of it (docs/cgroups.md): no name is looked up there.
+ */
 export function containerName(root: string, c: ContainerId): string | null {
-  if (c.runtime !== 'docker' || !/^[0-9a-f]{64}$/.test(c.id)) return null;
+  if (c.runtime !== 'docker' || !/^[0-9a-f]{64}$/.test(c.id) || /(^|\/)user@\d+\.service(\/|$)/.test(c.dir)) return null;
   const t = readText(posix.join(root, 'var/lib/docker/containers', c.id, 'config.v2.json')).text;
   if (t === null) return null;
   try {
