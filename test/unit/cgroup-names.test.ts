@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 
 const REPO = join(__dirname, '..', '..');
 const ID = 'ab'.repeat(32);
