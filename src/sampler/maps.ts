@@ -1,6 +1,7 @@
 // Reads one process's mappings for `pmemstat --maps PID` and the helper's `maps` request.
 // The process is named by pid and, from the panel, its start time: a pid reused by another
 // process since the panel saw it is refused, and so is one that changed while smaps was read.
+// Only a process (a thread-group leader) is read, and at most SMAPS_READ_MAX of its smaps.
 import { posix } from 'node:path';
 import { groupMaps, wholeSmapsRecords } from '../core/maps';
 import { parsePidStat } from '../core/procfiles';
@@ -17,14 +18,24 @@ function startOf(root: string, pid: number): { starttime: number; kthread: boole
   return st && st.pid === pid ? { starttime: st.starttime, kthread: st.kthread } : null;
 }
 
+/**
+ * Why a /proc file of another process was refused: to a user, it is another user's (root would
+ * read it); to root, a container, sandbox or the kernel limits /proc (as the panel's banner says).
+ */
+export function deniedText(path: string, asRoot: boolean): string {
+  return asRoot
+    ? `${path} is not readable even as root: a container or sandbox (or the kernel) limits /proc`
+    : `${path} is not readable (another user's process: run as root)`;
+}
+
 type Start = { starttime: number; kthread: boolean };
 type SmapsText = { text: string; code: null; cut: boolean } | { text: null; code: string };
 
 /** The process as named, or why it has no mappings to show. */
-function check(root: string, pid: number, starttime: number | null): Start | MapsResult {
+function check(root: string, pid: number, starttime: number | null, asRoot: boolean): Start | MapsResult {
   useTree(root);
   const before = startOf(root, pid);
-  if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/stat is not readable` };
+  if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: deniedText(`/proc/${pid}/stat`, asRoot) };
   if (!before) return { ok: false, outcome: 'not-found', message: `no process ${pid}` };
   if (starttime !== null && before.starttime !== starttime) {
     return { ok: false, outcome: 'pid-reused', message: `pid ${pid} now belongs to another process (start time ${before.starttime}, not ${starttime})` };
@@ -36,10 +47,10 @@ function check(root: string, pid: number, starttime: number | null): Start | Map
 }
 
 /** Its mappings from the smaps text read, if the process is still the one named. */
-function grouped(root: string, pid: number, before: Start, r: SmapsText): MapsResult {
+function grouped(root: string, pid: number, before: Start, r: SmapsText, asRoot: boolean): MapsResult {
   if (r.text === null) {
     return isDenied(r.code)
-      ? { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/smaps is not readable (another user's process: run as root)` }
+      ? { ok: false, outcome: 'not-permitted', message: deniedText(`/proc/${pid}/smaps`, asRoot) }
       : { ok: false, outcome: 'not-found', message: `no process ${pid}` };
   }
   const after = startOf(root, pid);
@@ -56,16 +67,15 @@ function grouped(root: string, pid: number, before: Start, r: SmapsText): MapsRe
 const smapsPath = (root: string, pid: number) => posix.join(root, 'proc', String(pid), 'smaps');
 
 /** The grouped mappings of `pid` under `root`; with `starttime`, only of that very process. */
-export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsResult {
-  const before = check(root, pid, starttime);
+export function readProcessMaps(root: string, pid: number, starttime: number | null, asRoot = process.getuid?.() === 0): MapsResult {
+  const before = check(root, pid, starttime, asRoot);
   if ('ok' in before) return before;
-  return grouped(root, pid, before, readText(smapsPath(root, pid), false, SMAPS_READ_MAX));
+  return grouped(root, pid, before, readText(smapsPath(root, pid), false, SMAPS_READ_MAX), asRoot);
 }
 
 /** readProcessMaps for the helper: the read lets its other requests in between (readTextYielding). */
-export async function readProcessMapsYielding(root: string, pid: number, starttime: number | null): Promise<MapsResult> {
-  const before = check(root, pid, starttime);
+export async function readProcessMapsYielding(root: string, pid: number, starttime: number | null, asRoot = process.getuid?.() === 0): Promise<MapsResult> {
+  const before = check(root, pid, starttime, asRoot);
   if ('ok' in before) return before;
-  const r = await readTextYielding(smapsPath(root, pid), SMAPS_READ_MAX);
-  return grouped(root, pid, before, r);
+  return grouped(root, pid, before, await readTextYielding(smapsPath(root, pid), SMAPS_READ_MAX), asRoot);
 }
