@@ -108,10 +108,11 @@ describe('accuracy against the kernel and smem', () => {
         const s = sampleOnce({ detail: false, filter: [String(pid)] });
         if (s.zram) return; // with zRAM, SwapPss is added: covered by the unit tests
         if (rollupPss(pid) !== before) continue;
-        expect(s.procs[0].mem.ptotal).toBe(before);
-        checked = true;
+        // Equal before and after, it may still have moved and come back in between (a library's
+        // sharers come and go): a sampler that is off never matches, one that is right soon does.
+        checked = s.procs[0].mem.ptotal === before;
       }
-      expect(checked).toBe(true);
+      expect(checked, `pid ${pid}: never the rollup's Pss`).toBe(true);
     }
   });
 
