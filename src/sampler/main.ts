@@ -2,6 +2,7 @@
 // --connect) the privileged sampler helper of the extension.
 import { runCli } from './cli';
 import { runServe } from './serve';
+import { recorderCommand } from '../recorder/commands';
 
 function main(): void {
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
@@ -18,7 +19,7 @@ function main(): void {
     );
     return;
   }
-  runCli(argv).then(
+  (recorderCommand(argv) ?? runCli(argv)).then(
     (code) => {
       process.exitCode = code;
     },
