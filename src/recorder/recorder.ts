@@ -1,7 +1,7 @@
 // One recorder step: take a sample, write what changed (a whole frame at a fixed period), the
 // cgroups' kernel figures and the events; now and then thin and cap the recording.
 import { cgroupFigures, groupFigureDirs, type CgroupCounters, type CgroupReader, type FigureDirs, type ProcCgroup } from '../core/cgroup';
-import { changedBeyond, EXACT, figuresOf, identityOf, procKey, systemOf, type ProcFigureRow, type Thresholds } from '../core/recording';
+import { changedBeyond, EXACT, figuresOf, identityOf, procKey, systemOf, type ProcFigureRow, type ProcIdentity, type Thresholds } from '../core/recording';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../core/retention';
 import { CGROUP_GROUP_BYS, type ProcSample } from '../core/types';
 import { isDiskFull } from './db';
@@ -35,6 +35,10 @@ export function cgroupDirsOf(procs: readonly ProcSample[]): Map<string, FigureDi
   const out = new Map<string, FigureDirs>();
   for (const by of CGROUP_GROUP_BYS) for (const d of groupFigureDirs(cgs, by).values()) if (d) out.set(dirsKey(d), d);
   return out;
+}
+
+function sameIdentity(a: ProcIdentity, b: ProcIdentity): boolean {
+  return a.exe === b.exe && a.cmd === b.cmd && (a.cgroup?.path ?? null) === (b.cgroup?.path ?? null);
 }
 
 export type StepResult = { kind: 'written'; procs: number; figures: number; events: RecordedEvent[] } | { kind: 'paused'; message: string };
@@ -73,9 +77,13 @@ export class Recorder {
       const f = figuresOf(p);
       const id = identityOf(p);
       now.set(key, { id, f });
-      if (!this.known.has(key)) w.started.push({ key, id });
+      const before = this.known.get(key);
+      // An exec keeps the pid and start time but not the names: the new names start a new row.
+      const renamed = before !== undefined && !sameIdentity(before.id, id);
+      if (renamed) w.ended.push(key);
+      if (!before || renamed) w.started.push({ key, id });
       const was = this.written.get(key);
-      if (full || !was || changedBeyond(was, f, this.o.thresholds)) w.figures.push({ key, f });
+      if (full || !before || renamed || !was || changedBeyond(was, f, this.o.thresholds)) w.figures.push({ key, f });
     }
     for (const key of this.known.keys()) if (!now.has(key)) w.ended.push(key);
     const near: { dir: string; current: number | null; limit: number | null; near: boolean }[] = [];
@@ -104,8 +112,8 @@ export class Recorder {
     }
     this.paused = false;
     this.pending = [];
-    for (const { key, f } of w.figures) this.written.set(key, f);
     for (const key of w.ended) this.written.delete(key);
+    for (const { key, f } of w.figures) this.written.set(key, f);
     this.cgWritten = cgNow;
     if (full) this.lastFull = t;
     this.known = now;
