@@ -101,13 +101,15 @@ export class EventWatcher {
 
   /**
    * The events between the sample before (`before`: its processes by pid:starttime) and this
-   * one at `t` (`gone`: the keys that vanished). Victims are those the kernel log names, else
+   * one at `t` (`now`; `gone`: the keys that vanished). Victims are those the kernel log names, else
    * the processes of the cgroup that vanished.
    */
-  check(t: number, before: ReadonlyMap<string, Known>, gone: readonly string[], pressureSome: number | null): RecordedEvent[] {
+  check(t: number, before: ReadonlyMap<string, Known>, now: ReadonlyMap<string, Known>, gone: readonly string[], pressureSome: number | null): RecordedEvent[] {
     const out: RecordedEvent[] = [];
     const lines = this.log?.drain() ?? [];
+    // A victim killed as this sample was taken may be in it, still exiting.
     const byPid = new Map<number, Known>();
+    for (const k of now.values()) byPid.set(k.id.pid, k);
     for (const k of before.values()) byPid.set(k.id.pid, k);
     const vanished = gone.map((g) => before.get(g)).filter((k): k is Known => k !== undefined);
     let explained = 0;
@@ -131,7 +133,7 @@ export class EventWatcher {
       const victims: { k?: Known; l?: OomKillLine }[] = logged.length > 0 ? logged.map((l) => ({ k: byPid.get(l.pid), l })) : vanished.filter(inCg).map((k) => ({ k }));
       if (victims.length === 0) victims.push({});
       for (const v of victims) {
-        out.push({ t, kind: 'oom-kill', pid: v.l?.pid ?? v.k?.id.pid ?? null, name: v.l?.name ?? v.k?.id.exe ?? null, cgroup: c.path, detail: { kills: n - was, scope: 'cgroup', victimFrom: v.l ? 'kernel log' : v.k ? 'vanished' : 'unknown', ...victimDetail(v.k, v.l) } });
+        out.push({ t, kind: 'oom-kill', pid: v.l?.pid ?? v.k?.id.pid ?? null, name: v.l?.name ?? v.k?.id.exe ?? null, cgroup: name, detail: { kills: n - was, scope: 'cgroup', victimFrom: v.l ? 'kernel log' : v.k ? 'vanished' : 'unknown', ...victimDetail(v.k, v.l) } });
       }
     }
     const vm = this.readVmstat();

@@ -97,7 +97,7 @@ export class Recorder {
       if (fig) near.push({ dir: fig.dir, current: fig.current, limit: fig.limit, near: fig.nearLimit });
     }
     const seen = [
-      ...this.events.check(t, this.known, w.ended, sample.pressure?.some ?? null),
+      ...this.events.check(t, this.known, now, w.ended, sample.pressure?.some ?? null),
       ...this.events.limits(t, near),
       ...newSuspects.map((s): RecordedEvent => ({ t, kind: 'leak', pid: null, name: s.key, cgroup: null, detail: { growthKb: s.verdict.growthKb, seconds: s.verdict.seconds, procs: s.verdict.procs } })),
     ];
