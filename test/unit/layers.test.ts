@@ -53,7 +53,15 @@ describe('layers', () => {
   it('the host and the extension entry import nothing from src/sampler/', () => {
     const files = [...tsFiles(join(ROOT, 'src/host')), join(ROOT, 'src/extension.ts')];
     expect(files.length).toBeGreaterThan(5);
-    expect(offenders(files, ['src/sampler'])).toEqual([]);
+    expect(offenders(files, ['src/sampler', 'src/recorder'])).toEqual([]);
+  });
+
+  it('the recorder imports nothing from the host or the webview, and only db.ts names SQLite', () => {
+    const files = tsFiles(join(ROOT, 'src/recorder'));
+    expect(files.length).toBeGreaterThan(5);
+    expect(offenders(files, ['src/host', 'src/extension', 'webview'])).toEqual([]);
+    const sqlite = files.filter((f) => /from 'better-sqlite3'|import\('better-sqlite3'\)/.test(readFileSync(f, 'utf8')));
+    expect(sqlite.map((f) => f.slice(ROOT.length + 1))).toEqual(['src/recorder/db.ts']);
   });
 
   it('the helper imports nothing from the host (each runs in its own process)', () => {
@@ -74,6 +82,6 @@ describe('layers', () => {
 
   it('the pure and shared layers import nothing above them', () => {
     const files = [...tsFiles(join(ROOT, 'src/core')), ...tsFiles(join(ROOT, 'src/shared')), ...tsFiles(join(ROOT, 'src/proc'))];
-    expect(offenders(files, ['src/host', 'src/sampler', 'src/tui', 'webview', 'src/extension'])).toEqual([]);
+    expect(offenders(files, ['src/host', 'src/sampler', 'src/tui', 'src/recorder', 'webview', 'src/extension'])).toEqual([]);
   });
 });
