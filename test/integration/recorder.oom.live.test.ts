@@ -45,15 +45,26 @@ const isRoot = process.getuid?.() === 0;
 const v1 = isRoot && existsSync(join(MEMORY, 'memory.oom_control'));
 const v2 = isRoot && v2HasMemory();
 
-/** A cgroup of its own with the limit; the hog joins it before it runs (exec keeps the cgroup). */
-function cgroup(kind: 'v1' | 'v2'): { path: string; procs: string } {
+/**
+ * A cgroup of its own with the limit; the hog joins it before it runs (exec keeps the cgroup).
+ * On a hybrid system the v1 group gets a twin of the same name in the v2 tree, which names the
+ * process's cgroup (as systemd keeps them): the `cgroup` grouping then shows the v1 figures.
+ */
+function cgroup(kind: 'v1' | 'v2'): { path: string; procs: string[] } {
   const name = `pmemstat-oom-${process.pid}-${kind}`;
   const d = join(kind === 'v1' ? MEMORY : UNIFIED, name);
   mkdirSync(d);
   made.push(d);
-  if (kind === 'v1') writeFileSync(join(d, 'memory.limit_in_bytes'), String(LIMIT));
-  else writeFileSync(join(d, 'memory.max'), String(LIMIT));
-  return { path: `/${name}`, procs: join(d, 'cgroup.procs') };
+  const procs = [join(d, 'cgroup.procs')];
+  if (kind === 'v1') {
+    writeFileSync(join(d, 'memory.limit_in_bytes'), String(LIMIT));
+    if (existsSync(join(UNIFIED, 'cgroup.procs'))) {
+      mkdirSync(join(UNIFIED, name));
+      made.push(join(UNIFIED, name));
+      procs.push(join(UNIFIED, name, 'cgroup.procs'));
+    }
+  } else writeFileSync(join(d, 'memory.max'), String(LIMIT));
+  return { path: `/${name}`, procs };
 }
 
 interface Ev {
@@ -93,7 +104,7 @@ afterAll(async () => {
 async function oomIn(kind: 'v1' | 'v2'): Promise<{ cg: string; pid: number }> {
   const hog = buildHog();
   const cg = cgroup(kind);
-  const c = spawn('sh', ['-c', `echo $$ > ${cg.procs} && exec ${hog}`], { stdio: 'ignore', detached: true });
+  const c = spawn('sh', ['-c', `${cg.procs.map((p) => `echo $$ > ${p}`).join(' && ')} && exec ${hog}`], { stdio: 'ignore', detached: true });
   started.push(c);
   const end = await new Promise<NodeJS.Signals | null>((res) => c.once('exit', (_code, sig) => res(sig)));
   expect(end).toBe('SIGKILL'); // the kernel's OOM killer
@@ -134,6 +145,11 @@ describe.each([
     }
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen[seen.length - 1]).toBeGreaterThan(seen[0]);
+
+    // On its way it reached 90 % of its limit (`limit?`): an event of its own, before the kill.
+    const limit = events().find((e) => e.kind === 'limit' && e.cgroup === cg);
+    expect(limit, JSON.stringify(events())).toBeDefined();
+    expect(limit!.t).toBeLessThanOrEqual(ev!.t);
 
     // The text list names it too.
     const text = spawnSync(process.execPath, [bin, 'replay', '--dir', dir, '--events'], { encoding: 'utf8' }).stdout;
