@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync, writeSync, openSync, closeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { figuresOf } from '../src/core/recording';
+import { coarse, EXACT, figuresOf, type Thresholds } from '../src/core/recording';
 import { applyView, Reporter } from '../src/core/report';
 import type { ProcSample, Sample } from '../src/core/types';
 import { cgroupReader } from '../src/proc/cgroupfs';
@@ -48,11 +48,11 @@ async function wasmDatabase(): Promise<typeof import('node-sqlite3-wasm').Databa
 
 const fixed = (sample: () => Sample): TickSource => ({ done: false, tick: async () => ({ sample: sample(), newSuspects: [] }), close: () => undefined });
 
-async function recorderOn(file: string, source: TickSource): Promise<{ rec: Recorder; close: () => void; writer: RecordingWriter }> {
+async function recorderOn(file: string, source: TickSource, thresholds: Thresholds = EXACT): Promise<{ rec: Recorder; close: () => void; writer: RecordingWriter }> {
   const db = await openDb(file, true);
   const writer = new RecordingWriter(db);
   writer.beginSession(Date.now());
-  const rec = new Recorder(source, writer, new EventWatcher('/'), cgroupReader(() => '/'), { ...DEFAULT_RECORDER_OPTIONS, maintainEverySecs: 1e9 });
+  const rec = new Recorder(source, writer, new EventWatcher('/'), cgroupReader(() => '/'), { ...DEFAULT_RECORDER_OPTIONS, maintainEverySecs: 1e9, thresholds });
   return { rec, writer, close: () => db.close() };
 }
 
@@ -112,41 +112,51 @@ async function benchStores(sample: Sample): Promise<void> {
   for (const l of out) console.log(l);
 }
 
-/** 2. Recording this machine at 5 s: bytes per hour and CPU (the sampling's and the recorder's own). */
+/** 2. Recording this machine at 5 s, exact and with --threshold-kb 64, from the same samples: MB per hour and CPU. */
 async function benchRecording(secs: number): Promise<void> {
   const sampler = newSampler();
   let sample: Sample | null = null;
-  const f = join(tmp(), RECORDING_FILE);
-  const { rec, writer, close } = await recorderOn(f, fixed(() => sample!));
+  const kinds = [
+    { name: 'exact (default)', t: EXACT },
+    { name: '--threshold-kb 64', t: coarse(64) },
+  ];
+  const recs = await Promise.all(kinds.map(async (k) => ({ ...k, ...(await recorderOn(join(tmp(), RECORDING_FILE), fixed(() => sample!), k.t)), cpu: 0, base: 0 })));
   // Warm-up: the first sample reads (and writes) every process; the second marks the figures
   // the walk budget left for later (each process's row again, once).
   for (let i = 0; i < 2; i++) {
     sample = await sampler.sampleAsync();
-    await rec.step();
+    for (const r of recs) await r.rec.step();
   }
-  const frame = writer.bytes();
+  for (const r of recs) r.base = r.writer.bytes();
   let sampling = 0;
-  let recording = 0;
   let ticks = 0;
   const t0 = Date.now();
   while (Date.now() - t0 < secs * 1000) {
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((res) => setTimeout(res, 5000));
     const c0 = process.cpuUsage();
     sample = await sampler.sampleAsync();
-    const c1 = process.cpuUsage();
-    await rec.step();
-    sampling += cpuMs(process.cpuUsage(c0)) - cpuMs(process.cpuUsage(c1));
-    recording += cpuMs(process.cpuUsage(c1));
+    sampling += cpuMs(process.cpuUsage(c0));
+    for (const r of recs) {
+      const c1 = process.cpuUsage();
+      await r.rec.step();
+      r.cpu += cpuMs(process.cpuUsage(c1));
+    }
     ticks++;
   }
-  const perTick = (writer.bytes() - frame) / ticks;
-  const mbh = ((3600 / 5) * perTick + 6 * frame) / 1e6;
   const n = sample?.procs.length ?? 0;
-  console.log(`2. recording this machine (${n} processes) every 5 s for ${ticks} ticks (sizes: the pages SQLite holds):`);
-  console.log(`  a whole frame ${(frame / 1024).toFixed(0)} KB, then ${(perTick / 1024).toFixed(1)} KB per tick: ${mbh.toFixed(2)} MB per hour, whole frames every 10 min included (${((1000 * mbh) / n).toFixed(2)} MB/h per 1,000 processes; target <= 5)`);
-  console.log(`  CPU: the recorder's own ${((100 * recording) / (ticks * 5000)).toFixed(2)} % of a core, the sampling ${((100 * sampling) / (ticks * 5000)).toFixed(2)} % (target <= 1 % in all at 1,000 processes)`);
+  console.log(`2. recording this machine (${n} processes) every 5 s for ${ticks} ticks, two recorders fed the same samples (sizes: SQLite's pages):`);
+  for (const r of recs) {
+    // A whole frame is one figures row per process: its size from what the rows take now.
+    const rowBytes = (r.writer.db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = 'figs'").pluck().get() as number) / (r.writer.db.prepare('SELECT count(*) FROM figs').pluck().get() as number);
+    const perTick = (r.writer.bytes() - r.base) / ticks;
+    const mbh = ((3600 / 5) * perTick + 6 * n * rowBytes) / 1e6;
+    console.log(
+      `  ${r.name.padEnd(18)} ${(perTick / 1024).toFixed(1)} KB per tick, a whole frame ${((n * rowBytes) / 1024).toFixed(0)} KB: ${mbh.toFixed(2)} MB per hour (${((1000 * mbh) / n).toFixed(2)} MB/h per 1,000 processes; target <= 5); its own CPU ${((100 * r.cpu) / (ticks * 5000)).toFixed(2)} % of a core`,
+    );
+    r.close();
+  }
+  console.log(`  the sampling (the live loop's own work): ${((100 * sampling) / (ticks * 5000)).toFixed(2)} % of a core (target <= 1 % in all at 1,000 processes)`);
   console.log('  anchors: below ~13-40 MB/h (RSS, compressed); atop ~0.06-0.35 MB/h at 60-600 s intervals');
-  close();
   sampler.useParallel(null);
   sampler.close();
 }

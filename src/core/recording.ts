@@ -33,9 +33,18 @@ export interface Thresholds {
   kb: number;
   /** Percentage points cpu must move by. */
   cpu: number;
+  /**
+   * Whether figures read again but unchanged count (their time moves: the live view stops
+   * dimming them). With the walk budget every process is read again at least every max-age
+   * seconds, so this is most of what an idle machine writes.
+   */
+  readAgain: boolean;
 }
 
-export const EXACT: Thresholds = { kb: 0, cpu: 0 };
+export const EXACT: Thresholds = { kb: 0, cpu: 0, readAgain: true };
+
+/** `--threshold-kb N` (N > 0): moves of N KB, half a point of CPU, and no row for a figure only read again. */
+export const coarse = (kb: number): Thresholds => ({ kb, cpu: 0.5, readAgain: false });
 
 export function figuresOf(p: ProcSample): ProcFigureRow {
   return { mem: { ...p.mem }, pssShmem: p.pssShmem ?? 0, cpu: p.cpu, oom: p.oom ?? null, asOf: p.asOf ?? null };
@@ -51,7 +60,7 @@ export function changedBeyond(was: ProcFigureRow, now: ProcFigureRow, t: Thresho
   if (k.some((key) => Math.abs(now.mem[key] - was.mem[key]) > t.kb)) return true;
   if (Math.abs(now.pssShmem - was.pssShmem) > t.kb) return true;
   if (Math.abs(now.cpu - was.cpu) > t.cpu) return true;
-  return now.oom !== was.oom || now.asOf !== was.asOf;
+  return now.oom !== was.oom || (t.readAgain && now.asOf !== was.asOf);
 }
 
 /** The process key a recording uses: pid and start time identify a process. */

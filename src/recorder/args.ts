@@ -51,7 +51,8 @@ and leak suspects (docs/recorder.md).
                      10 minutes before each event keep every sample
   --max-size MB      drop the oldest first beyond MB (default: no cap)
   --threshold-kb N   write a process's figures only when one moved by more than
-                     N KB (default 0: every change, so replays are exact)
+                     N KB or its CPU by half a point (default 0: every change,
+                     so replays are exact)
   --full-every S     seconds between whole frames (default 600)
   --pressure PCT     PSI some avg10 that raises a pressure event (default 10)
   --root DIR         record a captured tree (DIR/0, DIR/1, … a captured loop)`;

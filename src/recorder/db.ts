@@ -52,9 +52,8 @@ CREATE TABLE IF NOT EXISTS figs (
   cpu REAL NOT NULL,
   oom INTEGER,
   as_of INTEGER,
-  PRIMARY KEY (proc, t)
+  PRIMARY KEY (t, proc)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS figs_t ON figs (t);
 CREATE TABLE IF NOT EXISTS cgroups (
   dirs TEXT NOT NULL,
   t INTEGER NOT NULL,
@@ -63,9 +62,8 @@ CREATE TABLE IF NOT EXISTS cgroups (
   peak INTEGER,
   swap INTEGER,
   pressure REAL,
-  PRIMARY KEY (dirs, t)
+  PRIMARY KEY (t, dirs)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cgroups_t ON cgroups (t);
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
   t INTEGER NOT NULL,

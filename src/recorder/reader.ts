@@ -113,15 +113,6 @@ export class RecordingReader {
     return (where) => by.get(dirsKey(where)) ?? NO_COUNTERS;
   }
 
-  /** The last figures recorded for a process at or before `t` (a victim's, for an event). */
-  lastFigures(pid: number, t: number): { id: ProcIdentity; f: ProcFigureRow; t: number } | null {
-    const p = this.db.prepare('SELECT * FROM procs WHERE pid = ? AND start_t <= ? ORDER BY start_t DESC LIMIT 1').get(pid, t) as ProcRow | undefined;
-    if (!p) return null;
-    const f = this.db.prepare('SELECT * FROM figs WHERE proc = ? AND t <= ? ORDER BY t DESC LIMIT 1').get(p.id, t) as FigRow | undefined;
-    if (!f) return null;
-    return { id: { pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, cgroup: parseCgroup(p.cgroup_json) }, f: figureRow(f), t: f.t };
-  }
-
   events(from = -Infinity, to = Infinity): RecordedEvent[] {
     const rows = this.db
       .prepare('SELECT t, kind, pid, name, cgroup, detail FROM events WHERE t >= ? AND t <= ? ORDER BY t, id')

@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { localIso } from '../core/isotime';
+import { coarse, EXACT } from '../core/recording';
 import { DEFAULT_RETENTION } from '../core/retention';
 import { cgroupReader } from '../proc/cgroupfs';
 import type { CliIO } from '../sampler/cli';
@@ -68,7 +69,7 @@ export async function runRecord(argv: readonly string[], io: CliIO): Promise<num
   const rec = new Recorder(source, writer, events, cgroupReader(() => roots[0]), {
     fullEverySecs: a.fullEverySecs,
     maintainEverySecs: Math.max(60, Math.min(300, a.intervalSecs * 12)),
-    thresholds: { kb: a.thresholdKb, cpu: 0 },
+    thresholds: a.thresholdKb > 0 ? coarse(a.thresholdKb) : EXACT,
     retention: { ...DEFAULT_RETENTION, retainMs: a.retainDays * DAY_MS },
     maxBytes: a.maxSizeMb * 1024 * 1024,
   });

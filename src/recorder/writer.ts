@@ -40,7 +40,7 @@ export class RecordingWriter {
   private readonly ids = new Map<string, number>();
   private readonly st;
 
-  constructor(private readonly db: Db) {
+  constructor(readonly db: Db) {
     this.st = {
       tick: db.prepare('INSERT OR REPLACE INTO ticks (t, full, mem_total, mem_available, swap_used, shmem, pressure_some, procs, sys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       proc: db.prepare('INSERT INTO procs (pid, starttime, exe, cmd, cgroup, cgroup_json, start_t) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -120,7 +120,7 @@ export class RecordingWriter {
         this.db.prepare('DELETE FROM ticks WHERE t = ?').run(drop);
       }
       // Processes that lived only between kept samples are not in any of them.
-      if (plan.length > 0) this.db.exec('DELETE FROM procs WHERE end_t IS NOT NULL AND NOT EXISTS (SELECT 1 FROM figs WHERE figs.proc = procs.id)');
+      if (plan.length > 0) this.db.exec('DELETE FROM procs WHERE end_t IS NOT NULL AND id NOT IN (SELECT DISTINCT proc FROM figs)');
     })();
     let cutBefore: number | null = null;
     const fulls = (): number[] => this.db.prepare('SELECT t FROM ticks WHERE full = 1 ORDER BY t').pluck().all() as number[];

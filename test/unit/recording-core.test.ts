@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { localIso, parseTime } from '../../src/core/isotime';
 import { mergeOomLines, parseOomKillCount, parseOomLine } from '../../src/core/oomlog';
-import { changedBeyond, EXACT, figuresOf, identityOf, sampleFrom, systemOf } from '../../src/core/recording';
+import { changedBeyond, coarse, EXACT, figuresOf, identityOf, sampleFrom, systemOf } from '../../src/core/recording';
 import { DEFAULT_RETENTION, expiryCut, oldestStretchCut, thinPlan, type RetentionPolicy } from '../../src/core/retention';
 import { zeroMem, type ProcSample, type Sample } from '../../src/core/types';
 
@@ -17,11 +17,14 @@ describe('changedBeyond', () => {
     expect(changedBeyond(a, figuresOf(proc(1, 100, 0.5)), EXACT)).toBe(true);
     expect(changedBeyond(a, { ...a, asOf: 5 }, EXACT)).toBe(true);
   });
-  it('a threshold ignores moves within it', () => {
+  it('a threshold ignores moves within it, and figures only read again', () => {
     const a = figuresOf(proc(1, 100));
-    expect(changedBeyond(a, figuresOf(proc(1, 150)), { kb: 64, cpu: 1 })).toBe(false);
-    expect(changedBeyond(a, figuresOf(proc(1, 200)), { kb: 64, cpu: 1 })).toBe(true);
-    expect(changedBeyond(a, figuresOf(proc(1, 100, 2)), { kb: 64, cpu: 1 })).toBe(true);
+    const t = coarse(64);
+    expect(changedBeyond(a, figuresOf(proc(1, 150)), t)).toBe(false);
+    expect(changedBeyond(a, figuresOf(proc(1, 200)), t)).toBe(true);
+    expect(changedBeyond(a, figuresOf(proc(1, 100, 0.4)), t)).toBe(false);
+    expect(changedBeyond(a, figuresOf(proc(1, 100, 2)), t)).toBe(true);
+    expect(changedBeyond({ ...a, asOf: 5 }, a, t)).toBe(false);
   });
 });
 
