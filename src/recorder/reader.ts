@@ -30,7 +30,7 @@ interface ProcRow {
   starttime: number;
   exe: string;
   cmd: string;
-  cgroup_json: string | null;
+  place_json: string | null;
   start_t: number;
   end_t: number | null;
 }
@@ -91,13 +91,15 @@ export class RecordingReader {
     const latest = new Map<number, FigRow>();
     for (const r of this.db.prepare('SELECT * FROM figs WHERE t >= ? AND t <= ? ORDER BY t').iterate(from, t) as IterableIterator<FigRow>) latest.set(r.proc, r);
     const alive = this.db
-      .prepare('SELECT * FROM procs WHERE start_t <= ? AND (end_t IS NULL OR end_t > ?) AND id IN (SELECT value FROM json_each(?))')
+      .prepare(
+        'SELECT procs.*, places.cgroup AS place_json FROM procs LEFT JOIN places ON places.id = procs.place WHERE start_t <= ? AND (end_t IS NULL OR end_t > ?) AND procs.id IN (SELECT value FROM json_each(?))',
+      )
       .all(t, t, JSON.stringify([...latest.keys()])) as ProcRow[];
     const procs: { id: ProcIdentity; f: ProcFigureRow }[] = [];
     for (const p of alive) {
       const f = latest.get(p.id);
       if (!f) continue;
-      procs.push({ id: { pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, cgroup: parseCgroup(p.cgroup_json) }, f: figureRow(f) });
+      procs.push({ id: { pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, cgroup: parseCgroup(p.place_json) }, f: figureRow(f) });
     }
     return sampleFrom(t, sys, procs);
   }

@@ -38,12 +38,16 @@ export interface MaintainResult {
 export class RecordingWriter {
   /** The row id of each live process (pid:starttime). */
   private readonly ids = new Map<string, number>();
+  /** The row id of each cgroup place written, and those of the transaction under way. */
+  private readonly places = new Map<string, number>();
+  private readonly newPlaces = new Map<string, number>();
   private readonly st;
 
   constructor(readonly db: Db) {
     this.st = {
       tick: db.prepare('INSERT OR REPLACE INTO ticks (t, full, mem_total, mem_available, swap_used, shmem, pressure_some, procs, sys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      proc: db.prepare('INSERT INTO procs (pid, starttime, exe, cmd, cgroup, cgroup_json, start_t) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      proc: db.prepare('INSERT INTO procs (pid, starttime, exe, cmd, cgroup, place, start_t) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      place: db.prepare('INSERT INTO places (cgroup) VALUES (?) ON CONFLICT (cgroup) DO UPDATE SET cgroup = excluded.cgroup RETURNING id'),
       end: db.prepare('UPDATE procs SET end_t = ? WHERE id = ?'),
       fig: db.prepare(
         'INSERT OR REPLACE INTO figs (proc, t, pss, data, text, shoth, shsysv, stack, pswap, uss, epss, pss_shmem, cpu, oom, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -70,6 +74,7 @@ export class RecordingWriter {
   write(w: TickWrite): void {
     const added = new Map<string, number>();
     const idOf = (key: string) => added.get(key) ?? this.ids.get(key);
+    this.newPlaces.clear();
     this.db.transaction(() => {
       const m = w.sys.meminfo;
       this.st.tick.run(w.time, w.full ? 1 : 0, m.memTotal, m.memAvailable, m.swapTotal - m.swapFree, m.shmem, w.sys.pressure?.some ?? null, w.procCount, JSON.stringify(w.sys));
@@ -78,7 +83,7 @@ export class RecordingWriter {
         if (id !== undefined) this.st.end.run(w.time, id);
       }
       for (const { key, id } of w.started) {
-        const r = this.st.proc.run(id.pid, id.starttime, id.exe, id.cmd, id.cgroup?.path ?? null, id.cgroup ? JSON.stringify(id.cgroup) : null, w.time);
+        const r = this.st.proc.run(id.pid, id.starttime, id.exe, id.cmd, id.cgroup?.path ?? null, id.cgroup ? this.placeOf(JSON.stringify(id.cgroup)) : null, w.time);
         added.set(key, Number(r.lastInsertRowid));
       }
       for (const { key, f } of w.figures) {
@@ -90,8 +95,20 @@ export class RecordingWriter {
       for (const { dirs, c } of w.cgroups) this.st.cg.run(dirs, w.time, c.current, c.limit, c.peak, c.swap, c.pressure);
       for (const e of w.events) this.st.event.run(e.t, e.kind, e.pid, e.name, e.cgroup, JSON.stringify(e.detail));
     })();
+    // Only now, committed: a rolled-back row's id would be given again to another.
     for (const key of w.ended) this.ids.delete(key);
     for (const [key, id] of added) this.ids.set(key, id);
+    for (const [json, id] of this.newPlaces) this.places.set(json, id);
+  }
+
+  /** The row of a process's cgroup places (its path, unit and container): one per cgroup, shared by its processes. */
+  private placeOf(json: string): number {
+    let id = this.places.get(json) ?? this.newPlaces.get(json);
+    if (id === undefined) {
+      id = this.st.place.pluck().get(json) as number;
+      this.newPlaces.set(json, id);
+    }
+    return id;
   }
 
   /** Bytes the recording holds (the database and its write-ahead log). */

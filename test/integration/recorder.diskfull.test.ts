@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, RECORDING_FILE } from '../../src/recorder/db';
+import { RecordingReader } from '../../src/recorder/reader';
 import { REPO, sleep } from './live';
 
 const bin = join(REPO, 'bin', 'pmemstat');
@@ -102,6 +103,11 @@ describe('a recorder whose disk fills up', () => {
     expect(after.slice(0, atFull.length)).toEqual(atFull);
     const db = await openDb(join(dir, RECORDING_FILE), false);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The samples on both sides of the pause are whole: the same tree, the same processes.
+    const reader = new RecordingReader(db);
+    const names = (t: number) => reader.sampleAt(t).procs.map((p) => [p.pid, p.exe, p.cgroup?.path]);
+    expect(names(after[after.length - 1])).toEqual(names(atFull[0]));
+    expect(names(atFull[0]).length).toBeGreaterThan(5);
     db.close();
   });
 });
