@@ -111,7 +111,8 @@ export async function openDb(file: string, write: boolean): Promise<Db> {
       if (v === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
       else if (Number(v) !== SCHEMA_VERSION) throw new StoreError(`${file} is a recording of schema ${v}; this pmemstat writes schema ${SCHEMA_VERSION}`);
     } else {
-      const v = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined;
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").pluck().get() !== undefined;
+      const v = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined) : undefined;
       if (v === undefined) throw new StoreError(`${file} is not a pmemstat recording`);
     }
   } catch (e) {

@@ -40,13 +40,17 @@ const NO_COUNTERS: CgroupCounters = { current: null, limit: null, peak: null, sw
 /** The key a cgroup's figures are recorded under: the directories the Reporter asks by. */
 export const dirsKey = (d: FigureDirs): string => JSON.stringify([d.dir, d.v1, d.memory]);
 
+/** SQLite keeps any value in any column: a figure that is not a number reads as 0. */
+const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const nOrNull = (v: unknown): number | null => (v === null ? null : n(v));
+
 export function figureRow(r: FigRow): ProcFigureRow {
   return {
-    mem: { ptotal: r.pss, data: r.data, text: r.text, shOth: r.shoth, shSYSV: r.shsysv, stack: r.stack, pswap: r.pswap, uss: r.uss, epss: r.epss },
-    pssShmem: r.pss_shmem,
-    cpu: r.cpu,
-    oom: r.oom,
-    asOf: r.as_of,
+    mem: { ptotal: n(r.pss), data: n(r.data), text: n(r.text), shOth: n(r.shoth), shSYSV: n(r.shsysv), stack: n(r.stack), pswap: n(r.pswap), uss: n(r.uss), epss: n(r.epss) },
+    pssShmem: n(r.pss_shmem),
+    cpu: n(r.cpu),
+    oom: nOrNull(r.oom),
+    asOf: nOrNull(r.as_of),
   };
 }
 
@@ -85,7 +89,13 @@ export class RecordingReader {
   sampleAt(t: number): Sample {
     const sysText = this.db.prepare('SELECT sys FROM ticks WHERE t = ?').pluck().get(t) as string | undefined;
     if (sysText === undefined) throw new Error(`no sample recorded at ${t}`);
-    const sys = JSON.parse(sysText) as SystemFigures;
+    let sys: SystemFigures;
+    try {
+      sys = JSON.parse(sysText) as SystemFigures;
+    } catch {
+      throw new Error('its system figures are not JSON');
+    }
+    if (typeof sys !== 'object' || sys === null || typeof sys.meminfo !== 'object' || sys.meminfo === null) throw new Error('its system figures lack meminfo');
     // Every process alive at t has figures at or after the whole frame before it.
     const from = this.lastFull(t);
     const latest = new Map<number, FigRow>();
@@ -99,7 +109,7 @@ export class RecordingReader {
     for (const p of alive) {
       const f = latest.get(p.id);
       if (!f) continue;
-      procs.push({ id: { pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, cgroup: parseCgroup(p.place_json) }, f: figureRow(f) });
+      procs.push({ id: { pid: n(p.pid), starttime: n(p.starttime), exe: String(p.exe), cmd: String(p.cmd), cgroup: parseCgroup(p.place_json) }, f: figureRow(f) });
     }
     return sampleFrom(t, sys, procs);
   }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localIso } from '../core/isotime';
-import { jsonText, printable } from '../core/printable';
+import { jsonText, printable, printableReport } from '../core/printable';
 import { applyView, Reporter } from '../core/report';
 import type { Sample } from '../core/types';
 import { formatKb } from '../core/units';
@@ -39,7 +39,9 @@ export function replayReport(reader: RecordingReader, t: number, o: CliOptions) 
     reporter.report(asLive(reader.sampleAt(prev), o));
     cgroups = keep;
   }
-  return reporter.report(asLive(reader.sampleAt(t), o));
+  // A recording is a file anyone with the rights may have edited: its strings are made printable
+  // again, as a snapshot's are.
+  return printableReport(reporter.report(asLive(reader.sampleAt(t), o)));
 }
 
 function eventLine(e: RecordedEvent, units: CliOptions['units']): string {
@@ -97,7 +99,13 @@ export async function runReplay(argv: readonly string[], io: CliIO): Promise<num
       io.err(`pmemstat replay: nothing recorded at or before ${localIso(at)}${first === undefined ? ' (the recording is empty)' : ` (it starts at ${localIso(first)})`}`);
       return 2;
     }
-    const report = replayReport(reader, t, o);
+    let report;
+    try {
+      report = replayReport(reader, t, o);
+    } catch (e) {
+      io.err(`pmemstat replay: the recording is damaged at ${localIso(t)}: ${e instanceof Error ? e.message : String(e)}`);
+      return 2;
+    }
     const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
     if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else {
