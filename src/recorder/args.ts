@@ -58,11 +58,14 @@ and leak suspects (docs/recorder.md).
   --root DIR         record a captured tree (DIR/0, DIR/1, … a captured loop)`;
 
 export const REPLAY_HELP = `usage: pmemstat replay [--dir DIR] --at TIME [--json] [report options]
+       pmemstat replay [--dir DIR] --from TIME [--to TIME] [--json] [report options]
        pmemstat replay [--dir DIR] --events [--from TIME] [--to TIME] [--json]
 
 Print the report as it was at TIME: the nearest recorded sample at or before it,
 with the report options of pmemstat (-g, -s, -u, -t, -/, --json, …). TIME is
 ISO 8601 (2026-12-04T03:00, local time when no zone is given), or -10m, -2h, -1d.
+--from prints every recorded sample from TIME to --to (default now) as the live
+loop prints them: the first whole, then what changed.
 --events lists what happened: OOM kills (with the victim's last figures),
 memory pressure, cgroups at their limit, leak suspects.`;
 
@@ -129,8 +132,7 @@ export function parseReplayArgs(argv: readonly string[], now = Date.now()): Repl
     else return false;
     return true;
   });
-  if (!o.help && !o.events && o.at === null) {
-    throw new UsageError(o.from !== null ? 'replay --from: the terminal window over a recording is not built yet; use --at TIME or --events' : 'replay: give --at TIME or --events');
-  }
+  if (!o.help && !o.events && o.at === null && o.from === null) throw new UsageError('replay: give --at TIME, --from TIME or --events');
+  if (o.at !== null && o.from !== null) throw new UsageError('replay: --at or --from, not both');
   return o;
 }

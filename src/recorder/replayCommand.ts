@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { localIso } from '../core/isotime';
 import { jsonText, printable, printableReport } from '../core/printable';
 import { applyView, Reporter } from '../core/report';
-import type { Sample } from '../core/types';
+import type { CgroupReader } from '../core/cgroup';
+import type { Report, Sample } from '../core/types';
 import { formatKb } from '../core/units';
 import { reportLines, type CliIO } from '../sampler/cli';
 import { parseCliArgs, UsageError, type CliOptions } from '../sampler/cliargs';
@@ -28,20 +29,28 @@ function asLive(s: Sample, o: CliOptions): Sample {
   };
 }
 
-/** The report at the recorded sample `t`; its row types say what changed since the sample before. */
-export function replayReport(reader: RecordingReader, t: number, o: CliOptions) {
-  let cgroups = reader.cgroupsAt(t);
+/**
+ * The reports of the recorded samples `times` in turn, as the live loop made them (row types
+ * say what changed since the report before); the first is preceded by the sample before it, so
+ * its types too say what changed.
+ */
+export function* replayReports(reader: RecordingReader, times: readonly number[], o: CliOptions): Generator<Report> {
+  let cgroups: CgroupReader = () => ({ current: null, limit: null, peak: null, swap: null, pressure: null });
   const reporter = new Reporter({ groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: o.search }, (w) => cgroups(w));
-  const prev = reader.before(t);
-  if (prev !== null) {
-    const keep = cgroups;
-    cgroups = reader.cgroupsAt(prev);
-    reporter.report(asLive(reader.sampleAt(prev), o));
-    cgroups = keep;
-  }
+  const reportAt = (t: number) => {
+    cgroups = reader.cgroupsAt(t);
+    return reporter.report(asLive(reader.sampleAt(t), o));
+  };
+  const prev = times.length > 0 ? reader.before(times[0]) : null;
+  if (prev !== null) reportAt(prev);
   // A recording is a file anyone with the rights may have edited: its strings are made printable
   // again, as a snapshot's are.
-  return printableReport(reporter.report(asLive(reader.sampleAt(t), o)));
+  for (const t of times) yield printableReport(reportAt(t));
+}
+
+/** The report at the recorded sample `t`. */
+export function replayReport(reader: RecordingReader, t: number, o: CliOptions): Report {
+  return replayReports(reader, [t], o).next().value as Report;
 }
 
 function eventLine(e: RecordedEvent, units: CliOptions['units']): string {
@@ -92,6 +101,7 @@ export async function runReplay(argv: readonly string[], io: CliIO): Promise<num
       for (const e of reader.events(a.from ?? -Infinity, a.to ?? Infinity)) io.out(o.json ? jsonText({ ...e, time: localIso(e.t) }) : eventLine(e, o.units));
       return 0;
     }
+    if (a.from !== null) return printRange(reader, a.from, a.to ?? Date.now(), o, io);
     const at = a.at ?? Date.now();
     const t = reader.atOrBefore(at);
     if (t === null) {
@@ -116,4 +126,31 @@ export async function runReplay(argv: readonly string[], io: CliIO): Promise<num
   } finally {
     db.close();
   }
+}
+
+/** `--from T [--to T]` printed: every recorded sample between, as the live loop prints them. */
+function printRange(reader: RecordingReader, from: number, to: number, o: CliOptions, io: CliIO): number {
+  const times = reader.times(from, to);
+  if (times.length === 0) {
+    io.err(`pmemstat replay: nothing recorded from ${localIso(from)} to ${localIso(to)}`);
+    return 2;
+  }
+  let first = true;
+  let t = times[0];
+  try {
+    for (const report of replayReports(reader, times, o)) {
+      t = report.leader.time;
+      const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
+      if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
+      else {
+        io.out(`recorded at ${localIso(t)}`);
+        for (const line of reportLines(report, view, o, first, o.cpu, true)) io.out(line);
+      }
+      first = false;
+    }
+  } catch (e) {
+    io.err(`pmemstat replay: the recording is damaged at ${localIso(t)}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  return 0;
 }

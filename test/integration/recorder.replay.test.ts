@@ -135,6 +135,12 @@ describe('replay of a captured loop through the commands (pmemstat record, repla
       const norm = (r: Report) => same({ ...r, leader: { ...r.leader, time: 0 } });
       expect(norm(replayed)).toEqual(norm(lives[i]));
     });
+    // --from: every sample, as the live loop printed them, row types and all.
+    const range = run(['replay', '--dir', dir, '--from', localIso(times[0]), '--json', '-R', '-g', 'cmd']);
+    expect(range.status, range.stderr).toBe(0);
+    const all = range.stdout.trim().split('\n').map((l) => JSON.parse(l) as Report);
+    const noTime = (r: Report) => ({ ...r, leader: { ...r.leader, time: 0 } });
+    expect(all.map(noTime)).toEqual(lives.map(noTime));
     // Text too: the same report, under its time.
     const text = run(['replay', '--dir', dir, '--at', localIso(times[1])]);
     expect(text.stdout.split('\n')[0]).toBe(`recorded at ${localIso(times[1])}`);
