@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { coarse, EXACT, figuresOf, type Thresholds } from '../src/core/recording';
-import { applyView, Reporter } from '../src/core/report';
+import { applyView } from '../src/core/report';
 import type { ProcSample, Sample } from '../src/core/types';
 import { cgroupReader } from '../src/proc/cgroupfs';
-import { parseCliArgs } from '../src/sampler/cliargs';
-import { defaultWorkerScript, ParallelReader } from '../src/sampler/parallel';
-import { Sampler } from '../src/sampler/sampler';
+import { parseCliArgs } from '../src/cli/cliargs';
+import { Monitor } from '../src/engine/monitor';
 import { openDb, RECORDING_FILE } from '../src/recorder/db';
 import { EventWatcher } from '../src/recorder/events';
 import { RecordingReader } from '../src/recorder/reader';
@@ -34,10 +33,14 @@ const tmp = () => {
 };
 const fileBytes = (f: string) => [f, `${f}-wal`].reduce((n, x) => n + (statSync(x, { throwIfNoEntry: false })?.size ?? 0), 0);
 
-function newSampler(): Sampler {
-  const s = new Sampler({ root: '/', cgroups: true, kernelCpu: true });
-  s.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
-  return s;
+/** The live loop as every view runs it (the recorder's own: every process's cgroup read). */
+function newMonitor(): Monitor {
+  return new Monitor({ groupBy: 'exe', showCpu: true }, { roots: ['/'], allCgroups: true });
+}
+
+async function sampleOf(m: Monitor): Promise<Sample> {
+  await m.tick();
+  return m.lastSample!;
 }
 
 /** node-sqlite3-wasm is CommonJS: its classes are on the module or on its default export. */
@@ -114,7 +117,7 @@ async function benchStores(sample: Sample): Promise<void> {
 
 /** 2. Recording this machine at 5 s, exact and with --threshold-kb 64, from the same samples: MB per hour and CPU. */
 async function benchRecording(secs: number): Promise<void> {
-  const sampler = newSampler();
+  const monitor = newMonitor();
   let sample: Sample | null = null;
   const kinds = [
     { name: 'exact (default)', t: EXACT },
@@ -124,7 +127,7 @@ async function benchRecording(secs: number): Promise<void> {
   // Warm-up: the first sample reads (and writes) every process; the second marks the figures
   // the walk budget left for later (each process's row again, once).
   for (let i = 0; i < 2; i++) {
-    sample = await sampler.sampleAsync();
+    sample = await sampleOf(monitor);
     for (const r of recs) await r.rec.step();
   }
   for (const r of recs) r.base = r.writer.bytes();
@@ -134,7 +137,7 @@ async function benchRecording(secs: number): Promise<void> {
   while (Date.now() - t0 < secs * 1000) {
     await new Promise((res) => setTimeout(res, 5000));
     const c0 = process.cpuUsage();
-    sample = await sampler.sampleAsync();
+    sample = await sampleOf(monitor);
     sampling += cpuMs(process.cpuUsage(c0));
     for (const r of recs) {
       const c1 = process.cpuUsage();
@@ -157,14 +160,12 @@ async function benchRecording(secs: number): Promise<void> {
   }
   console.log(`  the sampling (the live loop's own work): ${((100 * sampling) / (ticks * 5000)).toFixed(2)} % of a core (target <= 1 % in all at 1,000 processes)`);
   console.log('  anchors: below ~13-40 MB/h (RSS, compressed); atop ~0.06-0.35 MB/h at 60-600 s intervals');
-  sampler.useParallel(null);
-  sampler.close();
+  monitor.close();
 }
 
 /** 3. At 2,000 processes every 1 s: the live loop (sample + report) alone, and with the recorder. */
 async function benchOverhead(ticks: number): Promise<void> {
-  const sampler = newSampler();
-  const reporter = new Reporter();
+  const monitor = newMonitor();
   let sample: Sample | null = null;
   const f = join(tmp(), RECORDING_FILE);
   const { rec, close } = await recorderOn(f, fixed(() => sample!));
@@ -173,8 +174,7 @@ async function benchOverhead(ticks: number): Promise<void> {
   for (let i = 0; i < ticks; i++) {
     await new Promise((r) => setTimeout(r, 1000));
     const c0 = process.cpuUsage();
-    sample = await sampler.sampleAsync();
-    reporter.report(sample);
+    sample = await sampleOf(monitor);
     const liveMs = cpuMs(process.cpuUsage(c0));
     const c1 = process.cpuUsage();
     await rec.step();
@@ -188,8 +188,7 @@ async function benchOverhead(ticks: number): Promise<void> {
   console.log(`3. ${sample?.procs.length} processes every 1 s, ${ticks - 1} ticks (medians of CPU per tick):`);
   console.log(`  live loop ${l.toFixed(1)} ms; the recorder's own step ${r.toFixed(1)} ms: loop + recording = ${((l + r) / l).toFixed(2)}x the loop alone (target <= 1.2x)`);
   close();
-  sampler.useParallel(null);
-  sampler.close();
+  monitor.close();
 }
 
 /** 4. A day at 5 s of 1,000 processes (5 % change per tick, one replaced a minute), thinned as the recorder does; then replay --at. */
@@ -255,10 +254,9 @@ async function main(): Promise<void> {
   const parts = (process.env.BENCH ?? 'store,record,overhead,replay').split(',');
   const zoo = await startSleepers(1000);
   try {
-    const s = newSampler();
-    const sample = await s.sampleAsync();
-    s.useParallel(null);
-    s.close();
+    const m = newMonitor();
+    const sample = await sampleOf(m);
+    m.close();
     if (parts.includes('store')) await benchStores(sample);
     if (parts.includes('record')) await benchRecording(Number(process.env.BENCH_RECORD_SECS ?? 120));
     if (parts.includes('overhead')) {

@@ -1,5 +1,6 @@
 // Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
+import { rowMatches } from './search';
 import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type ProcCgroup } from './cgroup';
 import {
   addMem,
@@ -21,7 +22,18 @@ import { zramEffective } from './zram';
 export const TOTAL_INFO = 'TOTALS';
 
 export function defaultReportOptions(): ReportOptions {
-  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' };
+  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' };
+}
+
+/**
+ * A process's group key from its pid and command line alone (pid, cmd); undefined under the
+ * groupings whose key needs what the sampler read (exe, unit, container, cgroup). The History
+ * regroups what it remembers with it.
+ */
+export function keyOfCommand(pid: number, cmd: string, groupBy: GroupBy, cmdlen: number): string | undefined {
+  if (groupBy === 'pid') return String(pid);
+  if (groupBy === 'cmd') return cmd.slice(0, cmdlen);
+  return undefined;
 }
 
 /** The group key and the info text of one process under a grouping. */
@@ -30,11 +42,11 @@ export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { k
     case 'exe':
       return { key: p.exe, info: p.exe };
     case 'cmd': {
-      const cut = p.cmd.slice(0, cmdlen);
+      const cut = keyOfCommand(p.pid, p.cmd, groupBy, cmdlen) ?? '';
       return { key: cut, info: cut };
     }
     case 'pid':
-      return { key: String(p.pid), info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
+      return { key: keyOfCommand(p.pid, p.cmd, groupBy, cmdlen) ?? '', info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
     case 'unit':
     case 'container':
     case 'cgroup': {
@@ -158,7 +170,7 @@ export class Reporter {
   }
 
   report(sample: Sample): Report {
-    const { groupBy, cmdlen, minDeltaKb, sortBy, rise } = this.opts;
+    const { groupBy, cmdlen, minDeltaKb, sortBy, riseToTop } = this.opts;
     const groups = groupProcs(sample.procs, groupBy, cmdlen);
     if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups);
     const now = new Map<string, GroupRow>();
@@ -187,8 +199,8 @@ export class Reporter {
     this.samples++;
 
     const total = sumRows(groups, TOTAL_INFO, 'T');
-    const rows = sortRows([...groups, ...gone], sortBy, rise);
-    return { leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
+    const rows = sortRows([...groups, ...gone], sortBy, riseToTop);
+    return { options: { ...this.opts }, leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
   }
 }
 
@@ -253,7 +265,7 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
 }
 
 export interface ViewOptions {
-  /** Plain substring of the row info; '' = no search. */
+  /** Plain substring of the row info or a member's command line (search.ts); '' = no search. */
   search: string;
   /** --top-pct: fold groups past this share of the grand ptotal into O (100 = none). */
   topPct: number;
@@ -278,7 +290,7 @@ export function applyView(report: Report, v: ViewOptions): View {
   let running = 0;
   let pidsShown = 0;
   for (const r of report.rows) {
-    if (v.search && !r.info.includes(v.search)) {
+    if (!rowMatches(r, v.search)) {
       if (r.type !== 'x') hidden.push(r);
       continue;
     }

@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseTime } from '../core/isotime';
-import { UsageError } from '../sampler/cliargs';
+import { UsageError } from '../cli/cliargs';
 
 export interface RecordArgs {
   dir: string;

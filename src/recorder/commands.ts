@@ -1,5 +1,5 @@
 // `pmemstat record` and `pmemstat replay`: the flight recorder's commands (docs/recorder.md).
-import type { CliIO } from '../sampler/cli';
+import type { CliIO } from '../cli/cli';
 import { runRecord } from './recordCommand';
 import { runReplay } from './replayCommand';
 

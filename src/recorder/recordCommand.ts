@@ -6,15 +6,15 @@ import { localIso } from '../core/isotime';
 import { coarse, EXACT } from '../core/recording';
 import { DEFAULT_RETENTION } from '../core/retention';
 import { cgroupReader } from '../proc/cgroupfs';
-import type { CliIO } from '../sampler/cli';
-import { replayRoots } from '../sampler/cli';
-import { UsageError } from '../sampler/cliargs';
+import type { CliIO } from '../cli/cli';
+import { replayRoots } from '../cli/cli';
+import { UsageError } from '../cli/cliargs';
 import { parseRecordArgs, RECORD_HELP, type RecordArgs } from './args';
 import { openDb, RECORDING_FILE, StoreError, type Db } from './db';
 import { EventWatcher } from './events';
 import { RecorderLock } from './lock';
 import { Recorder } from './recorder';
-import { samplerSource } from './source';
+import { monitorSource } from './source';
 import { RecordingWriter } from './writer';
 
 const DAY_MS = 86_400_000;
@@ -64,7 +64,7 @@ export async function runRecord(argv: readonly string[], io: CliIO): Promise<num
   }
   const writer = new RecordingWriter(db);
   const last = writer.beginSession(Date.now());
-  const source = samplerSource(roots, a.intervalSecs);
+  const source = monitorSource(roots, a.intervalSecs);
   const events = new EventWatcher(roots[0], { pressurePct: a.pressurePct });
   const rec = new Recorder(source, writer, events, cgroupReader(() => roots[0]), {
     fullEverySecs: a.fullEverySecs,

@@ -7,8 +7,9 @@ import { applyView, Reporter } from '../core/report';
 import type { CgroupReader } from '../core/cgroup';
 import type { Report, Sample } from '../core/types';
 import { formatKb } from '../core/units';
-import { reportLines, type CliIO } from '../sampler/cli';
-import { parseCliArgs, UsageError, type CliOptions } from '../sampler/cliargs';
+import { reportOptionsOf } from '../engine/monitor';
+import { reportLines, type CliIO } from '../cli/cli';
+import { parseCliArgs, UsageError, type CliOptions } from '../cli/cliargs';
 import { parseReplayArgs, REPLAY_HELP, type ReplayArgs } from './args';
 import { openDb, RECORDING_FILE, StoreError } from './db';
 import { RecordingReader } from './reader';
@@ -22,7 +23,7 @@ function asLive(s: Sample, o: CliOptions): Sample {
     ...s,
     filtered: s.filtered + s.procs.length - procs.length,
     procs: procs.map((p) => {
-      if (o.oom || p.oom === undefined) return p;
+      if (o.showOom || p.oom === undefined) return p;
       const { oom: _oom, ...rest } = p;
       return rest;
     }),
@@ -36,7 +37,7 @@ function asLive(s: Sample, o: CliOptions): Sample {
  */
 export function* replayReports(reader: RecordingReader, times: readonly number[], o: CliOptions): Generator<Report> {
   let cgroups: CgroupReader = () => ({ current: null, limit: null, peak: null, swap: null, pressure: null });
-  const reporter = new Reporter({ groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: o.search }, (w) => cgroups(w));
+  const reporter = new Reporter(reportOptionsOf(o), (w) => cgroups(w));
   const reportAt = (t: number) => {
     cgroups = reader.cgroupsAt(t);
     return reporter.report(asLive(reader.sampleAt(t), o));
@@ -120,7 +121,7 @@ export async function runReplay(argv: readonly string[], io: CliIO): Promise<num
     if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else {
       io.out(`recorded at ${localIso(t)}`);
-      for (const line of reportLines(report, view, o, true, o.cpu, true)) io.out(line);
+      for (const line of reportLines(report, view, o, true, o.showCpu, true)) io.out(line);
     }
     return 0;
   } finally {
@@ -144,7 +145,7 @@ function printRange(reader: RecordingReader, from: number, to: number, o: CliOpt
       if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
       else {
         io.out(`recorded at ${localIso(t)}`);
-        for (const line of reportLines(report, view, o, first, o.cpu, true)) io.out(line);
+        for (const line of reportLines(report, view, o, first, o.showCpu, true)) io.out(line);
       }
       first = false;
     }

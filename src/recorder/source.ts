@@ -1,17 +1,15 @@
-// Where the recorder's samples come from: the sampler (exactly what the live views sample),
-// with leak suspects judged over the exe grouping as the live views judge them.
-import { History, historyCapacity } from '../core/history';
-import { LeakTracker, DEFAULT_LEAK_OPTIONS, type LeakVerdict } from '../core/leaks';
-import { Reporter } from '../core/report';
+// Where the recorder's samples come from: a Monitor (src/engine/monitor.ts), the engine behind
+// every live view, so a recording holds what those views read; the recorder writes the Sample
+// each Report was made of (every process's own figures), and the leak suspects the Monitor
+// flagged under the exe grouping.
+import type { LeakVerdict } from '../core/leaks';
 import type { Sample } from '../core/types';
-import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
-import { defaultWorkerScript, ParallelReader } from '../sampler/parallel';
-import { Sampler } from '../sampler/sampler';
+import { Monitor } from '../engine/monitor';
 
 export interface RecordTick {
   sample: Sample;
   /** Groups (exe key) that became leak suspects with this sample. */
-  newSuspects: { key: string; verdict: LeakVerdict }[];
+  newSuspects: readonly { key: string; verdict: LeakVerdict }[];
 }
 
 export interface TickSource {
@@ -22,38 +20,24 @@ export interface TickSource {
 }
 
 /** Samples the live system (roots ['/']) or a captured tree or loop, one root per tick. */
-export function samplerSource(roots: readonly string[], intervalSecs: number): TickSource {
-  const replay = roots.length > 1;
-  const sampler = new Sampler({
-    root: roots[0],
-    // What any grouping needs (cgroups) and the leader's kernel threads; not the oom score (a
-    // file more per process per sample, and figures that change with every page).
-    cgroups: true,
-    oom: false,
-    kernelCpu: true,
-    walkBudgetMs: replay ? 0 : DEFAULT_WALK_BUDGET_MS,
-    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
-  });
-  sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
-  const reporter = new Reporter();
-  const history = new History(Math.max(historyCapacity(intervalSecs), DEFAULT_LEAK_OPTIONS.samples + 2));
-  const leaks = new LeakTracker(DEFAULT_LEAK_OPTIONS);
-  let next = 0;
+export function monitorSource(roots: readonly string[], intervalSecs: number): TickSource {
+  // The oom score is not recorded: a file more per process per sample, and a figure that
+  // changes with every page (docs/recorder.md#what-is-recorded).
+  // loopSeconds only sizes the leak history here: kept within the catalogue's range.
+  const loopSeconds = Math.min(3600, Math.max(0.5, intervalSecs));
+  const monitor = new Monitor({ groupBy: 'exe', loopSeconds, showCpu: true, showOom: false }, { roots, allCgroups: true });
   return {
     get done() {
-      return replay && next >= roots.length;
+      return monitor.ended;
     },
     async tick() {
-      if (replay) sampler.setOptions({ root: roots[Math.min(next, roots.length - 1)] });
-      next++;
-      const sample = await sampler.sampleAsync();
-      const report = reporter.report(sample);
-      history.add(report.leader.time, report.rows, 'exe');
-      return { sample, newSuspects: leaks.update(history) };
+      await monitor.tick();
+      const sample = monitor.lastSample;
+      if (!sample) throw new Error('the monitor gave no sample');
+      return { sample, newSuspects: monitor.newSuspects() };
     },
     close() {
-      sampler.useParallel(null);
-      sampler.close();
+      monitor.close();
     },
   };
 }

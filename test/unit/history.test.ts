@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { History, historyCapacity, MAX_CAPACITY } from '../../src/core/history';
 import { judgeLeak, leakLine, LeakTracker } from '../../src/core/leaks';
 import { Reporter } from '../../src/core/report';
-import { replayRoots } from '../../src/sampler/cli';
+import { replayRoots } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { groupOfProcs, procRow as row } from './webview-fixtures';
 
@@ -32,6 +32,26 @@ describe('History', () => {
     h.add(4, [row('a', 5)]); // gone for longer than the ring holds: forgotten
     expect(h.has('b')).toBe(false);
     expect(h.processes).toBe(1);
+  });
+  it('keys groups under unit, container and cgroup by the Reporter\u2019s keys: series, trend and leak verdicts there too', () => {
+    for (const by of ['unit', 'container', 'cgroup'] as const) {
+      const h = new History(30);
+      const leaks = new LeakTracker({ samples: 8, minGrowthKb: 1024 });
+      const key = by === 'container' ? 'docker:0123456789ab' : '/system.slice/leaky.service';
+      let flagged: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        h.add(1000 * i, [groupOfProcs(key, [[10, 10_000 + 400 * i]]), groupOfProcs('/init.scope', [[1, 500]])], by);
+        flagged = [...flagged, ...leaks.update(h).map((f) => f.key)];
+      }
+      expect(h.keys().sort(), by).toEqual(['/init.scope', key].sort());
+      expect(h.series(key, 'ptotal', 3).values, by).toEqual([13_600, 14_000, 14_400]);
+      expect(flagged, by).toEqual([key]);
+      // Regrouped by pid and back: the past of the cgroup's group is there at once.
+      h.setGrouping('pid');
+      expect(h.has(key)).toBe(false);
+      h.setGrouping(by);
+      expect(h.length(key), by).toBe(12);
+    }
   });
   it('derives every grouping from the same processes: a regrouping shows the past at once', () => {
     const h = new History(10);
@@ -135,10 +155,20 @@ describe('leakLine', () => {
   it('says what rose, by how much, over how long, in counts that add up', () => {
     const steady = Array.from({ length: 11 }, (_, i) => 5000 + 4096 * i);
     const v = judgeLeak(steady, Array.from({ length: 11 }, (_, i) => i * 9500), { samples: 10, minGrowthKb: 1000 });
-    expect(leakLine('memtest', 122_880, v, 'MB')).toBe('LEAK? memtest: 1 process grew by 40,960K in 95s (up in 10 of 10 steps, down in 0); ptotal now 120 MB');
-    expect(leakLine('memtest', 122_880, { ...v, procs: 3 }, 'KB')).toBe(
-      'LEAK? memtest: 3 processes present throughout grew by 40,960K in 95s (up in 10 of 10 steps, down in 0); ptotal now 122,880 KB',
+    expect(leakLine('memtest', 122_880, v, 'MB', [4242])).toBe('LEAK? memtest (pid 4242): 1 process grew by 40 MB in 95s (up in 10 of 10 steps, down in 0); ptotal now 120 MB');
+    expect(leakLine('memtest', 122_880, { ...v, procs: 3 }, 'KB', [1, 2, 3])).toBe(
+      'LEAK? memtest (pids 1, 2, 3): 3 processes present throughout grew by 40,960 KB in 95s (up in 10 of 10 steps, down in 0); ptotal now 122,880 KB',
     );
+  });
+  it('uses one unit throughout and names at most five pids', () => {
+    const steady = Array.from({ length: 11 }, (_, i) => 5000 + 4096 * i);
+    const v = judgeLeak(steady, Array.from({ length: 11 }, (_, i) => i * 9500), { samples: 10, minGrowthKb: 1000 });
+    const human = leakLine('svc', 301_056, v, 'human', [10, 11, 12, 13, 14, 15, 16]);
+    expect(human).toBe('LEAK? svc (pids 10, 11, 12, 13, 14 and 2 more): 1 process grew by 40.0M in 95s (up in 10 of 10 steps, down in 0); ptotal now 294.0M');
+    for (const units of ['MB', 'mB', 'KB'] as const) {
+      const line = leakLine('svc', 301_056, v, units);
+      expect(line.match(/\b(KB|MB|mB|K)\b/g), line).toEqual([units, units]);
+    }
   });
   it('never reads as rising in every sample yet falling in some', () => {
     // Above the start in every sample, with a few steps down: the old wording said "rose in 10 of 10, fell in 2".
