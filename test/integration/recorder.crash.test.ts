@@ -1,6 +1,7 @@
 // Crash safety of a real recorder on a real SQLite file: kill -9 at any moment loses at most the
 // sample being written, the file opens and replays afterwards, and a restarted recorder goes on
-// in it; SIGTERM ends cleanly (exit 0); a second recorder on the same directory refuses.
+// in it; sqlite3 reads it while it records; SIGTERM ends cleanly (exit 0); a second recorder
+// on the same directory refuses.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,7 +84,7 @@ describe('a recorder killed with SIGKILL', () => {
       expect(killedAt - t[t.length - 1]).toBeLessThanOrEqual(Math.max(...steps) * 2);
       before = t.length;
 
-      const replay = spawnSync(process.execPath, [bin, 'replay', '--dir', dir, '--at', 'now', '--json', '-g', 'pid'], { encoding: 'utf8' });
+      const replay = spawnSync(process.execPath, [bin, 'replay', '--dir', dir, '--at', 'now', '--json', '-g', 'pid'], { encoding: 'utf8', maxBuffer: 1 << 28 });
       expect(replay.status, replay.stderr).toBe(0);
       const pids = (JSON.parse(replay.stdout) as { rows: { pid: number | null }[] }).rows.map((r) => r.pid);
       expect(pids).toContain(process.pid);
@@ -99,6 +100,15 @@ describe('a recorder killed with SIGKILL', () => {
     const second = spawnSync(process.execPath, [bin, 'record', '--dir', dir], { encoding: 'utf8', timeout: 20_000 });
     expect(second.status).toBe(2);
     expect(second.stderr).toContain(`another recorder (pid ${c.pid}) is recording in ${dir}`);
+    // Users' own queries while it records: sqlite3 reads the file (and its write-ahead log) as it grows.
+    const count = () => {
+      const q = spawnSync('sqlite3', ['-readonly', file, 'SELECT count(*) FROM ticks'], { encoding: 'utf8' });
+      expect(q.status, q.stderr).toBe(0);
+      return Number(q.stdout.trim());
+    };
+    const n0 = count();
+    await until(n0 + 2);
+    expect(count()).toBeGreaterThanOrEqual(n0 + 2);
     // SIGTERM: the sample being written ends, then exit 0, the lock released.
     process.kill(c.pid!, 'SIGTERM');
     const end = await gone;
