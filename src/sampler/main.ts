@@ -8,6 +8,19 @@ function main(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 3));
   process.on('SIGINT', () => process.exit(130));
   const argv = process.argv.slice(2);
+  if (argv[0] === 'metrics') {
+    // Loaded only here: the helper and the CLI do not carry the exporter's libraries.
+    import('../exporter/main')
+      .then((m) => m.runMetrics(argv.slice(1)))
+      .then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+          process.stderr.write(`pmemstat metrics: error: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(3);
+        },
+      );
+    return;
+  }
   if (argv[0] === '--serve' || argv[0] === '--connect') {
     runServe(argv).then(
       (code) => process.exit(code),

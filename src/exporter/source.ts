@@ -1,0 +1,68 @@
+// Where the exporter's reports come from: one background sample per tick, grouped, with the
+// leak verdicts of its groups. The exporter never samples on a scrape; it only calls tick().
+import { History, historyCapacity } from '../core/history';
+import { LeakTracker } from '../core/leaks';
+import type { MetricGroupBy } from '../core/metrics';
+import { Reporter } from '../core/report';
+import { isCgroupGrouping, type Report } from '../core/types';
+import { cgroupReader } from '../proc/cgroupfs';
+import { defaultWorkerScript, ParallelReader } from '../sampler/parallel';
+import { Sampler } from '../sampler/sampler';
+
+/** One tick's result. */
+export interface Frame {
+  report: Report;
+  grouping: MetricGroupBy;
+  /** Keys of the groups judged leak suspects. */
+  suspects: ReadonlySet<string>;
+  /** Processes whose page tables this tick walked. */
+  walked: number;
+}
+
+export interface ReportSource {
+  tick(): Promise<Frame>;
+  close(): void;
+}
+
+export interface SourceOptions {
+  root: string;
+  grouping: MetricGroupBy;
+  loopSecs: number;
+  detail: boolean;
+  walkBudgetMs: number;
+  maxAgeSeconds: number;
+  filter: string[];
+  leakSamples: number;
+  leakGrowthKb: number;
+}
+
+/** The sampler, reporter, history and leak tracker of one loop. */
+export function samplerSource(o: SourceOptions): ReportSource {
+  const sampler = new Sampler({
+    root: o.root,
+    detail: o.detail,
+    kernelCpu: false,
+    filter: o.filter,
+    oneShot: false,
+    walkBudgetMs: o.walkBudgetMs,
+    maxAgeSeconds: o.maxAgeSeconds,
+    cgroups: isCgroupGrouping(o.grouping),
+  });
+  const parallel = new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 });
+  sampler.useParallel(parallel);
+  const reporter = new Reporter({ groupBy: o.grouping, sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, cgroupReader(() => sampler.opts.root));
+  const history = new History(historyCapacity(o.loopSecs));
+  const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
+  return {
+    async tick(): Promise<Frame> {
+      const report = reporter.report(await sampler.sampleAsync());
+      history.add(report.leader.time, report.rows, o.grouping, 96);
+      leaks.update(history);
+      return { report, grouping: o.grouping, suspects: new Set(leaks.suspects()), walked: sampler.lastStats.walkedPids.length };
+    },
+    close(): void {
+      sampler.close();
+      void parallel.close();
+    },
+  };
+}
