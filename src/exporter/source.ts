@@ -51,7 +51,8 @@ export function samplerSource(o: SourceOptions): ReportSource {
   const parallel = new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 });
   sampler.useParallel(parallel);
   const reporter = new Reporter({ groupBy: o.grouping, sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, cgroupReader(() => sampler.opts.root));
-  const history = new History(historyCapacity(o.loopSecs));
+  // The leak window (and the quarter more a newcomer waits) is all the history the verdicts read.
+  const history = new History(Math.min(historyCapacity(o.loopSecs), 2 * o.leakSamples + 2));
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
   return {
     async tick(): Promise<Frame> {

@@ -2,8 +2,17 @@
 // --connect) the privileged sampler helper of the extension.
 import { runCli } from './cli';
 import { runServe } from './serve';
+import { isSamplingWorker } from '../exporter/role';
 
 function main(): void {
+  if (isSamplingWorker()) {
+    // The exporter's sampling thread runs this same bundle.
+    import('../exporter/sampling').then(
+      (m) => m.serveSamplingWorker(),
+      (e: unknown) => process.stderr.write(`pmemstat metrics: sampling thread: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
+    return;
+  }
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 3));
   process.on('SIGINT', () => process.exit(130));

@@ -1,0 +1,122 @@
+// The exporter's background sampling: every -l SECS one sample, rendered once into the text a
+// scrape serves. It runs in a worker thread of its own, so a scrape arriving mid-sample is
+// answered at once instead of waiting for the sample (whose reading is synchronous).
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { version } from '../../package.json';
+import { buildInfoFamily, groupFamilies, oldestFigureTime, samplingFamilies, systemFamilies, type SamplingCounters } from '../core/metrics';
+import { renderFamilies } from './exposition';
+import { SAMPLING_ROLE } from './role';
+import { samplerSource, type Frame, type SourceOptions } from './source';
+
+export interface SamplingOptions extends SourceOptions {
+  top: number;
+}
+
+/** One sample's rendering: the exposition text and when its oldest figure was read (ms epoch). */
+export interface Rendered {
+  body: string;
+  oldest: number;
+}
+
+type FromWorker = { kind: 'rendered'; r: Rendered } | { kind: 'error'; message: string };
+
+/** Counts samples and renders each one's metrics. */
+export class Renderer {
+  readonly counters: SamplingCounters = { samples: 0, sampleSeconds: 0, walks: 0, lastSampleSeconds: 0 };
+  private readonly info = buildInfoFamily(version, process.version);
+
+  constructor(private readonly top: number) {}
+
+  async render(frame: Frame, seconds: number): Promise<Rendered> {
+    const c = this.counters;
+    c.samples++;
+    c.sampleSeconds += seconds;
+    c.lastSampleSeconds = seconds;
+    c.walks += frame.walked;
+    const { report } = frame;
+    const families = [
+      ...groupFamilies({ report, grouping: frame.grouping, top: this.top, suspects: frame.suspects }),
+      ...systemFamilies(report),
+      ...samplingFamilies(c, report.leader.time),
+      this.info,
+    ];
+    return { body: await renderFamilies(families), oldest: oldestFigureTime(report) };
+  }
+}
+
+/** Sample every loopSecs and hand each rendering to `done`; returns stop(). */
+export function samplingLoop(o: SamplingOptions, done: (r: Rendered) => void, failed: (message: string) => void): () => void {
+  const source = samplerSource(o);
+  const renderer = new Renderer(o.top);
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const loop = (): void => {
+    const started = Date.now();
+    const t0 = performance.now();
+    source
+      .tick()
+      .then((frame) => renderer.render(frame, (performance.now() - t0) / 1000))
+      .then(done, (e: unknown) => failed(e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
+      });
+  };
+  loop();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    source.close();
+  };
+}
+
+/** The worker's side: sample, post each rendering; end when the parent says so. */
+export function serveSamplingWorker(): void {
+  const port = parentPort;
+  if (!port) return;
+  const o = (workerData as { options: SamplingOptions }).options;
+  const post = (m: FromWorker): void => port.postMessage(m);
+  const stop = samplingLoop(
+    o,
+    (r) => post({ kind: 'rendered', r }),
+    (message) => post({ kind: 'error', message }),
+  );
+  port.on('message', () => {
+    stop();
+    port.close();
+  });
+}
+
+export interface SamplingThread {
+  stop(): Promise<void>;
+}
+
+/**
+ * Start sampling: in a worker thread running `script` (the bundle) when there is one, else
+ * (running from sources) on this thread. The worker's young generation is kept small: what a
+ * sample allocates is short-lived, and a big nursery is only resident memory.
+ */
+export function startSampling(o: SamplingOptions, script: string | null, done: (r: Rendered) => void, failed: (message: string) => void): SamplingThread {
+  if (!script) {
+    const stop = samplingLoop(o, done, failed);
+    return { stop: async () => stop() };
+  }
+  const w = new Worker(script, {
+    workerData: { role: SAMPLING_ROLE, options: o },
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    // The sampler keeps fds its own read workers opened, and closes them: fds are the process's.
+    trackUnmanagedFds: false,
+  });
+  w.on('message', (m: FromWorker) => (m.kind === 'rendered' ? done(m.r) : failed(m.message)));
+  w.on('error', (e) => failed(`sampling thread: ${e.message}`));
+  return {
+    stop: () =>
+      new Promise<void>((res) => {
+        const t = setTimeout(() => void w.terminate().then(() => res()), 3_000);
+        w.once('exit', () => {
+          clearTimeout(t);
+          res();
+        });
+        w.postMessage('stop');
+      }),
+  };
+}
