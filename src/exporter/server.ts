@@ -58,9 +58,12 @@ export function metricsServer(web: WebConfig, scrape: () => Promise<Scrape | nul
       else res.destroy();
     });
   };
+  // Node checks the headers and request timeouts every connectionsCheckingInterval (30 s by default).
+  const timing = { connectionsCheckingInterval: 2_000, headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs };
   const server = web.tls
     ? createHttps(
         {
+          ...timing,
           cert: web.tls.cert,
           key: web.tls.key,
           minVersion: web.tls.minVersion,
@@ -68,7 +71,7 @@ export function metricsServer(web: WebConfig, scrape: () => Promise<Scrape | nul
         },
         listener,
       )
-    : createHttp(listener);
+    : createHttp(timing, listener);
   server.maxConnections = limits.maxConnections;
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;

@@ -5,6 +5,7 @@
 // Needs root (strace attaches, /proc of every process) and the prometheus package.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/types';
@@ -88,7 +89,10 @@ describe.skipIf(!enabled)(`pmemstat metrics scraped by Prometheus${enabled ? '' 
     // memtest-static holds still and shares no page with other programs: its Pss does not move.
     expect(stored.value).toBe(jsonPss());
     expect(stored.value).toBeGreaterThan(1024 * 1024);
-    const up = await prom.query('up');
+    const up = await until('both jobs scraped', async () => {
+      const r = await prom.query('up');
+      return r.length === 2 ? r : null;
+    });
     expect(up.map((u) => [u.metric.job, u.value]).sort()).toEqual([
       ['plain', 1],
       ['tls', 1],
@@ -145,6 +149,35 @@ describe.skipIf(!enabled)(`pmemstat metrics scraped by Prometheus${enabled ? '' 
     expect(tlsOnly.status).toBe(2);
     expect(tlsOnly.stderr).toMatch(/refusing to listen on :: without basic auth/);
   });
+
+  it('does not sample more often, nor grow, for many clients; cuts slow ones off', async () => {
+    const url = `http://127.0.0.1:${plain.port}/metrics`;
+    const rss = () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${plain.pid}/status`, 'utf8'))![1]) / 1024;
+    const samples = async () => valueOf((await get(url)).body, 'pmemstat_samples_total')!;
+    // Slow clients: connected, a request line and never the end of the headers.
+    const slow = Array.from({ length: 20 }, () => {
+      const s = connect(plain.port, '127.0.0.1', () => s.write('GET /metrics HTTP/1.1\r\nHost: x\r\n'));
+      s.on('error', () => undefined);
+      s.resume(); // read what the server answers (its 408), so that its close is seen
+      return { s, closed: new Promise<number>((res) => s.once('close', () => res(Date.now()))) };
+    });
+    const rss0 = rss();
+    const s0 = await samples();
+    const t0 = Date.now();
+    let ok = 0;
+    for (let round = 0; round < 10; round++) {
+      const rs = await Promise.all(Array.from({ length: 30 }, () => get(url).catch(() => null)));
+      ok += rs.filter((r) => r?.status === 200).length;
+    }
+    const s1 = await samples();
+    const secs = (Date.now() - t0) / 1000;
+    expect(ok).toBeGreaterThanOrEqual(250);
+    // -l 1: about one sample a second, whatever 300 scrapes asked
+    expect(s1 - s0).toBeLessThanOrEqual(Math.ceil(secs) + 2);
+    expect(rss() - rss0).toBeLessThan(40);
+    const closedAt = await Promise.all(slow.map((x) => x.closed));
+    for (const at of closedAt) expect(at - t0).toBeLessThan(25_000); // the 10 s headers timeout, checked every few seconds
+  }, 60_000);
 
   it('stops exporting a group whose processes are gone, and Prometheus sees it go', async () => {
     await stop(memtest);
