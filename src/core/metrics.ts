@@ -34,6 +34,8 @@ export interface SamplingCounters {
   sampleSeconds: number;
   /** Processes whose page tables were walked (smaps_rollup or smaps read). */
   walks: number;
+  /** What those walks took (summed over the threads that did them). */
+  walkSeconds: number;
   lastSampleSeconds: number;
 }
 
@@ -170,7 +172,8 @@ export function samplingFamilies(c: SamplingCounters, sampleTime: number): Metri
   return [
     family('pmemstat_samples_total', 'Samples taken (in the background, never by a scrape).', one(c.samples), 'counter'),
     family('pmemstat_sample_duration_seconds_total', 'Time spent taking samples.', one(c.sampleSeconds), 'counter'),
-    family('pmemstat_page_table_walks_total', "Processes whose page tables were walked (smaps_rollup or smaps read).", one(c.walks), 'counter'),
+    family('pmemstat_page_table_walks_total', 'Processes whose page tables were walked (smaps_rollup or smaps read).', one(c.walks), 'counter'),
+    family('pmemstat_page_table_walk_duration_seconds_total', 'Time spent walking page tables (summed over the threads that walked).', one(c.walkSeconds), 'counter'),
     family('pmemstat_last_sample_duration_seconds', 'How long the last sample took.', one(c.lastSampleSeconds)),
     family('pmemstat_last_sample_timestamp_seconds', 'When the last sample was taken (Unix time).', one(sampleTime / 1000)),
   ];

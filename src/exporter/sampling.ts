@@ -22,7 +22,7 @@ type FromWorker = { kind: 'rendered'; r: Rendered } | { kind: 'error'; message: 
 
 /** Counts samples and renders each one's metrics. */
 export class Renderer {
-  readonly counters: SamplingCounters = { samples: 0, sampleSeconds: 0, walks: 0, lastSampleSeconds: 0 };
+  readonly counters: SamplingCounters = { samples: 0, sampleSeconds: 0, walks: 0, walkSeconds: 0, lastSampleSeconds: 0 };
   private readonly info = buildInfoFamily(version, process.version);
 
   constructor(private readonly top: number) {}
@@ -33,6 +33,7 @@ export class Renderer {
     c.sampleSeconds += seconds;
     c.lastSampleSeconds = seconds;
     c.walks += frame.walked;
+    c.walkSeconds += frame.walkMs / 1000;
     const { report } = frame;
     const families = [
       ...groupFamilies({ report, grouping: frame.grouping, top: this.top, suspects: frame.suspects }),

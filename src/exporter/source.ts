@@ -15,8 +15,9 @@ export interface Frame {
   grouping: MetricGroupBy;
   /** Keys of the groups judged leak suspects. */
   suspects: ReadonlySet<string>;
-  /** Processes whose page tables this tick walked. */
+  /** Processes whose page tables this tick walked, and what that took (ms). */
   walked: number;
+  walkMs: number;
 }
 
 export interface ReportSource {
@@ -59,7 +60,7 @@ export function samplerSource(o: SourceOptions): ReportSource {
       const report = reporter.report(await sampler.sampleAsync());
       history.add(report.leader.time, report.rows, o.grouping, 96);
       leaks.update(history);
-      return { report, grouping: o.grouping, suspects: new Set(leaks.suspects()), walked: sampler.lastStats.walkedPids.length };
+      return { report, grouping: o.grouping, suspects: new Set(leaks.suspects()), walked: sampler.lastStats.walkedPids.length, walkMs: sampler.lastStats.walkMs };
     },
     close(): void {
       sampler.close();

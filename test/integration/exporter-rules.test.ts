@@ -29,7 +29,7 @@ function exportedNames(): Set<string> {
   const fs = [
     ...groupFamilies({ report, grouping: 'unit', top: 5, suspects: new Set() }),
     ...systemFamilies(report),
-    ...samplingFamilies({ samples: 1, sampleSeconds: 0, walks: 0, lastSampleSeconds: 0 }, 0),
+    ...samplingFamilies({ samples: 1, sampleSeconds: 0, walks: 0, walkSeconds: 0, lastSampleSeconds: 0 }, 0),
     ageFamily(0, 0),
     buildInfoFamily('0', 'v20'),
   ];

@@ -104,11 +104,13 @@ describe.skipIf(!enabled)(`pmemstat metrics scraped by Prometheus${enabled ? '' 
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(promtoolCheck(r.body)).toEqual({ status: 0, out: '' });
-    for (const name of ['pmemstat_memory_total_bytes', 'pmemstat_memory_used_bytes', 'pmemstat_pss_bytes', 'pmemstat_samples_total', 'pmemstat_page_table_walks_total', 'pmemstat_oldest_figure_age_seconds']) {
+    for (const name of ['pmemstat_memory_total_bytes', 'pmemstat_memory_used_bytes', 'pmemstat_pss_bytes', 'pmemstat_samples_total', 'pmemstat_page_table_walks_total', 'pmemstat_page_table_walk_duration_seconds_total', 'pmemstat_oldest_figure_age_seconds']) {
       expect(valueOf(r.body, name), name).not.toBeNull();
     }
     expect(r.body).toMatch(/^pmemstat_build_info\{version="\d+\.\d+\.\d+",nodejs="v\d+[^"]*"\} 1$/m);
     expect(valueOf(r.body, 'pmemstat_memory_total_bytes')).toBe(Number(/MemTotal:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024);
+    expect(valueOf(r.body, 'pmemstat_page_table_walks_total')).toBeGreaterThan(0);
+    expect(valueOf(r.body, 'pmemstat_page_table_walk_duration_seconds_total')).toBeGreaterThan(0);
     // sampled every second in the background: an age of a few seconds, not of the exporter's life
     expect(valueOf(r.body, 'pmemstat_oldest_figure_age_seconds')).toBeLessThan(61);
     expect(r.body).not.toMatch(/\bpid="/);
