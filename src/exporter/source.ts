@@ -6,7 +6,6 @@ import type { MetricGroupBy } from '../core/metrics';
 import { Reporter } from '../core/report';
 import { isCgroupGrouping, type Report } from '../core/types';
 import { cgroupReader } from '../proc/cgroupfs';
-import { defaultWorkerScript, ParallelReader } from '../sampler/parallel';
 import { Sampler } from '../sampler/sampler';
 
 /** One tick's result. */
@@ -37,7 +36,10 @@ export interface SourceOptions {
   leakGrowthKb: number;
 }
 
-/** The sampler, reporter, history and leak tracker of one loop. */
+/**
+ * The sampler, reporter, history and leak tracker of one loop. On its own thread and in no
+ * hurry, it reads without extra worker threads: each would hold a heap of its own for a while.
+ */
 export function samplerSource(o: SourceOptions): ReportSource {
   const sampler = new Sampler({
     root: o.root,
@@ -49,8 +51,6 @@ export function samplerSource(o: SourceOptions): ReportSource {
     maxAgeSeconds: o.maxAgeSeconds,
     cgroups: isCgroupGrouping(o.grouping),
   });
-  const parallel = new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 });
-  sampler.useParallel(parallel);
   const reporter = new Reporter({ groupBy: o.grouping, sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, cgroupReader(() => sampler.opts.root));
   // The leak window (and the quarter more a newcomer waits) is all the history the verdicts read.
   const history = new History(Math.min(historyCapacity(o.loopSecs), 2 * o.leakSamples + 2));
@@ -64,7 +64,6 @@ export function samplerSource(o: SourceOptions): ReportSource {
     },
     close(): void {
       sampler.close();
-      void parallel.close();
     },
   };
 }
