@@ -19,6 +19,9 @@ export interface Frame {
   walkMs: number;
 }
 
+/** Processes whose history the leak verdicts follow. */
+export const EXPORTER_HISTORY_PROCS = 50_000;
+
 export interface ReportSource {
   tick(): Promise<Frame>;
   close(): void;
@@ -52,8 +55,10 @@ export function samplerSource(o: SourceOptions): ReportSource {
     cgroups: isCgroupGrouping(o.grouping),
   });
   const reporter = new Reporter({ groupBy: o.grouping, sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, cgroupReader(() => sampler.opts.root));
-  // The leak window (and the quarter more a newcomer waits) is all the history the verdicts read.
-  const history = new History(Math.min(historyCapacity(o.loopSecs), 2 * o.leakSamples + 2));
+  // The leak window (and the quarter more a newcomer waits) is all the history the verdicts read;
+  // so short a history has room for every process of a big machine (the panel's default keeps
+  // an hour of 1,000): 50,000 × 14 samples × 28 bytes is the panel's 20 MB at most.
+  const history = new History(Math.min(historyCapacity(o.loopSecs), 2 * o.leakSamples + 2), EXPORTER_HISTORY_PROCS);
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
   return {
     async tick(): Promise<Frame> {

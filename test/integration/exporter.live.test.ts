@@ -4,7 +4,7 @@
 // cardinality stays within --top with 2,000 more processes, and a scrape reads nothing of /proc.
 // Needs root (strace attaches, /proc of every process) and the prometheus package.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,22 @@ describe.skipIf(!enabled)(`pmemstat metrics scraped by Prometheus${enabled ? '' 
     const closedAt = await Promise.all(slow.map((x) => x.closed));
     for (const at of closedAt) expect(at - t0).toBeLessThan(25_000); // the 10 s headers timeout, checked every few seconds
   }, 60_000);
+
+  it('flags a growing process as a leak suspect, and not one that holds still', async () => {
+    const leaky = join(dir, 'pmleaky');
+    copyFileSync(buildMemtest(true), leaky);
+    chmodSync(leaky, 0o755);
+    const grower = kids.spawn(leaky, ['-i', '250', '-n', '400', '-k', `0x${(0x6f000000 + (process.pid % 0xffff) * 16).toString(16)}`], { env: { ...process.env, TMPDIR: dir } });
+    await waitLine(grower, /step 1\//);
+    const ex = await startExporter(kids, b.script, ['--listen', '127.0.0.1:0', '-l', '0.5', '--leak-samples', '6', '--leak-growth-kb', '512', '--web-config', join(dir, 'auth.yml')]);
+    const url = `http://127.0.0.1:${ex.port}/metrics`;
+    const body = await until('pmleaky flagged', async () => {
+      const r = await get(url);
+      return valueOf(r.body, 'pmemstat_group_leak_suspect{grouping="exe",group="pmleaky"}') === 1 ? r.body : null;
+    });
+    expect(valueOf(body, `pmemstat_group_leak_suspect{grouping="exe",group="${GROUP}"}`)).toBe(0);
+    await stop(grower);
+  }, 90_000);
 
   it('stops exporting a group whose processes are gone, and Prometheus sees it go', async () => {
     await stop(memtest);
