@@ -1,7 +1,8 @@
 // Options of `pmemstat metrics`: its own (--listen, --top, --web-config) and the sampling
-// options of the `pmemstat` command, under the same names (src/sampler/cliargs.ts).
+// options of the `pmemstat` command, under the same names (src/cli/cliargs.ts).
 import { DEFAULT_METRICS_TOP, METRIC_GROUP_BYS, type MetricGroupBy } from '../core/metrics';
-import { parseCliArgs, UsageError, type CliOptions } from '../sampler/cliargs';
+import { engineOptionsOfCli, parseCliArgs, UsageError, type CliOptions } from '../cli/cliargs';
+import type { EngineOptions } from '../shared/engineOptions';
 import { isLoopback, parseListen } from './server';
 
 export const DEFAULT_LISTEN = '127.0.0.1:9649';
@@ -14,6 +15,8 @@ export interface MetricsOptions {
   webConfig: string | null;
   grouping: MetricGroupBy;
   sampling: CliOptions;
+  /** The engine's options of the command line (its CPU figures off: the exporter has none). */
+  engine: EngineOptions;
   help: boolean;
 }
 
@@ -40,7 +43,7 @@ options:
                           process is unbounded)
 sampling options, as for pmemstat (pmemstat --help):
   -l SECS, -o, --walk-budget MS, --max-age S, --leak-samples N, --leak-growth-kb G,
-  --root DIR, -L N
+  --root DIR, -L N, and the catalogue's names (--walk-budget-ms, --loop-seconds, ...)
 `;
 
 const REFUSED: readonly [keyof CliOptions, string][] = [
@@ -84,8 +87,9 @@ export function parseMetricsArgs(argv: readonly string[]): MetricsOptions {
     throw new UsageError(`-g ${g}: not with metrics (a series per process has no bound); choose from ${METRIC_GROUP_BYS.join(', ')}`);
   }
   // The exporter always loops: no -l (or -l 0, one report elsewhere) takes its default.
-  if (sampling.loopSecs === 0) sampling.loopSecs = DEFAULT_METRICS_LOOP_SECS;
-  return { host: where.host, port: where.port, top, webConfig, grouping: g as MetricGroupBy, sampling, help: sampling.help };
+  if (sampling.loopSeconds === 0) sampling.loopSeconds = DEFAULT_METRICS_LOOP_SECS;
+  const engine = { ...engineOptionsOfCli(sampling), showCpu: false, showOom: false };
+  return { host: where.host, port: where.port, top, webConfig, grouping: g as MetricGroupBy, sampling, engine, help: sampling.help };
 }
 
 /** Why a listen address may not be used with this web configuration (null: it may). */

@@ -3,7 +3,7 @@
 // once; a scrape is served that rendering plus the age of its oldest figure, nothing more.
 import { existsSync } from 'node:fs';
 import { ageFamily } from '../core/metrics';
-import { UsageError } from '../sampler/cliargs';
+import { UsageError } from '../cli/cliargs';
 import { exposureProblem, METRICS_HELP, parseMetricsArgs, type MetricsOptions } from './args';
 import { CONTENT_TYPE, renderFamilies } from './exposition';
 import { metricsServer, type Scrape } from './server';
@@ -21,19 +21,7 @@ const stdio: MetricsIO = {
 };
 
 function samplingOptions(o: MetricsOptions): SamplingOptions {
-  const s = o.sampling;
-  return {
-    root: s.root,
-    grouping: o.grouping,
-    loopSecs: s.loopSecs,
-    detail: s.detail,
-    walkBudgetMs: s.walkBudgetMs,
-    maxAgeSeconds: s.maxAgeSeconds,
-    filter: s.filter,
-    leakSamples: s.leakSamples,
-    leakGrowthKb: s.leakGrowthKb,
-    top: o.top,
-  };
+  return { root: o.sampling.root, engine: o.engine, top: o.top };
 }
 
 /** The bundle this code runs from (it starts the sampling thread), or null when running from sources. */
@@ -92,7 +80,7 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  io.out(`pmemstat metrics: serving ${web.tls ? 'https' : 'http'}://${host}:${port}/metrics${web.users.size > 0 ? ' (basic auth)' : ''}, sampling every ${o.sampling.loopSecs}s`);
+  io.out(`pmemstat metrics: serving ${web.tls ? 'https' : 'http'}://${host}:${port}/metrics${web.users.size > 0 ? ' (basic auth)' : ''}, sampling every ${o.engine.loopSeconds}s`);
   await new Promise<void>((res) => {
     process.once('SIGTERM', res);
     process.once('SIGINT', res);

@@ -6,7 +6,7 @@ import { version } from '../../package.json';
 import { buildInfoFamily, groupFamilies, oldestFigureTime, samplingFamilies, systemFamilies, type SamplingCounters } from '../core/metrics';
 import { renderFamilies } from './exposition';
 import { SAMPLING_ROLE } from './role';
-import { samplerSource, type Frame, type SourceOptions } from './source';
+import { monitorSource, type Frame, type SourceOptions } from './source';
 
 export interface SamplingOptions extends SourceOptions {
   top: number;
@@ -45,9 +45,9 @@ export class Renderer {
   }
 }
 
-/** Sample every loopSecs and hand each rendering to `done`; returns stop(). */
+/** Sample every loopSeconds and hand each rendering to `done`; returns stop(). */
 export function samplingLoop(o: SamplingOptions, done: (r: Rendered) => void, failed: (message: string) => void): () => void {
-  const source = samplerSource(o);
+  const source = monitorSource(o);
   const renderer = new Renderer(o.top);
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -59,7 +59,7 @@ export function samplingLoop(o: SamplingOptions, done: (r: Rendered) => void, fa
       .then((frame) => renderer.render(frame, (performance.now() - t0) / 1000))
       .then(done, (e: unknown) => failed(e instanceof Error ? e.message : String(e)))
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
+        if (!stopped) timer = setTimeout(loop, Math.max(0, o.engine.loopSeconds * 1000 - (Date.now() - started)));
       });
   };
   loop();

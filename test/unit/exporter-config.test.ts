@@ -18,14 +18,14 @@ describe('pmemstat metrics options', () => {
   it('listens on the loopback by default and samples every 5 s', () => {
     const o = parseMetricsArgs([]);
     expect(`${o.host}:${o.port}`).toBe(DEFAULT_LISTEN);
-    expect(o.sampling.loopSecs).toBe(5);
+    expect(o.sampling.loopSeconds).toBe(5);
     expect(o.grouping).toBe('exe');
   });
 
   it('takes its own options and the sampling options of pmemstat', () => {
     const o = parseMetricsArgs(['--listen', '[::1]:9100', '--top=7', '-g', 'container', '-l', '2', '--walk-budget', '20', '--web.config.file', '/x.yml']);
     expect(o).toMatchObject({ host: '::1', port: 9100, top: 7, grouping: 'container', webConfig: '/x.yml' });
-    expect(o.sampling).toMatchObject({ loopSecs: 2, walkBudgetMs: 20 });
+    expect(o.sampling).toMatchObject({ loopSeconds: 2, walkBudgetMs: 20 });
   });
 
   it.each([

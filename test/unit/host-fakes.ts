@@ -23,7 +23,7 @@ export class FakeHelper implements HelperLike {
   disposed = false;
   killOutcome: (pid: number) => KillOutcome = () => 'gone';
   private exitCbs: Array<(reason: string) => void> = [];
-  private reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' });
+  private reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' });
 
   constructor(
     private readonly source: () => Sample,
@@ -39,7 +39,7 @@ export class FakeHelper implements HelperLike {
       ...(c.groupBy !== undefined && { groupBy: c.groupBy }),
       ...(c.sortBy !== undefined && { sortBy: c.sortBy }),
       ...(c.minDeltaKb !== undefined && { minDeltaKb: c.minDeltaKb }),
-      ...(c.rise !== undefined && { rise: c.rise }),
+      ...(c.riseToTop !== undefined && { riseToTop: c.riseToTop }),
       ...(c.cmdlen !== undefined && { cmdlen: c.cmdlen }),
     });
   }

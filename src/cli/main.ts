@@ -1,7 +1,7 @@
 // Entry point of dist/sampler.js: the `pmemstat` command, and (with --serve or
 // --connect) the privileged sampler helper of the extension.
 import { runCli } from './cli';
-import { runServe } from './serve';
+import { runServe } from '../sampler/serve';
 import { isSamplingWorker } from '../exporter/role';
 
 function main(): void {
