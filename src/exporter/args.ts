@@ -1,5 +1,7 @@
 // Options of `pmemstat metrics`: its own (--listen, --top, --web-config) and the sampling
 // options of the `pmemstat` command, under the same names (src/cli/cliargs.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_METRICS_TOP, METRIC_GROUP_BYS, type MetricGroupBy } from '../core/metrics';
 import { engineOptionsOfCli, parseCliArgs, UsageError, type CliOptions } from '../cli/cliargs';
 import type { EngineOptions } from '../shared/engineOptions';
@@ -82,6 +84,7 @@ export function parseMetricsArgs(argv: readonly string[]): MetricsOptions {
   for (const [k, flag] of REFUSED) {
     if (sampling[k] !== null && sampling[k] !== false) throw new UsageError(`${flag} is not an option of pmemstat metrics`);
   }
+  if (sampling.root !== '/' && !existsSync(join(sampling.root, 'proc'))) throw new UsageError(`--root ${sampling.root}: no proc/ directory there`);
   const g = sampling.groupBy;
   if (!(METRIC_GROUP_BYS as readonly string[]).includes(g)) {
     throw new UsageError(`-g ${g}: not with metrics (a series per process has no bound); choose from ${METRIC_GROUP_BYS.join(', ')}`);

@@ -50,6 +50,8 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
 
   let latest: { body: Buffer; oldest: number } | null = null;
   let first: (() => void) | null = null;
+  let end: ((code: number) => void) | null = null;
+  const ended = new Promise<number>((res) => (end = res));
   const firstSample = new Promise<void>((res) => (first = res));
   const sampling = startSampling(
     samplingOptions(o),
@@ -59,6 +61,10 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
       first?.();
     },
     (message) => io.err(`pmemstat metrics: sample failed: ${message}`),
+    () => {
+      io.err('pmemstat metrics: error: the sampling thread ended');
+      end?.(3);
+    },
   );
   const scrape = async (): Promise<Scrape | null> => {
     const r = latest;
@@ -66,7 +72,8 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
     const age = Buffer.from(await renderFamilies([ageFamily(r.oldest, Date.now())]));
     return { contentType: CONTENT_TYPE, body: [r.body, age] };
   };
-  await firstSample; // listen only with something to serve
+  // Listen only with something to serve.
+  if ((await Promise.race([firstSample.then(() => 0), ended])) !== 0) return 3;
   const server = metricsServer(web, scrape);
   const listening = await new Promise<Error | null>((res) => {
     server.once('error', res);
@@ -81,13 +88,14 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   io.out(`pmemstat metrics: serving ${web.tls ? 'https' : 'http'}://${host}:${port}/metrics${web.users.size > 0 ? ' (basic auth)' : ''}, sampling every ${o.engine.loopSeconds}s`);
-  await new Promise<void>((res) => {
-    process.once('SIGTERM', res);
-    process.once('SIGINT', res);
-    stop?.then(res, res);
+  const code = await new Promise<number>((res) => {
+    process.once('SIGTERM', () => res(0));
+    process.once('SIGINT', () => res(0));
+    stop?.then(() => res(0), () => res(0));
+    void ended.then(res);
   });
   server.close();
   server.closeAllConnections();
   await sampling.stop();
-  return 0;
+  return code;
 }

@@ -76,15 +76,23 @@ export function serveSamplingWorker(): void {
   if (!port) return;
   const o = (workerData as { options: SamplingOptions }).options;
   const post = (m: FromWorker): void => port.postMessage(m);
+  let rendered = false;
+  const end = (): void => {
+    stop();
+    port.close(); // the thread ends: the parent stops (a first sample failed) or asked for it
+  };
   const stop = samplingLoop(
     o,
-    (r) => post({ kind: 'rendered', r }),
-    (message) => post({ kind: 'error', message }),
+    (r) => {
+      rendered = true;
+      post({ kind: 'rendered', r });
+    },
+    (message) => {
+      post({ kind: 'error', message });
+      if (!rendered) end(); // nothing was ever served: a later sample would fail the same way
+    },
   );
-  port.on('message', () => {
-    stop();
-    port.close();
-  });
+  port.on('message', end);
 }
 
 export interface SamplingThread {
@@ -96,7 +104,13 @@ export interface SamplingThread {
  * (running from sources) on this thread. The worker's young generation is kept small: what a
  * sample allocates is short-lived, and a big nursery is only resident memory.
  */
-export function startSampling(o: SamplingOptions, script: string | null, done: (r: Rendered) => void, failed: (message: string) => void): SamplingThread {
+export function startSampling(
+  o: SamplingOptions,
+  script: string | null,
+  done: (r: Rendered) => void,
+  failed: (message: string) => void,
+  died: () => void = () => undefined,
+): SamplingThread {
   if (!script) {
     const stop = samplingLoop(o, done, failed);
     return { stop: async () => stop() };
@@ -104,14 +118,20 @@ export function startSampling(o: SamplingOptions, script: string | null, done: (
   const w = new Worker(script, {
     workerData: { role: SAMPLING_ROLE, options: o },
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
-    // The sampler keeps fds its own read workers opened, and closes them: fds are the process's.
+    // The fds the sampler keeps are its to close (src/proc/readfile.ts), not the thread's.
     trackUnmanagedFds: false,
   });
+  let stopping = false;
   w.on('message', (m: FromWorker) => (m.kind === 'rendered' ? done(m.r) : failed(m.message)));
   w.on('error', (e) => failed(`sampling thread: ${e.message}`));
+  // Serving ever older figures would hide the failure: the exporter ends (systemd restarts it).
+  w.on('exit', () => {
+    if (!stopping) died();
+  });
   return {
     stop: () =>
       new Promise<void>((res) => {
+        stopping = true;
         const t = setTimeout(() => void w.terminate().then(() => res()), 3_000);
         w.once('exit', () => {
           clearTimeout(t);

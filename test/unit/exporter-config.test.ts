@@ -35,6 +35,7 @@ describe('pmemstat metrics options', () => {
     [['--listen', '1.2.3.4:70000'], /--listen/],
     [['--json'], /--json is not an option of pmemstat metrics/],
     [['--top'], /--top: expected a value/],
+    [['--root', '/nonexistent-tree'], /--root \/nonexistent-tree: no proc\/ directory there/],
   ])('refuses %j', (argv, re) => {
     expect(() => parseMetricsArgs(argv)).toThrow(re);
   });
