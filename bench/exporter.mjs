@@ -74,7 +74,30 @@ const cpuTicks = (pid) => {
 const status = (pid, key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
+/**
+ * prom-client rendering 2,000 groups the way src/exporter/exposition.ts does (a fresh registry,
+ * one gauge per per-group metric): the cost the exporter pays once per sample.
+ */
+async function renderCost(groups) {
+  const { Gauge, Registry } = await import('prom-client');
+  const names = ['pss_bytes', 'uss_bytes', 'swap_pss_bytes', 'processes', 'leak_suspect'];
+  const ms = [];
+  let bytes = 0;
+  for (let run = 0; run < 21; run++) {
+    const t0 = performance.now();
+    const reg = new Registry();
+    for (const n of names) {
+      const g = new Gauge({ name: `pmemstat_group_${n}`, help: n, labelNames: ['grouping', 'group'], registers: [reg] });
+      for (let i = 0; i < groups; i++) g.set({ grouping: 'cmd', group: `sleep ${800000 + i}` }, i * 4096);
+    }
+    bytes = (await reg.metrics()).length;
+    ms.push(performance.now() - t0);
+  }
+  console.log(`prom-client: ${groups} groups x ${names.length} metrics rendered in ${pct(ms.slice(1), 50).toFixed(1)} ms (median of 20; ${(bytes / 1024).toFixed(0)} KB), once per sample`);
+}
+
 async function main() {
+  await renderCost(PROCS);
   const { hashSync } = await import('bcryptjs');
   const web = join(dir, 'web.yml');
   writeFileSync(web, `basic_auth_users:\n  ${USER}: '${hashSync(PASSWORD, 10)}'\n`);
