@@ -32,6 +32,7 @@ export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' 
 export class UsageError extends Error {}
 
 export const HELP = `usage: pmemstat [options] [pids-or-names ...]
+       pmemstat metrics [options]   (a Prometheus exporter: pmemstat metrics --help)
 
 Proportional (PSS) memory of Linux processes, grouped by application. In a
 terminal it opens a live window (press ? there for its keys, q to quit).
