@@ -15,6 +15,8 @@ import { Sampler } from './sampler';
 import { readProcessMaps } from './maps';
 import { mapsLines } from '../core/maps';
 import { cgroupReader } from '../proc/cgroupfs';
+import { OomWatch, oomKillText } from '../core/cgroupMemory';
+import { runCgroupView } from './cgroupCli';
 import { runWindow, wantsWindow } from '../tui/window';
 
 export interface CliIO {
@@ -168,6 +170,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     return 2;
   }
   if (o.maps !== null) return printMaps(o, roots[0], io);
+  if (o.cgroup !== null) return runCgroupView(o, roots[0], io);
   // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;
@@ -203,6 +206,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   );
   const history = new History(historyCapacity(o.loopSecs || 1));
   const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
+  const ooms = new OomWatch();
   if (o.leaks) {
     io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakGrowthKb} KB, rising in most`);
   }
@@ -226,6 +230,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       }
     } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
     else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
+    if (looping && !o.json) for (const n of ooms.update(report.rows)) io.out(`${hhmmss(report.leader.time)} ${oomKillText(n)}`);
     if (!looping) return 0;
     if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
   }

@@ -38,6 +38,8 @@ export interface CliOptions {
   oom: boolean;
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
+  /** --cgroup PATH: print where that cgroup's memory goes (docs/cgroups.md), its limits and events. */
+  cgroup: string | null;
   /** The optional columns: uss (--uss) and pss+swap (--epss). */
   uss: boolean;
   epss: boolean;
@@ -118,6 +120,12 @@ options:
                          each file or library, SysV and other shared memory,
                          [vdso]...) with Pss, Rss, private, shared, swap and
                          SwapPss, by Pss; the Pss add up to its detail ptotal
+      --cgroup PATH      print where the memory of cgroup PATH (as in
+                         /proc/PID/cgroup, e.g. /system.slice/foo.service) goes:
+                         the kernel's usage split into its members' pss, page
+                         cache, shmem, kernel memory and the rest, with its
+                         limits and memory events; with -l, a line per sample
+                         and one per OOM kill (docs/cgroups.md)
 
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
@@ -169,12 +177,13 @@ export function defaultCliOptions(): CliOptions {
     filter: [],
     oom: false,
     maps: null,
+    cgroup: null,
     uss: false,
     epss: false,
   };
 }
 
-type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age' | 'maps';
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age' | 'maps' | 'cgroup';
 
 const LONG: Record<string, string> = {
   help: 'h',
@@ -202,11 +211,12 @@ const LONG: Record<string, string> = {
   'walk-budget': 'walk-budget',
   'max-age': 'max-age',
   maps: 'maps',
+  cgroup: 'cgroup',
   uss: 'uss',
   epss: 'epss',
 };
 
-const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps']);
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps', 'cgroup']);
 
 function num(opt: string, v: string, integer: boolean): number {
   const n = Number(v);
@@ -276,6 +286,12 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'maps':
       o.maps = num('-maps', v, true);
       if (o.maps < 1 || o.maps > PID_MAX_LIMIT) throw new UsageError(`option --maps: not a process id: '${v}'`);
+      break;
+    case 'cgroup':
+      if (!v.startsWith('/') || v.includes('\0') || v.split('/').some((c) => c === '..' || c === '.')) {
+        throw new UsageError(`option --cgroup: not a cgroup path (one starting with /, without . or ..): '${v}'`);
+      }
+      o.cgroup = v;
       break;
   }
 }
