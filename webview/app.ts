@@ -3,7 +3,7 @@
 // getState/setState), render once. Keys are keyboard.ts and src/shared/keymap.ts, the chart and sparklines
 // chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
 // the words around the table statusText.ts, the table table.ts.
-import type { Report } from '../src/core/types';
+import { isCgroupGrouping, type Report } from '../src/core/types';
 import { DEFAULT_PANEL_SETTINGS, parseHostMessage, type HelperState, type HostMessage, type LeakInfo, type PanelSettings } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
@@ -16,6 +16,7 @@ import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort } fr
 import { PendingOptions } from './pending';
 import { keptSelection, killTargets, type RowRef } from '../src/shared/rowOrder';
 import { MapsView } from './mapsView';
+import { CgroupView } from './cgroupView';
 import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';
@@ -35,6 +36,7 @@ export class PanelApp implements KeyTarget {
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
   readonly maps: MapsView;
+  readonly cgroup: CgroupView;
   private readonly frames: Frames;
   private readonly store: UiStore;
   private table: TableRenderer;
@@ -58,6 +60,7 @@ export class PanelApp implements KeyTarget {
       hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
     this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
     this.maps = new MapsView(doc, (m) => this.api.postMessage(m), this.shell.chart.root);
+    this.cgroup = new CgroupView(doc, this.maps.root);
     this.store = new UiStore(api);
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
@@ -289,6 +292,7 @@ export class PanelApp implements KeyTarget {
   }
 
   showMaps = (ref: RowRef): boolean => this.maps.open(this.report, ref);
+  showCgroup = (ref: RowRef): boolean => this.cgroup.open(this.report, ref, this.settings.groupBy, this.settings.units);
 
   // ------------------------------------------------------------ kill
 
@@ -346,6 +350,8 @@ export class PanelApp implements KeyTarget {
     }
     if (!chartFirst) this.syncChart();
     this.maps.render(this.settings.units);
+    if (this.cgroup.key !== null && !isCgroupGrouping(this.settings.groupBy)) this.cgroup.close();
+    else this.cgroup.update(report, this.settings.units);
     this.frames.queue();
   }
 

@@ -22,6 +22,8 @@ export interface KeyTarget {
   killRef(ref: RowRef): void;
   /** Open the drill-down of a process row: its mappings. */
   showMaps(ref: RowRef): unknown;
+  /** Open the drill-down of a group row of a cgroup grouping: where its memory goes; false for any other row. */
+  showCgroup(ref: RowRef): boolean;
   toggleExpand(key: string): void;
   select(ref: RowRef, reveal: boolean): void;
   /** The group rows as shown now (null: no report yet). */
@@ -72,8 +74,9 @@ export function runKey(a: KeyAction, t: KeyTarget): void {
     case 'enter':
       if (!sel) return;
       if (t.killMode) t.killRef(sel);
-      else if (sel.pid === null) t.toggleExpand(sel.key);
-      else t.showMaps(sel);
+      else if (sel.pid === null) {
+        if (!t.showCgroup(sel)) t.toggleExpand(sel.key);
+      } else t.showMaps(sel);
       return;
     case 'toggleExpand':
       if (sel) t.toggleExpand(sel.key);

@@ -2,7 +2,7 @@
 // draws what render.ts makes of this state, and carries out the effects update() returns.
 import { planKill, confirmText, type KillPlan } from '../shared/killPlan';
 import { applyView, sortRows } from '../core/report';
-import type { GroupRow, Report } from '../core/types';
+import { isCgroupGrouping, type GroupRow, type Report } from '../core/types';
 import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../shared/kill';
 import { optionChange, type PanelSettings } from '../shared/options';
 import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../shared/rowOrder';
@@ -34,6 +34,8 @@ export interface TuiState {
   message: string;
   /** Why nothing may be killed here ('' = killing is allowed): a captured tree is not the live system. */
   noKill: string;
+  /** The group whose cgroup memory is shown (mode 'cgroup'), by key. */
+  cgroup?: string;
 }
 
 export function initialState(settings: PanelSettings, search: string, noKill = ''): TuiState {
@@ -189,6 +191,7 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
     case 'escape':
       if (t.mode === 'search') return keep({ ...t, mode: 'table', search: '', top: 0 });
       if (t.mode === 'help') return keep({ ...t, mode: 'table' });
+      if (t.mode === 'cgroup') return keep({ ...t, mode: 'table', cgroup: undefined });
       if (t.killMode) return keep({ ...t, killMode: false });
       return keep({ ...t, search: '', top: 0 });
     case 'enter': {
@@ -197,6 +200,9 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
         const c = killConfirm(l, t, protectedPids);
         return typeof c === 'string' ? keep({ ...t, message: c }) : keep({ ...t, mode: 'confirm', confirm: c });
       }
+      // As in the panel: a group of a cgroup grouping opens where its memory goes.
+      const it = l.items[selectedIndex(l, t)];
+      if (it?.kind === 'group' && it.ref && isCgroupGrouping(t.settings.groupBy) && it.row.kernel) return keep({ ...t, mode: 'cgroup', cgroup: it.ref.key });
       return toggle(t, l, null);
     }
     case 'yes':

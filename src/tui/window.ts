@@ -4,6 +4,7 @@
 import { writeSync } from 'node:fs';
 import { killNotice, killSummary } from '../shared/kill';
 import { Reporter } from '../core/report';
+import { OomWatch, oomKillText } from '../core/cgroupMemory';
 import { isCgroupGrouping, type Report } from '../core/types';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import type { CliOptions } from '../sampler/cliargs';
@@ -48,6 +49,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
   const noKill = o.root === '/' ? '' : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
   let state: TuiState = initialState(settingsFromCli(o), o.search, noKill);
   const sampler = new Sampler({ root: roots[0], detail: state.settings.detail, kernelCpu: true, cpuAvgSecs: state.settings.cpuAvgSecs, filter: o.filter, oom: state.settings.showOom, cgroups: isCgroupGrouping(o.groupBy) });
+  const ooms = new OomWatch();
   const reporter = new Reporter(
     { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: '' },
     cgroupReader(() => sampler.opts.root),
@@ -120,6 +122,8 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
       const started = Date.now();
       if (next < roots.length) sampler.setOptions({ root: roots[next++] });
       report = reporter.report(sampler.sample());
+      // An OOM kill is news at once: the status line says it until the next key.
+      for (const n of ooms.update(report.rows)) state = { ...state, message: oomKillText(n) };
       draw();
       // A replay of numbered samples stops at its last one (an option change re-reads that one).
       if (!replayEnded()) timer = setTimeout(() => guard(sampleNow), Math.max(0, state.settings.loopSeconds * 1000 - (Date.now() - started)));
