@@ -15,6 +15,7 @@ import type { GroupRow } from '../../src/core/types';
 import { runCli } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { buildStaticIdle, isRoot, Procs, REPO, sleep } from './live';
+import { Tmux } from './tmux';
 
 const UNIFIED = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((d) => existsSync(join(d, 'cgroup.procs')) && existsSync(join(d, 'cgroup.controllers'))) ?? null;
 const V2_MEMORY = UNIFIED !== null && readFileSync(join(UNIFIED, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('memory');
@@ -31,6 +32,7 @@ const FILES = {
   shmMapped: `/dev/shm/${TAG}-mapped`,
 };
 const procs = new Procs();
+const tmux = new Tmux();
 const clis: ChildProcess[] = [];
 const made: string[] = [];
 const MB = 1024;
@@ -101,6 +103,8 @@ function cliUntil(args: string[], re: RegExp, timeoutMs: number): { child: Child
       reject(new Error(`pmemstat exited (${code}):\n${out}`));
     });
   });
+  // Stopped by the test once it has what it wants: that rejection is no failure.
+  seen.catch(() => undefined);
   return { child, seen, out: () => out };
 }
 
@@ -109,6 +113,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  tmux.kill();
   for (const c of clis) if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGTERM');
   procs.stopAll();
   for (const f of Object.values(FILES)) rmSync(f, { force: true });
@@ -166,7 +171,7 @@ describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v
     expect(text.find((l) => l.trim().startsWith('page cache'))).toMatch(/^ {2}page cache +(79|80|81|82)\.\dM +3\d%/);
   });
 
-  it('an OOM kill in a group with a small limit is counted and said at once: CLI loop lines, --json, the row', async () => {
+  it('an OOM kill in a group with a small limit is counted and said at once: CLI loop lines, the terminal window, --json, the row', async () => {
     const name = `${TAG}-oom`;
     const path = `/${name}`;
     writeFileSync(join(MEM_ROOT, name, LIMIT_FILE), String(48 * 1024 * 1024));
@@ -175,6 +180,11 @@ describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v
     const pid = String(sleeper.pid);
 
     const loop = cliUntil(['-l', '1', '-g', 'cgroup', pid], /OOM kill in /, 45_000);
+    // The terminal window, its group's drill-down open (Enter on the one row).
+    const win = tmux.start(`${process.execPath} ${join(REPO, 'dist', 'sampler.js')} -U -l 1 -g cgroup ${pid}`, 140, 30);
+    await tmux.waitFor(win, (r) => r.some((x) => x.endsWith(` ${path}`) || x.includes(` ${path} `)), 'the window and its group');
+    tmux.keys(win, 'Enter');
+    await tmux.waitFor(win, (r) => r.some((x) => x.startsWith(`Memory of ${path}`)), 'the drill-down');
     const view = cliUntil(['-l', '1', '--cgroup', path], /OOM kill in /, 45_000);
     const sampler = new Sampler({ filter: [pid], cgroups: true });
     const reporter = new Reporter({ groupBy: 'cgroup', sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, cgroupReader(() => '/'));
@@ -190,6 +200,11 @@ describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v
       const [loopOut, viewOut] = await Promise.all([loop.seen, view.seen]);
       expect(loopOut).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d OOM kill in ${path}: a process was killed \\(1 since the view started\\)$`, 'm'));
       expect(viewOut).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d OOM kill in ${path}: a process was killed \\(1 since the view started\\)$`, 'm'));
+
+      const screen = await tmux.waitFor(win, (r) => r.at(-1)!.startsWith('OOM kill in'), 'the OOM kill on the status line', 20_000);
+      expect(screen.at(-1)).toBe(`OOM kill in ${path}: a process was killed (1 since the view started)`);
+      // (the kernel counts every time the limit was hit as a max event: how many depends on the allocator's pace)
+      expect(screen).toContainEqual(expect.stringMatching(/^events since the view started: .*\bmax=\+\d+ .*oom_kill=\+1$/));
 
       const row = reporter.report(sampler.sample()).rows.find((r) => r.key === path)!;
       expect(row.kernel?.events?.oomKill).toBe(1);
