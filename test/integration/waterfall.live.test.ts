@@ -4,7 +4,7 @@
 // page cache nobody maps, and drives another into the OOM killer; the parts must land where they
 // were put and add up to the kernel's usage, and the kill must be counted and said at once.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupReader } from '../../src/proc/cgroupfs';
@@ -14,7 +14,7 @@ import { PART_KEYS, type CgroupParts } from '../../src/core/cgroupMemory';
 import type { GroupRow } from '../../src/core/types';
 import { runCli } from '../../src/sampler/cli';
 import { Sampler } from '../../src/sampler/sampler';
-import { buildStaticIdle, isRoot, Procs, REPO, sleep } from './live';
+import { buildStaticIdle, isRoot, Procs, removeCgroups, REPO, sleep } from './live';
 import { Tmux } from './tmux';
 
 const UNIFIED = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((d) => existsSync(join(d, 'cgroup.procs')) && existsSync(join(d, 'cgroup.controllers'))) ?? null;
@@ -117,16 +117,7 @@ afterAll(async () => {
   for (const c of clis) if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGTERM');
   procs.stopAll();
   for (const f of Object.values(FILES)) rmSync(f, { force: true });
-  // A cgroup can be removed once its last process has been reaped.
-  for (const dir of made.reverse()) {
-    for (let i = 0; i < 50 && existsSync(dir); i++) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        await sleep(100);
-      }
-    }
-  }
+  await removeCgroups(made);
 });
 
 describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v2' : 'v1'} memory controller)`, () => {
