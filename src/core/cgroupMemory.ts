@@ -59,12 +59,15 @@ export const PART_TEXT: Record<keyof CgroupParts, { label: string; means: string
   rest: { label: 'rest', means: 'charged here but mapped elsewhere (+), or mapped here but charged elsewhere (-)' },
 };
 
-/** `key value` lines (memory.stat, memory.events, oom_control); malformed lines are skipped. */
+/**
+ * `key value` lines (memory.stat, memory.events, oom_control); malformed lines, and figures past
+ * 2^53 that a number cannot hold exactly (a report carrying one would be refused whole), are skipped.
+ */
 export function parseKeyValues(text: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^([a-z_]+) (\d+)$/.exec(line.trim());
-    if (m) out.set(m[1], Number(m[2]));
+    if (m && Number.isSafeInteger(Number(m[2]))) out.set(m[1], Number(m[2]));
   }
   return out;
 }
@@ -132,7 +135,8 @@ export function parseMemoryEvents(text: string | null): CgroupEvents | null {
 export function parseV1Events(oomControl: string | null, failcnt: string | null): CgroupEvents | null {
   if (oomControl === null && failcnt === null) return null;
   const kill = oomControl === null ? null : (parseKeyValues(oomControl).get('oom_kill') ?? null);
-  const fails = failcnt !== null && /^\d+$/.test(failcnt.trim()) ? Number(failcnt.trim()) : null;
+  const n = failcnt === null || !/^\d+$/.test(failcnt.trim()) ? NaN : Number(failcnt.trim());
+  const fails = Number.isSafeInteger(n) ? n : null;
   return { ...NO_EVENTS, max: fails, oomKill: kill };
 }
 

@@ -134,8 +134,11 @@ describe('events', () => {
     });
     expect(parseV1Events('oom_kill_disable 0\nunder_oom 0\n', null)).toMatchObject({ max: null, oomKill: null }); // before 4.13
     expect(parseV1Events(null, null)).toBeNull();
+    expect(parseV1Events(null, '99999999999999999999\n')).toMatchObject({ max: null });
     expect(parseMemoryEvents(null)).toBeNull();
     expect(parseMemoryEvents('low 1\nbogus\noom_kill 3\n')).toEqual({ low: 1, high: null, max: null, oom: null, oomKill: 3 });
+    // A counter no number holds exactly is left out, not passed on to be refused with the whole report.
+    expect(parseMemoryEvents('max 99999999999999999999\noom_kill 1\n')).toMatchObject({ max: null, oomKill: 1 });
   });
 
   it('count from the view\u2019s first sight of the group; a reset counter counts from 0', () => {
