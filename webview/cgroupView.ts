@@ -4,7 +4,7 @@
 // group's figures (kernel.parts, events, limits), so the view follows the samples as they come.
 // DOM nodes only; the group's name and path go in through textContent.
 import type { CgroupFigures } from '../src/core/cgroup';
-import { EVENT_KEYS, EVENT_NAMES, LIMIT_KEYS, LIMIT_NAMES, PART_KEYS, PART_TEXT } from '../src/core/cgroupMemory';
+import { EVENT_KEYS, EVENT_NAMES, limitValues, PART_KEYS, PART_TEXT } from '../src/core/cgroupMemory';
 import { isCgroupGrouping, type GroupBy, type Report, type Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { RowRef } from '../src/shared/rowOrder';
@@ -144,10 +144,7 @@ export class CgroupView {
       t.append(c, thead, body);
       return t;
     };
-    if (k.limits) {
-      const l = k.limits;
-      box.append(table('limits', ['', ''], LIMIT_KEYS.map((key) => [LIMIT_NAMES[key], l[key] === null ? 'max' : formatKb(l[key], units)])));
-    }
+    if (k.limits) box.append(table('limits', ['', ''], limitValues(k.limits, (kb) => formatKb(kb, units))));
     if (k.events && k.eventsTotal) {
       const now = k.events;
       const all = k.eventsTotal;

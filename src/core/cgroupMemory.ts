@@ -29,13 +29,13 @@ export const EVENT_KEYS = ['low', 'high', 'max', 'oom', 'oomKill'] as const sati
 /** How each counter is named in memory.events (and shown). */
 export const EVENT_NAMES: Record<keyof CgroupEvents, string> = { low: 'low', high: 'high', max: 'max', oom: 'oom', oomKill: 'oom_kill' };
 
-/** A group's limits in KB; null: none set (`max`), or the kernel has no such file. */
+/** A group's limits in KB; null: none set (`max`); left out where the kernel has no such limit (v1's min and high). */
 export interface CgroupLimits {
-  min: number | null;
-  low: number | null;
-  high: number | null;
-  max: number | null;
-  swapMax: number | null;
+  min?: number | null;
+  low?: number | null;
+  high?: number | null;
+  max?: number | null;
+  swapMax?: number | null;
 }
 export const LIMIT_KEYS = ['min', 'low', 'high', 'max', 'swapMax'] as const satisfies readonly (keyof CgroupLimits)[];
 export const LIMIT_NAMES: Record<keyof CgroupLimits, string> = { min: 'min', low: 'low', high: 'high', max: 'max', swapMax: 'swap.max' };
@@ -186,9 +186,21 @@ export function waterfall(current: number, stat: MemoryStat, members: { pss: num
   return { pss, pageCache, shmem, kernel, rest: current - pss - pageCache - shmem - kernel };
 }
 
+/** Each limit the kernel has, as its value or `max` (none). */
+export function limitValues(l: CgroupLimits, show: (kb: number) => string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const k of LIMIT_KEYS) {
+    const v = l[k];
+    if (v !== undefined) out.push([LIMIT_NAMES[k], v === null ? 'max' : show(v)]);
+  }
+  return out;
+}
+
 /** The limits as `min=0 low=0 high=max max=512.0M swap.max=max` (`max`: none). */
 export function limitsText(l: CgroupLimits): string {
-  return LIMIT_KEYS.map((k) => `${LIMIT_NAMES[k]}=${l[k] === null ? 'max' : human(l[k] * 1024)}`).join(' ');
+  return limitValues(l, (kb) => human(kb * 1024))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 /** The counters the kernel has, as `max=3 oom_kill=1` (`+` before each when they are changes). */

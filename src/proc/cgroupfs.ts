@@ -4,7 +4,7 @@
 // Parsing is src/core/cgroup.ts; docs/cgroups.md says what the figures mean.
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { parseMemoryEvents, parseMemoryStatV1, parseMemoryStatV2, parseV1Events, type CgroupLimits } from '../core/cgroupMemory';
+import { LIMIT_KEYS, parseMemoryEvents, parseMemoryStatV1, parseMemoryStatV2, parseV1Events, type CgroupLimits } from '../core/cgroupMemory';
 import {
   parseBytesKb,
   parsePressure,
@@ -77,16 +77,15 @@ export function readCgroupCounters(m: CgroupMounts, where: FigureDirs): CgroupCo
   const pressure = v2 === null ? null : (parsePressure(readText(posix.join(v2, 'memory.pressure')).text)?.some ?? null);
   if (!where.v1) {
     if (v2 === null) return none;
-    const limits: CgroupLimits = {
-      min: kb(v2, 'memory.min'),
-      low: kb(v2, 'memory.low'),
-      high: kb(v2, 'memory.high'),
-      max: kb(v2, 'memory.max'),
-      swapMax: kb(v2, 'memory.swap.max'),
-    };
+    const limits: CgroupLimits = {};
+    const files = { min: 'memory.min', low: 'memory.low', high: 'memory.high', max: 'memory.max', swapMax: 'memory.swap.max' } as const;
+    for (const k of LIMIT_KEYS) {
+      const t = text(v2, files[k]);
+      if (t !== null) limits[k] = parseBytesKb(t); // `max` (or what cannot be read as bytes): none
+    }
     return {
       current: kb(v2, 'memory.current'),
-      limit: limits.max,
+      limit: limits.max ?? null,
       peak: kb(v2, 'memory.peak'),
       swap: kb(v2, 'memory.swap.current'),
       pressure,
@@ -111,9 +110,7 @@ export function readCgroupCounters(m: CgroupMounts, where: FigureDirs): CgroupCo
     events: parseV1Events(text(v1, 'memory.oom_control'), text(v1, 'memory.failcnt')),
     // v1 has no min or high; its soft limit is the nearest to low; memsw limits memory + swap.
     limits: {
-      min: null,
       low: kb(v1, 'memory.soft_limit_in_bytes'),
-      high: null,
       max: limit,
       swapMax: memswLimit !== null && limit !== null ? Math.max(0, memswLimit - limit) : null,
     },

@@ -77,6 +77,7 @@ const checkEvents: Check = object(
 const checkLimits: Check = object(
   { min: nullable(num), low: nullable(num), high: nullable(num), max: nullable(num), swapMax: nullable(num) } satisfies Record<keyof CgroupLimits, Check>,
   false,
+  ['min', 'low', 'high', 'max', 'swapMax'],
 );
 const checkKernel: Check = object(
   {

@@ -118,7 +118,7 @@ describe('the waterfall', () => {
     expect(c.current).toBe(102400);
     expect(c.stat).toBeNull();
     expect(c.events).toBeNull();
-    expect(c.limits).toEqual({ min: null, low: null, high: null, max: 112640, swapMax: null });
+    expect(c.limits).toEqual({ max: 112640 }); // the only limit file this tree has
     expect(locateCgroup(m, '/system.slice/nothing.service')).toBeNull();
   });
 });
@@ -173,6 +173,9 @@ describe('out through the CLI, the wire and the schema', () => {
     expect(r.out.slice(1, 7).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['usage', 'pss', 'page cache', 'shmem', 'kernel', 'rest']);
     expect(r.out).toContain('limits: min=0 low=64.0M high=max max=512.0M swap.max=max');
     expect(r.out).toContain('events since the cgroup was made: low=0 high=0 max=7 oom=2 oom_kill=2');
+    // v1 has no min or high: they are left out, not shown as no limit.
+    const v1 = await cli(['--root', V1, '--cgroup', '/wf-v1']);
+    expect(v1.out).toContain('limits: low=max max=max swap.max=max');
     const j = await cli(['--root', V1, '--cgroup', '/wf-v1', '--json']);
     const doc = JSON.parse(j.out[0]) as { v1: boolean; members: { pss: number }[]; kernel: { current: number; parts: CgroupParts } };
     expect(doc.v1).toBe(true);

@@ -182,7 +182,7 @@ describe('the cgroup reader on a captured cgroup v2 tree (fixtures/cgroup/v2-roo
       // This tree has no memory.stat, memory.events, min, low, high or swap.max.
       stat: null,
       events: null,
-      limits: { min: null, low: null, high: null, max: 112640, swapMax: null },
+      limits: { max: 112640 },
     });
     expect(cgroupFigures('/system.slice/web.service', c)?.nearLimit).toBe(true); // 100 of 110 MB
     // Through the Reporter's reader, as the sampler's shells use it.
