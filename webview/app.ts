@@ -3,7 +3,7 @@
 // getState/setState), render once. Keys are keyboard.ts and src/shared/keymap.ts, the chart and sparklines
 // chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
 // the words around the table statusText.ts, the table table.ts.
-import { isCgroupGrouping, type Report } from '../src/core/types';
+import type { Report } from '../src/core/types';
 import { DEFAULT_PANEL_SETTINGS, parseHostMessage, type HelperState, type HostMessage, type LeakInfo, type PanelSettings } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
 import { ChartSync } from './chartSync';
@@ -292,7 +292,7 @@ export class PanelApp implements KeyTarget {
   }
 
   showMaps = (ref: RowRef): boolean => this.maps.open(this.report, ref);
-  showCgroup = (ref: RowRef): boolean => this.cgroup.open(this.report, ref, this.settings.groupBy, this.settings.units);
+  showCgroup = (ref: RowRef): boolean => this.cgroup.open(this.report, ref, this.settings);
 
   // ------------------------------------------------------------ kill
 
@@ -350,8 +350,7 @@ export class PanelApp implements KeyTarget {
     }
     if (!chartFirst) this.syncChart();
     this.maps.render(this.settings.units);
-    if (this.cgroup.key !== null && !isCgroupGrouping(this.settings.groupBy)) this.cgroup.close();
-    else this.cgroup.update(report, this.settings.units);
+    this.cgroup.update(report, this.settings);
     this.frames.queue();
   }
 

@@ -9,6 +9,12 @@ import { isCgroupGrouping, type GroupBy, type Report, type Units } from '../src/
 import { formatKb } from '../src/core/units';
 import type { RowRef } from '../src/shared/rowOrder';
 
+/** The settings the view follows. */
+interface Shown {
+  groupBy: GroupBy;
+  units: Units;
+}
+
 export class CgroupView {
   readonly root: HTMLElement;
   private readonly title: HTMLElement;
@@ -56,13 +62,13 @@ export class CgroupView {
   }
 
   /** Open on a group row of a cgroup grouping whose cgroup has figures; false otherwise (Enter then expands). */
-  open(report: Report | null, ref: RowRef, groupBy: GroupBy, units: Units): boolean {
-    if (ref.pid !== null || !isCgroupGrouping(groupBy)) return false;
+  open(report: Report | null, ref: RowRef, s: Shown): boolean {
+    if (ref.pid !== null || !isCgroupGrouping(s.groupBy)) return false;
     if (!report?.rows.find((r) => r.key === ref.key)?.kernel) return false;
     this.want = ref.key;
     this.drawn = '';
     this.root.hidden = false;
-    this.update(report, units);
+    this.update(report, s);
     return true;
   }
 
@@ -73,9 +79,11 @@ export class CgroupView {
     this.body.replaceChildren();
   }
 
-  /** Each report: the group's figures now (a vanished group keeps its last, and says so). */
-  update(report: Report | null, units: Units): void {
+  /** Each render: the group's figures now (a vanished group says so); another grouping closes the view. */
+  update(report: Report | null, s: Shown): void {
     if (this.want === null || !report) return;
+    if (!isCgroupGrouping(s.groupBy)) return this.close();
+    const units = s.units;
     const row = report.rows.find((r) => r.key === this.want);
     const k = row?.kernel;
     const gone = !row || row.type === 'x' || !k;
