@@ -87,6 +87,9 @@ describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 m
     const text: string[] = [];
     await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
     expect(text.find((l) => l.includes(path))).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
+    // The next tests start processes in this group: without the limit (5 % of headroom), the
+    // kernel's OOM killer would take them as they start.
+    writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), '-1');
   });
 
   it('reads a process\u2019s cgroup only for a grouping that shows it, and as soon as one does (helper, sampler)', async () => {
