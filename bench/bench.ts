@@ -8,6 +8,7 @@ import { closeFd, openRead, readFd, readShared } from '../src/proc/readfile';
 import { benchHelper } from './helper-bench';
 import { startSleepers } from './procs';
 import { benchDatabase, benchIdle2000, benchPanel10k } from './scale';
+import { benchWindowDb } from './window';
 
 const RUNS = 15;
 
@@ -84,7 +85,8 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 /**
  * The parts to run: BENCH=base,idle,db,panel (default all). base: the sample against its
  * floor with 300 extra processes; idle: 2,000 processes against smem; db: the database load
- * (BENCH_DB_MB, BENCH_DB_K); panel: 10,000 processes for the helper (BENCH_PANEL_N).
+ * (BENCH_DB_MB, BENCH_DB_K); panel: 10,000 processes for the helper (BENCH_PANEL_N); window:
+ * the terminal window on the database load (not in the default set; BENCH_SAMPLER: another build).
  */
 async function main(): Promise<void> {
   const parts = (process.env.BENCH ?? 'base,idle,db,panel').split(',');
@@ -93,6 +95,9 @@ async function main(): Promise<void> {
   if (parts.includes('idle')) for (const l of await benchIdle2000()) console.log(l);
   if (parts.includes('db')) for (const l of await benchDatabase(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16))) console.log(l);
   if (parts.includes('panel')) for (const l of await benchPanel10k(num('BENCH_PANEL_N', 10_000))) console.log(l);
+  if (parts.includes('window')) {
+    for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER)) console.log(l);
+  }
 }
 
 async function benchBase(): Promise<void> {

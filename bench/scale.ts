@@ -137,7 +137,7 @@ export async function benchIdle2000(runs = 9): Promise<string[]> {
 }
 
 /** dbload compiled from bench/dbload.c (once per change of the source). */
-function buildDbload(): string {
+export function buildDbload(): string {
   const dir = join(REPO, '.cache');
   mkdirSync(dir, { recursive: true });
   const exe = join(dir, 'dbload');
@@ -147,7 +147,7 @@ function buildDbload(): string {
 }
 
 /** CPU time (ms) a process has used, from /proc/PID/stat (utime + stime; 100 ticks/s). */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;

@@ -7,7 +7,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es
 
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { entryPoints: ['src/sampler/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },

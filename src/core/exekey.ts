@@ -27,7 +27,6 @@
 //   no cwd link it cannot be resolved and the key is the interpreter itself.
 //   `__main__.py` is not treated specially.
 
-import { posix } from 'node:path';
 
 export interface ExeEnv {
   /** link text of /proc/PID/exe, or null when unreadable */
@@ -106,9 +105,20 @@ function sudoCommandIndex(rest: string[]): number {
 
 /** Resolve a script word against the process's cwd; null when it cannot be. */
 function resolveScript(word: string, cwd: string | null): string | null {
-  if (word.startsWith('/')) return posix.normalize(word);
+  if (word.startsWith('/')) return normalizeAbsolute(word);
   if (cwd === null || !cwd.startsWith('/')) return null;
-  return posix.join(cwd, word);
+  return normalizeAbsolute(`${cwd}/${word}`);
+}
+
+/** An absolute path without `.`, `..` and repeated slashes, as POSIX path.normalize makes it (the core runs in browsers too: no node:path). */
+export function normalizeAbsolute(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join('/')}${out.length > 0 && p.endsWith('/') ? '/' : ''}`;
 }
 
 function joinCmd(key: string, remaining: string[]): string {

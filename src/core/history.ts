@@ -2,6 +2,7 @@
 // is derived under whichever grouping is current: a regrouping shows the past at once, and a
 // group that vanished keeps its chart while its processes are remembered. Typed-array rings;
 // a process gone for longer than the ring is forgotten, and at most MAX_PROCS are held.
+import { keyOfCommand } from './report';
 import { MEM_KEYS, type GroupBy, type GroupRow, type Mem, type MemKey } from './types';
 
 const NF = MEM_KEYS.length;
@@ -131,11 +132,14 @@ export class History {
     for (const [k, list] of this.groupIndex()) if (!list.some((t) => t.last === this.seq)) this.present.delete(k);
   }
 
-  /** A process's key under the current grouping (undefined: an exe key it was never seen with). */
+  /**
+   * A process's key under the current grouping: derived from its pid and command line (pid,
+   * cmd: the Reporter's own keys, src/core/report.ts), else the key it was recorded with under
+   * that grouping (exe, unit, container, cgroup); undefined when it was never seen grouped so.
+   */
   private keyOf(t: ProcTrack): string | undefined {
-    if (this.groupBy === 'pid') return String(t.pid);
-    if (this.groupBy === 'cmd') return t.keys.cmd ?? t.cmd.slice(0, this.cmdlen);
-    return t.keys.exe;
+    if (this.groupBy === 'cmd' && t.keys.cmd !== undefined) return t.keys.cmd;
+    return keyOfCommand(t.pid, t.cmd, this.groupBy, this.cmdlen) ?? t.keys[this.groupBy];
   }
 
   private groupIndex(): Map<string, ProcTrack[]> {

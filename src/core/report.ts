@@ -23,7 +23,18 @@ import { zramEffective } from './zram';
 export const TOTAL_INFO = 'TOTALS';
 
 export function defaultReportOptions(): ReportOptions {
-  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' };
+  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' };
+}
+
+/**
+ * A process's group key from its pid and command line alone (pid, cmd); undefined under the
+ * groupings whose key needs what the sampler read (exe, unit, container, cgroup). The History
+ * regroups what it remembers with it.
+ */
+export function keyOfCommand(pid: number, cmd: string, groupBy: GroupBy, cmdlen: number): string | undefined {
+  if (groupBy === 'pid') return String(pid);
+  if (groupBy === 'cmd') return cmd.slice(0, cmdlen);
+  return undefined;
 }
 
 /** The group key and the info text of one process under a grouping. */
@@ -32,11 +43,11 @@ export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { k
     case 'exe':
       return { key: p.exe, info: p.exe };
     case 'cmd': {
-      const cut = p.cmd.slice(0, cmdlen);
+      const cut = keyOfCommand(p.pid, p.cmd, groupBy, cmdlen) ?? '';
       return { key: cut, info: cut };
     }
     case 'pid':
-      return { key: String(p.pid), info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
+      return { key: keyOfCommand(p.pid, p.cmd, groupBy, cmdlen) ?? '', info: `${p.pid} ${p.cmd.slice(0, cmdlen)}` };
     case 'unit':
     case 'container':
     case 'cgroup': {
@@ -163,7 +174,7 @@ export class Reporter {
   }
 
   report(sample: Sample): Report {
-    const { groupBy, cmdlen, minDeltaKb, sortBy, rise } = this.opts;
+    const { groupBy, cmdlen, minDeltaKb, sortBy, riseToTop } = this.opts;
     const groups = groupProcs(sample.procs, groupBy, cmdlen);
     if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups, this.events);
     const now = new Map<string, GroupRow>();
@@ -192,8 +203,8 @@ export class Reporter {
     this.samples++;
 
     const total = sumRows(groups, TOTAL_INFO, 'T');
-    const rows = sortRows([...groups, ...gone], sortBy, rise);
-    return { leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
+    const rows = sortRows([...groups, ...gone], sortBy, riseToTop);
+    return { options: { ...this.opts }, leader: leaderFigures(sample, total.mem.ptotal, this.opts.search), detail: sample.detail, total, rows };
   }
 }
 

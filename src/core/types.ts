@@ -271,13 +271,15 @@ export interface ReportOptions {
   /** --min-delta-kb: the +NK/-NK threshold. */
   minDeltaKb: number;
   /** Raise new/changed groups to the top. */
-  rise: boolean;
+  riseToTop: boolean;
   cmdlen: number;
   search: string;
 }
 
 /** A grouped, typed sample: what the CLI prints, the helper sends and the panel shows. */
 export interface Report {
+  /** What it was made with: its grouping (the group keys), cmdlen, sort, rise and threshold. */
+  options: ReportOptions;
   leader: LeaderFigures;
   detail: boolean;
   total: GroupRow;

@@ -13,8 +13,8 @@ import { errorText, type Log } from './log';
 /** What the comparison needs of the panel. */
 export interface CompareHost {
   log: Log;
-  /** The latest sample and the grouping it was taken in (null: none yet). */
-  latest(): { report: Report; groupBy: GroupBy | null } | null;
+  /** The latest sample (null: none yet); it carries the grouping it was taken in. */
+  latest(): Report | null;
   settings(): PanelSettings;
   mode(): LaunchMode | null;
   hasPanel(): boolean;
@@ -55,14 +55,14 @@ export class SnapshotComparison implements vscode.Disposable {
     const { snapshot, name } = loaded;
     const want = snapshot.settings.groupBy;
     const latest = this.host.latest();
-    if (latest && latest.groupBy === want) {
-      await this.show(snapshot, name, latest.report);
+    if (latest && latest.options.groupBy === want) {
+      await this.show(snapshot, name, latest);
       return;
     }
-    if (latest && latest.groupBy !== null && latest.groupBy !== want) {
+    if (latest && latest.options.groupBy !== want) {
       const action = `Group by ${want} and Compare`;
       const c = await vscode.window.showWarningMessage(
-        `pmemstat: ${name} is grouped by ${want}, the panel by ${latest.groupBy}; groups can only be compared in the same grouping.`,
+        `pmemstat: ${name} is grouped by ${want}, the panel by ${latest.options.groupBy}; groups can only be compared in the same grouping.`,
         action,
       );
       if (c !== action) return;
@@ -78,9 +78,9 @@ export class SnapshotComparison implements vscode.Disposable {
   }
 
   /** A new sample: the waiting comparison, if it is in the snapshot's grouping. */
-  sampled(report: Report, groupBy: GroupBy): void {
+  sampled(report: Report): void {
     const pending = this.pending;
-    if (pending && pending.snapshot.settings.groupBy === groupBy) {
+    if (pending && pending.snapshot.settings.groupBy === report.options.groupBy) {
       this.pending = null;
       void this.show(pending.snapshot, pending.name, report);
     }

@@ -14,7 +14,10 @@ export { snapshotJson, type SnapshotMeta };
 /** The memory columns of both CSV files, in memFields' order. */
 const MEM_COLUMNS = ['pswap_kb', 'shSYSV_kb', 'shOth_kb', 'stack_kb', 'text_kb', 'data_kb', 'other_kb', 'ptotal_kb'] as const;
 
-export const CSV_COLUMNS = ['level', 'type', 'delta_kb', 'key', 'pid', 'starttime', 'count', 'cpu_pct', ...MEM_COLUMNS, 'info'] as const;
+/** The optional columns' figures (uss, pss+swap): in a snapshot, not in the history (which keeps the categories). */
+const EXTRA_COLUMNS = ['uss_kb', 'pss_swap_kb'] as const;
+
+export const CSV_COLUMNS = ['level', 'type', 'delta_kb', 'key', 'pid', 'starttime', 'count', 'cpu_pct', ...MEM_COLUMNS, ...EXTRA_COLUMNS, 'info'] as const;
 
 /** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused. */
 export function csvField(v: string | number | null): string {
@@ -37,18 +40,23 @@ function memFields(m: Mem): number[] {
   return [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, otherOf(m), m.ptotal];
 }
 
+/** memFields, then uss and pss+swap (Pss + SwapPss, htop's EPSS). */
+function snapshotFields(m: Mem): number[] {
+  return [...memFields(m), m.uss, m.epss];
+}
+
 const cpu1 = (x: number) => Math.round(x * 10) / 10;
 
 export function snapshotCsv(report: Report): string {
   const lines: string[] = [CSV_COLUMNS.join(',')];
   const line = (fields: Array<string | number | null>) => lines.push(fields.map(csvField).join(','));
   const t = report.total;
-  line(['total', typeName(t.type), null, t.key, null, null, t.count, cpu1(t.cpu), ...memFields(t.mem), t.info]);
+  line(['total', typeName(t.type), null, t.key, null, null, t.count, cpu1(t.cpu), ...snapshotFields(t.mem), t.info]);
   for (const r of report.rows) {
-    line(['group', typeName(r.type), r.delta || null, r.key, r.pid, null, r.count, cpu1(r.cpu), ...memFields(r.mem), r.info]);
+    line(['group', typeName(r.type), r.delta || null, r.key, r.pid, null, r.count, cpu1(r.cpu), ...snapshotFields(r.mem), r.info]);
     if (r.type === 'x') continue;
     for (const m of r.members) {
-      line(['process', '', null, r.key, m.pid, m.starttime, 1, cpu1(m.cpu), ...memFields(m.mem), m.cmd]);
+      line(['process', '', null, r.key, m.pid, m.starttime, 1, cpu1(m.cpu), ...snapshotFields(m.mem), m.cmd]);
     }
   }
   return lines.join('\r\n') + '\r\n';

@@ -3,7 +3,6 @@
 // (at most MAX_FAILURES times in a row), "Run as Root…" and "Run as User", and telling the
 // helper the panel's options. The panel controller owns the loop and asks this for a client.
 import * as vscode from 'vscode';
-import type { GroupBy } from '../core/types';
 import type { HelperConfig } from '../shared/protocol';
 import type { HelperState, PrivilegeMode } from '../shared/webviewProtocol';
 import type { HelperClient } from './helperClient';
@@ -63,7 +62,6 @@ export class HelperSession implements vscode.Disposable {
   private lastError = '';
   private configKey = '';
   /** The grouping the helper was last told (reports sampled after that use it). */
-  private configuredGroupBy: GroupBy | null = null;
   private disposed = false;
   private readonly ui: LauncherUi;
 
@@ -88,11 +86,6 @@ export class HelperSession implements vscode.Disposable {
 
   get mode(): LaunchMode | null {
     return this.launchMode;
-  }
-
-  /** The grouping of the reports the helper sends now (null before it was configured). */
-  get groupBy(): GroupBy | null {
-    return this.configuredGroupBy;
   }
 
   /** Whether the session still restarts by itself. */
@@ -156,7 +149,6 @@ export class HelperSession implements vscode.Disposable {
     this.launchMode = null;
     this.modeReason = '';
     this.configKey = '';
-    this.configuredGroupBy = null;
     c?.dispose();
   }
 
@@ -178,7 +170,6 @@ export class HelperSession implements vscode.Disposable {
     const key = JSON.stringify(cfg);
     if (key === this.configKey) return false;
     this.configKey = key;
-    this.configuredGroupBy = cfg.groupBy; // requests sent from now on are grouped this way
     try {
       await client.configure(cfg);
       return true;

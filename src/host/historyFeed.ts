@@ -76,8 +76,9 @@ export class HistoryFeed {
     return this.seq < 0 ? null : { start: this.start, seq: this.seq };
   }
 
-  /** Record one report sampled with `groupBy` (cmd keys cut at `cmdlen`); returns its stamp and the groups flagged as leak suspects just now. */
-  add(report: Report, groupBy: GroupBy, cmdlen?: number): { stamp: HistoryStamp; flagged: LeakFlag[] } {
+  /** Record one report (keyed by its own grouping); returns its stamp and the groups flagged as leak suspects just now. */
+  add(report: Report): { stamp: HistoryStamp; flagged: LeakFlag[] } {
+    const { groupBy, cmdlen } = report.options;
     const regrouped = this.groupBy !== null && groupBy !== this.groupBy;
     if (regrouped) {
       // Keys change meaning: marks go, the suspects are judged anew; a new start one behind

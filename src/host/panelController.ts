@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { leakLine } from '../core/leaks';
 import { OomWatch, oomKillText } from '../core/cgroupMemory';
-import type { GroupBy, Report } from '../core/types';
+import type { Report } from '../core/types';
 import type { KillResult, KillTarget } from '../shared/kill';
 import type { MapsResult } from '../shared/mapsSchema';
 import { parseWebviewMessage, type HelperState, type HostMessage, type PanelSettings } from '../shared/webviewProtocol';
@@ -19,7 +19,7 @@ import { errorText, type Log } from './log';
 import type { PanelLike } from './panel';
 import { PanelSlot } from './panelSlot';
 import { SampleLoop } from './sampleLoop';
-import { helperConfigOf, PANEL_CMDLEN, type LeakSettings, type SettingsChange, type WalkSettings } from './settings';
+import { helperConfigOf, type LeakSettings, type SettingsChange, type WalkSettings } from './settings';
 import type { TopGroups } from './statusBar';
 
 /** What the controller needs of the settings (SettingsStore). */
@@ -51,7 +51,6 @@ export class PanelController implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private report: Report | null = null;
   /** The grouping of this.report. */
-  private reportGroupBy: GroupBy | null = null;
   private settings: PanelSettings;
   private disposed = false;
   /** The memory history behind the sparklines, the chart and the leak suspicion. */
@@ -94,7 +93,7 @@ export class PanelController implements vscode.Disposable {
     });
     this.comparison = new SnapshotComparison({
       log: deps.log,
-      latest: () => (this.report ? { report: this.report, groupBy: this.reportGroupBy } : null),
+      latest: () => this.report,
       settings: () => this.settings,
       mode: () => this.session.mode,
       hasPanel: () => this.panel.open,
@@ -106,8 +105,7 @@ export class PanelController implements vscode.Disposable {
       log: deps.log,
       active: () => !this.disposed && this.panel.visible,
       intervalMs: () => this.settings.loopSeconds * 1000,
-      groupBy: () => this.settings.groupBy,
-      sampled: (report, groupBy) => this.accept(report, groupBy),
+      sampled: (report) => this.accept(report),
     });
     this.subs.push(
       deps.settings.onDidChange((c) => void this.onSettingsChanged(c)),
@@ -216,7 +214,6 @@ export class PanelController implements vscode.Disposable {
     this.loop.stop();
     this.session.stop();
     this.report = null;
-    this.reportGroupBy = null;
     this.comparison.cancel();
     this.feed.clear();
     this.deps.onTopGroups?.(null);
@@ -346,16 +343,15 @@ export class PanelController implements vscode.Disposable {
   // ------------------------------------------------------------ samples
 
   /** A new sample: into the history, to the panel, the status bar, and a waiting comparison. */
-  private accept(report: Report, groupBy: GroupBy): void {
+  private accept(report: Report): void {
     this.report = report;
-    this.reportGroupBy = groupBy;
-    const { stamp, flagged } = this.feed.add(report, groupBy, PANEL_CMDLEN);
+    const { stamp, flagged } = this.feed.add(report);
     const leaks = this.feed.leaks();
     this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
     for (const f of flagged) this.deps.log.info(leakLine(f.info, f.ptotal, f.verdict, 'KB'));
     for (const n of this.ooms.update(report.rows)) this.deps.log.warn(oomKillText(n));
-    this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows });
+    this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows, leader: report.leader });
     this.deps.onLeaks?.(leaks);
-    this.comparison.sampled(report, groupBy);
+    this.comparison.sampled(report);
   }
 }

@@ -1,6 +1,6 @@
 // The sampling loop: one sample at a time, every loopSeconds while the panel is visible,
 // a restart delay while the helper is down. Nothing here knows what a sample is for.
-import type { GroupBy, Report } from '../core/types';
+import type { Report } from '../core/types';
 import { RESTART_DELAY_MS, type HelperSession } from './helperSession';
 import { errorText, type Log } from './log';
 
@@ -11,9 +11,8 @@ export interface LoopHost {
   active(): boolean;
   intervalMs(): number;
   /** The grouping to expect when the helper was not configured yet. */
-  groupBy(): GroupBy;
-  /** A sample from the current helper, in `groupBy`. */
-  sampled(report: Report, groupBy: GroupBy): void;
+  /** A sample from the current helper (it carries its grouping). */
+  sampled(report: Report): void;
 }
 
 export class SampleLoop {
@@ -57,9 +56,8 @@ export class SampleLoop {
     const client = await session.ensure();
     if (client && this.host.active()) {
       try {
-        const groupBy = session.groupBy ?? this.host.groupBy();
         const report = await client.sample();
-        if (client === session.client) this.host.sampled(report, groupBy);
+        if (client === session.client) this.host.sampled(report);
       } catch (e) {
         if (client === session.client) this.host.log.warn(`sample failed: ${errorText(e)}`);
       }

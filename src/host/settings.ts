@@ -77,11 +77,11 @@ export function helperConfigOf(
     sortBy: s.sortBy,
     detail: s.detail,
     minDeltaKb: effectiveMinDeltaKb(s),
-    rise: s.riseToTop,
+    riseToTop: s.riseToTop,
     cmdlen: PANEL_CMDLEN,
     cpuAvgSecs: s.cpuAvgSecs,
-    kernelCpu: s.showCpu,
-    oom: s.showOom,
+    showCpu: s.showCpu,
+    showOom: s.showOom,
   };
 }
 

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import { printable } from '../core/printable';
 import { parseMeminfo } from '../core/procfiles';
-import type { GroupRow, MemInfo, ZramStats } from '../core/types';
+import type { GroupRow, LeaderFigures, MemInfo, ZramStats } from '../core/types';
 import { fixed1, human, roundHalfEven } from '../core/units';
 import { readZramStats } from '../proc/zramfs';
 import { errorText, type Log } from './log';
@@ -114,9 +114,12 @@ function seconds(s: number): string {
   return s >= 120 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
 }
 
+/** The panel's newest report, as far as the tooltip shows it. */
 export interface TopGroups {
   time: number;
   rows: readonly GroupRow[];
+  /** Its leader: Sh+Tmp is the leader's (Shmem − ΣPss_Shmem), as in the panel, the CLI and the window. */
+  leader: Pick<LeaderFigures, 'shTmp'>;
 }
 
 export function topGroupsOf(rows: readonly GroupRow[], n = TOP_GROUPS): GroupRow[] {
@@ -145,7 +148,10 @@ export function glanceTooltip(g: Glance, top: TopGroups | null, suspects: readon
   md.appendMarkdown(`| Used | ${hk(m.memTotal - m.memAvailable)}${pct(m.memTotal - m.memAvailable)} |\n`);
   md.appendMarkdown(`| Avail | ${hk(m.memAvailable)}${pct(m.memAvailable)} |\n`);
   md.appendMarkdown(`| Total | ${hk(m.memTotal)} |\n`);
-  md.appendMarkdown(`| Sh+Tmp | ${hk(m.shmem)} |\n`);
+  // Sh+Tmp needs every process's Pss_Shmem: the panel's report has it; without one, the kernel's
+  // Shmem is shown under its own name (it counts shared memory the processes' PSS holds too).
+  if (top) md.appendMarkdown(`| Sh+Tmp | ${hk(top.leader.shTmp)} |\n`);
+  else md.appendMarkdown(`| Shmem | ${hk(m.shmem)} |\n`);
   md.appendMarkdown(`| Dirty | ${hk(m.dirty)} |\n`);
   md.appendMarkdown(
     m.swapTotal > 0 ? `| Swap | ${hk(m.swapTotal - m.swapFree)} of ${hk(m.swapTotal)} |\n` : '| Swap | none |\n',

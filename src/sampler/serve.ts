@@ -6,11 +6,13 @@
 // its parent dies. Protocol: src/shared/protocol.ts, docs/protocol.md.
 import type { Readable, Writable } from 'node:stream';
 import { version } from '../../package.json';
-import { Reporter } from '../core/report';
-import { isCgroupGrouping, type Sample } from '../core/types';
+import type { Report } from '../core/types';
+import { Monitor } from '../engine/monitor';
+import { minDeltaOf, type EngineOptions } from '../shared/engineOptions';
 import {
   CAPABILITIES,
   defaultHelperConfig,
+  HELPER_CONFIG_KEYS,
   LineSplitter,
   MAX_REQUEST_BYTES,
   parseRequest,
@@ -25,9 +27,6 @@ import {
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
 import { readProcessMaps } from './maps';
-import { defaultWorkerScript, ParallelReader } from './parallel';
-import { Sampler } from './sampler';
-import { cgroupReader } from '../proc/cgroupfs';
 
 export interface HelperServerOptions {
   /** Root of the /proc tree to sample (tests); '/' for the live system. Kill always acts on the live system. */
@@ -38,9 +37,7 @@ export interface HelperServerOptions {
 
 /** The protocol engine, free of any transport: lines in, replies out. */
 export class HelperServer {
-  private config: HelperConfig = defaultHelperConfig();
-  private readonly sampler: Sampler;
-  private readonly reporter: Reporter;
+  private readonly monitor: Monitor;
   private seq = 0;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -49,26 +46,8 @@ export class HelperServer {
     private readonly send: (reply: Reply) => void,
     private readonly opts: HelperServerOptions = { root: '/' },
   ) {
-    const c = this.config;
-    this.sampler = new Sampler({
-      root: opts.root,
-      detail: c.detail,
-      kernelCpu: c.kernelCpu,
-      cpuAvgSecs: c.cpuAvgSecs,
-      filter: [],
-      walkBudgetMs: c.walkBudgetMs,
-      maxAgeSeconds: c.maxAgeSeconds,
-      oom: c.oom,
-      cgroups: isCgroupGrouping(c.groupBy),
-    });
-    // Full samples are rare after the first (a burst of new processes): the workers end after
-    // each, rather than hold a heap apiece while the helper idles.
-    this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
-    const sampler = this.sampler;
-    this.reporter = new Reporter(
-      { groupBy: c.groupBy, sortBy: c.sortBy, minDeltaKb: c.minDeltaKb, rise: c.rise, cmdlen: c.cmdlen, search: '' },
-      cgroupReader(() => sampler.opts.root),
-    );
+    // The host keeps the history and the leak verdicts: the helper only samples and reports.
+    this.monitor = new Monitor(defaultHelperConfig(), { roots: [opts.root], history: false });
   }
 
   helloInfo(): HelloInfo {
@@ -146,47 +125,29 @@ export class HelperServer {
       case 'ping':
         return { type: 'ping', id: r.id, seq };
       case 'configure':
-        this.configure(r.config);
-        return { type: 'configure', id: r.id, seq, config: { ...this.config, filter: [...this.config.filter] } };
+        this.monitor.configure(r.config);
+        return { type: 'configure', id: r.id, seq, config: helperConfigOf(this.monitor.options) };
       case 'sample': {
         const t0 = performance.now();
-        const reply = (s: Sample): Reply => {
-          const report = this.reporter.report(s);
-          return { type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
-        };
+        const reply = (report: Report): Reply => ({ type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 });
         // Synchronous unless new processes are many enough to read on every core.
-        const s = this.sampler.sampleSoon();
-        return s instanceof Promise ? s.then(reply) : reply(s);
+        const report = this.monitor.tickSoon();
+        return report instanceof Promise ? report.then(reply) : reply(report);
       }
       case 'maps':
-        return { type: 'maps', id: r.id, seq, result: readProcessMaps(this.sampler.opts.root, r.pid, r.starttime) };
+        return { type: 'maps', id: r.id, seq, result: readProcessMaps(this.monitor.root, r.pid, r.starttime) };
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),
         );
     }
   }
+}
 
-  private configure(c: Partial<HelperConfig>): void {
-    this.config = { ...this.config, ...c, filter: c.filter ? [...c.filter] : this.config.filter };
-    const s: Parameters<Sampler['setOptions']>[0] = {};
-    if (c.detail !== undefined) s.detail = c.detail;
-    if (c.kernelCpu !== undefined) s.kernelCpu = c.kernelCpu;
-    if (c.oom !== undefined) s.oom = c.oom;
-    if (c.cpuAvgSecs !== undefined) s.cpuAvgSecs = c.cpuAvgSecs;
-    if (c.filter !== undefined) s.filter = [...c.filter];
-    if (c.walkBudgetMs !== undefined) s.walkBudgetMs = c.walkBudgetMs;
-    if (c.maxAgeSeconds !== undefined) s.maxAgeSeconds = c.maxAgeSeconds;
-    if (c.groupBy !== undefined) s.cgroups = isCgroupGrouping(c.groupBy);
-    this.sampler.setOptions(s);
-    const ro: Parameters<Reporter['setOptions']>[0] = {};
-    if (c.groupBy !== undefined) ro.groupBy = c.groupBy;
-    if (c.sortBy !== undefined) ro.sortBy = c.sortBy;
-    if (c.minDeltaKb !== undefined) ro.minDeltaKb = c.minDeltaKb;
-    if (c.rise !== undefined) ro.rise = c.rise;
-    if (c.cmdlen !== undefined) ro.cmdlen = c.cmdlen;
-    this.reporter.setOptions(ro);
-  }
+/** The helper configuration in force: the helper’s share of the engine’s options. */
+function helperConfigOf(o: Readonly<EngineOptions>): HelperConfig {
+  const c = Object.fromEntries(HELPER_CONFIG_KEYS.map((k) => [k, k === 'filter' ? [...o.filter] : o[k]])) as Omit<HelperConfig, 'minDeltaKb'>;
+  return { ...c, minDeltaKb: minDeltaOf(o) };
 }
 
 /** Requests served at once (kills take seconds); more wait, unread, in the input. */

@@ -224,7 +224,8 @@ export const HOST_SETTINGS = {
   leakStatusBarWarning: { id: 'pmemstat.leak.statusBarWarning', values: { kind: 'boolean' }, default: true },
   walkBudgetMs: {
     id: 'pmemstat.walkBudgetMs',
-    values: { kind: 'number', integer: true, round: true, min: 0, max: 60_000, clamp: true },
+    // Not only whole ms: the CLI's --walk-budget takes a fraction too (0 alone means "walk all").
+    values: { kind: 'number', min: 0, max: 60_000, clamp: true },
     default: DEFAULT_WALK_BUDGET_MS,
   },
   maxAgeSeconds: {

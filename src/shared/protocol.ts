@@ -2,12 +2,12 @@
 // helper (newline-delimited JSON; docs/protocol.md), with the run-time validators
 // that each receiving end applies (built from validate.ts). Pure: no I/O, no `vscode`,
 // no Node APIs (the line splitter, which uses Buffer, is framing.ts).
-import { ALL_MEM_KEYS, GROUP_BYS, SORT_BYS } from '../core/types';
-import type { GroupBy, GroupMember, GroupRow, Mem, Report, SortBy } from '../core/types';
+import { ALL_MEM_KEYS } from '../core/types';
+import type { GroupMember, GroupRow, Mem, Report } from '../core/types';
 import { checkKillResult, isKillPid, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { checkMapsResult, type MapsResult } from './mapsSchema';
 import { reportCheck } from './reportSchema';
-import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
+import { defaultEngineOptions, engineOptionsCheck, minDeltaOf, type EngineOptionKey, type EngineOptions } from './engineOptions';
 import {
   arrayOf,
   bool,
@@ -16,7 +16,6 @@ import {
   explain,
   int,
   isInt,
-  isNum,
   isObject,
   hasOwn,
   item,
@@ -36,14 +35,11 @@ export type { MapsOutcome, MapsResult } from './mapsSchema';
 export { DEFAULT_KILL_SIGNAL, isKillPid, KILL_SIGNALS, PID_MAX_LIMIT } from './kill';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 /** Longest request line the helper accepts (bytes, without the newline). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
 export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
-const MAX_FILTER_ITEMS = 10_000;
-const MAX_FILTER_ITEM_CHARS = 4096;
-const MAX_CMDLEN = 100_000;
 /** In the connect-back directory of `--connect DIR`: the host's socket, and the one-time token (mode 0600). */
 export const SOCKET_FILE = 'helper.sock';
 export const TOKEN_FILE = 'token';
@@ -51,42 +47,34 @@ export const TOKEN_FILE = 'token';
 // ---------------------------------------------------------------------------
 // Shapes
 
-export interface HelperConfig {
-  groupBy: GroupBy;
-  sortBy: SortBy;
-  /** Per-mapping categories (smaps) instead of rollups only. */
-  detail: boolean;
-  /** The +NK/-NK threshold k (docs/columns.md#the-other-columns): > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
+/**
+ * The helper's `configure`: the engine's options (src/shared/engineOptions.ts, the same names as
+ * the catalogue and the CLI) that the helper uses; the host keeps history, leaks and units.
+ */
+export type HelperConfig = Pick<EngineOptions, HelperConfigKey> & {
+  /** The +NK/-NK threshold k in force (docs/columns.md#the-other-columns): > 0 growth ≥ k only; ≤ 0 any change ≥ |k|. */
   minDeltaKb: number;
-  rise: boolean;
-  cmdlen: number;
-  cpuAvgSecs: number;
-  kernelCpu: boolean;
-  /** Keep only processes whose pid or exe key is listed; empty = all. */
-  filter: string[];
-  /** Read each process's oom_score (the `oom` column). */
-  oom: boolean;
-  /** Page-walk time per tick beyond the processes that moved (ms); 0 = walk all every tick. */
-  walkBudgetMs: number;
-  /** No figure older than this (seconds), whatever the budget. */
-  maxAgeSeconds: number;
-}
+};
+export const HELPER_CONFIG_KEYS = [
+  'groupBy',
+  'sortBy',
+  'detail',
+  'minDeltaKb',
+  'riseToTop',
+  'cmdlen',
+  'cpuAvgSecs',
+  'showCpu',
+  'filter',
+  'showOom',
+  'walkBudgetMs',
+  'maxAgeSeconds',
+] as const satisfies readonly EngineOptionKey[];
+export type HelperConfigKey = (typeof HELPER_CONFIG_KEYS)[number];
 
 export function defaultHelperConfig(): HelperConfig {
-  return {
-    groupBy: 'exe',
-    sortBy: 'mem',
-    detail: false,
-    minDeltaKb: 1000,
-    rise: true,
-    cmdlen: 96,
-    cpuAvgSecs: 20,
-    kernelCpu: true,
-    filter: [],
-    oom: false,
-    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
-    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
-  };
+  const d = defaultEngineOptions();
+  const c = Object.fromEntries(HELPER_CONFIG_KEYS.map((k) => [k, d[k]])) as Omit<HelperConfig, 'minDeltaKb'>;
+  return { ...c, minDeltaKb: minDeltaOf(d) };
 }
 
 export interface HelloInfo {
@@ -209,28 +197,12 @@ export function isRequestId(v: unknown): v is number {
 // ---------------------------------------------------------------------------
 // Requests (checked by the helper)
 
-const configShape: Record<keyof HelperConfig, Check> = {
-  groupBy: oneOf(GROUP_BYS),
-  sortBy: oneOf(SORT_BYS),
-  detail: bool,
-  minDeltaKb: int(-(2 ** 40), 2 ** 40),
-  rise: bool,
-  cmdlen: int(1, MAX_CMDLEN),
-  cpuAvgSecs: (v, path) =>
-    isNum(v) && v >= 1 && v <= 3600 ? null : `${path} must be a number of seconds from 1 to 3600, not ${describe(v)}`,
-  kernelCpu: bool,
-  oom: bool,
-  filter: arrayOf(
-    (v, path) =>
-      typeof v === 'string' && v.length > 0 && v.length <= MAX_FILTER_ITEM_CHARS
-        ? null
-        : `${path} must be a non-empty string of at most ${MAX_FILTER_ITEM_CHARS} characters, not ${describe(v)}`,
-    MAX_FILTER_ITEMS,
-  ),
-  walkBudgetMs: int(0, 60_000),
-  maxAgeSeconds: int(1, 86_400),
-};
-const checkPartialConfig = object(configShape, true, Object.keys(configShape));
+const checkPartialConfig = withMinDelta(engineOptionsCheck(HELPER_CONFIG_KEYS));
+
+/** The helper's threshold is the one in force: a number, never the automatic null. */
+function withMinDelta(c: Check): Check {
+  return (v, path) => (isObject(v) && v.minDeltaKb === null ? `${path}.minDeltaKb must be a number, not null` : c(v, path));
+}
 
 const checkKillTargets = killTargetsCheck({ once: true, nonEmpty: false });
 
@@ -347,7 +319,7 @@ const checkHello: Check = object(
   } satisfies Record<keyof HelloInfo, Check>,
   false,
 );
-const checkFullConfig: Check = object(configShape, false);
+const checkFullConfig: Check = withMinDelta(engineOptionsCheck(HELPER_CONFIG_KEYS, false));
 const checkId: Check = (v, path) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
 const checkSeq = count;
 

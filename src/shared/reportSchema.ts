@@ -4,9 +4,11 @@
 // Pure and browser-safe.
 import type { CgroupFigures, Pressure } from '../core/cgroup';
 import type { CgroupEvents, CgroupLimits, CgroupParts } from '../core/cgroupMemory';
-import { MAX_NAMED_INACCESSIBLE, type GroupMember, type GroupRow, type KernelThreadCpu, type LeaderFigures, type Mem, type NamedPid, type Report, type RowType, type ZramEffective } from '../core/types';
+import { GROUP_BYS, MAX_NAMED_INACCESSIBLE, SORT_BYS, type GroupMember, type GroupRow, type KernelThreadCpu, type LeaderFigures, type Mem, type NamedPid, type Report, type ReportOptions, type RowType, type ZramEffective } from '../core/types';
 import {
   arrayOf,
+  int,
+  oneOf,
   bool,
   count,
   describe,
@@ -170,10 +172,25 @@ const checkLeader: Check = object(
   ['pressure', 'inaccessibleProcs', 'stale'],
 );
 
+const checkReportOptions = object(
+  {
+    groupBy: oneOf(GROUP_BYS),
+    sortBy: oneOf(SORT_BYS),
+    minDeltaKb: int(-(2 ** 40), 2 ** 40),
+    riseToTop: bool,
+    cmdlen: int(1, 100_000),
+    search: str,
+  } satisfies Record<keyof ReportOptions, Check>,
+  false,
+);
+
 /** The Report schema, with `member` checking each group member in its encoding. */
 export function reportCheck(member: Check): Check {
   const row = rowCheck(member);
-  return object({ leader: checkLeader, detail: bool, total: row, rows: arrayOf(row) } satisfies Record<keyof Report, Check>, false);
+  return object(
+    { leader: checkLeader, detail: bool, total: row, rows: arrayOf(row), options: checkReportOptions } satisfies Record<keyof Report, Check>,
+    false,
+  );
 }
 
 export const checkReport: Check = reportCheck(checkMember);

@@ -7,6 +7,7 @@ import type { Report } from '../core/types';
 import { reportProblem } from './reportSchema';
 import { isInt, isObject, isOneOf } from './validate';
 import { completeSettings, PRIVILEGE_MODES, type PanelSettings, type PrivilegeMode } from './webviewProtocol';
+import { effectiveMinDeltaKb } from './options';
 
 /** The schema this code writes (and the newest it reads). */
 export const SNAPSHOT_SCHEMA = 1;
@@ -55,6 +56,12 @@ export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
  * the figures there (ptotal holds SwapPss only when zRAM was active), uss was not recorded and
  * reads as 0. Only a missing field is filled; anything else is left for the schema to judge.
  */
+/** A report saved before reports carried their options: those of the settings saved beside it. */
+function addReportOptions(report: unknown, s: PanelSettings): void {
+  if (!isObject(report) || report.options !== undefined) return;
+  report.options = { groupBy: s.groupBy, sortBy: s.sortBy, minDeltaKb: effectiveMinDeltaKb(s), riseToTop: s.riseToTop, cmdlen: 96, search: '' };
+}
+
 function addOptionalFigures(report: unknown): void {
   if (!isObject(report) || !isObject(report.leader)) return;
   const zram = report.leader.zram !== null;
@@ -97,6 +104,7 @@ export function parseSnapshot(text: string): ParsedSnapshot {
   if (schema > SNAPSHOT_SCHEMA)
     return fail(`it was written by a newer pmemstat (snapshot schema ${schema}; this version reads up to ${SNAPSHOT_SCHEMA})`);
   addOptionalFigures(x.report);
+  addReportOptions(x.report, completeSettings(x.settings));
   const problem = reportProblem(x.report);
   if (problem) return fail(`its "report" is not a pmemstat sample: ${problem}`);
   // A file is untrusted input like /proc: its names are shown, so made printable as the sampler's are.

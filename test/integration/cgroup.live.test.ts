@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { HelperServer } from '../../src/sampler/serve';
 import { Sampler } from '../../src/sampler/sampler';
 import { fromWireReport, type Reply } from '../../src/shared/protocol';
@@ -87,8 +87,7 @@ describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 m
     const text: string[] = [];
     await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
     expect(text.find((l) => l.includes(path))).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
-    // The next tests start processes in this group: without the limit (5 % of headroom), the
-    // kernel's OOM killer would take them as they start.
+    // The next tests start processes in the same cgroup: no limit they would be OOM-killed at.
     writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), '-1');
   });
 

@@ -18,7 +18,7 @@ export const SKIP_NO_SUDO = 'needs root and sudo (apt-get install sudo; .ci/run 
 
 export interface Bundle {
   dir: string;
-  /** The helper: a bundle of src/sampler/main.ts, like dist/sampler.js. */
+  /** The helper: a bundle of src/cli/main.ts, like dist/sampler.js. */
   script: string;
   /** The test driver (launcher + client), run as a test user. */
   driver: string;
@@ -31,7 +31,7 @@ export async function makeBundle(withDriver = false): Promise<Bundle> {
   const script = join(dir, 'sampler.js');
   const driver = join(dir, 'driver.js');
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'es2022', logLevel: 'warning' as const };
-  await build({ ...common, entryPoints: [join(REPO, 'src/sampler/main.ts')], outfile: script });
+  await build({ ...common, entryPoints: [join(REPO, 'src/cli/main.ts')], outfile: script });
   if (withDriver) await build({ ...common, entryPoints: [join(REPO, 'test/integration/helperDriver.ts')], outfile: driver });
   for (const f of [script, driver]) if (existsSync(f)) chmodSync(f, 0o755);
   return { dir, script, driver };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
 import { readProcessMaps } from '../../src/sampler/maps';
 import { Sampler } from '../../src/sampler/sampler';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { makeBundle, RawHelper, removeBundle } from './helperSetup';
 import { buildMemtest, Procs, sleep } from './live';
 

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
 import { Procs, REPO, sleep } from './live';
+import { parseCliArgs } from '../../src/cli/cliargs';
+import { settingsFromCli, windowMonitor } from '../../src/cli/window/window';
 
 const procs = new Procs();
 let dbload = '';
@@ -49,7 +51,7 @@ describe('walk budget', () => {
     const all = [db.parent, ...db.backends];
     // A budget too small for any walk but the ones that must be done.
     const sampler = new Sampler({ walkBudgetMs: 0.0001, maxAgeSeconds: 3, filter: all.map(String) });
-    const reporter = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 10, rise: true, cmdlen: 96, search: '' });
+    const reporter = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 10, riseToTop: true, cmdlen: 96, search: '' });
     const t1 = Date.now();
     const first = reporter.report(sampler.sample(t1));
     expect(sampler.lastStats.walkedPids).toEqual(all.sort((a, b) => a - b)); // every process is new
@@ -114,5 +116,27 @@ describe('walk budget', () => {
     // Each backend's share of the 8 MB mapping (shOth: shared anonymous memory), about a third.
     for (const pid of db.backends) expect(r.procs.find((p) => p.pid === pid)!.mem.shOth).toBeGreaterThan(2000);
     await sleep(0);
+  });
+
+  it('the terminal window honours --walk-budget and --max-age (defaults 10 ms / 60 s)', async () => {
+    const defaults = parseCliArgs([]);
+    const byDefault = windowMonitor(defaults, settingsFromCli(defaults), ['/']);
+    expect(byDefault.options).toMatchObject({ walkBudgetMs: 10, maxAgeSeconds: 60 });
+    byDefault.close();
+
+    const db = await startDb(['-m', '32', '-k', '3', '-s', '2048']);
+    const all = [db.parent, ...db.backends].sort((a, b) => a - b);
+    const o = parseCliArgs(['--walk-budget', '0.0001', '--max-age', '30', ...all.map(String)]);
+    const m = windowMonitor(o, settingsFromCli(o), ['/']);
+    try {
+      expect(m.options).toMatchObject({ walkBudgetMs: 0.0001, maxAgeSeconds: 30 });
+      await m.tick();
+      expect(m.lastStats.walkedPids).toEqual(all); // every process is new
+      const second = await m.tick();
+      expect(m.lastStats.walkedPids).toEqual([]); // nothing moved: nothing walked
+      expect(second.leader.stale).toBe(all.length);
+    } finally {
+      m.close();
+    }
   });
 });

@@ -7,13 +7,11 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgroupReader } from '../../src/proc/cgroupfs';
-import { Reporter } from '../../src/core/report';
+import { Monitor } from '../../src/engine/monitor';
 import { kernelText } from '../../src/core/format';
 import { PART_KEYS, type CgroupParts } from '../../src/core/cgroupMemory';
 import type { GroupRow } from '../../src/core/types';
-import { runCli } from '../../src/sampler/cli';
-import { Sampler } from '../../src/sampler/sampler';
+import { runCli } from '../../src/cli/cli';
 import { buildStaticIdle, isRoot, Procs, removeCgroups, REPO, sleep } from './live';
 import { Tmux } from './tmux';
 
@@ -177,10 +175,10 @@ describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v
     tmux.keys(win, 'Enter');
     await tmux.waitFor(win, (r) => r.some((x) => x.startsWith(`Memory of ${path}`)), 'the drill-down');
     const view = cliUntil(['-l', '1', '--cgroup', path], /OOM kill in /, 45_000);
-    const sampler = new Sampler({ filter: [pid], cgroups: true });
-    const reporter = new Reporter({ groupBy: 'cgroup', sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, cgroupReader(() => '/'));
+    // The engine behind the helper (the panel), the CLI and the window, as --json gives its Report.
+    const monitor = new Monitor({ groupBy: 'cgroup', filter: [pid] }, { roots: ['/'], workers: 0, history: false });
     try {
-      expect(reporter.report(sampler.sample()).rows[0].kernel?.events?.oomKill).toBe(0);
+      expect((await monitor.tick()).rows[0].kernel?.events?.oomKill).toBe(0);
       // Both loops have printed their first report before the kill.
       await Promise.all([loop, view].map((c) => waitOutput(c.out, /cg=|usage /)));
 
@@ -197,7 +195,7 @@ describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v
       // (the kernel counts every time the limit was hit as a max event: how many depends on the allocator's pace)
       expect(screen).toContainEqual(expect.stringMatching(/^events since the view started: .*\bmax=\+\d+ .*oom_kill=\+1$/));
 
-      const row = reporter.report(sampler.sample()).rows.find((r) => r.key === path)!;
+      const row = (await monitor.tick()).rows.find((r) => r.key === path)!;
       expect(row.kernel?.events?.oomKill).toBe(1);
       expect(row.kernel?.eventsTotal?.oomKill).toBe(1);
       // The row's text carries the kill beside the figures.
@@ -208,7 +206,7 @@ describe.skipIf(reason !== '')(`the waterfall of a real cgroup (${V2_MEMORY ? 'v
       expect(rows[0].kernel?.eventsTotal?.oomKill).toBe(1);
       if (!V2_MEMORY) expect(readFileSync(join(MEM_ROOT, name, 'memory.oom_control'), 'utf8')).toMatch(/^oom_kill 1$/m);
     } finally {
-      sampler.close();
+      monitor.close();
       for (const c of [loop, view]) if (c.child.pid && c.child.exitCode === null) process.kill(-c.child.pid, 'SIGTERM');
     }
   }, 90_000);

@@ -37,7 +37,7 @@ const read = (w: FigureDirs): CgroupCounters => {
 };
 
 function report(groupBy: GroupBy, list = procs()): Report {
-  return new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, read).report(
+  return new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, read).report(
     sample(list, { pressure: { some: 2.5, full: 0.25 } }),
   );
 }

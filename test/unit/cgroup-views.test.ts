@@ -10,9 +10,9 @@ import type { GroupBy, Report } from '../../src/core/types';
 import { cgroupReader } from '../../src/proc/cgroupfs';
 import { Sampler } from '../../src/sampler/sampler';
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/webviewProtocol';
-import { initialState, layout, settle, update, type TuiState } from '../../src/tui/model';
-import { render } from '../../src/tui/render';
-import type { Action } from '../../src/tui/keys';
+import { initialState, layout, settle, update, type TuiState } from '../../src/cli/window/model';
+import { render } from '../../src/cli/window/render';
+import type { Action } from '../../src/cli/window/keys';
 import { PanelApp } from '../../webview/app';
 import { $, $$, proc, RecordingApi, RUNNING_AS_ROOT, sample } from './webview-fixtures';
 
@@ -27,7 +27,7 @@ function reports(groupBy: GroupBy = 'unit'): (kills?: number) => Report {
     const c = real(w);
     return c.events ? { ...c, events: { ...c.events, oomKill: (c.events.oomKill ?? 0) + extra } } : c;
   };
-  const reporter = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, read);
+  const reporter = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, read);
   return (kills = 0) => {
     extra = kills;
     return reporter.report(sampler.sample());
@@ -115,7 +115,7 @@ describe('the panel', () => {
       events: null,
       limits: null,
     });
-    const r = new Reporter({ groupBy: 'cgroup', sortBy: 'mem', minDeltaKb: 1000, rise: false, cmdlen: 96, search: '' }, read).report(
+    const r = new Reporter({ groupBy: 'cgroup', sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, read).report(
       sample([{ ...proc(100, 'x', 400), cgroup: procCgroup(`0::${evil}\n`) }]),
     );
     const { app } = mount(r, 'cgroup');

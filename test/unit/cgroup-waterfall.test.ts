@@ -18,8 +18,8 @@ import {
   type CgroupParts,
 } from '../../src/core/cgroupMemory';
 import { cgroupMounts, locateCgroup, readCgroupCounters } from '../../src/proc/cgroupfs';
-import { runCli } from '../../src/sampler/cli';
-import { parseCliArgs, UsageError } from '../../src/sampler/cliargs';
+import { runCli } from '../../src/cli/cli';
+import { parseCliArgs, UsageError } from '../../src/cli/cliargs';
 import { fromWireReport, parseReply, toWireReport } from '../../src/shared/protocol';
 import type { Report } from '../../src/core/types';
 

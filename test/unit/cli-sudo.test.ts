@@ -1,6 +1,6 @@
 // What `sudo -n -v` said, read into: let in, will ask a password, or never (one line to show).
 import { describe, expect, it } from 'vitest';
-import { sudoVerdict } from '../../src/sampler/cli';
+import { sudoVerdict } from '../../src/cli/cli';
 
 describe('sudoVerdict', () => {
   it('reads sudo 1.9’s answers in the C locale', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { exeKey, MAX_EXE_KEY, type ExeEnv } from '../../src/core/exekey';
+import { posix } from 'node:path';
+import { exeKey, MAX_EXE_KEY, normalizeAbsolute, type ExeEnv } from '../../src/core/exekey';
 
 /** Regular files of the fake root. */
 const FILES = new Set([
@@ -162,5 +163,13 @@ describe('exeKey: a key no process can make huge', () => {
   });
   it('leaves ordinary keys alone', () => {
     expect(exeKey(['python3', '-m', 'http.server'], env)?.exe).toBe('python3->http.server');
+  });
+});
+
+describe('normalizeAbsolute', () => {
+  it('normalizes an absolute path as POSIX path.normalize does (the core has no node:path)', () => {
+    for (const p of ['/a/b/../c', '/a//b/./c/', '/..', '/a/b/..', '/a/.', '/', '//x', '/a/b/c/../../d.py', '/srv/./x/y.py', '/a/b/']) {
+      expect(normalizeAbsolute(p), p).toBe(posix.normalize(p));
+    }
   });
 });

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');
@@ -76,7 +76,7 @@ describe('figures of a captured tree agree with its raw files', () => {
       expect(s.totalUserProcs).toBe(pids.length - nonUser.length);
       expect(s.procs.length + s.inaccessible + s.filtered).toBe(s.totalUserProcs);
       for (const groupBy of ['exe', 'cmd', 'pid'] as const) {
-        const rep = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 100, rise: true, cmdlen: 96, search: '' }).report(s);
+        const rep = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' }).report(s);
         const sum = rep.rows.reduce((a, r) => a + r.mem.ptotal, 0);
         expect(rep.total.mem.ptotal).toBe(sum);
         expect(rep.total.count).toBe(s.procs.length);

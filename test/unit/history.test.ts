@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { History, historyCapacity, MAX_CAPACITY } from '../../src/core/history';
 import { judgeLeak, leakLine, LeakTracker } from '../../src/core/leaks';
 import { Reporter } from '../../src/core/report';
-import { replayRoots } from '../../src/sampler/cli';
+import { replayRoots } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { groupOfProcs, procRow as row } from './webview-fixtures';
 
@@ -32,6 +32,26 @@ describe('History', () => {
     h.add(4, [row('a', 5)]); // gone for longer than the ring holds: forgotten
     expect(h.has('b')).toBe(false);
     expect(h.processes).toBe(1);
+  });
+  it('keys groups under unit, container and cgroup by the Reporter\u2019s keys: series, trend and leak verdicts there too', () => {
+    for (const by of ['unit', 'container', 'cgroup'] as const) {
+      const h = new History(30);
+      const leaks = new LeakTracker({ samples: 8, minGrowthKb: 1024 });
+      const key = by === 'container' ? 'docker:0123456789ab' : '/system.slice/leaky.service';
+      let flagged: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        h.add(1000 * i, [groupOfProcs(key, [[10, 10_000 + 400 * i]]), groupOfProcs('/init.scope', [[1, 500]])], by);
+        flagged = [...flagged, ...leaks.update(h).map((f) => f.key)];
+      }
+      expect(h.keys().sort(), by).toEqual(['/init.scope', key].sort());
+      expect(h.series(key, 'ptotal', 3).values, by).toEqual([13_600, 14_000, 14_400]);
+      expect(flagged, by).toEqual([key]);
+      // Regrouped by pid and back: the past of the cgroup's group is there at once.
+      h.setGrouping('pid');
+      expect(h.has(key)).toBe(false);
+      h.setGrouping(by);
+      expect(h.length(key), by).toBe(12);
+    }
   });
   it('derives every grouping from the same processes: a regrouping shows the past at once', () => {
     const h = new History(10);

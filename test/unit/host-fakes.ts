@@ -31,7 +31,7 @@ export class FakeHelper implements HelperLike {
     private readonly source: () => Sample,
     opts: { pid?: number; uid?: number; cgroups?: CgroupReader } = {},
   ) {
-    this.reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' }, opts.cgroups ?? null);
+    this.reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }, opts.cgroups ?? null);
     this.hello = { version: 'test', protocol: 1, uid: opts.uid ?? 1000, pid: opts.pid ?? 4000, capabilities: ['sample', 'kill'] };
   }
 
@@ -42,7 +42,7 @@ export class FakeHelper implements HelperLike {
       ...(c.groupBy !== undefined && { groupBy: c.groupBy }),
       ...(c.sortBy !== undefined && { sortBy: c.sortBy }),
       ...(c.minDeltaKb !== undefined && { minDeltaKb: c.minDeltaKb }),
-      ...(c.rise !== undefined && { rise: c.rise }),
+      ...(c.riseToTop !== undefined && { riseToTop: c.riseToTop }),
       ...(c.cmdlen !== undefined && { cmdlen: c.cmdlen }),
     });
   }

@@ -9,7 +9,7 @@ vi.mock('vscode', () => import('./vscode-stub'));
 
 import { History, MAX_CAPACITY } from '../../src/core/history';
 import { Reporter } from '../../src/core/report';
-import type { GroupRow, Report, Sample } from '../../src/core/types';
+import type { GroupBy, GroupRow, Report, Sample } from '../../src/core/types';
 import { HISTORY_CSV_COLUMNS, groupHistoryCsv } from '../../src/host/exportSnapshot';
 import { capacityFor, HistoryFeed, type LeakSummary } from '../../src/host/historyFeed';
 import type { LaunchFn } from '../../src/host/helperSession';
@@ -17,7 +17,7 @@ import { PanelController } from '../../src/host/panelController';
 import { readLeakSettings, SettingsStore } from '../../src/host/settings';
 import { snapshotJson } from '../../src/shared/snapshot';
 import { DEFAULT_PANEL_SETTINGS, SPARK_POINTS, type GroupHistory, type HistoryStamp, type LeakInfo, type SparkSeries } from '../../src/shared/webviewProtocol';
-import { replayRoots } from '../../src/sampler/cli';
+import { replayRoots } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
@@ -26,9 +26,10 @@ import { groupOfProcs, procRow as row } from './webview-fixtures';
 const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 
 
-function report(time: number, rows: GroupRow[]): Report {
+function report(time: number, rows: GroupRow[], groupBy: GroupBy = 'exe'): Report {
   const total = row('TOTALS', rows.reduce((a, r) => a + r.mem.ptotal, 0), 'T');
   return {
+    options: { groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' },
     detail: false,
     total,
     rows,
@@ -66,7 +67,7 @@ describe('HistoryFeed', () => {
     expect(f.stamp()).toBeNull();
     const types: GroupRow['type'][] = ['A', '', '+1000K', '', '-1000K'];
     const stamps: HistoryStamp[] = [];
-    types.forEach((t, i) => stamps.push(f.add(report(1000 * i, [row('a', 5000 + i, t), row('b', 7000, i ? '' : 'A')]), 'exe').stamp));
+    types.forEach((t, i) => stamps.push(f.add(report(1000 * i, [row('a', 5000 + i, t), row('b', 7000, i ? '' : 'A')], 'exe')).stamp));
     expect(stamps).toEqual([0, 1, 2, 3, 4].map((seq) => ({ start: 0, seq })));
     const g = f.group('a') as GroupHistory;
     expect(g.times).toEqual([0, 1000, 2000, 3000, 4000]);
@@ -86,9 +87,9 @@ describe('HistoryFeed', () => {
 
   it('a new grouping re-derives the groups from the same processes: the past shows at once, the webview refetches', () => {
     const f = new HistoryFeed(5, { samples: 4, minGrowthKb: 100 });
-    f.add(report(0, [groupOfProcs('a', [[100, 1], [101, 10]])]), 'exe');
-    f.add(report(1, [groupOfProcs('a', [[100, 2], [101, 10]])]), 'exe');
-    const { stamp } = f.add(report(2, [groupOfProcs('100', [[100, 3]]), groupOfProcs('101', [[101, 10]])]), 'pid');
+    f.add(report(0, [groupOfProcs('a', [[100, 1], [101, 10]])], 'exe'));
+    f.add(report(1, [groupOfProcs('a', [[100, 2], [101, 10]])], 'exe'));
+    const { stamp } = f.add(report(2, [groupOfProcs('100', [[100, 3]]), groupOfProcs('101', [[101, 10]])], 'pid'));
     expect(stamp).toEqual({ start: 1, seq: 2 }); // a gap for the webview's copies: it asks for the series again
     expect(f.group('a')).toBeNull();
     expect(f.group('100')?.mem.ptotal).toEqual([1, 2, 3]);
@@ -97,16 +98,16 @@ describe('HistoryFeed', () => {
       { key: '101', values: [10, 10, 10] },
     ]);
     expect(f.grouping).toBe('pid');
-    f.add(report(3, [groupOfProcs('a', [[100, 4], [101, 10]])]), 'exe');
+    f.add(report(3, [groupOfProcs('a', [[100, 4], [101, 10]])], 'exe'));
     expect(f.group('a')?.mem.ptotal).toEqual([11, 12, 13, 14]);
   });
 
   it('a vanished group keeps its history (its chart stays readable) until its processes are forgotten', () => {
     const f = new HistoryFeed(5, { samples: 4, minGrowthKb: 100 });
-    f.add(report(0, [row('a', 5), row('b', 7, 'A')]), 'exe');
-    f.add(report(1, [row('a', 5), row('b', 8, '+1K')]), 'exe');
-    f.add(report(2, [row('a', 5), row('b', 8, 'x')]), 'exe'); // killed
-    f.add(report(3, [row('a', 5)]), 'exe');
+    f.add(report(0, [row('a', 5), row('b', 7, 'A')], 'exe'));
+    f.add(report(1, [row('a', 5), row('b', 8, '+1K')], 'exe'));
+    f.add(report(2, [row('a', 5), row('b', 8, 'x')], 'exe')); // killed
+    f.add(report(3, [row('a', 5)], 'exe'));
     expect(f.group('b')).toEqual({ key: 'b', times: [0, 1], mem: expect.objectContaining({ ptotal: [7, 8] }), types: ['A', '+1K'] });
     expect(f.sparks().map((s) => s.key)).toEqual(['a']);
   });
@@ -115,7 +116,7 @@ describe('HistoryFeed', () => {
     const f = new HistoryFeed(2, { samples: 5, minGrowthKb: 1000 });
     const flagged: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const r = f.add(report(2000 * i, [row('memtest', 10_000 + 400 * i), row('sleep', 600 + (i % 2))]), 'exe');
+      const r = f.add(report(2000 * i, [row('memtest', 10_000 + 400 * i), row('sleep', 600 + (i % 2))], 'exe'));
       flagged.push(...r.flagged.map((x) => x.key));
     }
     expect(flagged).toEqual(['memtest']);
@@ -139,11 +140,11 @@ describe('HistoryFeed', () => {
     expect(big.series('old', 'text').values).toEqual(Array(8).fill(10));
 
     const f = new HistoryFeed(5, { samples: 4, minGrowthKb: 100 });
-    for (let i = 0; i < 30; i++) f.add(report(i, [row('a', i)]), 'exe');
+    for (let i = 0; i < 30; i++) f.add(report(i, [row('a', i)], 'exe'));
     f.configure(3600, { samples: 4, minGrowthKb: 100 }); // an hour is one sample: the floor (a sparkline) stays
     expect(f.capacity).toBe(SPARK_POINTS);
     expect(f.group('a')?.mem.ptotal).toHaveLength(30);
-    expect(f.add(report(30, [row('a', 30)]), 'exe').stamp).toEqual({ start: 0, seq: 30 });
+    expect(f.add(report(30, [row('a', 30)], 'exe')).stamp).toEqual({ start: 0, seq: 30 });
   });
 });
 
@@ -159,8 +160,8 @@ describe('leak settings', () => {
 describe('group history CSV', () => {
   it('a line per sample, every category in KB, the reported type', () => {
     const f = new HistoryFeed(5, { samples: 4, minGrowthKb: 100 });
-    f.add(report(Date.UTC(2026, 0, 1, 12, 0, 0), [row('x,"y"', 5000, 'A')]), 'exe');
-    f.add(report(Date.UTC(2026, 0, 1, 12, 0, 5), [row('x,"y"', 7000, '+2000K')]), 'exe');
+    f.add(report(Date.UTC(2026, 0, 1, 12, 0, 0), [row('x,"y"', 5000, 'A')], 'exe'));
+    f.add(report(Date.UTC(2026, 0, 1, 12, 0, 5), [row('x,"y"', 7000, '+2000K')], 'exe'));
     const csv = groupHistoryCsv(f.group('x,"y"') as GroupHistory).split('\r\n');
     expect(csv[0]).toBe(HISTORY_CSV_COLUMNS.join(','));
     expect(csv[0]).toBe('time,unix_ms,pswap_kb,shSYSV_kb,shOth_kb,stack_kb,text_kb,data_kb,other_kb,ptotal_kb,reported,key');
@@ -363,7 +364,7 @@ describe('snapshots through the controller', () => {
 
   it('a snapshot in another grouping offers to switch, then compares with the first sample grouped that way', async () => {
     const { panel } = await openReplay();
-    const pidReport = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 4096, search: '' });
+    const pidReport = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '' });
     const s = new Sampler({ root: replayRoots(LOOP_A)[0], detail: false, kernelCpu: false, cpuAvgSecs: 20, filter: [] });
     const base = pidReport.report(s.sample());
     s.close();

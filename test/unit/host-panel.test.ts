@@ -86,11 +86,11 @@ describe('the panel', () => {
       sortBy: 'mem',
       detail: false,
       minDeltaKb: 1000,
-      rise: true,
+      riseToTop: true,
       cmdlen: 4096,
       cpuAvgSecs: 20,
-      kernelCpu: true,
-      oom: false,
+      showCpu: true,
+      showOom: false,
       walkBudgetMs: 10,
       maxAgeSeconds: 60,
     });
@@ -426,10 +426,10 @@ describe('export snapshot', () => {
     panel.fromWebview({ type: 'exportSnapshot' });
     await vi.waitFor(() => expect(stub.written).toHaveLength(1));
     const csv = readFileSync(join(dir, 'snap.csv'), 'utf8').split('\r\n');
-    expect(csv[0]).toBe('level,type,delta_kb,key,pid,starttime,count,cpu_pct,pswap_kb,shSYSV_kb,shOth_kb,stack_kb,text_kb,data_kb,other_kb,ptotal_kb,info');
+    expect(csv[0]).toBe('level,type,delta_kb,key,pid,starttime,count,cpu_pct,pswap_kb,shSYSV_kb,shOth_kb,stack_kb,text_kb,data_kb,other_kb,ptotal_kb,uss_kb,pss_swap_kb,info');
     expect(csv[1]).toMatch(/^total,total,,TOTALS,,,7,/);
-    expect(csv[2]).toMatch(/^group,new,,firefox,,,3,16\.5,0,0,0,0,0,1400000,0,1400000,firefox$/);
-    expect(csv[3]).toBe('process,,,firefox,100,1000,1,12.5,0,0,0,0,0,900000,0,900000,firefox --new-window');
+    expect(csv[2]).toMatch(/^group,new,,firefox,,,3,16\.5,0,0,0,0,0,1400000,0,1400000,0,0,firefox$/);
+    expect(csv[3]).toBe('process,,,firefox,100,1000,1,12.5,0,0,0,0,0,900000,0,900000,0,0,firefox --new-window');
     expect(stub.saveDialogs[0]).toMatchObject({ filters: { JSON: ['json'], CSV: ['csv'] } });
 
     stub.answer.saveDialog = () => Uri.file(join(dir, 'snap.json'));

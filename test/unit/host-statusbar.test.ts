@@ -14,6 +14,7 @@ import {
 } from '../../src/host/statusBar';
 import { readStatusBarSettings } from '../../src/host/settings';
 import type { MemInfo } from '../../src/core/types';
+import { leaderLines } from '../../src/core/format';
 import { resetStub, stub, type MarkdownString, type ThemeColor } from './vscode-stub';
 import { proc, reporter } from './webview-fixtures';
 import { recordingLog } from './host-fakes';
@@ -83,7 +84,9 @@ describe('the status-bar item', () => {
     expect(item.accessibilityInformation?.label).toMatch(/^Memory: 512\.6M of 23\.5G used, 2 percent; 23\.0G available/);
     const tip = (item.tooltip as MarkdownString).value;
     expect(tip).toContain('| Avail | 23.0G (98%) |');
-    expect(tip).toContain('| Sh+Tmp | 9.7M |');
+    // No panel report: the kernel's Shmem, under its own name (Sh+Tmp needs the processes' Pss_Shmem).
+    expect(tip).toContain('| Shmem | 9.7M |');
+    expect(tip).not.toContain('Sh+Tmp');
     expect(tip).toContain('| Dirty | 42.9M |');
     expect(tip).toContain('| Swap | none |');
     expect(tip).not.toContain('zRAM'); // zram0 there has disksize 0: not active
@@ -109,13 +112,25 @@ describe('the status-bar item', () => {
     expect(tip).toContain('| zRAM | 1.1G holds 3.0G (CR 3.0) |');
     expect(tip).not.toContain('Top groups');
     const report = reporter()([proc(10, 'firefox', 2_000_000), proc(11, '**bold** [x](command:evil)', 500_000), proc(12, 'bash', 1_000)]);
-    bar?.setTopGroups({ time: report.leader.time, rows: report.rows });
+    bar?.setTopGroups({ time: report.leader.time, rows: report.rows, leader: report.leader });
     tip = (item.tooltip as MarkdownString).value;
     expect(tip).toContain('**Top groups**');
     expect(tip).toContain('- 1.9G firefox');
     expect(tip).toContain('\\*\\*bold\\*\\* \\[x\\]\\(command:evil\\)');
     bar?.setTopGroups(null);
     expect((item.tooltip as MarkdownString).value).not.toContain('Top groups');
+  });
+
+  it('Sh+Tmp is the leader\u2019s: Shmem less the Pss_Shmem the processes hold, the figure the CLI, the window and the panel show', async () => {
+    const item = await glanceOf(FIXTURE);
+    // 200,000 KB of Shmem (the fixture sample), of which a process maps 150,000 KB in its PSS.
+    const report = reporter()([{ ...proc(10, 'postgres', 400_000), pssShmem: 150_000 }, proc(11, 'bash', 1_000)]);
+    expect(report.leader.shTmp).toBe(50_000);
+    bar?.setTopGroups({ time: report.leader.time, rows: report.rows, leader: report.leader });
+    const tip = (item.tooltip as MarkdownString).value;
+    const cli = /Sh\+Tmp=(\S+)/.exec(leaderLines(report.leader, false, '').join('\n'))?.[1];
+    expect(cli).toBe('48.8M');
+    expect(tip).toContain(`| Sh+Tmp | ${cli} |`);
   });
 
   it('can be switched off and on', async () => {

@@ -18,7 +18,7 @@ import type { LaunchFn } from '../../src/host/helperSession';
 import { PanelController } from '../../src/host/panelController';
 import { SettingsStore } from '../../src/host/settings';
 import { glanceTextWithLeaks, glanceTooltip, leakAccessibility } from '../../src/host/statusBar';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { parseSnapshot, snapshotJson } from '../../src/shared/snapshot';
 import { DEFAULT_PANEL_SETTINGS, type GroupHistory } from '../../src/shared/webviewProtocol';
@@ -128,7 +128,7 @@ describe('the status bar, the kill dialog and the log, with hostile names', () =
     const report = hostileReport('cmd');
     const suspects = report.rows.map((r) => ({ info: r.info, growthKb: 5000, seconds: 60, ptotal: r.mem.ptotal }));
     const glance = { meminfo: { memTotal: 8_000_000, memAvailable: 6_000_000, shmem: 0, dirty: 0, swapTotal: 0, swapFree: 0 }, zram: null };
-    const md = glanceTooltip(glance, { time: report.leader.time, rows: report.rows }, suspects);
+    const md = glanceTooltip(glance, { time: report.leader.time, rows: report.rows, leader: report.leader }, suspects);
     expectPrintableLines(md.value, 'tooltip');
     expect(md.value).toContain('x1b');
     expectPrintable(leakAccessibility(suspects), 'accessibility label');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { leaderParts, type LeaderPart } from '../../src/core/format';
 import { inaccessibleList, LEADER_HELP, type LeaderFigure } from '../../src/core/leaderHelp';
 import type { LeaderFigures } from '../../src/core/types';
-import { HELP } from '../../src/sampler/cliargs';
+import { HELP } from '../../src/cli/cliargs';
 
 const BASE: LeaderFigures = {
   time: Date.UTC(2026, 0, 1),

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 
 const TREE = join(__dirname, '..', '..', 'fixtures', 'tree-a');

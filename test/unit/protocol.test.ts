@@ -53,7 +53,7 @@ describe('requests', () => {
       {
         id: 4,
         type: 'configure',
-        config: { groupBy: 'cmd', sortBy: 'cpu', detail: true, minDeltaKb: -50, rise: false, cmdlen: 40, cpuAvgSecs: 5, kernelCpu: false, filter: ['1234', 'firefox'] },
+        config: { groupBy: 'cmd', sortBy: 'cpu', detail: true, minDeltaKb: -50, riseToTop: false, cmdlen: 40, cpuAvgSecs: 5, showCpu: false, filter: ['1234', 'firefox'] },
       },
       { id: 5, type: 'kill', targets: [{ pid: 4242, starttime: 99 }], escalate: true },
       { id: 6, type: 'kill', targets: [], escalate: false },
@@ -164,7 +164,7 @@ describe('replies', () => {
         type: 'configure',
         id: 1,
         seq: 1,
-        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, rise: true, cmdlen: 96, cpuAvgSecs: 20, kernelCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60, oom: false },
+        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, riseToTop: true, cmdlen: 96, cpuAvgSecs: 20, showCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60, showOom: false },
       },
       { type: 'sample', id: 2, seq: 2, report, ms: 1.5 },
       {

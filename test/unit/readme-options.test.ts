@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HELP } from '../../src/sampler/cliargs';
+import { HELP } from '../../src/cli/cliargs';
 
 /** The options --help defines: `  -x, --name …` or `      --name …` (continuation lines are indented further). */
 function helpOptions(): string[] {

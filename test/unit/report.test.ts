@@ -52,7 +52,7 @@ describe('grouping', () => {
 
 describe('Reporter', () => {
   it('marks every group A on the first sample, with a T total', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, rise: true, cmdlen: 96, search: '' });
+    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
     const rep = r.report(sample([proc(1, 'a', 300), proc(2, 'b', 200), proc(3, 'a', 1)]));
     expect(rep.total.type).toBe('T');
     expect(rep.total.count).toBe(3);
@@ -64,7 +64,7 @@ describe('Reporter', () => {
   });
 
   it('measures deltas from the last reported value, so slow creep adds up', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, rise: true, cmdlen: 96, search: '' });
+    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
     r.report(sample([proc(1, 'a', 1000)]));
     const types: string[] = [];
     for (const v of [1040, 1080, 1120, 1160, 1200, 1240]) types.push(r.report(sample([proc(1, 'a', v)])).rows[0].type);
@@ -73,7 +73,7 @@ describe('Reporter', () => {
   });
 
   it('with k ≤ 0 shows shrink too', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: -50, rise: true, cmdlen: 96, search: '' });
+    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: -50, riseToTop: true, cmdlen: 96, search: '' });
     r.report(sample([proc(1, 'a', 1000)]));
     const rep = r.report(sample([proc(1, 'a', 900)]));
     expect(rep.rows[0].type).toBe('-100K');
@@ -81,7 +81,7 @@ describe('Reporter', () => {
   });
 
   it('reports a vanished group once as x with its last values, and a returning one as A', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, rise: true, cmdlen: 96, search: '' });
+    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
     r.report(sample([proc(1, 'a', 1000), proc(2, 'b', 10)]));
     const gone = r.report(sample([proc(1, 'a', 1000)]));
     expect(gone.rows.map((x) => [x.key, x.type, x.mem.ptotal])).toEqual([
@@ -99,7 +99,7 @@ describe('Reporter', () => {
   });
 
   it('regrouping starts the baselines over', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, rise: true, cmdlen: 96, search: '' });
+    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
     r.report(sample([proc(1, 'a', 1000)]));
     r.setOptions({ groupBy: 'pid' });
     expect(r.report(sample([proc(1, 'a', 1000)])).rows.map((x) => [x.key, x.type])).toEqual([['1', 'A']]);
@@ -129,7 +129,7 @@ describe('sorting', () => {
 
 describe('applyView', () => {
   const rep = () =>
-    new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, rise: false, cmdlen: 96, search: '' }).report(
+    new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: false, cmdlen: 96, search: '' }).report(
       sample([proc(1, 'a', 500), proc(2, 'b', 300), proc(3, 'c', 150), proc(4, 'd', 50)]),
     );
   it('top-pct folds the groups past the share into one O row', () => {

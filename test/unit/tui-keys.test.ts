@@ -1,6 +1,6 @@
-// The terminal window's key decoding and key map (src/tui/keys.ts).
+// The terminal window's key decoding and key map (src/cli/window/keys.ts).
 import { describe, expect, it } from 'vitest';
-import { decodeKeys, helpEntries, keyAction, type Key } from '../../src/tui/keys';
+import { decodeKeys, helpEntries, keyAction, type Key } from '../../src/cli/window/keys';
 
 const k = (name: string, ctrl = false): Key => ({ name, ctrl });
 const names = (s: string) => decodeKeys(s).map((x) => (x.ctrl ? `C-${x.name}` : x.name));

@@ -1,14 +1,18 @@
 // The terminal window's pure parts: the screen model (rows, selection, scrolling, search,
 // expand, kill confirmation), the rendered lines cut to the terminal, and the frame writer.
 import { describe, expect, it } from 'vitest';
-import { ENTER, frame, LEAVE, wantsColour } from '../../src/tui/ansi';
-import type { Action } from '../../src/tui/keys';
-import { initialState, layout, scrollTop, settle, update, type TuiState } from '../../src/tui/model';
-import { render, type Line } from '../../src/tui/render';
-import { cut, fit, textWidth } from '../../src/tui/text';
-import { settingsFromCli, wantsWindow } from '../../src/tui/window';
-import { parseCliArgs } from '../../src/sampler/cliargs';
-import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
+import { ENTER, frame, LEAVE, wantsColour } from '../../src/cli/window/ansi';
+import type { Action } from '../../src/cli/window/keys';
+import { initialState, layout, scrollTop, settle, showPage, update, type TuiState } from '../../src/cli/window/model';
+import { helpEntries } from '../../src/cli/window/keys';
+import { groupMaps, mapsLines } from '../../src/core/maps';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { render, type Line } from '../../src/cli/window/render';
+import { cut, fit, textWidth } from '../../src/cli/window/text';
+import { settingsFromCli, wantsWindow } from '../../src/cli/window/window';
+import { parseCliArgs } from '../../src/cli/cliargs';
+import { DEFAULT_PANEL_SETTINGS, effectiveMinDeltaKb } from '../../src/shared/options';
 import { baseProcs, proc, reporter } from './webview-fixtures';
 
 const ctx = { width: 100, height: 12, accessHint: '', loopSecs: 5 };
@@ -78,6 +82,24 @@ describe('screen model', () => {
     t.act({ kind: 'collapse' });
     expect(t.s.selected).toEqual({ key: 'firefox', pid: null });
     expect(t.body()).toHaveLength(4);
+  });
+
+  it('Enter on a process shows its mappings (as the help says), on a page that scrolls and Esc closes', () => {
+    const t = setup();
+    t.act({ kind: 'enter' }); // expand firefox
+    t.act(nav('down', 1));
+    expect(t.act({ kind: 'enter' })).toEqual({ kind: 'maps', pid: 100, starttime: 1000 });
+    expect(helpEntries().find((e) => e.keys.startsWith('Enter'))?.help).toContain('Enter on a process shows its mappings');
+    const maps = readFileSync(join(__dirname, '../../fixtures/snippets/shmdemo.smaps'), 'latin1');
+    const lines = mapsLines(100, groupMaps(maps, false), 'MB');
+    const shown = showPage(t.s, 'pmemstat: the mappings of process 100', lines);
+    const screen = render(layout(t.report, shown, ctx.height), shown, ctx).map((l) => l.text.trimEnd());
+    expect(screen[0]).toBe('pmemstat: the mappings of process 100');
+    expect(screen[1]).toBe(lines[0].slice(0, ctx.width).trimEnd());
+    expect(screen.at(-1)).toContain('Esc or ? closes the page');
+    const closed = update(shown, { kind: 'escape' }, layout(t.report, shown, ctx.height), []).state;
+    expect(closed.mode).toBe('table');
+    expect(closed.page).toBeNull();
   });
 
   it('scrolls to keep the selection in view, and the status line says which rows show', () => {
@@ -245,7 +267,10 @@ describe('window or report', () => {
 
   it('takes its settings from the options the report takes', () => {
     const s = settingsFromCli(parseCliArgs(['-g', 'cmd', '-uKB', '-o', '-s', 'cpu', '-R', '-C', '-n', '-t', '50', '-l', '2']));
-    expect(s).toMatchObject({ groupBy: 'cmd', units: 'KB', detail: true, sortBy: 'cpu', riseToTop: false, showCpu: false, lineNumbers: true, topPct: 50, loopSeconds: 2, minDeltaKb: 100 });
+    expect(s).toMatchObject({ groupBy: 'cmd', units: 'KB', detail: true, sortBy: 'cpu', riseToTop: false, showCpu: false, lineNumbers: true, topPct: 50, loopSeconds: 2, minDeltaKb: null });
+    // null: the automatic threshold of the units, as in the panel
+    expect(effectiveMinDeltaKb(s)).toBe(100);
+    expect(settingsFromCli(parseCliArgs(['-k', '-250'])).minDeltaKb).toBe(-250);
     expect(settingsFromCli(parseCliArgs([])).loopSeconds).toBe(5);
   });
 });

@@ -34,7 +34,7 @@ const SYS: Record<string, CgroupCounters> = {
 const read = (w: FigureDirs): CgroupCounters => SYS[w.dir] ?? { current: null, limit: null, peak: null, swap: null, pressure: null };
 
 function unitReport(): Report {
-  const reporter = new Reporter({ groupBy: 'unit', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 4096, search: '' }, read);
+  const reporter = new Reporter({ groupBy: 'unit', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '' }, read);
   return reporter.report(
     sample(
       [

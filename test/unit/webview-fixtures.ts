@@ -35,7 +35,7 @@ export function sample(procs: ProcSample[], over: Partial<Sample> = {}): Sample 
 
 /** A Reporter fed in sequence: each call gives the next real report. */
 export function reporter(opts: Partial<ReportOptions> = {}): (procs: ProcSample[], over?: Partial<Sample>) => Report {
-  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 4096, search: '', ...opts });
+  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '', ...opts });
   return (procs, over = {}) => r.report(sample(procs, over));
 }
 

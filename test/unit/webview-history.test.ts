@@ -275,6 +275,7 @@ describe('protocol: the history messages', () => {
 function reportOf() {
   const r = row('a', 1000);
   return {
+    options: { groupBy: 'exe' as const, sortBy: 'mem' as const, minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' },
     detail: false,
     total: { ...r, key: 'TOTALS', info: 'TOTALS', type: 'T' as const },
     rows: [r],

@@ -18,7 +18,7 @@ describe('the panel with a 2^63 KB process', () => {
       const api = { postMessage: () => {}, getState: () => undefined, setState: () => {} };
       const app = new PanelApp(document, document.body, api, { pageRows: () => 50, firstVisibleRow: () => 0 });
       const sampler = new Sampler({ root: HUGE });
-      const report = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, rise: true, cmdlen: 96, search: '' }).report(sampler.sample());
+      const report = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }).report(sampler.sample());
       sampler.close();
       app.receive({
         type: 'init',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fitCpu, rowLine, typeText } from '../../src/core/format';
 import { zeroMem, type GroupRow } from '../../src/core/types';
 import { columnWidth, UNITS } from '../../src/core/units';
-import { runCli } from '../../src/sampler/cli';
+import { runCli } from '../../src/cli/cli';
 
 const HUGE = join(__dirname, '..', '..', 'fixtures', 'huge');
 

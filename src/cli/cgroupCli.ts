@@ -1,6 +1,8 @@
 // `pmemstat --cgroup PATH`: where one cgroup's memory goes — the kernel's usage split into its
 // members' PSS and the parts no process shows (src/core/cgroupMemory.ts), its limits and events;
-// in a loop, a line per sample and one per OOM kill.
+// in a loop, a line per sample and one per OOM kill. It reads a Sampler of its own, not a
+// Monitor (src/engine/): it shows one cgroup, not groups, and needs each process's Pss_Shmem,
+// which a Report's members do not carry.
 import { cgroupFigures, type CgroupFigures } from '../core/cgroup';
 import { EventBaselines, eventsText, limitsText, OomWatch, oomKillText, waterfallLines } from '../core/cgroupMemory';
 import { human } from '../core/units';
@@ -10,7 +12,7 @@ import { pssOf } from '../core/report';
 import type { ProcSample } from '../core/types';
 import { cgroupMounts, locateCgroup, readCgroupCounters } from '../proc/cgroupfs';
 import type { CliOptions } from './cliargs';
-import { Sampler } from './sampler';
+import { Sampler } from '../sampler/sampler';
 
 interface Out {
   out(s: string): void;
@@ -43,7 +45,7 @@ export async function runCgroupView(o: CliOptions, root: string, io: Out): Promi
     io.err(`pmemstat: --cgroup ${path}: no memory cgroup there (looked in ${[mounts.memory, mounts.unified].filter((m) => m !== null).join(' and ') || 'no cgroup mount'})`);
     return 2;
   }
-  const looping = o.loopSecs > 0;
+  const looping = o.loopSeconds > 0;
   const sampler = new Sampler({ root, detail: o.detail, kernelCpu: false, filter: o.filter, oneShot: !looping, cgroups: true, cpuSinceStart: false });
   const baselines = new EventBaselines();
   const oom = new OomWatch();
@@ -73,7 +75,7 @@ export async function runCgroupView(o: CliOptions, root: string, io: Out): Promi
       } else io.out(sampleLine(sample.time, k));
       if (!o.json) for (const n of oom.update([{ key: path, info: k.dir, kernel: k }])) io.out(`${hhmmss(sample.time)} ${oomKillText(n)}`);
       if (!looping) return 0;
-      await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
+      await sleep(Math.max(0, o.loopSeconds * 1000 - (Date.now() - started)));
     }
   } finally {
     sampler.close();

@@ -1,9 +1,9 @@
 // The terminal window's drill-down of a group under a unit, container or cgroup grouping (Enter
 // on its row): where its cgroup's memory goes, its limits and its events, from the report's
 // figures (src/core/cgroupMemory.ts). Pure, like render.ts.
-import { eventsText, limitsText, waterfallLines } from '../core/cgroupMemory';
-import { printable } from '../core/printable';
-import type { GroupRow } from '../core/types';
+import { eventsText, limitsText, waterfallLines } from '../../core/cgroupMemory';
+import { printable } from '../../core/printable';
+import type { GroupRow } from '../../core/types';
 import type { Line } from './render';
 
 export function cgroupLines(row: GroupRow | undefined, key: string): Line[] {

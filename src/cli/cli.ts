@@ -4,20 +4,17 @@ import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
-import { History, historyCapacity } from '../core/history';
-import { leakLine, LeakTracker } from '../core/leaks';
+import { leakLine } from '../core/leaks';
 import { jsonText, printable } from '../core/printable';
-import { applyView, Reporter, type View } from '../core/report';
-import { isCgroupGrouping, type Report } from '../core/types';
-import { HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
-import { defaultWorkerScript, ParallelReader } from './parallel';
-import { Sampler } from './sampler';
-import { readProcessMaps } from './maps';
+import { applyView, type View } from '../core/report';
+import type { Report } from '../core/types';
+import { Monitor } from '../engine/monitor';
+import { engineOptionsOfCli, HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
+import { readProcessMaps } from '../sampler/maps';
 import { mapsLines } from '../core/maps';
-import { cgroupReader } from '../proc/cgroupfs';
 import { OomWatch, oomKillText } from '../core/cgroupMemory';
 import { runCgroupView } from './cgroupCli';
-import { runWindow, wantsWindow } from '../tui/window';
+import { runWindow, wantsWindow } from './window/window';
 
 export interface CliIO {
   out(s: string): void;
@@ -31,7 +28,7 @@ const stdio: CliIO = {
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
-  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.numbers, groupBy: o.groupBy, oom: o.oom, uss: o.uss, epss: o.epss };
+  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, oom: o.showOom, uss: o.showUss, epss: o.showEpss };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu && looping, process.getuid?.() === 0 ? '' : 'run as root');
   if (first && showCpu && !looping) lines.push('cpu% since each process started, as ps shows it (a loop, -l N, measures over a moving window)');
@@ -174,64 +171,39 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;
-  const looping = o.loopSecs > 0 || replay;
+  const looping = o.loopSeconds > 0 || replay;
   // One sample has no window to measure CPU over: sorting by cpu then uses (and shows) CPU since start.
   const sinceStart = !looping && o.sortBy === 'cpu';
-  const showCpu = o.cpu && (looping || sinceStart);
-  // A one-shot report reads everything exactly; so does a replay (captured trees differ
-  // sample to sample in ways their stat files need not show).
-  const sampler = new Sampler({
-    root: roots[0],
-    detail: o.detail,
-    kernelCpu: showCpu && looping,
-    filter: o.filter,
-    oneShot: !looping,
-    walkBudgetMs: replay ? 0 : o.walkBudgetMs,
-    maxAgeSeconds: o.maxAgeSeconds,
-    oom: o.oom,
-    cpuSinceStart: sinceStart,
-    cgroups: isCgroupGrouping(o.groupBy),
-  });
-  sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0 }));
-  const reporter = new Reporter(
-    {
-    groupBy: o.groupBy,
-    sortBy: o.sortBy,
-    minDeltaKb: o.minDeltaKb,
-    rise: o.rise,
-    cmdlen: o.cmdlen,
-    search: o.search,
-    },
-    cgroupReader(() => sampler.opts.root),
-  );
-  const history = new History(historyCapacity(o.loopSecs || 1));
-  const leaks = new LeakTracker({ samples: o.leakSamples, minGrowthKb: o.leakGrowthKb });
+  const showCpu = o.showCpu && (looping || sinceStart);
+  // A one-shot report reads everything exactly (and only what it shows); so does a replay.
+  // The history and the leak verdicts only for --leaks: a plain loop shows neither.
+  const monitor = new Monitor(engineOptionsOfCli(o), { roots, oneShot: !looping, history: o.leaks });
   const ooms = new OomWatch();
-  if (o.leaks) {
-    io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakGrowthKb} KB, rising in most`);
-  }
-  for (let first = true, n = 0; ; first = false, n++) {
-    if (replay) {
-      if (n === roots.length) return 0;
-      sampler.setOptions({ root: roots[n] });
-    }
-    const started = Date.now();
-    const report = reporter.report(await sampler.sampleAsync());
-    const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
-    if (first && view.pidsShown === 0 && (o.filter.length > 0 || o.search)) {
-      io.out('DONE: no pids to report');
-      return 0;
-    }
+  try {
     if (o.leaks) {
-      history.add(report.leader.time, report.rows, o.groupBy, o.cmdlen);
-      for (const { key, verdict } of leaks.update(history)) {
-        const row = report.rows.find((r) => r.key === key);
-        if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
+      io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakMinGrowthKb} KB, rising in most`);
+    }
+    for (let first = true; ; first = false) {
+      if (replay && monitor.ended) return 0;
+      const started = Date.now();
+      const report = await monitor.tick();
+      const view = applyView(report, { search: o.search, topPct: o.topPct, maxRows: 0 });
+      if (first && view.pidsShown === 0 && (o.filter.length > 0 || o.search)) {
+        io.out('DONE: no pids to report');
+        return 0;
       }
-    } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
-    else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
-    if (looping && !o.json) for (const n of ooms.update(report.rows)) io.out(`${hhmmss(report.leader.time)} ${oomKillText(n)}`);
-    if (!looping) return 0;
-    if (!replay) await sleep(Math.max(0, o.loopSecs * 1000 - (Date.now() - started)));
+      if (o.leaks) {
+        for (const { key, verdict } of monitor.newSuspects()) {
+          const row = report.rows.find((r) => r.key === key);
+          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
+        }
+      } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
+      else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
+      if (looping && !o.json) for (const n of ooms.update(report.rows)) io.out(`${hhmmss(report.leader.time)} ${oomKillText(n)}`);
+      if (!looping) return 0;
+      if (!replay) await sleep(Math.max(0, o.loopSeconds * 1000 - (Date.now() - started)));
+    }
+  } finally {
+    monitor.close();
   }
 }

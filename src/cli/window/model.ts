@@ -1,11 +1,11 @@
 // The terminal window's state and what a key does to it. Pure: the shell (window.ts) samples,
 // draws what render.ts makes of this state, and carries out the effects update() returns.
-import { planKill, confirmText, type KillPlan } from '../shared/killPlan';
-import { applyView, sortRows } from '../core/report';
-import { isCgroupGrouping, type GroupRow, type Report } from '../core/types';
-import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../shared/kill';
-import { optionChange, type PanelSettings } from '../shared/options';
-import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../shared/rowOrder';
+import { planKill, confirmText, type KillPlan } from '../../shared/killPlan';
+import { applyView, sortRows } from '../../core/report';
+import { isCgroupGrouping, type GroupRow, type Report } from '../../core/types';
+import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../../shared/kill';
+import { optionChange, type PanelSettings } from '../../shared/options';
+import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../shared/rowOrder';
 import type { Action, KeyMode, NavUnit } from './keys';
 
 export type { RowRef };
@@ -34,12 +34,14 @@ export interface TuiState {
   message: string;
   /** Why nothing may be killed here ('' = killing is allowed): a captured tree is not the live system. */
   noKill: string;
+  /** A page of text shown in place of the help (a process's mappings); null = the help. */
+  page: { title: string; lines: string[] } | null;
   /** The group whose cgroup memory is shown (mode 'cgroup'), by key. */
   cgroup?: string;
 }
 
 export function initialState(settings: PanelSettings, search: string, noKill = ''): TuiState {
-  return { settings, search, mode: 'table', killMode: false, selected: null, top: 0, expanded: new Set(), helpTop: 0, confirm: null, message: '', noKill };
+  return { settings, search, mode: 'table', killMode: false, selected: null, top: 0, expanded: new Set(), helpTop: 0, confirm: null, message: '', noKill, page: null };
 }
 
 export interface BodyItem {
@@ -136,6 +138,8 @@ export type Effect =
   | { kind: 'redraw' }
   | { kind: 'resample' }
   | { kind: 'kill'; targets: KillTarget[]; signal: KillSignal }
+  /** Read a process's mappings and show them (showPage). */
+  | { kind: 'maps'; pid: number; starttime: number }
   | null;
 
 export interface Update {
@@ -183,14 +187,14 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
     case 'search':
       return keep({ ...t, mode: 'search' });
     case 'help':
-      return keep({ ...t, mode: 'help', helpTop: 0 });
+      return keep({ ...t, mode: 'help', helpTop: 0, page: null });
     case 'type':
       return keep({ ...t, search: t.search + a.text, top: 0 });
     case 'backspace':
       return keep({ ...t, search: [...t.search].slice(0, -1).join(''), top: 0 });
     case 'escape':
       if (t.mode === 'search') return keep({ ...t, mode: 'table', search: '', top: 0 });
-      if (t.mode === 'help') return keep({ ...t, mode: 'table' });
+      if (t.mode === 'help') return keep({ ...t, mode: 'table', page: null });
       if (t.mode === 'cgroup') return keep({ ...t, mode: 'table', cgroup: undefined });
       if (t.killMode) return keep({ ...t, killMode: false });
       return keep({ ...t, search: '', top: 0 });
@@ -200,6 +204,9 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
         const c = killConfirm(l, t, protectedPids);
         return typeof c === 'string' ? keep({ ...t, message: c }) : keep({ ...t, mode: 'confirm', confirm: c });
       }
+      // Enter on a process shows its mappings, as in the panel; on a group it expands or collapses.
+      const process = memberOf(l, t);
+      if (process) return keep(t, { kind: 'maps', pid: process.pid, starttime: process.starttime });
       // As in the panel: a group of a cgroup grouping opens where its memory goes.
       const it = l.items[selectedIndex(l, t)];
       if (it?.kind === 'group' && it.ref && isCgroupGrouping(t.settings.groupBy) && it.row.kernel) return keep({ ...t, mode: 'cgroup', cgroup: it.ref.key });
@@ -239,6 +246,20 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
       return keep({ ...t, selected: l.items[i].ref, top: scrollTop(t.top, i, l.bodyRows, len) });
     }
   }
+}
+
+/** The process of the selected row when it is a process row (a group's member); null otherwise. */
+function memberOf(l: Layout, s: TuiState): { pid: number; starttime: number } | null {
+  const it = l.items[selectedIndex(l, s)];
+  if (!it?.ref || it.kind !== 'member' || it.ref.pid === null || !l.report) return null;
+  const pid = it.ref.pid;
+  const m = l.report.rows.find((r) => r.key === it.ref?.key)?.members.find((x) => x.pid === pid);
+  return m ? { pid: m.pid, starttime: m.starttime } : null;
+}
+
+/** Show a page of text (a process's mappings) where the help goes: scrolled like it, closed by Esc. */
+export function showPage(s: TuiState, title: string, lines: string[]): TuiState {
+  return { ...s, mode: 'help', helpTop: 0, page: { title, lines } };
 }
 
 /** Expand (true), collapse (false) or toggle (null) the selected group; a process row collapses its group. */

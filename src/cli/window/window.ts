@@ -2,18 +2,19 @@
 // (alternate screen, raw keys, resize), the sampling timer and the kills, and always gives
 // the terminal back: on q, Ctrl-C, SIGTERM, SIGHUP, an exception, and when the terminal goes.
 import { writeSync } from 'node:fs';
-import { killNotice, killSummary } from '../shared/kill';
-import { Reporter } from '../core/report';
-import { OomWatch, oomKillText } from '../core/cgroupMemory';
-import { isCgroupGrouping, type Report } from '../core/types';
-import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
-import type { CliOptions } from '../sampler/cliargs';
-import { killProcesses } from '../sampler/kill';
-import { Sampler } from '../sampler/sampler';
-import { cgroupReader } from '../proc/cgroupfs';
+import { killNotice, killSummary } from '../../shared/kill';
+import type { Report } from '../../core/types';
+import { Monitor } from '../../engine/monitor';
+import { engineOptionsOfSettings, pickEngineOptions } from '../../shared/engineOptions';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../shared/options';
+import type { CliOptions } from '../cliargs';
+import { killProcesses } from '../../sampler/kill';
+import { OomWatch, oomKillText } from '../../core/cgroupMemory';
 import { ENTER, frame, LEAVE, wantsColour } from './ansi';
 import { decodeKeys, keyAction } from './keys';
-import { initialState, layout, selectedIndex, settle, update, type Effect, type TuiState } from './model';
+import { initialState, layout, selectedIndex, settle, showPage, update, type Effect, type TuiState } from './model';
+import { readProcessMaps } from '../../sampler/maps';
+import { mapsLines } from '../../core/maps';
 import { render } from './render';
 
 /** The window's settings from the command line (the same options the report takes). */
@@ -24,16 +25,26 @@ export function settingsFromCli(o: CliOptions): PanelSettings {
     units: o.units,
     detail: o.detail,
     sortBy: o.sortBy,
-    riseToTop: o.rise,
-    showCpu: o.cpu,
-    showOom: o.oom,
-    lineNumbers: o.numbers,
-    showUss: o.uss,
-    showEpss: o.epss,
+    riseToTop: o.riseToTop,
+    showCpu: o.showCpu,
+    showOom: o.showOom,
+    lineNumbers: o.lineNumbers,
+    showUss: o.showUss,
+    showEpss: o.showEpss,
     topPct: o.topPct,
     minDeltaKb: o.minDeltaKb,
-    loopSeconds: o.loopSecs > 0 ? o.loopSecs : DEFAULT_PANEL_SETTINGS.loopSeconds,
+    cpuAvgSecs: o.cpuAvgSecs as PanelSettings['cpuAvgSecs'],
+    loopSeconds: o.loopSeconds > 0 ? o.loopSeconds : DEFAULT_PANEL_SETTINGS.loopSeconds,
   };
+}
+
+/**
+ * The window's engine: the command line's options (walk budget, max age, filter, cmdlen …) with
+ * the window's settings over them; the search is the view's, not the leader's note.
+ */
+export function windowMonitor(o: CliOptions, settings: PanelSettings, roots: readonly string[]): Monitor {
+  // The window shows no trend nor leak verdicts (yet): it keeps no history, as the report loop without --leaks.
+  return new Monitor({ ...pickEngineOptions(o), ...engineOptionsOfSettings(settings), search: '' }, { roots, history: false });
 }
 
 /** Whether `pmemstat` with these options opens the window: both ends a terminal, and no report asked for. */
@@ -48,21 +59,18 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
   const colour = wantsColour(process.env);
   const noKill = o.root === '/' ? '' : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
   let state: TuiState = initialState(settingsFromCli(o), o.search, noKill);
-  const sampler = new Sampler({ root: roots[0], detail: state.settings.detail, kernelCpu: true, cpuAvgSecs: state.settings.cpuAvgSecs, filter: o.filter, oom: state.settings.showOom, cgroups: isCgroupGrouping(o.groupBy) });
+  const monitor = windowMonitor(o, state.settings, roots);
   const ooms = new OomWatch();
-  const reporter = new Reporter(
-    { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: o.minDeltaKb, rise: o.rise, cmdlen: o.cmdlen, search: '' },
-    cgroupReader(() => sampler.opts.root),
-  );
   const accessHint = process.getuid?.() === 0 || o.root !== '/' ? '' : 'run as root';
   const protectedPids = [process.pid, process.ppid];
   let report: Report | null = null;
   let screen: string[] = [];
   let lastSel = 0;
-  let next = 0;
-  const replayEnded = () => roots.length > 1 && next >= roots.length;
+  const replayEnded = () => monitor.ended;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  let ticking = false;
+  let again = false;
 
   return new Promise<number>((resolve) => {
     const size = () => ({ width: Math.max(1, stdout.columns || 80), height: Math.max(2, stdout.rows || 24) });
@@ -71,6 +79,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
+      monitor.close();
       try {
         stdin.setRawMode(false);
       } catch {
@@ -119,23 +128,37 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
     const sampleNow = () => {
       if (closed) return;
       if (timer) clearTimeout(timer);
+      timer = null;
+      // One tick at a time: a key asking for a sample meanwhile gets the one after it.
+      if (ticking) {
+        again = true;
+        return;
+      }
+      ticking = true;
       const started = Date.now();
-      if (next < roots.length) sampler.setOptions({ root: roots[next++] });
-      report = reporter.report(sampler.sample());
-      // An OOM kill is news at once: the status line says it until the next key.
-      for (const n of ooms.update(report.rows)) state = { ...state, message: oomKillText(n) };
-      draw();
-      // A replay of numbered samples stops at its last one (an option change re-reads that one).
-      if (!replayEnded()) timer = setTimeout(() => guard(sampleNow), Math.max(0, state.settings.loopSeconds * 1000 - (Date.now() - started)));
+      monitor.tick().then(
+        (r) =>
+          guard(() => {
+            ticking = false;
+            if (closed) return;
+            report = r;
+            // An OOM kill is news at once: the status line says it until the next key.
+            for (const n of ooms.update(r.rows)) state = { ...state, message: oomKillText(n) };
+            draw();
+            if (again) {
+              again = false;
+              sampleNow();
+              return;
+            }
+            // A replay of numbered samples stops at its last one (an option change re-reads that one).
+            if (!replayEnded()) timer = setTimeout(() => guard(sampleNow), Math.max(0, state.settings.loopSeconds * 1000 - (Date.now() - started)));
+          }),
+        (err: unknown) => finish(3, err),
+      );
     };
 
-    const apply = (before: PanelSettings) => {
-      const s = state.settings;
-      if (s.detail !== before.detail || s.cpuAvgSecs !== before.cpuAvgSecs || s.showOom !== before.showOom) {
-        sampler.setOptions({ detail: s.detail, cpuAvgSecs: s.cpuAvgSecs, oom: s.showOom });
-      }
-      if (s.groupBy !== before.groupBy) sampler.setOptions({ cgroups: isCgroupGrouping(s.groupBy) });
-      reporter.setOptions({ groupBy: s.groupBy, sortBy: s.sortBy, rise: s.riseToTop });
+    const apply = () => {
+      monitor.configure(engineOptionsOfSettings(state.settings));
     };
 
     const carryOut = (e: Effect) => {
@@ -149,6 +172,15 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
           return;
         case 'resample':
           return sampleNow();
+        case 'maps': {
+          const r = readProcessMaps(monitor.root, e.pid, e.starttime);
+          if (!r.ok) {
+            state = { ...state, message: `mappings of ${e.pid}: ${r.message}` };
+            return;
+          }
+          state = showPage(state, `pmemstat: the mappings of process ${e.pid}, by Pss (Esc closes)`, mapsLines(e.pid, r.maps, state.settings.units));
+          return;
+        }
         case 'kill':
           killProcesses(e.targets, { escalate: true, signal: e.signal }).then(
             (results) =>
@@ -170,7 +202,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
           const before = state.settings;
           const u = update(state, a, layout(report, state, height), protectedPids);
           state = u.state;
-          if (state.settings !== before) apply(before);
+          if (state.settings !== before) apply();
           carryOut(u.effect);
           if (closed) return;
         }

@@ -1,8 +1,8 @@
 // The terminal window's keys: bytes from a raw-mode terminal decoded into key names (the
 // names a browser gives KeyboardEvent.key), so that the panel's own key map (src/shared/keymap.ts,
 // whose option keys come from the option catalogue) decides what a key does in the table.
-import { optionOfHotkey, type PanelSettingKey } from '../shared/options';
-import { HELP_KEYS, keyAction as panelKeyAction, type KeyAction } from '../shared/keymap';
+import { optionOfHotkey, type PanelSettingKey } from '../../shared/options';
+import { HELP_KEYS, keyAction as panelKeyAction, type KeyAction } from '../../shared/keymap';
 
 export interface Key {
   /** 'a', 'K', '/', 'ArrowDown', 'PageUp', 'Home', 'End', 'Enter', 'Escape', 'Backspace', 'Tab', 'Delete'. */
@@ -78,7 +78,7 @@ export function decodeKeys(data: string): Key[] {
   return keys;
 }
 
-export type { NavMove } from '../shared/rowOrder';
+export type { NavMove } from '../../shared/rowOrder';
 export type NavUnit = 'row' | 'half' | 'page';
 
 /** The panel's actions, and what only a terminal needs (quit, redraw, typing a search, y/n). */

@@ -1,24 +1,20 @@
 // Command-line options of the `pmemstat` command (the original's, plus --json and --root).
 import { leaderHelpText } from '../core/leaderHelp';
-import { GROUP_BYS, type GroupBy, type SortBy, type Units } from '../core/types';
-import { defaultMinDeltaKb, isUnits } from '../core/units';
+import { GROUP_BYS } from '../core/types';
+import { isUnits } from '../core/units';
+import { defaultEngineOptions, OptionError, pickEngineOptions, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
 import { PID_MAX_LIMIT } from '../shared/kill';
-import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../core/walkbudget';
+import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
+import { catalogueFlag, FlagError } from './catalogueFlags';
 
-export interface CliOptions {
-  groupBy: GroupBy;
-  minDeltaKb: number;
-  loopSecs: number;
-  cmdlen: number;
-  topPct: number;
-  numbers: boolean;
+/**
+ * The command line: the engine's options (the catalogue's names, src/shared/engineOptions.ts),
+ * the view's (the panel's settings of the same names) and the command's own.
+ */
+export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' | 'lineNumbers' | 'showUss' | 'showEpss'> {
+  /** Seconds between reports; 0 = one report. */
+  loopSeconds: number;
   runAsUser: boolean;
-  detail: boolean;
-  units: Units;
-  rise: boolean;
-  sortBy: SortBy;
-  search: string;
-  cpu: boolean;
   json: boolean;
   /** On a terminal, open the live window (false: -W, print reports). */
   window: boolean;
@@ -26,23 +22,10 @@ export interface CliOptions {
   help: boolean;
   /** Print groups as they become leak suspects (with a loop). */
   leaks: boolean;
-  leakSamples: number;
-  leakGrowthKb: number;
-  /** In a loop: page-walk time per tick beyond the processes that moved (ms); 0 = walk all. */
-  walkBudgetMs: number;
-  /** In a loop: no figure older than this (seconds). */
-  maxAgeSeconds: number;
-  /** Positional pids and exe names. */
-  filter: string[];
-  /** The oom column: /proc/PID/oom_score, a group's highest. */
-  oom: boolean;
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
   /** --cgroup PATH: print where that cgroup's memory goes (docs/cgroups.md), its limits and events. */
   cgroup: string | null;
-  /** The optional columns: uss (--uss) and pss+swap (--epss). */
-  uss: boolean;
-  epss: boolean;
 }
 
 export class UsageError extends Error {}
@@ -127,6 +110,13 @@ options:
                          limits and memory events; with -l, a line per sample
                          and one per OOM kill (docs/cgroups.md)
 
+Every option of the VS Code settings is also a long flag of the same name, in
+kebab case (pmemstat.walkBudgetMs is --walk-budget-ms MS, pmemstat.showOom is
+--show-oom and --no-show-oom): --group-by, --sort-by, --units, --detail,
+--rise-to-top, --show-cpu, --show-oom, --show-uss, --show-epss, --line-numbers,
+--cpu-avg-secs, --loop-seconds, --min-delta-kb, --top-pct, --walk-budget-ms,
+--max-age-seconds, --leak-samples, --leak-min-growth-kb.
+
 Columns (KB as the kernel prints them, shown in the chosen units):
   cpu%    CPU over a moving 20 s window, not normalised (4 busy CPUs = 400)
   pswap   proportional swap (SwapPss)
@@ -151,35 +141,22 @@ Exit status: 0 on success, 2 on bad options, 3 on an unexpected error.
 `;
 
 export function defaultCliOptions(): CliOptions {
+  const p = DEFAULT_PANEL_SETTINGS;
   return {
-    groupBy: 'exe',
-    minDeltaKb: NaN,
-    loopSecs: 0,
-    cmdlen: 96,
-    topPct: 100,
-    numbers: false,
+    ...defaultEngineOptions(),
+    topPct: p.topPct,
+    lineNumbers: p.lineNumbers,
+    showUss: p.showUss,
+    showEpss: p.showEpss,
+    loopSeconds: 0,
     runAsUser: false,
-    detail: false,
-    units: 'MB',
-    rise: true,
-    sortBy: 'mem',
-    search: '',
-    cpu: true,
     json: false,
     window: true,
     root: '/',
     help: false,
     leaks: false,
-    leakSamples: 20,
-    leakGrowthKb: 1024,
-    walkBudgetMs: DEFAULT_WALK_BUDGET_MS,
-    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
-    filter: [],
-    oom: false,
     maps: null,
     cgroup: null,
-    uss: false,
-    epss: false,
   };
 }
 
@@ -242,8 +219,8 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       o.minDeltaKb = num('k', v, true);
       break;
     case 'l':
-      o.loopSecs = num('l', v, false);
-      if (o.loopSecs < 0) throw new UsageError(`option -l: must be >= 0: '${v}'`);
+      o.loopSeconds = num('l', v, false);
+      if (o.loopSeconds < 0) throw new UsageError(`option -l: must be >= 0: '${v}'`);
       break;
     case 'L':
       o.cmdlen = num('L', v, true);
@@ -272,8 +249,8 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       if (o.leakSamples < 2) throw new UsageError(`option --leak-samples: must be >= 2: '${v}'`);
       break;
     case 'leak-growth-kb':
-      o.leakGrowthKb = num('-leak-growth-kb', v, true);
-      if (o.leakGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
+      o.leakMinGrowthKb = num('-leak-growth-kb', v, true);
+      if (o.leakMinGrowthKb < 1) throw new UsageError(`option --leak-growth-kb: must be >= 1: '${v}'`);
       break;
     case 'walk-budget':
       o.walkBudgetMs = num('-walk-budget', v, false);
@@ -281,7 +258,7 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
       break;
     case 'max-age':
       o.maxAgeSeconds = num('-max-age', v, false);
-      if (o.maxAgeSeconds <= 0) throw new UsageError(`option --max-age: must be > 0: '${v}'`);
+      if (o.maxAgeSeconds < 1) throw new UsageError(`option --max-age: must be >= 1: '${v}'`);
       break;
     case 'maps':
       o.maps = num('-maps', v, true);
@@ -302,7 +279,7 @@ function flag(o: CliOptions, f: string): void {
       o.help = true;
       break;
     case 'n':
-      o.numbers = true;
+      o.lineNumbers = true;
       break;
     case 'U':
       o.runAsUser = true;
@@ -311,10 +288,10 @@ function flag(o: CliOptions, f: string): void {
       o.detail = true;
       break;
     case 'R':
-      o.rise = false;
+      o.riseToTop = false;
       break;
     case 'C':
-      o.cpu = false;
+      o.showCpu = false;
       break;
     case 'W':
       o.window = false;
@@ -322,7 +299,7 @@ function flag(o: CliOptions, f: string): void {
     case 'D':
       break; // accepted for compatibility
     case 'oom':
-      o.oom = true;
+      o.showOom = true;
       break;
     case 'json':
       o.json = true;
@@ -331,10 +308,10 @@ function flag(o: CliOptions, f: string): void {
       o.leaks = true;
       break;
     case 'uss':
-      o.uss = true;
+      o.showUss = true;
       break;
     case 'epss':
-      o.epss = true;
+      o.showEpss = true;
       break;
     default:
       throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
@@ -358,7 +335,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       const eq = a.indexOf('=');
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
       const short = LONG[name];
-      if (!short) throw new UsageError(`unknown option: --${name}`);
+      if (!short) {
+        // The catalogue's names: --group-by exe, --show-oom, --no-rise-to-top, --walk-budget-ms 5 …
+        let took: boolean;
+        try {
+          took = catalogueFlag(o, name, eq < 0 ? null : a.slice(eq + 1), () => need(name));
+        } catch (e) {
+          throw e instanceof FlagError ? new UsageError(e.message) : e;
+        }
+        if (took) continue;
+        throw new UsageError(`unknown option: --${name}`);
+      }
       if (TAKES_VALUE.has(short)) apply(o, short as ValueOpt, eq < 0 ? need(name) : a.slice(eq + 1));
       else if (eq >= 0) throw new UsageError(`option --${name}: takes no value`);
       else flag(o, short);
@@ -378,7 +365,21 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
     o.filter.push(a);
   }
-  if (Number.isNaN(o.minDeltaKb)) o.minDeltaKb = defaultMinDeltaKb(o.units);
-  if (o.leaks && !(o.loopSecs > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
+  if (o.leaks && !(o.loopSeconds > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
+  // The engine's options are checked here, against the catalogue, as everywhere else.
+  try {
+    validEngineOptions(engineOptionsOfCli(o), 'the options');
+  } catch (e) {
+    if (e instanceof OptionError) throw new UsageError(e.message);
+    throw e;
+  }
   return o;
+}
+
+/**
+ * The engine's options of a command line: the same names; a loop's interval (0: one report)
+ * sizes the history only, so it is brought into the catalogue's range.
+ */
+export function engineOptionsOfCli(o: CliOptions): EngineOptions {
+  return { ...pickEngineOptions(o), loopSeconds: Math.min(3600, Math.max(0.5, o.loopSeconds || 1)) };
 }

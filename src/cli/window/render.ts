@@ -3,13 +3,13 @@
 // Pure: ansi.ts turns these lines into escape sequences. Names from /proc arrive printable
 // (the sampler passes them through src/core/printable.ts); what is shown is passed through it
 // again here, so that no string reaches the terminal raw, whoever built the report.
-import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
-import type { GroupRow } from '../core/types';
-import type { PanelSettingKey } from '../shared/options';
+import { headerLine, leaderLines, rowLine, type FormatOptions } from '../../core/format';
+import type { GroupRow } from '../../core/types';
+import type { PanelSettingKey } from '../../shared/options';
 import { helpEntries } from './keys';
 import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
-import { printable } from '../core/printable';
+import { printable } from '../../core/printable';
 import { cut, fit, textWidth } from './text';
 import { cgroupLines } from './cgroupLines';
 
@@ -44,7 +44,7 @@ export function rowStyle(r: GroupRow): Style {
 function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, shown: number): Line {
   if (s.mode === 'search') return { text: `/${printable(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
   if (s.mode === 'confirm') return { text: `y: send ${s.confirm?.signal ?? 'SIGTERM'}   s: another signal   any other key: cancel`, style: 'alert' };
-  if (s.mode === 'help') return { text: 'j/k PgUp/PgDn scroll   Esc or ? closes the help', style: 'status' };
+  if (s.mode === 'help') return { text: `j/k PgUp/PgDn scroll   Esc or ? closes the ${s.page ? 'page' : 'help'}`, style: 'status' };
   if (s.mode === 'cgroup' && !s.message) return { text: 'Esc or Enter closes the cgroup\u2019s memory', style: 'status' };
   if (s.message) return { text: printable(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
   if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };
@@ -65,6 +65,11 @@ function valueText(s: TuiState, key: PanelSettingKey): string {
 }
 
 function helpLines(s: TuiState, rows: number): Line[] {
+  if (s.page) {
+    const lines: Line[] = [{ text: s.page.title, style: 'header' }, ...s.page.lines.map((text): Line => ({ text, style: 'plain' }))];
+    const top = Math.min(s.helpTop, Math.max(0, lines.length - rows));
+    return lines.slice(top, top + rows);
+  }
   const entries = helpEntries().map((e) => ({ ...e, value: e.option ? `[${valueText(s, e.option)}]` : '' }));
   const w = Math.max(...entries.map((e) => e.keys.length)) + 2;
   const vw = Math.max(...entries.map((e) => e.value.length)) + 1;

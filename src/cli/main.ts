@@ -1,7 +1,7 @@
 // Entry point of dist/sampler.js: the `pmemstat` command, and (with --serve or
 // --connect) the privileged sampler helper of the extension.
 import { runCli } from './cli';
-import { runServe } from './serve';
+import { runServe } from '../sampler/serve';
 
 function main(): void {
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
