@@ -12,9 +12,7 @@ import { SettingsStore } from '../../src/host/settings';
 import type { TopGroups } from '../../src/host/statusBar';
 import type { HelperState } from '../../src/shared/webviewProtocol';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
-import { FakeHelper, fakeLauncher, handSamples, recordingLog, type FakeLauncher } from './host-fakes';
-import { baseProcs } from './webview-fixtures';
-import { procCgroup, type CgroupCounters } from '../../src/core/cgroup';
+import { fakeLauncher, recordingLog, type FakeLauncher } from './host-fakes';
 
 const EXT = Uri.file('/ext');
 
@@ -157,34 +155,6 @@ describe('the panel', () => {
     l.failWith = null;
     panel.fromWebview({ type: 'refresh' });
     await vi.waitFor(() => expect(lastHelper(panel)).toMatchObject({ status: 'running' }));
-  });
-});
-
-describe('OOM kills in the log', () => {
-  it('an OOM kill in a group\u2019s cgroup is logged once, the sample it is seen', async () => {
-    let kills = 3; // before the view: not news
-    const read = (): CgroupCounters => ({
-      current: 1000,
-      limit: 2000,
-      peak: null,
-      swap: null,
-      pressure: null,
-      events: { low: 0, high: 0, max: 5, oom: kills, oomKill: kills },
-    });
-    const procs = () => baseProcs().map((p) => ({ ...p, cgroup: procCgroup('0::/system.slice/app.service\n') }));
-    const helper = new FakeHelper(handSamples(0, procs), { cgroups: read });
-    stub.config.set('pmemstat.groupBy', 'cgroup');
-    const { panel } = await openPanel({ calls: [], helpers: [helper], failWith: null, launch: async () => ({ client: helper, mode: 'user', reason: 'test' }) });
-    await vi.waitFor(() => expect(lastReport(panel).rows[0].kernel?.events?.oomKill).toBe(0));
-    const logged = () => stub.logs.filter((l) => l.includes('OOM kill'));
-    expect(logged()).toEqual([]);
-    kills = 4;
-    panel.fromWebview({ type: 'refresh' });
-    await vi.waitFor(() => expect(logged()).toEqual(['[warn] OOM kill in /system.slice/app.service: a process was killed (1 since the view started)']));
-    const n = helper.samples;
-    panel.fromWebview({ type: 'refresh' });
-    await vi.waitFor(() => expect(helper.samples).toBeGreaterThan(n));
-    expect(logged()).toHaveLength(1);
   });
 });
 
