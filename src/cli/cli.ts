@@ -195,7 +195,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       if (o.leaks) {
         for (const { key, verdict } of monitor.newSuspects()) {
           const row = report.rows.find((r) => r.key === key);
-          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
+          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units, row.members.map((m) => m.pid))}`);
         }
       } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
       else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);

@@ -136,6 +136,14 @@ export const MAP_COLUMNS = [
   ['swapPss', 'swapPss'],
 ] as const;
 
+/**
+ * The units a process's mappings are shown in: most mappings are smaller than 1 MB, so MB and mB
+ * would show them as rows of 0: KB instead (as smaps prints them); KB and human as they are.
+ */
+export function mapsUnits(units: Units): Units {
+  return units === 'MB' || units === 'mB' ? 'KB' : units;
+}
+
 /** The text of `pmemstat --maps PID`: a header, one line per group, and the total. */
 export function mapsLines(pid: number, m: ProcessMaps, units: Units): string[] {
   const w = columnWidth(units);

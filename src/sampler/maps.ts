@@ -15,10 +15,20 @@ function startOf(root: string, pid: number): { starttime: number; kthread: boole
   return st && st.pid === pid ? { starttime: st.starttime, kthread: st.kthread } : null;
 }
 
+/**
+ * Why a /proc file of another process was refused: to a user, it is another user's (root would
+ * read it); to root, a container, sandbox or the kernel limits /proc (as the panel's banner says).
+ */
+export function deniedText(path: string, asRoot: boolean): string {
+  return asRoot
+    ? `${path} is not readable even as root: a container or sandbox (or the kernel) limits /proc`
+    : `${path} is not readable (another user's process: run as root)`;
+}
+
 /** The grouped mappings of `pid` under `root`; with `starttime`, only of that very process. */
-export function readProcessMaps(root: string, pid: number, starttime: number | null): MapsResult {
+export function readProcessMaps(root: string, pid: number, starttime: number | null, asRoot = process.getuid?.() === 0): MapsResult {
   const before = startOf(root, pid);
-  if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/stat is not readable` };
+  if (before === 'denied') return { ok: false, outcome: 'not-permitted', message: deniedText(`/proc/${pid}/stat`, asRoot) };
   if (!before) return { ok: false, outcome: 'not-found', message: `no process ${pid}` };
   if (starttime !== null && before.starttime !== starttime) {
     return { ok: false, outcome: 'pid-reused', message: `pid ${pid} now belongs to another process (start time ${before.starttime}, not ${starttime})` };
@@ -27,7 +37,7 @@ export function readProcessMaps(root: string, pid: number, starttime: number | n
   const r = readText(posix.join(root, 'proc', String(pid), 'smaps'));
   if (r.text === null) {
     return isDenied(r.code)
-      ? { ok: false, outcome: 'not-permitted', message: `/proc/${pid}/smaps is not readable (another user's process: run as root)` }
+      ? { ok: false, outcome: 'not-permitted', message: deniedText(`/proc/${pid}/smaps`, asRoot) }
       : { ok: false, outcome: 'not-found', message: `no process ${pid}` };
   }
   const after = startOf(root, pid);

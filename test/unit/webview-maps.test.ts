@@ -58,9 +58,12 @@ describe('the mappings drill-down', () => {
     expect([...pss].sort((a, b) => b - a)).toEqual(pss);
     expect($('#pm-maps .pm-chart-note').textContent).toBe(`code --type=gpu \u2014 ptotal 712 KB in ${maps.total.count} mappings, by Pss`);
     expect($$('#pm-maps th').map((th) => th.textContent)).toEqual(['Pss', 'Rss', 'private', 'shared', 'swap', 'swapPss', 'maps', 'kind', 'name']);
-    // The units follow the panel's.
+    // The units follow the panel's, but for MB and mB, which would show most mappings as 0.
     app.receive({ type: 'settings', settings: { ...DEFAULT_PANEL_SETTINGS, units: 'human' } });
     expect(cells($$('#pm-maps tbody tr')[0])[0]).toBe('712.0K');
+    app.receive({ type: 'settings', settings: { ...DEFAULT_PANEL_SETTINGS, units: 'MB' } });
+    expect(cells($$('#pm-maps tbody tr')[0])[0]).toBe('712');
+    expect($('#pm-maps .pm-chart-note').textContent).toMatch(/ptotal 712 KB in/);
     $('#pm-maps .pm-chart-close').click();
     expect($('#pm-maps').hidden).toBe(true);
   });
