@@ -1,7 +1,7 @@
 // The drill-down of a process row (Enter on it): what its memory is made of, its mappings
 // grouped by what they are (src/core/maps.ts), as the helper read them for that pid + start
 // time. DOM nodes only; every name from /proc goes in through textContent, printable.
-import { MAP_COLUMNS, mapsUnits, type MapGroup, type ProcessMaps } from '../src/core/maps';
+import { MAP_COLUMNS, mapsCutNote, mapsUnits, type MapGroup, type ProcessMaps } from '../src/core/maps';
 import { printable } from '../src/core/printable';
 import type { Report, Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
@@ -109,7 +109,7 @@ export class MapsView {
     if (!maps || !this.want || this.units === units) return;
     this.units = units;
     const n = maps.total.count;
-    this.note.textContent = `${printable(this.want.cmd)} \u2014 ptotal ${formatKb(maps.ptotal, units)}${units === 'human' ? '' : ` ${units}`} in ${n} mapping${n === 1 ? '' : 's'}, by Pss`;
+    this.note.textContent = `${printable(this.want.cmd)} \u2014 ptotal ${formatKb(maps.ptotal, units)}${units === 'human' ? '' : ` ${units}`} in ${n} mapping${n === 1 ? '' : 's'}, by Pss${maps.cut !== undefined ? ` \u2014 ${mapsCutNote(maps.cut)}` : ''}`;
     const head = this.doc.createElement('tr');
     for (const label of [...MAP_COLUMNS.map(([, l]) => l), 'maps', 'kind', 'name']) {
       const th = this.doc.createElement('th');

@@ -156,7 +156,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     io.out(HELP.trimEnd());
     return 0;
   }
-  if (!o.runAsUser && process.getuid?.() !== 0) {
+  // A captured tree needs no privilege, and is read as untrusted input (src/proc/tree.ts).
+  if (!o.runAsUser && o.root === '/' && process.getuid?.() !== 0) {
     const status = rerunUnderSudo(argv, io);
     if (status !== null) return status;
   }

@@ -68,6 +68,18 @@ describe('the mappings drill-down', () => {
     expect($('#pm-maps').hidden).toBe(true);
   });
 
+  it('says when the process was too large to read whole (the helper cut its smaps)', () => {
+    const { app } = mount();
+    app.toggleExpand('code');
+    app.select({ key: 'code', pid: 201 }, false);
+    press('Enter');
+    const maps = { ...groupMaps(SMAPS, false), cut: 16 * 1048576 };
+    const msg = { type: 'maps', pid: 201, starttime: 2010, result: { ok: true, pid: 201, starttime: 2010, maps } };
+    expect(parseHostMessage(JSON.parse(JSON.stringify(msg)))).toEqual(msg);
+    app.receive(msg as Parameters<PanelApp['receive']>[0]);
+    expect($('#pm-maps .pm-chart-note').textContent).toMatch(/by Pss \u2014 too large to read whole: only the mappings in the first 16 MB of its smaps are shown$/);
+  });
+
   it('drops an answer about another process, and says why there are none', () => {
     const { app } = mount();
     app.toggleExpand('code');
