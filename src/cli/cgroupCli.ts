@@ -6,7 +6,7 @@
 import { cgroupFigures, type CgroupFigures } from '../core/cgroup';
 import { EventBaselines, eventsText, limitsText, OomWatch, oomKillText, waterfallLines } from '../core/cgroupMemory';
 import { human } from '../core/units';
-import { jsonText } from '../core/printable';
+import { jsonText, printable } from '../core/printable';
 import { hhmmss } from '../core/format';
 import { pssOf } from '../core/report';
 import type { ProcSample } from '../core/types';
@@ -42,7 +42,7 @@ export async function runCgroupView(o: CliOptions, root: string, io: Out): Promi
   const mounts = cgroupMounts(root);
   const where = locateCgroup(mounts, path);
   if (!where) {
-    io.err(`pmemstat: --cgroup ${path}: no memory cgroup there (looked in ${[mounts.memory, mounts.unified].filter((m) => m !== null).join(' and ') || 'no cgroup mount'})`);
+    io.err(`pmemstat: --cgroup ${printable(path)}: no memory cgroup there (looked in ${[mounts.memory, mounts.unified].filter((m) => m !== null).join(' and ') || 'no cgroup mount'})`);
     return 2;
   }
   const looping = o.loopSeconds > 0;
@@ -58,7 +58,7 @@ export async function runCgroupView(o: CliOptions, root: string, io: Out): Promi
       const pssShmem = members.reduce((n, p) => n + (p.pssShmem ?? 0), 0);
       const k = cgroupFigures(path, readCgroupCounters(mounts, where), { pss, pssShmem }, (now) => baselines.changes(path, now));
       if (!k) {
-        io.err(`pmemstat: --cgroup ${path}: the cgroup has gone (or its usage cannot be read)`);
+        io.err(`pmemstat: --cgroup ${printable(path)}: the cgroup has gone (or its usage cannot be read)`);
         return first ? 2 : 1;
       }
       if (o.json) {
