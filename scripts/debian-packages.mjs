@@ -14,7 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const LIST = join(dirname(fileURLToPath(import.meta.url)), 'debian-packages.txt');
-export const TIERS = ['fast', 'e2e', 'bench'];
+export const TIERS = ['npm', 'fast', 'e2e', 'bench'];
+/** Packages that start a service of that name on install, listening: the tests start their own. */
+const SERVICES = ['prometheus', 'prometheus-process-exporter'];
 
 /** The list's packages of the given tiers (all when none given). */
 export function packages(tiers = TIERS) {
@@ -83,6 +85,8 @@ export function ensure(tiers = TIERS, log = (s) => console.log(s)) {
     r = apt(args);
   }
   if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed:\n${(r.stdout + r.stderr).trim().split('\n').slice(-20).join('\n')}`);
+  const started = absent.filter((n) => SERVICES.includes(n));
+  if (started.length) spawnSync('systemctl', ['disable', '--now', ...started], { stdio: 'ignore' });
   return missing(absent);
 }
 

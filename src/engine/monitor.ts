@@ -28,8 +28,12 @@ export interface MonitorEnv {
   history?: boolean;
   /** Seconds of history to keep (default an hour, within the memory budget of src/core/history.ts). */
   historySeconds?: number;
+  /** Processes the history follows (default MAX_PROCS of src/core/history.ts); a short history has room for more. */
+  historyProcs?: number;
   /** The clock of a sample (tests). */
   now?: () => number;
+  /** Read every process's cgroup whatever the grouping (the recorder keeps what any grouping shows). */
+  allCgroups?: boolean;
 }
 
 export interface LeakFlag {
@@ -44,6 +48,7 @@ export class Monitor {
   private hist: History | null;
   private readonly tracker: LeakTracker | null;
   private last: Report | undefined;
+  private lastSampleRead: Sample | undefined;
   private flaggedNow: LeakFlag[] = [];
   private next = 0;
   private ticks = 0;
@@ -63,7 +68,7 @@ export class Monitor {
     const sampler = this.sampler;
     this.reporter = new Reporter(this.reportOptions(this.opts), cgroupReader(() => sampler.opts.root));
     const keep = env.history !== false;
-    this.hist = keep ? new History(this.historyCapacity()) : null;
+    this.hist = keep ? new History(this.historyCapacity(), env.historyProcs) : null;
     this.tracker = keep ? new LeakTracker({ samples: this.opts.leakSamples, minGrowthKb: this.opts.leakMinGrowthKb }) : null;
   }
 
@@ -134,6 +139,7 @@ export class Monitor {
   }
 
   private reportOf(s: Sample): Report {
+    this.lastSampleRead = s;
     const report = this.reporter.report(s);
     this.ticks++;
     if (this.hist && this.tracker) {
@@ -147,6 +153,11 @@ export class Monitor {
   /** The newest Report (undefined before the first tick). */
   latest(): Report | undefined {
     return this.last;
+  }
+
+  /** The Sample the newest Report was made of: every process's own figures (the recorder writes them). */
+  get lastSample(): Sample | undefined {
+    return this.lastSampleRead;
   }
 
   /** The history of every group under the current grouping (null: kept by someone else, env.history false). */
@@ -198,13 +209,18 @@ export class Monitor {
       walkBudgetMs: this.replay ? 0 : o.walkBudgetMs,
       maxAgeSeconds: o.maxAgeSeconds,
       oom: o.showOom,
-      cgroups: isCgroupGrouping(o.groupBy),
+      cgroups: this.env.allCgroups === true || isCgroupGrouping(o.groupBy),
     };
   }
 
   private reportOptions(o: EngineOptions): ReportOptions {
-    return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
+    return reportOptionsOf(o);
   }
+}
+
+/** What the Reporter takes of the engine's options (a replay of a recording reports with them too). */
+export function reportOptionsOf(o: EngineOptions): ReportOptions {
+  return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
 }
 
 /** A Monitor (the same as `new Monitor`). */

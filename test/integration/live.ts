@@ -1,17 +1,13 @@
 // Helpers for tests against the live /proc: processes the test starts and stops, and
 // memtest built from memtest.c.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sample } from '../../src/core/types';
 import { onTestFinished } from 'vitest';
 import { Sampler } from '../../src/sampler/sampler';
-import { REPO, tmpDir } from '../support';
+import { REPO, sleep, tmpDir } from '../support';
 
-/**
- * One sample from a Sampler of its own, closed after: a Sampler keeps fds on every process it
- * has seen, and left open on a machine of 2,000 processes a few of them run out of fds.
- */
 /** A Sampler closed when the test ends, passed or failed (its fds do not burden the next test). */
 export function testSampler(opts: ConstructorParameters<typeof Sampler>[0]): Sampler {
   const s = new Sampler(opts);
@@ -19,6 +15,10 @@ export function testSampler(opts: ConstructorParameters<typeof Sampler>[0]): Sam
   return s;
 }
 
+/**
+ * One sample from a Sampler of its own, closed after: a Sampler keeps fds on every process it
+ * has seen, and left open on a machine of 2,000 processes a few of them run out of fds.
+ */
 export function sampleOnce(opts: ConstructorParameters<typeof Sampler>[0]): Sample {
   const s = new Sampler(opts);
   try {
@@ -112,4 +112,17 @@ export function publicSamplerCopy(): string {
   copyFileSync(join(REPO, 'dist', 'sampler.js'), dst);
   chmodSync(dst, 0o644);
   return dst;
+}
+
+/** Remove cgroup directories a test made, deepest first; each goes once its last process has been reaped. */
+export async function removeCgroups(dirs: readonly string[]): Promise<void> {
+  for (const dir of [...dirs].reverse()) {
+    for (let i = 0; i < 50 && existsSync(dir); i++) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        await sleep(100);
+      }
+    }
+  }
 }
