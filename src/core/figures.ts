@@ -4,7 +4,7 @@
 // and the Monitor asks the sampler to read only what the shown figures need (`needsOf`).
 // Adding a figure: one entry here, its reader (src/proc/ or src/sampler/procread.ts) and its
 // parser (src/core/); docs/architecture.md says how.
-import type { GroupBy, Mem } from './types';
+import { zeroMem, type GroupBy, type Mem } from './types';
 
 /** What a figure needs read. */
 export type Need = 'stat' | 'rollup' | 'smaps' | 'oom_score' | 'cgroup';
@@ -175,8 +175,13 @@ export function needsOf(figures: readonly Figure[]): Set<Need> {
   return new Set(figures.flatMap((f) => f.needs));
 }
 
-/** The figures the helper's member tuple carries, by place. */
-export const WIRE_FIGURES: readonly Figure[] = FIGURES.filter((f) => f.wireAt !== null).sort((a, b) => (a.wireAt ?? 0) - (b.wireAt ?? 0));
+/** A figure of the helper's member tuple: cpu or a Mem field. */
+export type WireFigure = Figure & { key: 'cpu' | keyof Mem };
+const MEM_FIELDS: readonly string[] = Object.keys(zeroMem());
+const isWireFigure = (f: Figure): f is WireFigure => f.wireAt !== null && (f.key === 'cpu' || MEM_FIELDS.includes(f.key));
+
+/** The figures the helper's member tuple carries, by place (every Mem field and cpu: figures.test.ts). */
+export const WIRE_FIGURES: readonly WireFigure[] = FIGURES.filter(isWireFigure).sort((a, b) => (a.wireAt ?? 0) - (b.wireAt ?? 0));
 
 /** The figures of the CSV files, by place. */
 export const CSV_FIGURES: readonly Figure[] = FIGURES.filter((f) => f.csvAt !== null).sort((a, b) => (a.csvAt ?? 0) - (b.csvAt ?? 0));
