@@ -122,7 +122,9 @@ function mem<K extends MemFigureKey>(
   return fig(key, label, 'KB', help, shown, needs, wireAt, csv, csvAt, history, `mem.${key}`, `pmemstat_${key}_bytes`);
 }
 
-export type FigureKey = (typeof FIGURES)[number]['key'];
+/** A figure of the registry, its key one of FigureKey. */
+export type RegisteredFigure = (typeof FIGURES)[number];
+export type FigureKey = RegisteredFigure['key'];
 
 /** The memory figures (in KB): a Mem field, or `other` (derived from four of them). */
 export type MemFigureKey = keyof Mem | 'other';
@@ -136,7 +138,14 @@ export function isMemFigure(f: Figure): f is Figure & { key: MemFigureKey } {
   return f.unit === 'KB' && f.key !== 'cgroup';
 }
 
-export const figure = (key: FigureKey): Figure => FIGURES.find((f) => f.key === key) as Figure;
+const BY_KEY: ReadonlyMap<string, RegisteredFigure> = new Map(FIGURES.map((f) => [f.key, f]));
+
+/** The figure of a key (every FigureKey has one). */
+export function figure(key: FigureKey): RegisteredFigure {
+  const f = BY_KEY.get(key);
+  if (!f) throw new Error(`no figure ${key}`);
+  return f;
+}
 
 /** The options that choose the figures shown (the engine's and the panel's names). */
 export interface FigureOptions {
@@ -166,7 +175,7 @@ export function isShown(f: Figure, o: FigureOptions): boolean {
 }
 
 /** The figures shown, in column order. */
-export function shownFigures(o: FigureOptions): Figure[] {
+export function shownFigures(o: FigureOptions): RegisteredFigure[] {
   return FIGURES.filter((f) => isShown(f, o));
 }
 
