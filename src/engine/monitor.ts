@@ -3,6 +3,7 @@
 // LeakTracker, with the walk budget and max age. The helper (src/sampler/serve.ts), the
 // `pmemstat` report loop and the terminal window (src/cli/) each hold one, and none of them
 // builds a Sampler or a Reporter; so the same options give the same Reports in every view.
+import { needsOf, shownFigures } from '../core/figures';
 import { History, historyCapacity } from '../core/history';
 import { judgeGroup, LeakTracker, type LeakVerdict } from '../core/leaks';
 import { Reporter } from '../core/report';
@@ -185,20 +186,22 @@ export class Monitor {
     return Math.max(historyCapacity(this.opts.loopSeconds, this.env.historySeconds), this.opts.leakSamples + 2);
   }
 
+  /** What the sampler reads: what the shown figures need (the registry, src/core/figures.ts), and the cgroups a grouping by them needs. */
   private samplerOptions(o: EngineOptions): Partial<SamplerOptions> {
     const oneShot = this.env.oneShot === true;
+    const needs = needsOf(shownFigures(o));
     return {
-      detail: o.detail,
+      detail: needs.has('smaps'),
       // Kernel threads' CPU needs two samples: a one-shot report has no window to measure over.
-      kernelCpu: o.showCpu && !oneShot,
+      kernelCpu: needs.has('stat') && !oneShot,
       cpuAvgSecs: o.cpuAvgSecs,
       cpuSinceStart: oneShot && o.sortBy === 'cpu',
       filter: [...o.filter],
       // A replay reads each captured tree exactly (their stat files need not show what changed).
       walkBudgetMs: this.replay ? 0 : o.walkBudgetMs,
       maxAgeSeconds: o.maxAgeSeconds,
-      oom: o.showOom,
-      cgroups: isCgroupGrouping(o.groupBy),
+      oom: needs.has('oom_score'),
+      cgroups: needs.has('cgroup') || isCgroupGrouping(o.groupBy),
     };
   }
 
