@@ -29,8 +29,8 @@ export interface Figure {
   csvAt: number | null;
   /** Whether the history keeps it (or derives it), so the group-history CSV has it. */
   history: boolean;
-  /** Its name in --json and snapshot files (a field of the row, `mem.` for a memory figure). */
-  json: string;
+  /** Its name in --json and snapshot files (a field of the row, `mem.` for a memory figure; null: derived, not stored). */
+  json: string | null;
   /** Its OpenMetrics name (a gauge per group; memory in bytes). */
   metric: string;
 }
@@ -42,7 +42,8 @@ const DETAIL: readonly Need[] = ['smaps'];
 export const FIGURES = [
   fig('cpu', 'cpu%', '%', 'CPU % over the moving window (not normalised: 4 busy CPUs = 400)', 'showCpu', ['stat'], 0, 'cpu_pct', 0, false, 'cpu', 'pmemstat_cpu_percent'),
   mem('pswap', 'pswap', 'Proportional swap (SwapPss)', 'always', MEMORY, 1, 'pswap_kb', 1, true),
-  mem('other', 'other', 'shSYSV + shOth + stack + text (fast mode: Pss_File + Pss_Shmem)', 'fast', MEMORY, null, 'other_kb', 7, true),
+  // Derived from four Mem fields: on no wire and in no JSON.
+  { ...mem('other', 'other', 'shSYSV + shOth + stack + text (fast mode: Pss_File + Pss_Shmem)', 'fast', MEMORY, null, 'other_kb', 7, true), json: null },
   mem('shSYSV', 'shSYSV', 'Shared SysV memory (proportional)', 'detail', DETAIL, 2, 'shSYSV_kb', 2, true),
   mem('shOth', 'shOth', 'Other shared memory: memfd, /dev/shm, shared file maps (proportional)', 'detail', DETAIL, 3, 'shOth_kb', 3, true),
   mem('stack', 'stack', 'Main stack (proportional)', 'detail', DETAIL, 4, 'stack_kb', 4, true),

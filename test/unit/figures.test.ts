@@ -29,7 +29,7 @@ describe('the figure registry', () => {
   });
 
   it('keys, labels, CSV and metric names are unique; every figure has a help line', () => {
-    for (const field of ['key', 'label', 'json', 'metric'] as const) expect(new Set(FIGURES.map((f) => f[field])).size).toBe(FIGURES.length);
+    for (const field of ['key', 'label', 'metric'] as const) expect(new Set(FIGURES.map((f) => f[field])).size).toBe(FIGURES.length);
     const csv = FIGURES.flatMap((f) => (f.csv === null ? [] : [f.csv]));
     expect(new Set(csv).size).toBe(csv.length);
     for (const f of FIGURES) expect(f.help.length).toBeGreaterThan(10);
