@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
-import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
+import { headerLine, hhmmss, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { leakLine } from '../core/leaks';
 import { jsonText, printable } from '../core/printable';
 import { applyView, type View } from '../core/report';
@@ -42,10 +42,6 @@ export function reportLines(report: Report, view: View, o: CliOptions, first: bo
     lines.push('');
   }
   return lines;
-}
-
-function hhmmss(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
 }
 
 /**

@@ -276,11 +276,6 @@ export function validateRequest(v: unknown): ParsedRequest {
   return { ok: true, request: v as unknown as Request };
 }
 
-/** Whether a value is a well-formed request (for tests and for the client's own checks). */
-export function isRequest(v: unknown): v is Request {
-  return validateRequest(v).ok;
-}
-
 // ---------------------------------------------------------------------------
 // Replies (checked by the host)
 
