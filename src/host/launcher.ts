@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { PrivilegeMode } from '../shared/webviewProtocol';
 import { HelperClient, type HelperClientOptions } from './helperClient';
 import { trySudoPrompt, type Attempt, type SudoPromptExec } from './sudoPrompt';
 
@@ -21,8 +22,6 @@ export interface LauncherUi {
   /** Progress and failures (never called with a password). */
   log(message: string): void;
 }
-
-export type LaunchMode = 'root' | 'user' | 'sudo-n' | 'sudo-prompt' | 'sudo-S';
 
 export interface LaunchOptions {
   /** Absolute path of dist/sampler.js. */
@@ -54,7 +53,7 @@ export interface LaunchOptions {
 
 export interface Launched {
   client: HelperClient;
-  mode: LaunchMode;
+  mode: PrivilegeMode;
   /** Why the helper runs as the user (mode 'user'). */
   reason?: string;
 }
