@@ -20,10 +20,6 @@ import { zramEffective } from './zram';
 
 export const TOTAL_INFO = 'TOTALS';
 
-export function defaultReportOptions(): ReportOptions {
-  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' };
-}
-
 /**
  * A process's group key from its pid and command line alone (pid, cmd); undefined under the
  * groupings whose key needs what the sampler read (exe, unit, container, cgroup). The History
@@ -146,9 +142,12 @@ export class Reporter {
   private previous = new Map<string, GroupRow>();
   private samples = 0;
 
-  /** `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup. */
+  /**
+   * `opts`: the defaults are the catalogue's (`reportOptions()`, src/shared/engineOptions.ts).
+   * `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup.
+   */
   constructor(
-    public opts: ReportOptions = defaultReportOptions(),
+    public opts: ReportOptions,
     private readonly cgroups: CgroupReader | null = null,
   ) {}
 

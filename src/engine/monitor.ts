@@ -7,8 +7,8 @@ import { needsOf, shownFigures } from '../core/figures';
 import { History, historyCapacity } from '../core/history';
 import { judgeGroup, LeakTracker, type LeakVerdict } from '../core/leaks';
 import { Reporter } from '../core/report';
-import { isCgroupGrouping, type Report, type ReportOptions, type Sample } from '../core/types';
-import { defaultEngineOptions, minDeltaOf, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
+import { isCgroupGrouping, type Report, type Sample } from '../core/types';
+import { defaultEngineOptions, reportOptionsOf, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
 import { cgroupReader } from '../proc/cgroupfs';
 import { defaultWorkerScript, ParallelReader } from '../sampler/parallel';
 import { Sampler } from '../sampler/sampler';
@@ -62,7 +62,7 @@ export class Monitor {
       this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0, ...(workers !== undefined ? { workers } : {}) }));
     }
     const sampler = this.sampler;
-    this.reporter = new Reporter(this.reportOptions(this.opts), cgroupReader(() => sampler.opts.root));
+    this.reporter = new Reporter(reportOptionsOf(this.opts), cgroupReader(() => sampler.opts.root));
     const keep = env.history !== false;
     this.hist = keep ? new History(this.historyCapacity()) : null;
     this.tracker = keep ? new LeakTracker({ samples: this.opts.leakSamples, minGrowthKb: this.opts.leakMinGrowthKb }) : null;
@@ -103,7 +103,7 @@ export class Monitor {
     const before = this.opts;
     this.opts = { ...before, ...p, filter: p.filter ? [...p.filter] : before.filter };
     this.sampler.setOptions(this.samplerOptions(this.opts));
-    this.reporter.setOptions(this.reportOptions(this.opts));
+    this.reporter.setOptions(reportOptionsOf(this.opts));
     if (this.hist && (p.loopSeconds !== undefined || p.leakSamples !== undefined)) {
       const cap = this.historyCapacity();
       if (cap !== this.hist.capacity) this.hist = this.hist.resized(cap);
@@ -205,9 +205,6 @@ export class Monitor {
     };
   }
 
-  private reportOptions(o: EngineOptions): ReportOptions {
-    return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
-  }
 }
 
 /** A Monitor (the same as `new Monitor`). */

@@ -14,6 +14,7 @@ import type { Log } from '../../src/host/log';
 import { Sampler } from '../../src/sampler/sampler';
 import { baseProcs, sample } from './webview-fixtures';
 import { stub } from './vscode-stub';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 export class FakeHelper implements HelperLike {
   readonly hello: HelloInfo;
@@ -23,7 +24,7 @@ export class FakeHelper implements HelperLike {
   disposed = false;
   killOutcome: (pid: number) => KillOutcome = () => 'gone';
   private exitCbs: Array<(reason: string) => void> = [];
-  private reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' });
+  private reporter = new Reporter(reportOptions());
 
   constructor(
     private readonly source: () => Sample,
