@@ -26,7 +26,8 @@ import {
   str,
   type Check,
   type Path,
-  type Shape,
+  conforms,
+  type ShapeOf,
 } from './validate';
 
 export type { KillOutcome, KillResult, KillSignal, KillTarget } from './kill';
@@ -205,7 +206,10 @@ function withMinDelta(c: Check): Check {
 
 const checkKillTargets = killTargetsCheck({ once: true, nonEmpty: false });
 
-const requestShapes: Record<RequestType, Shape> = {
+/** The fields of a message of one type, but its type (and, for a request, its id: checked first). */
+type FieldsOf<U extends { type: string }, T extends U['type'], Omitted extends string = 'type'> = Omit<Extract<U, { type: T }>, Omitted>;
+
+const requestShapes: { [T in RequestType]: ShapeOf<FieldsOf<Request, T, 'type' | 'id'>> } = {
   hello: {},
   configure: { config: checkPartialConfig },
   sample: {},
@@ -217,7 +221,7 @@ const requestShapes: Record<RequestType, Shape> = {
   },
 };
 /** Request fields that may be left out. */
-const requestOptional: Partial<Record<RequestType, string[]>> = { kill: ['signal'] };
+const requestOptional: { [T in RequestType]?: (keyof FieldsOf<Request, T>)[] } = { kill: ['signal'] };
 
 export type ParsedRequest =
   | { ok: true; request: Request }
@@ -272,8 +276,8 @@ export function validateRequest(v: unknown): ParsedRequest {
   }
   const rt = type as RequestType;
   const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true, requestOptional[rt]), v, rt);
-  if (e) return { ok: false, id, code: 'invalid', message: e };
-  return { ok: true, request: v as unknown as Request };
+  if (!conforms<Request>(v, e)) return { ok: false, id, code: 'invalid', message: e ?? '' };
+  return { ok: true, request: v };
 }
 
 // ---------------------------------------------------------------------------
@@ -316,7 +320,7 @@ const checkFullConfig: Check = withMinDelta(engineOptionsCheck(HELPER_CONFIG_KEY
 const checkId: Check = (v, path) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
 const checkSeq = count;
 
-const replyShapes: Record<Reply['type'], { shape: Shape; optional?: string[] }> = {
+const replyShapes: { [T in Reply['type']]: { shape: ShapeOf<FieldsOf<Reply, T>>; optional?: (keyof FieldsOf<Reply, T>)[] } } = {
   hello: { shape: { id: nullable(checkId), seq: checkSeq, hello: checkHello, token: str }, optional: ['token'] },
   configure: { shape: { id: checkId, seq: checkSeq, config: checkFullConfig } },
   sample: { shape: { id: checkId, seq: checkSeq, report: checkWireReport, ms: num } },
@@ -343,7 +347,7 @@ export function parseReply(line: string): ParsedReply {
   }
   const { shape, optional } = replyShapes[type as Reply['type']];
   const e = explain(object({ type: () => null, ...shape }, false, optional), v, type);
-  return e ? { ok: false, message: e } : { ok: true, reply: v as unknown as Reply };
+  return conforms<Reply>(v, e) ? { ok: true, reply: v } : { ok: false, message: e ?? '' };
 }
 
 // ---------------------------------------------------------------------------
