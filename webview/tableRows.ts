@@ -82,7 +82,7 @@ export class RowBuilder {
     fillCells(re, (c) => cellText(r, c, m.settings, lineNo));
     setText(re.infoText, r.info);
     const info = re.cells.get('info');
-    // A figure the walk budget left from an earlier sample: dimmed, its time in the tooltip.
+    // A figure the walk budget left from an earlier sample: italic (style.css), its time in the tooltip.
     const tip = r.asOf === undefined ? r.info : `${r.info}\nas of ${hhmmss(r.asOf)}`;
     if (info && info.title !== tip) info.title = tip;
     tr.classList.toggle('pm-old', r.asOf !== undefined);

@@ -150,7 +150,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     io.out(HELP.trimEnd());
     return 0;
   }
-  if (!o.runAsUser && process.getuid?.() !== 0) {
+  // A captured tree needs no privilege, and is read as untrusted input (src/proc/tree.ts).
+  if (!o.runAsUser && o.root === '/' && process.getuid?.() !== 0) {
     const status = rerunUnderSudo(argv, io);
     if (status !== null) return status;
   }
@@ -187,7 +188,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       if (o.leaks) {
         for (const { key, verdict } of monitor.newSuspects()) {
           const row = report.rows.find((r) => r.key === key);
-          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
+          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units, row.members.map((m) => m.pid))}`);
         }
       } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
       else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);

@@ -3,6 +3,7 @@ import { leaderHelpText } from '../core/leaderHelp';
 import { GROUP_BYS } from '../core/types';
 import { isUnits } from '../core/units';
 import { defaultEngineOptions, OptionError, pickEngineOptions, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
+import { mapsUnits } from '../core/maps';
 import { PID_MAX_LIMIT } from '../shared/kill';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import { catalogueFlag, FlagError } from './catalogueFlags';
@@ -15,6 +16,8 @@ export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' 
   /** Seconds between reports; 0 = one report. */
   loopSeconds: number;
   runAsUser: boolean;
+  /** -u was given (--maps shows KB otherwise: most mappings are smaller than 1 MB). */
+  unitsChosen: boolean;
   json: boolean;
   /** On a terminal, open the live window (false: -W, print reports). */
   window: boolean;
@@ -65,7 +68,8 @@ options:
   -s, --sortby {mem,cpu,name}
                          sort by ptotal (default), CPU, or name; without a
                          loop, CPU since each process started (like ps)
-  -/, --search TEXT      show only groups whose info contains TEXT
+  -/, --search TEXT      show only groups whose info or a process's command line
+                         contains TEXT
   -R, --no-rise          do not raise new and changed groups to the top
   -C, --no-cpu           do not show the cpu% column (shown in a loop or -s cpu)
   -U, --run-as-user      do not re-run under sudo; only your own processes are
@@ -101,6 +105,7 @@ options:
                          each file or library, SysV and other shared memory,
                          [vdso]...) with Pss, Rss, private, shared, swap and
                          SwapPss, by Pss; the Pss add up to its detail ptotal
+                         (in KB, as smaps prints them, unless -u is given)
 
 Every option of the VS Code settings is also a long flag of the same name, in
 kebab case (pmemstat.walkBudgetMs is --walk-budget-ms MS, pmemstat.showOom is
@@ -142,6 +147,7 @@ export function defaultCliOptions(): CliOptions {
     showEpss: p.showEpss,
     loopSeconds: 0,
     runAsUser: false,
+    unitsChosen: false,
     json: false,
     window: true,
     root: '/',
@@ -223,6 +229,7 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'u':
       if (!isUnits(v)) throw new UsageError(`option -u: invalid choice: '${v}' (choose from MB, mB, KB, human)`);
       o.units = v;
+      o.unitsChosen = true;
       break;
     case 's':
       o.sortBy = choice('s', v, ['mem', 'cpu', 'name'] as const);
@@ -349,6 +356,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
     o.filter.push(a);
   }
+  if (o.maps !== null && !o.unitsChosen) o.units = mapsUnits(o.units);
   if (o.leaks && !(o.loopSeconds > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
   // The engine's options are checked here, against the catalogue, as everywhere else.
   try {

@@ -166,7 +166,11 @@ export function containerOf(path: string, name: string | null = null): CgroupPla
     const key = `k8s:pod-${c.pod}`;
     return { key, info: key, dir: c.dir };
   }
-  const key = `${c.runtime}:${shortId(c.id)}`;
+  // Under a user's systemd manager the user names the cgroups (a rootless runtime's, or any
+  // `docker-<id>.scope` the user makes): the key says whose, so such a group never merges
+  // with the system's container of the same id (docs/cgroups.md).
+  const owner = /(?:^|\/)user@(\d+)\.service(?:\/|$)/.exec(c.dir);
+  const key = `${c.runtime}:${shortId(c.id)}${owner ? ` (user@${owner[1]})` : ''}`;
   const info = [key, name, c.pod === null ? null : `pod-${c.pod}`].filter((x) => x).join(' ');
   return { key, info, dir: c.dir };
 }

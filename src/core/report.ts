@@ -1,5 +1,6 @@
 // Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
+import { rowMatches } from './search';
 import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type ProcCgroup } from './cgroup';
 import {
   addMem,
@@ -263,7 +264,7 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
 }
 
 export interface ViewOptions {
-  /** Plain substring of the row info; '' = no search. */
+  /** Plain substring of the row info or a member's command line (search.ts); '' = no search. */
   search: string;
   /** --top-pct: fold groups past this share of the grand ptotal into O (100 = none). */
   topPct: number;
@@ -288,7 +289,7 @@ export function applyView(report: Report, v: ViewOptions): View {
   let running = 0;
   let pidsShown = 0;
   for (const r of report.rows) {
-    if (v.search && !r.info.includes(v.search)) {
+    if (!rowMatches(r, v.search)) {
       if (r.type !== 'x') hidden.push(r);
       continue;
     }

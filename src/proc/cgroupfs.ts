@@ -15,6 +15,7 @@ import {
   type Pressure,
   type ProcCgroup,
 } from '../core/cgroup';
+import { capText, TEXT_CAP } from '../core/capText';
 import { printable } from '../core/printable';
 import { readText } from './readfile';
 
@@ -33,14 +34,19 @@ export function cgroupMounts(root: string): CgroupMounts {
   return { unified: v2 ?? null, memory: existsSync(posix.join(mem, 'memory.usage_in_bytes')) ? mem : null };
 }
 
-/** Docker keeps a container's name in config.v2.json (root-only, no daemon needed); Podman's is in a database (not read). */
+/**
+ * Docker keeps a container's name in config.v2.json (root-only, no daemon needed); Podman's is
+ * in a database (not read). A cgroup under a user's systemd manager (user@UID.service) is
+ * delegated: its user names it, `docker-<id of a real container>.scope` included, and the
+ * rootful daemon's files say nothing of it (docs/cgroups.md): no name is looked up there.
+ */
 export function containerName(root: string, c: ContainerId): string | null {
-  if (c.runtime !== 'docker' || !/^[0-9a-f]{64}$/.test(c.id)) return null;
+  if (c.runtime !== 'docker' || !/^[0-9a-f]{64}$/.test(c.id) || /(^|\/)user@\d+\.service(\/|$)/.test(c.dir)) return null;
   const t = readText(posix.join(root, 'var/lib/docker/containers', c.id, 'config.v2.json')).text;
   if (t === null) return null;
   try {
     const name = (JSON.parse(t) as { Name?: unknown }).Name;
-    return typeof name === 'string' && name !== '' ? printable(name.replace(/^\//, '')) : null;
+    return typeof name === 'string' && name !== '' ? capText(printable(name.replace(/^\//, '')), TEXT_CAP.cgroup) : null;
   } catch {
     return null;
   }
@@ -51,7 +57,8 @@ export function readProcCgroup(root: string, pid: number): ProcCgroup | null {
   const t = readText(posix.join(root, 'proc', String(pid), 'cgroup')).text;
   if (t === null) return null;
   const c = procCgroup(t, (id) => containerName(root, id));
-  const p = (s: string) => printable(s);
+  // Read as latin1 (byte-exact: the dirs are opened); shown as the UTF-8 a name is, capped.
+  const p = (s: string) => capText(printable(Buffer.from(s, 'latin1').toString('utf8')), TEXT_CAP.cgroup);
   const place = (x: ProcCgroup['unit']) => ({ key: p(x.key), info: p(x.info), dir: x.dir });
   // Keys and infos are shown; the dirs stay raw, they are only opened.
   return { path: p(c.path), unit: place(c.unit), container: place(c.container), memory: c.memory };

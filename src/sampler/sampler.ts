@@ -10,6 +10,7 @@ import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } fr
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
+import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
@@ -47,6 +48,7 @@ export class Sampler {
 
   constructor(opts: Partial<SamplerOptions> = {}) {
     this.opts = { ...defaultSamplerOptions(), ...opts };
+    useTree(this.opts.root);
     this.cpu = new CpuTracker(this.opts.cpuAvgSecs);
     const opt = this.opts;
     this.ctx = {
@@ -76,6 +78,7 @@ export class Sampler {
     // Kept fds belong to the old tree; the per-process cache (pid + start time) stays.
     if (o.root !== undefined && o.root !== this.opts.root) for (const e of this.cache.values()) this.closeFds(e);
     Object.assign(this.opts, o);
+    useTree(this.opts.root);
     this.cpu.avgSecs = this.opts.cpuAvgSecs;
     if (o.filter) for (const [pid, e] of this.cache) e.filtered = !this.wanted(pid, e.exe);
   }

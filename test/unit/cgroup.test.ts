@@ -34,7 +34,8 @@ const CASES: { file: string; path: string; unit: string; container: string; info
     file: 'podman-rootless-v2.txt',
     path: `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${PODMAN}.scope/container`,
     unit: `user@1000/libpod-${PODMAN}.scope`,
-    container: 'podman:9a8b7c6d5e4f',
+    // A rootless container is its user's: the key says so (a user names such cgroups).
+    container: 'podman:9a8b7c6d5e4f (user@1000)',
     dir: `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${PODMAN}.scope`,
   },
   // conmon watches the container from the host.
