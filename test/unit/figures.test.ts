@@ -4,13 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CSV_FIGURES, FIGURES, needsOf, shownFigures, WIRE_FIGURES, type Figure } from '../../src/core/figures';
-import { zeroMem } from '../../src/core/types';
+import { MEM_KEYS, zeroMem } from '../../src/core/types';
 import { createMonitor } from '../../src/engine/monitor';
 import { CSV_COLUMNS } from '../../src/host/exportSnapshot';
 
 vi.mock('vscode', () => import('./vscode-stub'));
 
 const ROOT = resolve(__dirname, '../..');
+
+const order = (key: string) => FIGURES.findIndex((f) => f.key === key);
 
 /** A figure's line of docs/columns.md's table. */
 function docRow(f: Figure): string {
@@ -39,6 +41,26 @@ describe('the figure registry', () => {
     expect(WIRE_FIGURES.map((f) => f.wireAt)).toEqual(WIRE_FIGURES.map((_, i) => i));
     expect(new Set(WIRE_FIGURES.map((f) => f.key))).toEqual(new Set(['cpu', ...Object.keys(zeroMem())]));
     expect(FIGURES.filter((f) => f.wireAt !== null)).toHaveLength(WIRE_FIGURES.length);
+  });
+
+  it('the figures marked as kept by the history are the ones it keeps (and other, derived from them)', () => {
+    expect(FIGURES.filter((f) => f.history && f.key !== 'other').map((f) => f.key)).toEqual([...MEM_KEYS].sort((a, b) => order(a) - order(b)));
+    expect(FIGURES.find((f) => f.key === 'other')?.history).toBe(true);
+  });
+
+  it("each figure's JSON name is a field of a real report's rows (this test's process on live /proc; the cgroup figure is cgroup-flow.test.ts's)", async () => {
+    const m = createMonitor({ showOom: true, showCpu: true, filter: [String(process.pid)] }, { roots: ['/'], workers: 0 });
+    try {
+      const row = (await m.tick()).rows.find((x) => x.members.some((p) => p.pid === process.pid));
+      expect(row).toBeDefined();
+      for (const f of FIGURES) {
+        if (f.json === null || f.key === 'cgroup') continue;
+        const value = f.json.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], row);
+        expect(typeof value, f.json).toBe('number');
+      }
+    } finally {
+      m.close();
+    }
   });
 
   it("the CSV's figure columns are the registry's, in their places", () => {
