@@ -1,22 +1,19 @@
 // The text report of the `pmemstat` command: leader line(s), header, rows.
 import type { CgroupFigures, Pressure } from './cgroup';
 import type { LeaderFigure } from './leaderHelp';
-import { isMemFigure, memFigure, shownFigures, type Figure } from './figures';
+import { isMemFigure, memFigure, shownFigures, type Figure, type FigureOptions } from './figures';
 import type { GroupBy, GroupRow, LeaderFigures, Mem, Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
-export interface FormatOptions {
+/**
+ * What the text shows: the figures' options (detail: seven memory columns instead of four;
+ * showUss, showEpss, showOom: the optional columns, hidden unless asked for), the units, the
+ * line numbers and the grouping.
+ */
+export interface FormatOptions extends FigureOptions {
   units: Units;
-  /** Detail mode: seven memory columns instead of four. */
-  detail: boolean;
-  showCpu: boolean;
   numbers: boolean;
   groupBy: GroupBy;
-  /** The optional columns after ptotal (hidden unless asked for). */
-  uss?: boolean;
-  epss?: boolean;
-  /** The oom column (oom_score, a group's highest). */
-  oom?: boolean;
 }
 
 const TYPE_WIDTH = 8;
@@ -26,7 +23,7 @@ const COUNT_WIDTH = 7;
 /** The figures of the text's columns, in order: the registry's (figures.ts) shown ones, but for
  * the cgroup column (the text writes a group's kernel figures after its info, kernelText). */
 export function textFigures(o: FormatOptions): Figure[] {
-  return shownFigures({ detail: o.detail, showCpu: o.showCpu, showUss: o.uss, showEpss: o.epss, showOom: o.oom }).filter((f) => f.key !== 'cgroup');
+  return shownFigures(o).filter((f) => f.key !== 'cgroup');
 }
 
 /** A column's width: cpu% the units' width, oom its own, a memory figure the units' width or one more than a longer label ("pss+swap"). */

@@ -106,7 +106,7 @@ describe('the wire, a snapshot and Compare', () => {
 });
 
 describe('the CLI text', () => {
-  const f: FormatOptions = { units: 'MB', detail: false, showCpu: false, numbers: false, groupBy: 'unit', oom: true };
+  const f: FormatOptions = { units: 'MB', detail: false, showCpu: false, numbers: false, groupBy: 'unit', showOom: true };
   it('adds the oom column, the kernel figures after the info, and limit? near the limit', () => {
     const r = report('unit');
     expect(headerLine(f)).toMatch(/ptotal {3}oom {5}type/);
