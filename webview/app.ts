@@ -16,6 +16,7 @@ import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort } fr
 import { PendingOptions } from './pending';
 import { keptSelection, killTargets, type RowRef } from '../src/shared/rowOrder';
 import { MapsView } from './mapsView';
+import { CgroupView } from './cgroupView';
 import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';
@@ -35,6 +36,7 @@ export class PanelApp implements KeyTarget {
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
   readonly maps: MapsView;
+  readonly cgroup: CgroupView;
   private readonly frames: Frames;
   private readonly store: UiStore;
   private table: TableRenderer;
@@ -58,6 +60,7 @@ export class PanelApp implements KeyTarget {
       hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
     this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
     this.maps = new MapsView(doc, (m) => this.api.postMessage(m), this.shell.chart.root);
+    this.cgroup = new CgroupView(doc, this.maps.root);
     this.store = new UiStore(api);
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
@@ -288,7 +291,7 @@ export class PanelApp implements KeyTarget {
     });
   }
 
-  showMaps = (ref: RowRef): boolean => this.maps.open(this.report, ref);
+  showDrillDown = (ref: RowRef): boolean => (ref.pid === null ? this.cgroup.open(this.report, ref, this.settings) : this.maps.open(this.report, ref));
   // ------------------------------------------------------------ kill
 
   killRef(ref: RowRef): void {
@@ -346,6 +349,7 @@ export class PanelApp implements KeyTarget {
     }
     if (!chartFirst) this.syncChart();
     this.maps.render(this.settings.units);
+    this.cgroup.update(report, this.settings);
     this.frames.queue();
   }
 

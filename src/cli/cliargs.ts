@@ -27,11 +27,14 @@ export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' 
   leaks: boolean;
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
+  /** --cgroup PATH: print where that cgroup's memory goes (docs/cgroups.md), its limits and events. */
+  cgroup: string | null;
 }
 
 export class UsageError extends Error {}
 
 export const HELP = `usage: pmemstat [options] [pids-or-names ...]
+       pmemstat metrics [options]   (a Prometheus exporter: pmemstat metrics --help)
 
 Proportional (PSS) memory of Linux processes, grouped by application. In a
 terminal it opens a live window (press ? there for its keys, q to quit).
@@ -106,6 +109,12 @@ options:
                          [vdso]...) with Pss, Rss, private, shared, swap and
                          SwapPss, by Pss; the Pss add up to its detail ptotal
                          (in KB, as smaps prints them, unless -u is given)
+      --cgroup PATH      print where the memory of cgroup PATH (as in
+                         /proc/PID/cgroup, e.g. /system.slice/foo.service) goes:
+                         the kernel's usage split into its members' pss, page
+                         cache, shmem, kernel memory and the rest, with its
+                         limits and memory events; with -l, a line per sample
+                         and one per OOM kill (docs/cgroups.md)
 
 Every option of the VS Code settings is also a long flag of the same name, in
 kebab case (pmemstat.walkBudgetMs is --walk-budget-ms MS, pmemstat.showOom is
@@ -154,10 +163,11 @@ export function defaultCliOptions(): CliOptions {
     help: false,
     leaks: false,
     maps: null,
+    cgroup: null,
   };
 }
 
-type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age' | 'maps';
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age' | 'maps' | 'cgroup';
 
 const LONG: Record<string, string> = {
   help: 'h',
@@ -185,11 +195,12 @@ const LONG: Record<string, string> = {
   'walk-budget': 'walk-budget',
   'max-age': 'max-age',
   maps: 'maps',
+  cgroup: 'cgroup',
   uss: 'uss',
   epss: 'epss',
 };
 
-const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps']);
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps', 'cgroup']);
 
 function num(opt: string, v: string, integer: boolean): number {
   const n = Number(v);
@@ -260,6 +271,12 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'maps':
       o.maps = num('-maps', v, true);
       if (o.maps < 1 || o.maps > PID_MAX_LIMIT) throw new UsageError(`option --maps: not a process id: '${v}'`);
+      break;
+    case 'cgroup':
+      if (!v.startsWith('/') || v.includes('\0') || v.split('/').some((c) => c === '..' || c === '.')) {
+        throw new UsageError(`option --cgroup: not a cgroup path (one starting with /, without . or ..): '${v}'`);
+      }
+      o.cgroup = v;
       break;
   }
 }

@@ -63,7 +63,7 @@ export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne
     keepRollup: (fd) => (job.keepRollup ? fd : (closeFd(fd), -1)),
     release: closeFd,
   };
-  const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+  const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
   for (;;) {
     const at = Atomics.add(state, 0, CHUNK);
     if (at >= job.pids.length) break;

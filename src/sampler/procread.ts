@@ -57,6 +57,8 @@ export interface SampleStats {
   rollupReads: number;
   /** The pids whose page tables were walked (rollup or smaps read). */
   walkedPids: number[];
+  /** What those walks took in all (ms; a walk done by a worker thread for this sample included). */
+  walkMs: number;
 }
 
 export interface ReadCtx {

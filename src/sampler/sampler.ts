@@ -43,7 +43,7 @@ export class Sampler {
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
-  lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+  lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
   protected readonly ctx: ReadCtx;
 
   constructor(opts: Partial<SamplerOptions> = {}) {
@@ -158,7 +158,7 @@ export class Sampler {
    * of /proc when the caller has just read it.
    */
   sample(now = Date.now(), pre?: ReadonlyMap<number, ReadOne>, pids = this.listPids()): Sample {
-    const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+    const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo'), true).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat'), true).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
@@ -233,12 +233,14 @@ export class Sampler {
         mem = e.mem; // read for this very sample by the parallel prefetch
         e.walkedAt = now;
         stats.walkedPids.push(pid);
+        stats.walkMs += e.walkMs;
         if (this.opts.detail) stats.smapsPids.push(pid);
         if (!(this.opts.detail && this.opts.oneShot)) stats.rollupReads++;
       } else {
         const t0 = performance.now();
         mem = readMem(this.ctx, pid, e, zramActive, stats);
         e.walkMs = performance.now() - t0;
+        stats.walkMs += e.walkMs;
         e.walkedAt = now;
         e.mem = typeof mem === 'object' ? mem : null;
         e.memDetail = this.opts.detail;

@@ -77,7 +77,7 @@ export const HELP_KEYS: ReadonlyArray<readonly [string, string]> = [
   ...HELP_OPTIONS.map((k) => [controlOf(k).hotkey, controlOf(k).help] as const),
   ['/', `search ${SEARCH_MATCHES}; Enter keeps it, Esc clears it`],
   ['?', 'this help (Esc closes it)'],
-  ['Enter / Space', 'expand or collapse a group into its processes (in kill mode Enter kills; Enter on a process shows its mappings)'],
+  ['Enter / Space', 'expand or collapse a group into its processes (in kill mode Enter kills; Enter on a process shows its mappings; grouped by unit, container or cgroup, Enter on a group shows where its cgroup\u2019s memory goes)'],
   ['\u2192 / \u2190', 'expand / collapse the selected group'],
   ['j k \u2193 \u2191', 'next / previous row'],
   ['Ctrl-d  Ctrl-u', 'half a page down / up'],

@@ -3,6 +3,7 @@
 // captured fixture tree, configured through the Monitor's option path), and a launcher that
 // plays sudo's password dialogue.
 import { Reporter } from '../../src/core/report';
+import type { CgroupReader } from '../../src/core/cgroup';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
 import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
 import type { KillSignal } from '../../src/shared/kill';
@@ -27,12 +28,14 @@ export class FakeHelper implements HelperLike {
   private exitCbs: Array<(reason: string) => void> = [];
   /** The options in force, as the helper's Monitor holds them (src/engine/monitor.ts). */
   private options = defaultEngineOptions();
-  private reporter = new Reporter(reportOptionsOf(this.options));
+  private reporter: Reporter;
 
+  /** `cgroups`: the /sys reader of the kernel's cgroup figures, as the real helper has. */
   constructor(
     private readonly source: () => Sample,
-    opts: { pid?: number; uid?: number } = {},
+    opts: { pid?: number; uid?: number; cgroups?: CgroupReader } = {},
   ) {
+    this.reporter = new Reporter(reportOptionsOf(this.options), opts.cgroups ?? null);
     this.hello = { version: 'test', protocol: 1, uid: opts.uid ?? 1000, pid: opts.pid ?? 4000, capabilities: ['sample', 'kill'] };
   }
 

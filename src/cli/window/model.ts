@@ -2,7 +2,7 @@
 // draws what render.ts makes of this state, and carries out the effects update() returns.
 import { planKill, confirmText, type KillPlan } from '../../shared/killPlan';
 import { applyView, sortRows } from '../../core/report';
-import type { GroupRow, Report } from '../../core/types';
+import { isCgroupGrouping, type GroupRow, type Report } from '../../core/types';
 import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../../shared/kill';
 import { controlOf, optionChange, type PanelSettingKey, type PanelSettings } from '../../shared/options';
 import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../shared/rowOrder';
@@ -38,6 +38,8 @@ export interface TuiState {
   noKill: string;
   /** A page of text shown in place of the help (a process's mappings); null = the help. */
   page: { title: string; lines: string[] } | null;
+  /** The group whose cgroup memory is shown (mode 'cgroup'), by key. */
+  cgroup?: string;
 }
 
 export function initialState(settings: PanelSettings, search: string, noKill = ''): TuiState {
@@ -210,6 +212,7 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
     case 'escape':
       if (t.mode === 'search') return keep({ ...t, mode: 'table', search: '', top: 0 });
       if (t.mode === 'help') return keep({ ...t, mode: 'table', page: null });
+      if (t.mode === 'cgroup') return keep({ ...t, mode: 'table', cgroup: undefined });
       if (t.killMode) return keep({ ...t, killMode: false });
       return keep({ ...t, search: '', top: 0 });
     case 'enter': {
@@ -221,6 +224,9 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
       // Enter on a process shows its mappings, as in the panel; on a group it expands or collapses.
       const process = memberOf(l, t);
       if (process) return keep(t, { kind: 'maps', pid: process.pid, starttime: process.starttime });
+      // As in the panel: a group of a cgroup grouping opens where its memory goes.
+      const it = l.items[selectedIndex(l, t)];
+      if (it?.kind === 'group' && it.ref && isCgroupGrouping(t.settings.groupBy) && it.row.kernel) return keep({ ...t, mode: 'cgroup', cgroup: it.ref.key });
       return toggle(t, l, null);
     }
     case 'yes':

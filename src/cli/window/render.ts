@@ -12,6 +12,7 @@ import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
 import { printable } from '../../core/printable';
 import { cut, fit, textWidth } from './text';
+import { cgroupLines } from './cgroupLines';
 
 export type Style = 'plain' | 'leader' | 'header' | 'total' | 'new' | 'grow' | 'shrink' | 'gone' | 'overflow' | 'member' | 'status' | 'alert';
 
@@ -89,6 +90,7 @@ function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, sho
   if (s.mode === 'search') return { text: `/${printable(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
   if (s.mode === 'confirm') return { text: `y: send ${s.confirm?.signal ?? 'SIGTERM'}   s: another signal   any other key: cancel`, style: 'alert' };
   if (s.mode === 'help') return { text: `j/k PgUp/PgDn scroll   Esc or ? closes the ${s.page ? 'page' : 'help'}`, style: 'status' };
+  if (s.mode === 'cgroup' && !s.message) return { text: 'Esc or Enter closes the cgroup\u2019s memory', style: 'status' };
   if (s.message) return { text: printable(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
   if (s.note) return { text: s.note, style: 'status' };
   if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };
@@ -159,7 +161,10 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
     const lead = leaderLines(leader, showCpu, c.accessHint);
     for (const t of lead) out.push({ text: printable(t), style: 'leader' });
     out.push({ text: headerLine(f), style: 'header' }, { text: rowLine(r.total, f), style: 'total' });
-    if (s.mode === 'confirm' && s.confirm) {
+    if (s.mode === 'cgroup' && s.cgroup !== undefined) {
+      const key = s.cgroup;
+      body(cgroupLines(r.rows.find((x) => x.key === key), key));
+    } else if (s.mode === 'confirm' && s.confirm) {
       body([{ text: s.confirm.title, style: 'alert' }, ...s.confirm.lines.map((t): Line => ({ text: printable(t), style: 'plain' }))]);
     } else {
       const rows = c.height - out.length - 1;
