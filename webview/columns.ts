@@ -3,16 +3,16 @@
 import { formatCpu, countText, NEAR_LIMIT_MARK, OOM_KILL_MARK } from '../src/core/format';
 import type { CgroupFigures } from '../src/core/cgroup';
 import { leakWhat } from '../src/core/leaks';
-import { figure, FIGURES, isMemFigure, memFigure, shownFigures, type FigureKey } from '../src/core/figures';
+import { figure, FIGURES, isColumnFigure, isMemFigure, memFigure, shownFigures, type ColumnFigureKey } from '../src/core/figures';
 import type { GroupRow, Mem, Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 
 /** The table's columns: the line number, the registry's figures (src/core/figures.ts), the trend, type, count and info. */
-export type ColumnName = 'line' | FigureKey | 'trend' | 'type' | 'count' | 'info';
+export type ColumnName = 'line' | ColumnFigureKey | 'trend' | 'type' | 'count' | 'info';
 
 /** The columns that are not figures of the registry (src/core/figures.ts), with label and title. */
-const OTHER_COLUMNS: Record<Exclude<ColumnName, FigureKey>, [label: string, title: string]> = {
+const OTHER_COLUMNS: Record<Exclude<ColumnName, ColumnFigureKey>, [label: string, title: string]> = {
   line: ['#', 'Row number'],
   trend: [
     'trend',
@@ -23,11 +23,11 @@ const OTHER_COLUMNS: Record<Exclude<ColumnName, FigureKey>, [label: string, titl
   info: ['key/info', 'Group key / command'],
 };
 
-const isFigureColumn = (c: ColumnName): c is FigureKey => FIGURES.some((f) => f.key === c);
+const isFigureColumn = (c: ColumnName): c is ColumnFigureKey => FIGURES.some((f) => f.key === c);
 const labelAndTitle = (c: ColumnName): [string, string] => (isFigureColumn(c) ? [figure(c).label, figure(c).help] : OTHER_COLUMNS[c]);
 
 /** Every column, in order. */
-const ALL_COLUMNS: ColumnName[] = ['line', ...FIGURES.map((f) => f.key), 'trend', 'type', 'count', 'info'];
+const ALL_COLUMNS: ColumnName[] = ['line', ...FIGURES.filter(isColumnFigure).map((f) => f.key), 'trend', 'type', 'count', 'info'];
 
 export const COLUMN_LABELS = Object.fromEntries(ALL_COLUMNS.map((c) => [c, labelAndTitle(c)[0]])) as Record<ColumnName, string>;
 export const COLUMN_TITLES = Object.fromEntries(ALL_COLUMNS.map((c) => [c, labelAndTitle(c)[1]])) as Record<ColumnName, string>;
@@ -46,7 +46,7 @@ export function columnsFor(
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
   const shown = { detail, showCpu, showUss: extra.uss, showEpss: extra.epss, showOom: extra.oom, groupBy: extra.cgroup ? ('cgroup' as const) : undefined };
-  for (const f of shownFigures(shown)) cols.push(f.key);
+  for (const f of shownFigures(shown).filter(isColumnFigure)) cols.push(f.key);
   if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
   return cols;

@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CSV_FIGURES, FIGURES, needsOf, shownFigures, WIRE_FIGURES, type Figure } from '../../src/core/figures';
+import { CSV_FIGURES, FIGURES, isMemFigure, memFigure, needsOf, shownFigures, WIRE_FIGURES, type Figure } from '../../src/core/figures';
+import { groupFamilies } from '../../src/core/metrics';
 import { MEM_KEYS, zeroMem } from '../../src/core/types';
 import { createMonitor } from '../../src/engine/monitor';
 import { CSV_COLUMNS } from '../../src/host/exportSnapshot';
+import { proc, reporter } from './webview-fixtures';
 
 vi.mock('vscode', () => import('./vscode-stub'));
 
@@ -17,7 +19,7 @@ const order = (key: string) => FIGURES.findIndex((f) => f.key === key);
 /** A figure's line of docs/columns.md's table. */
 function docRow(f: Figure): string {
   const code = (x: string | number | null) => (x === null ? '-' : `\`${x}\``);
-  return `| ${code(f.key)} | ${code(f.label)} | ${f.unit} | ${f.shown} | ${f.needs.join(', ')} | ${f.wireAt ?? '-'} | ${code(f.csv)} | ${code(f.json)} | ${code(f.metric)} |`;
+  return `| ${code(f.key)} | ${code(f.label)} | ${f.unit} | ${f.shown} | ${f.needs.join(', ')} | ${f.wireAt ?? '-'} | ${code(f.csv)} | ${code(f.json)} | ${code(f.metric?.name ?? null)} |`;
 }
 
 describe('the figure registry', () => {
@@ -31,7 +33,9 @@ describe('the figure registry', () => {
   });
 
   it('keys, labels, CSV and metric names are unique; every figure has a help line', () => {
-    for (const field of ['key', 'label', 'metric'] as const) expect(new Set(FIGURES.map((f) => f[field])).size).toBe(FIGURES.length);
+    for (const field of ['key', 'label'] as const) expect(new Set(FIGURES.map((f) => f[field])).size).toBe(FIGURES.length);
+    const metrics = FIGURES.flatMap((f) => (f.metric === null ? [] : [f.metric.name]));
+    expect(new Set(metrics).size).toBe(metrics.length);
     const csv = FIGURES.flatMap((f) => (f.csv === null ? [] : [f.csv]));
     expect(new Set(csv).size).toBe(csv.length);
     for (const f of FIGURES) expect(f.help.length).toBeGreaterThan(10);
@@ -60,6 +64,17 @@ describe('the figure registry', () => {
       }
     } finally {
       m.close();
+    }
+  });
+
+  it("the exporter's group gauges of the memory figures are the registry's, with their values", () => {
+    const report = reporter()([proc(10, 'postgres', 1000, 'postgres -D x', 0, { uss: 600, epss: 1200 })]);
+    const families = groupFamilies({ report, grouping: 'exe', top: 5, suspects: new Set() });
+    for (const f of FIGURES) {
+      if (f.metric === null || !isMemFigure(f)) continue;
+      const fam = families.find((x) => x.name === f.metric?.name);
+      expect(fam?.help, f.key).toBe(f.metric.help);
+      expect(fam?.samples[0].value, f.key).toBe(memFigure(report.rows[0].mem, f.key) * 1024);
     }
   });
 
