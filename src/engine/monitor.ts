@@ -33,6 +33,8 @@ export interface MonitorEnv {
   historyProcs?: number;
   /** The clock of a sample (tests). */
   now?: () => number;
+  /** Read every process's cgroup whatever the grouping (the recorder keeps what any grouping shows). */
+  allCgroups?: boolean;
 }
 
 export interface LeakFlag {
@@ -47,6 +49,7 @@ export class Monitor {
   private hist: History | null;
   private readonly tracker: LeakTracker | null;
   private last: Report | undefined;
+  private lastSampleRead: Sample | undefined;
   private flaggedNow: LeakFlag[] = [];
   private next = 0;
   private ticks = 0;
@@ -137,6 +140,7 @@ export class Monitor {
   }
 
   private reportOf(s: Sample): Report {
+    this.lastSampleRead = s;
     const report = this.reporter.report(s);
     this.ticks++;
     if (this.hist && this.tracker) {
@@ -150,6 +154,11 @@ export class Monitor {
   /** The newest Report (undefined before the first tick). */
   latest(): Report | undefined {
     return this.last;
+  }
+
+  /** The Sample the newest Report was made of: every process's own figures (the recorder writes them). */
+  get lastSample(): Sample | undefined {
+    return this.lastSampleRead;
   }
 
   /** The history of every group under the current grouping (null: kept by someone else, env.history false). */
@@ -203,10 +212,9 @@ export class Monitor {
       walkBudgetMs: this.replay ? 0 : o.walkBudgetMs,
       maxAgeSeconds: o.maxAgeSeconds,
       oom: needs.has('oom_score'),
-      cgroups: needs.has('cgroup') || isCgroupGrouping(o.groupBy),
+      cgroups: this.env.allCgroups === true || needs.has('cgroup') || isCgroupGrouping(o.groupBy),
     };
   }
-
 }
 
 /** A Monitor (the same as `new Monitor`). */
