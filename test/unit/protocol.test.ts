@@ -165,7 +165,7 @@ describe('replies', () => {
         type: 'configure',
         id: 1,
         seq: 1,
-        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, riseToTop: true, cmdlen: 96, cpuAvgSecs: 20, showCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60, showOom: false },
+        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, riseToTop: true, cmdlen: 96, cpuAvgSecs: 20, showCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60, showOom: false, showThp: false, showKsm: false },
       },
       { type: 'sample', id: 2, seq: 2, report, ms: 1.5 },
       {
