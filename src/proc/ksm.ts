@@ -22,7 +22,8 @@ export function systemPageSize(): number {
 
 /** KB of the process's KSM-merged pages, or undefined: no such file (the kernel has none), unreadable, or no figure in it. */
 export function readKsmKb(path: string): number | undefined {
-  const text = readText(path).text;
+  // A few lines from the kernel; a crafted tree's (--root) may be anything: read no more than a page.
+  const text = readText(path, false, 4096).text;
   if (text === null) return undefined;
   const pages = parseKsmStat(text);
   return pages === null ? undefined : pagesKb(pages, systemPageSize());
