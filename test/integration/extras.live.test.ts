@@ -1,14 +1,13 @@
 // The per-process extras on the live system (docs/columns.md): a process that asks for transparent
 // huge pages shows them in the `thp` figure, fast and detail mode; a process whose identical pages
 // KSM merged shows them in the `ksm` figure. Both stay off unless shown.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMonitor } from '../../src/engine/monitor';
 import type { EngineOptions } from '../../src/shared/engineOptions';
-import { isRoot, REPO, sleep } from './live';
+import { onCleanup, REPO, sleep, titled, unmet } from '../support';
 
 const TMP = join(REPO, 'test', '.tmp');
 const THP_ENABLED = '/sys/kernel/mm/transparent_hugepage/enabled';
@@ -52,22 +51,24 @@ async function rowOf(pid: number, o: Partial<EngineOptions>, oneShot = false) {
 const kernelField = (pid: number, file: string, re: RegExp): number => Number(re.exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'))?.[1] ?? NaN);
 
 const thpMode = existsSync(THP_ENABLED) ? (/\[(\w+)\]/.exec(readFileSync(THP_ENABLED, 'utf8'))?.[1] ?? 'unknown') : 'absent';
-const thpWhy = thpMode === 'always' || thpMode === 'madvise' ? '' : ` (skipped: transparent huge pages are "${thpMode}" here)`;
+const thpWhy = unmet('gcc') || (thpMode === 'always' || thpMode === 'madvise' ? '' : `transparent huge pages are "${thpMode}" here`);
 
 function ksmWhy(): string {
-  if (!isRoot()) return ' (skipped: ksm_stat and the KSM switch are root\u2019s)';
-  if (!existsSync('/proc/self/ksm_stat')) return ' (skipped: this kernel has no /proc/PID/ksm_stat)';
+  // ksm_stat and the KSM switch are root's.
+  const needs = unmet('root', 'gcc');
+  if (needs) return needs;
+  if (!existsSync('/proc/self/ksm_stat')) return 'this kernel has no /proc/PID/ksm_stat';
   try {
     accessSync(`${KSM}/run`, constants.W_OK);
   } catch {
-    return ` (skipped: ${KSM}/run cannot be written here)`;
+    return `${KSM}/run cannot be written here`;
   }
   return '';
 }
 const ksmSkip = ksmWhy();
 
 describe('the thp figure', () => {
-  it.skipIf(thpWhy !== '')(`a process with an 8 MB MADV_HUGEPAGE region shows AnonHugePages, fast and detail mode${thpWhy}`, async () => {
+  it.skipIf(thpWhy !== '')(titled('a process with an 8 MB MADV_HUGEPAGE region shows AnonHugePages, fast and detail mode', thpWhy), async () => {
     const pid = await startLoad('thp', 8);
     const kernel = kernelField(pid, 'smaps_rollup', /^AnonHugePages:\s+(\d+) kB/m);
     expect(kernel).toBeGreaterThanOrEqual(2048); // at least one huge page, or the premise fails
@@ -85,8 +86,12 @@ describe('the thp figure', () => {
 });
 
 describe('the ksm figure', () => {
-  it.skipIf(ksmSkip !== '')(`a process with 512 identical MADV_MERGEABLE pages shows them merged, KSM run for the test and restored${ksmSkip}`, async () => {
+  it.skipIf(ksmSkip !== '')(titled('a process with 512 identical MADV_MERGEABLE pages shows them merged, KSM run for the test and restored', ksmSkip), async () => {
     const saved = ['run', 'pages_to_scan', 'sleep_millisecs'].map((f) => [f, readFileSync(`${KSM}/${f}`, 'utf8').trim()] as const);
+    const restore = () => {
+      for (const [f, v] of [...saved].reverse()) writeFileSync(`${KSM}/${f}`, v);
+    };
+    onCleanup(restore); // should this run end before the finally below
     try {
       writeFileSync(`${KSM}/pages_to_scan`, '1000');
       writeFileSync(`${KSM}/sleep_millisecs`, '20');
@@ -111,7 +116,7 @@ describe('the ksm figure', () => {
       const hidden = await rowOf(pid, {});
       expect(hidden?.ksm).toBeUndefined();
     } finally {
-      for (const [f, v] of [...saved].reverse()) writeFileSync(`${KSM}/${f}`, v);
+      restore();
     }
     for (const [f, v] of saved) expect(readFileSync(`${KSM}/${f}`, 'utf8').trim(), f).toBe(v);
   });
