@@ -6,6 +6,8 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, w
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMonitor } from '../../src/engine/monitor';
+import { HelperServer } from '../../src/sampler/serve';
+import { fromWireReport, type Reply } from '../../src/shared/protocol';
 import type { EngineOptions } from '../../src/shared/engineOptions';
 import { onCleanup, REPO, sleep, titled, unmet } from '../support';
 
@@ -82,6 +84,21 @@ describe('the thp figure', () => {
     const hidden = await rowOf(pid, {});
     expect(hidden).toBeDefined();
     expect(hidden?.thp).toBeUndefined();
+
+    // The helper (the panel's reader, as root): configured over the protocol, its rows carry the sum.
+    const out: Reply[] = [];
+    const srv = new HelperServer((r) => out.push(r), { root: '/' });
+    const helperRow = async (id: number) => {
+      srv.handle({ line: JSON.stringify({ id, type: 'sample' }) });
+      await srv.idle();
+      const r = out.find((x) => x.id === id);
+      if (r?.type !== 'sample') throw new Error(`no sample: ${JSON.stringify(r)}`);
+      return fromWireReport(r.report).rows.find((g) => g.members.some((m) => m.pid === pid));
+    };
+    srv.handle({ line: JSON.stringify({ id: 1, type: 'configure', config: { filter: [String(pid)] } }) });
+    expect((await helperRow(2))?.thp).toBeUndefined();
+    srv.handle({ line: JSON.stringify({ id: 3, type: 'configure', config: { showThp: true } }) });
+    expect((await helperRow(4))?.thp).toBe(kernel);
   });
 });
 
