@@ -87,10 +87,8 @@ options:
                          highest), the process the kernel would kill first
       --uss              add the uss column (after ptotal)
       --epss             add the pss+swap column (after ptotal)
-      --thp              add the thp column: anonymous memory in transparent
-                         huge pages (AnonHugePages)
-      --ksm              add the ksm column: pages KSM merged (/proc/PID/ksm_stat,
-                         read only with this flag; empty where the kernel has none)
+      --thp              add the thp column (transparent huge pages)
+      --ksm              add the ksm column (KSM-merged pages, from ksm_stat)
       --json             print each sample as one JSON document per line
       --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
                          instead of the live system (implies -U); numbered
@@ -291,6 +289,9 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
   }
 }
 
+/** The flags that add an optional column. */
+const COLUMN_FLAGS = { oom: 'showOom', uss: 'showUss', epss: 'showEpss', thp: 'showThp', ksm: 'showKsm' } as const;
+
 function flag(o: CliOptions, f: string): void {
   switch (f) {
     case 'h':
@@ -316,29 +317,15 @@ function flag(o: CliOptions, f: string): void {
       break;
     case 'D':
       break; // accepted for compatibility
-    case 'oom':
-      o.showOom = true;
-      break;
     case 'json':
       o.json = true;
       break;
     case 'leaks':
       o.leaks = true;
       break;
-    case 'uss':
-      o.showUss = true;
-      break;
-    case 'epss':
-      o.showEpss = true;
-      break;
-    case 'thp':
-      o.showThp = true;
-      break;
-    case 'ksm':
-      o.showKsm = true;
-      break;
     default:
-      throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
+      if (Object.hasOwn(COLUMN_FLAGS, f)) o[COLUMN_FLAGS[f as keyof typeof COLUMN_FLAGS]] = true;
+      else throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
   }
 }
 

@@ -74,10 +74,8 @@ export function parseRollup(text: string): Rollup | null {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = len;
     const c = text.charCodeAt(pos);
-    if (c === UA && startsAt(text, pos, 'AnonHugePages:')) {
-      const v = numberAt(text, pos + 14, eol);
-      if (v >= 0) anonHuge = v;
-    } else if (c === C_P) {
+    if (c === UA && startsAt(text, pos, 'AnonHugePages:')) anonHuge = Math.max(0, numberAt(text, pos + 14, eol));
+    else if (c === C_P) {
       // Pss:, Pss_Anon:, Pss_File:, Pss_Shmem:, Private_Clean:, Private_Dirty: (Pss_Dirty: is ignored)
       const priv = privateAt(text, pos, eol);
       if (priv >= 0) uss += priv;

@@ -1,4 +1,4 @@
-// The KSM figure of one process: /proc/PID/ksm_stat (kernel 6.1 and later; root-only). Read only
+// The KSM figure of one process: /proc/PID/ksm_stat (where the kernel has it; root-only). Read only
 // while the `ksm` column is shown (the Monitor's needs, src/core/figures.ts).
 import { readFileSync } from 'node:fs';
 import { auxvPageSize, pagesKb, parseKsmStat } from '../core/procExtras';
