@@ -26,11 +26,22 @@ export const DEFAULT_WALK_BUDGET_MS = 10;
 export const DEFAULT_MAX_AGE_SECONDS = 60;
 
 /**
- * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones,
- * and those whose figure would otherwise pass the maximum age by the next tick. What those
- * cost is taken from the budget; what is left refreshes the others, oldest first, skipping
- * one that does not fit (a big process is then refreshed by the age bound instead of
- * holding up all the small ones behind it).
+ * Whether a moved process is walked this tick. One whose walk fits in the budget, yes: a
+ * change shows at the next tick. One whose walk costs more than the whole budget (a big
+ * process) is walked when its figure is as many ticks old as its walk costs budgets: a change
+ * after a quiet spell still shows at the next tick, but one that keeps changing (a busy
+ * program with a big address space, every tick) costs about one budget a tick, not its walk.
+ */
+function movedDue(c: WalkCandidate, now: number, tickMs: number, budgetMs: number): boolean {
+  return c.costMs <= budgetMs || now - c.walkedAt + tickMs > (c.costMs / budgetMs) * tickMs;
+}
+
+/**
+ * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones that
+ * are due (movedDue), and those whose figure would otherwise pass the maximum age by the next
+ * tick. What those cost is taken from the budget; what is left refreshes the others, oldest
+ * first, skipping one that does not fit (a big process is then refreshed by the age bound
+ * instead of holding up all the small ones behind it).
  */
 export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs: number, p: WalkPolicy): number[] {
   if (p.budgetMs <= 0) return cands.map((c) => c.pid).sort((a, b) => a - b);
@@ -39,7 +50,7 @@ export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs
   let left = p.budgetMs;
   for (const c of cands) {
     // Refresh before the bound is passed: a figure of age a is a + tickMs old next tick.
-    if (c.fresh || c.moved || now - c.walkedAt + tickMs > p.maxAgeMs) {
+    if (c.fresh || (c.moved && movedDue(c, now, tickMs, p.budgetMs)) || now - c.walkedAt + tickMs > p.maxAgeMs) {
       chosen.push(c.pid);
       left -= c.costMs;
     } else rest.push(c);
