@@ -9,6 +9,8 @@ export interface WalkCandidate {
   fresh: boolean;
   /** Its stat bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
   moved: boolean;
+  /** It had moved at the tick before too (it keeps changing). */
+  movedBefore?: boolean;
   /** When its figures were last read (ms epoch). */
   walkedAt: number;
   /** What its last walk took (ms); the estimate of the next one. */
@@ -26,14 +28,14 @@ export const DEFAULT_WALK_BUDGET_MS = 10;
 export const DEFAULT_MAX_AGE_SECONDS = 60;
 
 /**
- * Whether a moved process is walked this tick. One whose walk fits in the budget, yes: a
- * change shows at the next tick. One whose walk costs more than the whole budget (a big
- * process) is walked when its figure is as many ticks old as its walk costs budgets: a change
- * after a quiet spell still shows at the next tick, but one that keeps changing (a busy
- * program with a big address space, every tick) costs about one budget a tick, not its walk.
+ * Whether a moved process is walked this tick. One whose walk fits in the budget, or that had
+ * not moved the tick before, yes: a change shows at the next tick. One whose walk costs more
+ * than the whole budget (a big process) and that keeps changing (a busy program with a big
+ * address space) is walked when its figure is as many ticks old as its walk costs budgets:
+ * it costs about one budget a tick, not its whole walk every tick.
  */
 function movedDue(c: WalkCandidate, now: number, tickMs: number, budgetMs: number): boolean {
-  return c.costMs <= budgetMs || now - c.walkedAt + tickMs > (c.costMs / budgetMs) * tickMs;
+  return c.costMs <= budgetMs || !c.movedBefore || now - c.walkedAt + tickMs > (c.costMs / budgetMs) * tickMs;
 }
 
 /**

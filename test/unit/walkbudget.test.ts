@@ -53,12 +53,12 @@ describe('chooseWalks', () => {
     { name: 'moved costs eat the budget first', cands: [c(1, { moved: true, costMs: 10 }), c(2)], want: [1] },
     {
       name: 'a big process that moved after a quiet spell is walked the next tick, whatever its cost',
-      cands: [c(1, { moved: true, costMs: 300, walkedAt: NOW - 40_000 }), c(2, { costMs: 1 })],
+      cands: [c(1, { moved: true, costMs: 300, walkedAt: NOW - 1000 }), c(2, { costMs: 1 })],
       want: [1],
     },
     {
       name: 'a big process that moved again just after its walk waits as many ticks as its walk costs budgets; small moved ones do not',
-      cands: [c(1, { moved: true, costMs: 40, walkedAt: NOW - 1000 }), c(2, { moved: true, costMs: 9, walkedAt: NOW - 1000 }), c(3, { costMs: 1 })],
+      cands: [c(1, { moved: true, movedBefore: true, costMs: 40, walkedAt: NOW - 1000 }), c(2, { moved: true, movedBefore: true, costMs: 9, walkedAt: NOW - 1000 }), c(3, { costMs: 1 })],
       want: [2, 3],
     },
   ];
@@ -69,8 +69,8 @@ describe('chooseWalks', () => {
   }
 
   it('a big process that changes every tick costs about one budget a tick, not its walk; a small one is walked every tick', () => {
-    const big = c(1, { moved: true, costMs: 40, walkedAt: NOW });
-    const small = c(2, { moved: true, costMs: 2, walkedAt: NOW });
+    const big = c(1, { moved: true, movedBefore: true, costMs: 40, walkedAt: NOW });
+    const small = c(2, { moved: true, movedBefore: true, costMs: 2, walkedAt: NOW });
     const walks: number[] = [];
     for (let t = 1; t <= 40; t++) {
       const now = NOW + t * 1000;
