@@ -11,6 +11,7 @@ import { benchDatabase, benchIdle2000, benchPanel10k } from './scale';
 import { benchWindowDb } from './window';
 import { benchLive } from './live';
 import { benchOneShot } from './oneshot';
+import { benchSoak } from './soak';
 
 const RUNS = 15;
 
@@ -90,7 +91,8 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
  * one-shot commands against smemstat at 2,000 realistic and 2,000 minimal processes; live: the
  * window and the loop against top and htop at 2,000 processes (BENCH_ROUNDS); db: the database load
  * (BENCH_DB_MB, BENCH_DB_K); panel: 10,000 processes for the helper (BENCH_PANEL_N); window:
- * the terminal window on the database load (not in the default set; BENCH_SAMPLER: another build).
+ * the terminal window on the database load (not in the default set; BENCH_SAMPLER: another build);
+ * soak: the helper's RSS over BENCH_SAMPLES (600) samples of 2,000 groups (not in the default set).
  */
 async function main(): Promise<void> {
   const parts = (process.env.BENCH ?? 'base,idle,oneshot,live,db,panel').split(',');
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
   if (parts.includes('live')) for (const l of await benchLive(2000, num('BENCH_ROUNDS', 3))) console.log(l);
   if (parts.includes('db')) for (const l of await benchDatabase(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16))) console.log(l);
   if (parts.includes('panel')) for (const l of await benchPanel10k(num('BENCH_PANEL_N', 10_000))) console.log(l);
+  if (parts.includes('soak')) for (const l of await benchSoak(2000, num('BENCH_SAMPLES', 600))) console.log(l);
   if (parts.includes('window')) {
     for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER)) console.log(l);
   }
