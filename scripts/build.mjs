@@ -1,4 +1,4 @@
-// Bundles the three entry points of docs/architecture.md (plus the benchmark) with esbuild.
+// Bundles the entry points of docs/architecture.md (plus the benchmark) with esbuild.
 import { build, context } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -8,6 +8,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/host/sudoPromptChild.ts'], outfile: 'dist/sudoprompt.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },

@@ -3,7 +3,8 @@
 // installs the .vsix into a private profile in .cache/dev, starts code-server on 127.0.0.1 only
 // with a password made for this run (every local user can reach 127.0.0.1, and the workbench
 // has a terminal), and prints the URL and the password. Ctrl-C stops it all; so does closing the
-// terminal, SIGTERM, or SIGKILL of this script (a watchdog, scripts/reaper.mjs, then stops it).
+// terminal, SIGTERM, SIGKILL of this script (a watchdog, scripts/reaper.mjs, then stops it),
+// or SIGKILL of npm (`npm run dev`'s own process: this script notices, onStarterGone).
 //   PORT=8080 npm run dev      a fixed port (default: a free one)
 //   npm run dev -- FOLDER      the folder to open (default: this repository)
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,7 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startReaper } from './reaper.mjs';
+import { onStarterGone, startReaper } from './reaper.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -21,6 +22,9 @@ const csBin = path.join(process.env.CS_DIR || path.join(root, '.cache', 'code-se
 const devDir = path.join(root, '.cache', 'dev');
 const folder = path.resolve(process.argv[2] ?? root);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+// From the start (npm may be killed while this builds): until code-server runs, just exit.
+let onGone = () => process.exit(1);
+onStarterGone(() => onGone());
 
 run('bash', [path.join(root, 'scripts', 'install-code-server.sh')]);
 run(process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
@@ -104,6 +108,7 @@ async function stop(code) {
   process.exit(code);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(0));
+onGone = () => void stop(0);
 cs.on('exit', (c) => {
   if (!stopping) {
     console.error(`code-server exited (${c}); see ${log}`);

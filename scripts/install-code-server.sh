@@ -8,7 +8,7 @@
 #               holds this version: a warm run only checks and exits.
 #   Result:     $CS_DIR/bin/code-server
 #
-# Workarounds this machine needs (see shared/reference/e2e-demo):
+# Workarounds a Debian machine without GitHub access needs:
 #   * libkrb5-dev  gssapi.h for code-server's native 'kerberos' module;
 #   * ripgrep      Debian's rg pre-seeds @vscode/ripgrep's download cache (its postinstall would fetch it
 #                  from GitHub, which is unreachable);

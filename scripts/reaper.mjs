@@ -53,6 +53,35 @@ export function startReaper(label, { marks = [], rm = [] } = {}) {
   };
 }
 
+/**
+ * Call `gone` (once) when the command the user started is gone although this process lives
+ * on: its parent (npm, for `npm run dev`) changed, or the leader of its process group (what
+ * a shell started as the job, with a `sh -c` between maybe) exited. A SIGKILLed npm tells
+ * no one: its children are only re-parented. Polls every 250 ms; does not keep this
+ * process alive.
+ */
+export function onStarterGone(gone) {
+  const parent = process.ppid;
+  const stat = readProc('self', 'stat');
+  const leader = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) || 0;
+  const leaderStart = leader > 1 && leader !== process.pid ? startOf(leader) : null;
+  let called = false;
+  const timer = setInterval(() => {
+    if (called) return;
+    if (process.ppid !== parent || (leaderStart !== null && startOf(leader) !== leaderStart)) {
+      called = true;
+      clearInterval(timer);
+      gone();
+    }
+  }, 250);
+  timer.unref();
+}
+
+function startOf(pid) {
+  const s = readProc(pid, 'stat');
+  return s ? s.slice(s.lastIndexOf(')') + 2).split(' ')[19] : null;
+}
+
 // ------------------------------------------------------------------ the watchdog itself
 
 function readProc(pid, file) {

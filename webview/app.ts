@@ -1,8 +1,8 @@
 // The panel's controller in the webview: the wiring. It holds the settings, the last report
 // and the UI state; a change to the UI state goes one way: update it, persist it (state.ts,
-// getState/setState), render once. Keys are keyboard.ts and src/shared/keymap.ts, the chart and sparklines
-// chartSync.ts, frame work frames.ts, optimistic options pending.ts, the toolbar toolbar.ts,
-// the words around the table statusText.ts, the table table.ts.
+// getState/setState), render once. Keys: keyboard.ts, src/shared/keymap.ts; chart and sparklines:
+// chartSync.ts; frames.ts, pending.ts (optimistic options), toolbar.ts, statusText.ts, the
+// legend and regrouping notice regroup.ts, the table table.ts.
 import type { Report } from '../src/core/types';
 import { DEFAULT_PANEL_SETTINGS, parseHostMessage, type HelperState, type HostMessage, type LeakInfo, type PanelSettings } from '../src/shared/webviewProtocol';
 import type { AppHooks, WebviewApi } from './api';
@@ -16,12 +16,13 @@ import { clickSort, computeView, effectiveSort, tableModel, type ColumnSort } fr
 import { PendingOptions } from './pending';
 import { keptSelection, killTargets, type RowRef } from '../src/shared/rowOrder';
 import { MapsView } from './mapsView';
+import { CgroupView } from './cgroupView';
 import { buildShell, type Shell } from './shell';
 import { UiStore, type PersistedState } from './state';
 import { killAskNote, killNote, renderWords } from './statusText';
+import { renderNotices } from './regroup';
 import { TableRenderer } from './table';
 import { syncToolbar, wireCommands, wireToolbar } from './toolbar';
-
 export type { AppHooks, WebviewApi } from './api';
 export type { Metrics } from './metrics';
 
@@ -35,6 +36,7 @@ export class PanelApp implements KeyTarget {
   leaks = new Map<string, LeakInfo>();
   private readonly charts: ChartSync;
   readonly maps: MapsView;
+  readonly cgroup: CgroupView;
   private readonly frames: Frames;
   private readonly store: UiStore;
   private table: TableRenderer;
@@ -58,6 +60,7 @@ export class PanelApp implements KeyTarget {
       hooks.nextFrame ?? (win?.requestAnimationFrame ? (cb) => win.requestAnimationFrame(() => cb()) : (cb) => setTimeout(cb, 16));
     this.charts = new ChartSync(this.shell.chart, nextFrame, (m) => this.api.postMessage(m), hooks.drawSpark);
     this.maps = new MapsView(doc, (m) => this.api.postMessage(m), this.shell.chart.root);
+    this.cgroup = new CgroupView(doc, this.maps.root);
     this.store = new UiStore(api);
     this.shell.search.value = this.ui.search;
     this.shell.help.hidden = !this.ui.helpOpen;
@@ -288,8 +291,7 @@ export class PanelApp implements KeyTarget {
     });
   }
 
-  showMaps = (ref: RowRef): boolean => this.maps.open(this.report, ref);
-
+  showDrillDown = (ref: RowRef): boolean => (ref.pid === null ? this.cgroup.open(this.report, ref, this.settings) : this.maps.open(this.report, ref));
   // ------------------------------------------------------------ kill
 
   killRef(ref: RowRef): void {
@@ -323,6 +325,7 @@ export class PanelApp implements KeyTarget {
     // Otherwise the chart follows the table, so an update lays out once.
     const chartFirst = this.charts.toggles(report, this.ui.selected?.key);
     if (chartFirst) this.syncChart();
+    renderNotices(s, { legendClosed: this.ui.legendClosed, want: this.settings.groupBy, reportGroupBy: report?.options.groupBy ?? null, helper: this.helper, hasReport: report !== null });
     const view = this.currentView();
     // Layout reads before any write of this render (no forced layout in between).
     const viewport = this.frames.viewport();
@@ -346,6 +349,7 @@ export class PanelApp implements KeyTarget {
     }
     if (!chartFirst) this.syncChart();
     this.maps.render(this.settings.units);
+    this.cgroup.update(report, this.settings);
     this.frames.queue();
   }
 
@@ -362,6 +366,7 @@ export class PanelApp implements KeyTarget {
     s.killToggle.addEventListener('change', () => this.setKillMode(s.killToggle.checked));
     s.helpButton.addEventListener('click', () => this.setHelp(s.help.hidden));
     s.helpClose.addEventListener('click', () => this.setHelp(false));
+    s.legend.close.addEventListener('click', () => this.update((ui) => (ui.legendClosed = true)));
     wireCommands(s, (m) => this.api.postMessage(m), () => this.charts.key, () => {
       this.update((ui) => (ui.selected = null));
       this.focusTable();

@@ -5,7 +5,7 @@ import type { Units } from '../src/core/types';
 import { drawChart, drawSpark, prepare, readPalette, type Palette } from './canvas';
 import { chartGeometry, chartSummary, hoverLines, nearestIndex, sparkGeometry, type ChartBox, type ChartGeometry, type ChartSpec } from './chartModel';
 import type { SparkStore } from './history';
-import { setText, syncLines } from './dom';
+import { closeButton, setText, syncLines } from './dom';
 
 export const CHART_HEIGHT = 150;
 export const SPARK_WIDTH = 60;
@@ -44,13 +44,8 @@ export function buildChartDom(doc: Document): ChartElements {
   exportButton.setAttribute('secondary', '');
   exportButton.setAttribute('title', 'Export this group\u2019s history (every category per sample) as CSV');
   exportButton.setAttribute('aria-label', 'Export this group\u2019s history as CSV');
-  const closeButton = doc.createElement('button');
-  closeButton.type = 'button';
-  closeButton.className = 'pm-chart-close';
-  closeButton.textContent = '\u2715';
-  closeButton.title = 'Close the chart (clears the selection)';
-  closeButton.setAttribute('aria-label', 'Close the chart');
-  head.append(title, legend, note, exportButton, closeButton);
+  const close = closeButton(doc, { className: 'pm-chart-close', text: '\u2715', title: 'Close the chart (clears the selection)', label: 'Close the chart' });
+  head.append(title, legend, note, exportButton, close);
   const body = doc.createElement('div');
   body.className = 'pm-chart-body';
   const canvas = doc.createElement('canvas');
@@ -62,7 +57,7 @@ export function buildChartDom(doc: Document): ChartElements {
   tip.setAttribute('aria-hidden', 'true');
   body.append(canvas, tip);
   root.append(head, body);
-  return { root, title, legend, note, exportButton, closeButton, body, canvas, tip };
+  return { root, title, legend, note, exportButton, closeButton: close, body, canvas, tip };
 }
 
 export interface ChartState {

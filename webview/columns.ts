@@ -1,6 +1,6 @@
 // The table's columns: which are shown, their labels and titles, a row's cells as text and
 // the width a column needs. Pure: table.ts renders what these decide.
-import { formatCpu, countText, NEAR_LIMIT_MARK } from '../src/core/format';
+import { formatCpu, countText, NEAR_LIMIT_MARK, OOM_KILL_MARK } from '../src/core/format';
 import type { CgroupFigures } from '../src/core/cgroup';
 import { leakWhat } from '../src/core/leaks';
 import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
@@ -164,6 +164,12 @@ export function cellText(r: GroupRow, col: ColumnName, s: PanelSettings, lineNo:
   return ''; // (figures are handled above)
 }
 
+/** The room the cgroup cell's badges take (each with its border). */
+function badgesText(r: GroupRow): string {
+  const kills = r.kernel?.events?.oomKill ?? 0;
+  return (r.kernel?.nearLimit ? ` ${NEAR_LIMIT_MARK}  ` : '') + (kills > 0 ? ` ${OOM_KILL_MARK}${kills}  ` : '');
+}
+
 /** The cgroup cell: usage, and the limit where there is one. */
 export function kernelCell(k: CgroupFigures, units: Units): string {
   return formatKb(k.current, units) + (k.limit === null ? '' : `/${formatKb(k.limit, units)}`);
@@ -216,7 +222,7 @@ export function columnChars(
     case 'cgroup':
     case 'oom':
       // The "limit?" badge sits in the cgroup cell: room for it and its border.
-      for (const r of rows) fit(cellText(r, col, s, null) + (col === 'cgroup' && r.kernel?.nearLimit ? ` ${NEAR_LIMIT_MARK}  ` : ''));
+      for (const r of rows) fit(cellText(r, col, s, null) + (col === 'cgroup' ? badgesText(r) : ''));
       return w;
     case 'type':
       for (const r of rows) fit(r.type);

@@ -44,3 +44,15 @@ export function syncPieces(parent: HTMLElement, lines: readonly (readonly Piece[
     });
   });
 }
+
+/** A plain close button (not a vscode-button: it sits in a line of text). */
+export function closeButton(doc: Document, o: { text: string; title: string; label: string; className?: string; id?: string }): HTMLButtonElement {
+  const b = doc.createElement('button');
+  b.type = 'button';
+  if (o.className) b.className = o.className;
+  if (o.id) b.id = o.id;
+  b.textContent = o.text;
+  b.title = o.title;
+  b.setAttribute('aria-label', o.label);
+  return b;
+}

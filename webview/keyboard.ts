@@ -20,8 +20,11 @@ export interface KeyTarget {
   setSearch(text: string): void;
   focusSearch(): void;
   killRef(ref: RowRef): void;
-  /** Open the drill-down of a process row: its mappings. */
-  showMaps(ref: RowRef): unknown;
+  /**
+   * Open the drill-down of a row: a process's mappings, or where the memory of a group of a
+   * cgroup grouping goes; false when the row has none (a group then expands).
+   */
+  showDrillDown(ref: RowRef): boolean;
   toggleExpand(key: string): void;
   select(ref: RowRef, reveal: boolean): void;
   /** The group rows as shown now (null: no report yet). */
@@ -72,8 +75,7 @@ export function runKey(a: KeyAction, t: KeyTarget): void {
     case 'enter':
       if (!sel) return;
       if (t.killMode) t.killRef(sel);
-      else if (sel.pid === null) t.toggleExpand(sel.key);
-      else t.showMaps(sel);
+      else if (!t.showDrillDown(sel) && sel.pid === null) t.toggleExpand(sel.key);
       return;
     case 'toggleExpand':
       if (sel) t.toggleExpand(sel.key);

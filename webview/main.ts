@@ -4,6 +4,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import './style.css';
+import './cgroupView.css';
 import type { WebviewMessage } from '../src/shared/webviewProtocol';
 import { PanelApp, type WebviewApi } from './app';
 import type { PersistedState } from './state';

@@ -1,7 +1,7 @@
 // The drill-down of a process row (Enter on it): what its memory is made of, its mappings
 // grouped by what they are (src/core/maps.ts), as the helper read them for that pid + start
 // time. DOM nodes only; every name from /proc goes in through textContent, printable.
-import { MAP_COLUMNS, type MapGroup, type ProcessMaps } from '../src/core/maps';
+import { MAP_COLUMNS, mapsCutNote, mapsUnits, type MapGroup, type ProcessMaps } from '../src/core/maps';
 import { printable } from '../src/core/printable';
 import type { Report, Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
@@ -15,7 +15,7 @@ type Figures = Omit<MapGroup, 'kind' | 'name'>;
 const WHY: Record<Exclude<MapsResult, { ok: true }>['outcome'], string> = {
   'not-found': 'the process is gone',
   'pid-reused': 'the pid now belongs to another process',
-  'not-permitted': 'not permitted (another user\u2019s process: run as root)',
+  'not-permitted': 'not permitted',
   'kernel-thread': 'a kernel thread has no mappings of its own',
   failed: 'the sampler could not read them',
 };
@@ -103,12 +103,13 @@ export class MapsView {
   }
 
   /** Draw the table (again only when the units changed). */
-  render(units: Units): void {
+  render(panelUnits: Units): void {
+    const units = mapsUnits(panelUnits);
     const maps = this.maps;
     if (!maps || !this.want || this.units === units) return;
     this.units = units;
     const n = maps.total.count;
-    this.note.textContent = `${printable(this.want.cmd)} \u2014 ptotal ${formatKb(maps.ptotal, units)}${units === 'human' ? '' : ` ${units}`} in ${n} mapping${n === 1 ? '' : 's'}, by Pss`;
+    this.note.textContent = `${printable(this.want.cmd)} \u2014 ptotal ${formatKb(maps.ptotal, units)}${units === 'human' ? '' : ` ${units}`} in ${n} mapping${n === 1 ? '' : 's'}, by Pss${maps.cut !== undefined ? ` \u2014 ${mapsCutNote(maps.cut)}` : ''}`;
     const head = this.doc.createElement('tr');
     for (const label of [...MAP_COLUMNS.map(([, l]) => l), 'maps', 'kind', 'name']) {
       const th = this.doc.createElement('th');

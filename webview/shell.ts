@@ -4,6 +4,8 @@
 import { controlOf, PANEL_OPTIONS, TOOLBAR_OPTIONS, type PanelSettingKey } from '../src/shared/options';
 import { buildChartDom, type ChartElements } from './chart';
 import { HELP_KEYS } from '../src/shared/keymap';
+import { SEARCH_MATCHES } from '../src/core/search';
+import { buildLegend, legendRows, type Legend } from './legend';
 
 /** A form control whose value/checked the app reads and writes as properties. */
 export interface ValueControl extends HTMLElement {
@@ -32,6 +34,10 @@ export interface Shell {
   bannerText: HTMLElement;
   runAsRoot: HTMLElement;
   killIndicator: HTMLElement;
+  /** The first-run legend of the marks. */
+  legend: Legend;
+  /** “Regrouping…” while the table shows the previous grouping. */
+  regroup: HTMLElement;
   status: HTMLElement;
   scroll: HTMLElement;
   table: HTMLTableElement;
@@ -68,11 +74,18 @@ function button(doc: Document, id: string, text: string, title: string): HTMLEle
   return b;
 }
 
-function checkbox(doc: Document, id: string, label: string): CheckControl {
+/** A control's words and its key apart: a narrow toolbar hides the keys (the tooltip and help keep them). */
+function labelText(doc: Document, into: HTMLElement, name: string, key: string): void {
+  into.append(doc.createTextNode(name), el(doc, 'span', { className: 'pm-key', text: ` (${key})` }));
+  into.setAttribute('title', `${name} (${key})`);
+}
+
+function checkbox(doc: Document, id: string, name: string, key: string): CheckControl {
   const c = doc.createElement('vscode-checkbox') as unknown as CheckControl;
   c.id = id;
-  c.setAttribute('label', label);
-  c.setAttribute('aria-label', label);
+  // Its label is its text (slotted: the label attribute would show beside it).
+  c.setAttribute('aria-label', `${name} (${key})`);
+  labelText(doc, c, name, key);
   c.checked = false;
   return c;
 }
@@ -85,7 +98,7 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', 'pmemstat options');
 
-  const killToggle = checkbox(doc, 'pm-opt-killMode', 'Kill mode (K)');
+  const killToggle = checkbox(doc, 'pm-opt-killMode', 'Kill mode', 'K');
   killToggle.classList.add('pm-kill-toggle');
   toolbar.append(killToggle);
 
@@ -95,20 +108,21 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   for (const key of TOOLBAR_OPTIONS) {
     const c = controlOf(key);
     const values = PANEL_OPTIONS[key].values;
-    const labelText = `${c.label} (${c.hotkey})`;
+    const label = `${c.label} (${c.hotkey})`;
     if (values.kind === 'boolean') {
-      const cb = checkbox(doc, `pm-opt-${key}`, labelText);
+      const cb = checkbox(doc, `pm-opt-${key}`, c.label, c.hotkey);
       toolbar.append(cb);
       checks[key] = cb;
       continue;
     }
     if (values.kind !== 'enum') continue;
     const wrap = el(doc, 'span', { className: 'pm-ctl' });
-    const lab = el(doc, 'span', { className: 'pm-ctl-label', text: labelText });
+    const lab = el(doc, 'span', { className: 'pm-ctl-label' });
+    labelText(doc, lab, c.label, c.hotkey);
     lab.id = `pm-lbl-${key}`;
     const sel = doc.createElement('vscode-single-select') as unknown as ValueControl;
     sel.id = `pm-opt-${key}`;
-    sel.setAttribute('label', labelText);
+    sel.setAttribute('label', label);
     sel.setAttribute('aria-labelledby', lab.id);
     for (const v of values.values) {
       const o = custom(doc, 'vscode-option', { text: `${v}${c.valueSuffix ?? ''}` });
@@ -124,7 +138,8 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   const search = el(doc, 'input', { id: 'pm-search' });
   search.type = 'search';
   search.placeholder = 'Search (/)';
-  search.setAttribute('aria-label', 'Search the row info (/)');
+  search.setAttribute('aria-label', 'Search the row info and command lines (/)');
+  search.title = `Search ${SEARCH_MATCHES} (/)`;
   search.spellcheck = false;
   search.autocomplete = 'off';
   searchWrap.append(search);
@@ -134,8 +149,11 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   const exportButton = button(doc, 'pm-export', 'Export\u2026', 'Export the current sample as JSON or CSV');
   const compareButton = button(doc, 'pm-compare', 'Compare\u2026', 'Compare a saved JSON snapshot with now: what grew, shrank, appeared or went');
   const logButton = button(doc, 'pm-log', 'Log', 'Show the pmemstat log');
-  const helpButton = button(doc, 'pm-help-button', '?', 'Keys (?)');
-  toolbar.append(refreshButton, exportButton, compareButton, logButton, helpButton);
+  const helpButton = button(doc, 'pm-help-button', '?', 'Keys and marks (?)');
+  // The buttons wrap as one: `?` never ends up alone on a line of its own.
+  const actions = el(doc, 'span', { className: 'pm-actions' });
+  actions.append(refreshButton, exportButton, compareButton, logButton, helpButton);
+  toolbar.append(actions);
 
   // Leader line(s), one div each.
   const leader = el(doc, 'div', { id: 'pm-leader' });
@@ -154,6 +172,11 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   killIndicator.setAttribute('role', 'status');
   killIndicator.hidden = true;
   killIndicator.textContent = 'KILL MODE \u2014 Enter (or a row\u2019s \u2715 button) asks to kill the selected row\u2019s processes; K or Esc leaves';
+
+  const legend = buildLegend(doc);
+  const regroup = el(doc, 'div', { id: 'pm-regroup' });
+  regroup.setAttribute('role', 'status');
+  regroup.hidden = true;
 
   // The table.
   const scroll = el(doc, 'div', { id: 'pm-scroll' });
@@ -188,12 +211,17 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
     helpBody.append(tr);
   }
   helpTable.append(helpBody);
+  const marksTitle = el(doc, 'h2', { text: 'Marks' });
+  const marksTable = el(doc, 'table', { className: 'pm-help-keys pm-help-marks' });
+  const marksBody = el(doc, 'tbody');
+  marksBody.append(...legendRows(doc));
+  marksTable.append(marksBody);
   const helpClose = button(doc, 'pm-help-close', 'Close', 'Close the help (Esc)');
-  help.append(helpTitle, helpTable, helpClose);
+  help.append(helpTitle, helpTable, marksTitle, marksTable, helpClose);
 
   const chart = buildChartDom(doc);
 
-  root.append(toolbar, leader, banner, killIndicator, scroll, chart.root, status, help);
+  root.append(toolbar, leader, banner, killIndicator, legend.root, regroup, scroll, chart.root, status, help);
   mount.append(root);
 
   return {
@@ -213,6 +241,8 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
     bannerText,
     runAsRoot,
     killIndicator,
+    legend,
+    regroup,
     status,
     scroll,
     table,

@@ -20,10 +20,12 @@ export interface PersistedState {
    */
   riseBase: SortBy | null;
   scrollTop: number;
+  /** The first-run legend was closed (the help keeps it). */
+  legendClosed: boolean;
 }
 
 export function emptyState(): PersistedState {
-  return { v: 1, search: '', selected: null, expanded: [], helpOpen: false, local: null, riseBase: null, scrollTop: 0 };
+  return { v: 1, search: '', selected: null, expanded: [], helpOpen: false, local: null, riseBase: null, scrollTop: 0, legendClosed: false };
 }
 
 const MAX_EXPANDED = 1000;
@@ -40,6 +42,7 @@ export function parseState(x: unknown): PersistedState {
   }
   if (Array.isArray(x.expanded)) s.expanded = x.expanded.filter((k): k is string => typeof k === 'string').slice(0, MAX_EXPANDED);
   if (typeof x.helpOpen === 'boolean') s.helpOpen = x.helpOpen;
+  if (typeof x.legendClosed === 'boolean') s.legendClosed = x.legendClosed;
   if (isObject(x.local) && (SORTABLE_COLUMNS as readonly unknown[]).includes(x.local.col) && (x.local.dir === 'asc' || x.local.dir === 'desc'))
     s.local = { col: x.local.col as SortableColumn, dir: x.local.dir };
   if ((SORT_BYS as readonly unknown[]).includes(x.riseBase)) s.riseBase = x.riseBase as SortBy;

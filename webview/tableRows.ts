@@ -6,9 +6,10 @@ import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 import { SPARK_HEIGHT, SPARK_WIDTH, type SparkTarget } from './chart';
 import { cellText, leakText, memberCellText, NUMERIC_COLUMNS, processes, typeClass, type ColumnName } from './columns';
 import { setAttr, setText } from './dom';
-import { kernelText, NEAR_LIMIT_MARK } from '../src/core/format';
+import { kernelText, NEAR_LIMIT_MARK, OOM_KILL_MARK } from '../src/core/format';
 
 const NEAR_LIMIT_LABEL = 'near its cgroup\u2019s memory limit (90% or more)';
+const oomKillLabel = (n: number) => `${n} OOM kill${n === 1 ? '' : 's'} in its cgroup since the view started`;
 
 export interface RowEl {
   tr: HTMLTableRowElement;
@@ -82,7 +83,7 @@ export class RowBuilder {
     fillCells(re, (c) => cellText(r, c, m.settings, lineNo));
     setText(re.infoText, r.info);
     const info = re.cells.get('info');
-    // A figure the walk budget left from an earlier sample: dimmed, its time in the tooltip.
+    // A figure the walk budget left from an earlier sample: italic (style.css), its time in the tooltip.
     const tip = r.asOf === undefined ? r.info : `${r.info}\nas of ${hhmmss(r.asOf)}`;
     if (info && info.title !== tip) info.title = tip;
     tr.classList.toggle('pm-old', r.asOf !== undefined);
@@ -105,7 +106,9 @@ export class RowBuilder {
     }
     if (re.kill) setAttr(re.kill, 'aria-label', `Kill ${r.info} (${processes(r.count)})`);
     const what = marker ? `, ${MARKER_NAMES[marker]}${r.type.startsWith('+') || r.type.startsWith('-') ? ' ' + r.type : ''}` : '';
-    const suspect = (leak ? `, ${leakText(leak, m.settings.units)}` : '') + (r.kernel?.nearLimit ? `, ${NEAR_LIMIT_LABEL}` : '');
+    const kills = r.kernel?.events?.oomKill ?? 0;
+    const suspect =
+      (leak ? `, ${leakText(leak, m.settings.units)}` : '') + (r.kernel?.nearLimit ? `, ${NEAR_LIMIT_LABEL}` : '') + (kills > 0 ? `, ${oomKillLabel(kills)}` : '');
     setAttr(tr, 'aria-label', `${r.info}: ${cellText(r, 'ptotal', m.settings, null)} ${m.settings.units} ptotal, ${processes(r.count)}${what}${suspect}`);
     selectRow(tr, selected);
   }
@@ -126,16 +129,25 @@ export class RowBuilder {
     if (!td) return;
     const k = r.kernel;
     setAttr(td, 'title', k ? `${k.dir}: ${kernelText(k)}` : 'no figures: the group is not one cgroup (or its memory is not accounted)');
-    let badge = td.querySelector<HTMLSpanElement>('.pm-limit-badge');
-    if (k?.nearLimit) {
-      if (!badge) {
-        badge = this.doc.createElement('span');
-        badge.className = 'pm-leak-badge pm-limit-badge';
-        badge.textContent = NEAR_LIMIT_MARK;
-        setAttr(badge, 'aria-label', NEAR_LIMIT_LABEL);
-      }
-      td.append(badge); // fillCells rewrote the cell's text
-    } else badge?.remove();
+    this.badge(td, 'pm-limit-badge', k?.nearLimit ? NEAR_LIMIT_MARK : null, NEAR_LIMIT_LABEL);
+    const kills = k?.events?.oomKill ?? 0;
+    this.badge(td, 'pm-oom-badge', kills > 0 ? `${OOM_KILL_MARK}${kills}` : null, oomKillLabel(kills));
+  }
+
+  /** A badge after the cell's text (null: none); fillCells rewrote the text, so it goes last again. */
+  private badge(td: HTMLElement, className: string, text: string | null, label: string): void {
+    let badge = td.querySelector<HTMLSpanElement>(`.${className}`);
+    if (text === null) {
+      badge?.remove();
+      return;
+    }
+    if (!badge) {
+      badge = this.doc.createElement('span');
+      badge.className = `pm-leak-badge ${className}`;
+    }
+    setText(badge, text);
+    setAttr(badge, 'aria-label', label);
+    td.append(badge);
   }
 
   /** The twisty and the kill button before the info text, made or removed as needed. */

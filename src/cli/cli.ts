@@ -12,6 +12,8 @@ import { Monitor } from '../engine/monitor';
 import { engineOptionsOfCli, HELP, parseCliArgs, UsageError, type CliOptions } from './cliargs';
 import { readProcessMaps } from '../sampler/maps';
 import { mapsLines } from '../core/maps';
+import { OomWatch, oomKillText } from '../core/cgroupMemory';
+import { runCgroupView } from './cgroupCli';
 import { runWindow, wantsWindow } from './window/window';
 import { boundLoopHeap } from './heap';
 
@@ -155,7 +157,8 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     io.out(HELP.trimEnd());
     return 0;
   }
-  if (!o.runAsUser && process.getuid?.() !== 0) {
+  // A captured tree needs no privilege, and is read as untrusted input (src/proc/tree.ts).
+  if (!o.runAsUser && o.root === '/' && process.getuid?.() !== 0) {
     const status = rerunUnderSudo(argv, io);
     if (status !== null) return status;
   }
@@ -166,6 +169,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
     return 2;
   }
   if (o.maps !== null) return printMaps(o, roots[0], io);
+  if (o.cgroup !== null) return runCgroupView(o, roots[0], io);
   if (io === stdio && (o.loopSeconds > 0 || roots.length > 1)) boundLoopHeap();
   // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
@@ -177,6 +181,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   // A one-shot report reads everything exactly (and only what it shows); so does a replay.
   // The history and the leak verdicts only for --leaks: a plain loop shows neither.
   const monitor = new Monitor(engineOptionsOfCli(o), { roots, oneShot: !looping, history: o.leaks });
+  const ooms = new OomWatch();
   try {
     if (o.leaks) {
       io.out(`watching for leaks: a group whose processes present throughout ${o.leakSamples} samples grew by >= ${o.leakMinGrowthKb} KB, rising in most`);
@@ -193,10 +198,11 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
       if (o.leaks) {
         for (const { key, verdict } of monitor.newSuspects()) {
           const row = report.rows.find((r) => r.key === key);
-          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units)}`);
+          if (row) io.out(`${hhmmss(report.leader.time)} ${leakLine(row.info, row.mem.ptotal, verdict, o.units, row.members.map((m) => m.pid))}`);
         }
       } else if (o.json) io.out(jsonText({ ...report, rows: view.rows, overflow: view.overflow }));
       else for (const line of reportLines(report, view, o, first, showCpu, looping)) io.out(line);
+      if (looping && !o.json) for (const n of ooms.update(report.rows)) io.out(`${hhmmss(report.leader.time)} ${oomKillText(n)}`);
       if (!looping) return 0;
       if (!replay) await sleep(Math.max(0, o.loopSeconds * 1000 - (Date.now() - started)));
     }

@@ -3,6 +3,7 @@ import { leaderHelpText } from '../core/leaderHelp';
 import { GROUP_BYS } from '../core/types';
 import { isUnits } from '../core/units';
 import { defaultEngineOptions, OptionError, pickEngineOptions, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
+import { mapsUnits } from '../core/maps';
 import { PID_MAX_LIMIT } from '../shared/kill';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../shared/options';
 import { catalogueFlag, FlagError } from './catalogueFlags';
@@ -15,6 +16,8 @@ export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' 
   /** Seconds between reports; 0 = one report. */
   loopSeconds: number;
   runAsUser: boolean;
+  /** -u was given (--maps shows KB otherwise: most mappings are smaller than 1 MB). */
+  unitsChosen: boolean;
   json: boolean;
   /** On a terminal, open the live window (false: -W, print reports). */
   window: boolean;
@@ -24,11 +27,14 @@ export interface CliOptions extends EngineOptions, Pick<PanelSettings, 'topPct' 
   leaks: boolean;
   /** --maps PID: print that process's mappings grouped by what they are, and exit. */
   maps: number | null;
+  /** --cgroup PATH: print where that cgroup's memory goes (docs/cgroups.md), its limits and events. */
+  cgroup: string | null;
 }
 
 export class UsageError extends Error {}
 
 export const HELP = `usage: pmemstat [options] [pids-or-names ...]
+       pmemstat metrics [options]   (a Prometheus exporter: pmemstat metrics --help)
 
 Proportional (PSS) memory of Linux processes, grouped by application. In a
 terminal it opens a live window (press ? there for its keys, q to quit).
@@ -65,7 +71,8 @@ options:
   -s, --sortby {mem,cpu,name}
                          sort by ptotal (default), CPU, or name; without a
                          loop, CPU since each process started (like ps)
-  -/, --search TEXT      show only groups whose info contains TEXT
+  -/, --search TEXT      show only groups whose info or a process's command line
+                         contains TEXT
   -R, --no-rise          do not raise new and changed groups to the top
   -C, --no-cpu           do not show the cpu% column (shown in a loop or -s cpu)
   -U, --run-as-user      do not re-run under sudo; only your own processes are
@@ -101,6 +108,13 @@ options:
                          each file or library, SysV and other shared memory,
                          [vdso]...) with Pss, Rss, private, shared, swap and
                          SwapPss, by Pss; the Pss add up to its detail ptotal
+                         (in KB, as smaps prints them, unless -u is given)
+      --cgroup PATH      print where the memory of cgroup PATH (as in
+                         /proc/PID/cgroup, e.g. /system.slice/foo.service) goes:
+                         the kernel's usage split into its members' pss, page
+                         cache, shmem, kernel memory and the rest, with its
+                         limits and memory events; with -l, a line per sample
+                         and one per OOM kill (docs/cgroups.md)
 
 Every option of the VS Code settings is also a long flag of the same name, in
 kebab case (pmemstat.walkBudgetMs is --walk-budget-ms MS, pmemstat.showOom is
@@ -142,16 +156,18 @@ export function defaultCliOptions(): CliOptions {
     showEpss: p.showEpss,
     loopSeconds: 0,
     runAsUser: false,
+    unitsChosen: false,
     json: false,
     window: true,
     root: '/',
     help: false,
     leaks: false,
     maps: null,
+    cgroup: null,
   };
 }
 
-type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age' | 'maps';
+type ValueOpt = 'g' | 'k' | 'l' | 'L' | 't' | 'u' | 's' | '/' | 'root' | 'leak-samples' | 'leak-growth-kb' | 'walk-budget' | 'max-age' | 'maps' | 'cgroup';
 
 const LONG: Record<string, string> = {
   help: 'h',
@@ -179,11 +195,12 @@ const LONG: Record<string, string> = {
   'walk-budget': 'walk-budget',
   'max-age': 'max-age',
   maps: 'maps',
+  cgroup: 'cgroup',
   uss: 'uss',
   epss: 'epss',
 };
 
-const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps']);
+const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps', 'cgroup']);
 
 function num(opt: string, v: string, integer: boolean): number {
   const n = Number(v);
@@ -223,6 +240,7 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'u':
       if (!isUnits(v)) throw new UsageError(`option -u: invalid choice: '${v}' (choose from MB, mB, KB, human)`);
       o.units = v;
+      o.unitsChosen = true;
       break;
     case 's':
       o.sortBy = choice('s', v, ['mem', 'cpu', 'name'] as const);
@@ -253,6 +271,12 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
     case 'maps':
       o.maps = num('-maps', v, true);
       if (o.maps < 1 || o.maps > PID_MAX_LIMIT) throw new UsageError(`option --maps: not a process id: '${v}'`);
+      break;
+    case 'cgroup':
+      if (!v.startsWith('/') || v.includes('\0') || v.split('/').some((c) => c === '..' || c === '.')) {
+        throw new UsageError(`option --cgroup: not a cgroup path (one starting with /, without . or ..): '${v}'`);
+      }
+      o.cgroup = v;
       break;
   }
 }
@@ -349,6 +373,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     }
     o.filter.push(a);
   }
+  if (o.maps !== null && !o.unitsChosen) o.units = mapsUnits(o.units);
   if (o.leaks && !(o.loopSeconds > 0) && o.root === '/') throw new UsageError('--leaks needs a loop: add -l SECS');
   // The engine's options are checked here, against the catalogue, as everywhere else.
   try {

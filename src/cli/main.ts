@@ -2,12 +2,34 @@
 // --connect) the privileged sampler helper of the extension.
 import { runCli } from './cli';
 import { runServe } from '../sampler/serve';
+import { isSamplingWorker } from '../exporter/role';
 
 function main(): void {
+  if (isSamplingWorker()) {
+    // The exporter's sampling thread runs this same bundle.
+    import('../exporter/sampling').then(
+      (m) => m.serveSamplingWorker(),
+      (e: unknown) => process.stderr.write(`pmemstat metrics: sampling thread: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
+    return;
+  }
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 3));
   process.on('SIGINT', () => process.exit(130));
   const argv = process.argv.slice(2);
+  if (argv[0] === 'metrics') {
+    // Loaded only here: the helper and the CLI do not carry the exporter's libraries.
+    import('../exporter/main')
+      .then((m) => m.runMetrics(argv.slice(1)))
+      .then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+          process.stderr.write(`pmemstat metrics: error: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(3);
+        },
+      );
+    return;
+  }
   if (argv[0] === '--serve' || argv[0] === '--connect') {
     runServe(argv).then(
       (code) => process.exit(code),

@@ -1,6 +1,7 @@
 // Where a process runs, from /proc/PID/cgroup: its raw cgroup path, its systemd unit and its
 // container; and the kernel's own figures of a group's cgroup (docs/cgroups.md). Pure: the
 // sampler reads the files (src/proc/cgroupfs.ts) and passes their text here.
+import { waterfall, type CgroupEvents, type CgroupLimits, type CgroupParts, type MemoryStat } from './cgroupMemory';
 import { printable } from './printable';
 
 /** The paths one /proc/PID/cgroup gives (null: that hierarchy is not mounted or not listed). */
@@ -166,7 +167,11 @@ export function containerOf(path: string, name: string | null = null): CgroupPla
     const key = `k8s:pod-${c.pod}`;
     return { key, info: key, dir: c.dir };
   }
-  const key = `${c.runtime}:${shortId(c.id)}`;
+  // Under a user's systemd manager the user names the cgroups (a rootless runtime's, or any
+  // `docker-<id>.scope` the user makes): the key says whose, so such a group never merges
+  // with the system's container of the same id (docs/cgroups.md).
+  const owner = /(?:^|\/)user@(\d+)\.service(?:\/|$)/.exec(c.dir);
+  const key = `${c.runtime}:${shortId(c.id)}${owner ? ` (user@${owner[1]})` : ''}`;
   const info = [key, name, c.pod === null ? null : `pod-${c.pod}`].filter((x) => x).join(' ');
   return { key, info, dir: c.dir };
 }
@@ -194,6 +199,13 @@ export interface CgroupFigures {
   pressure: number | null;
   /** current ≥ NEAR_LIMIT_SHARE of the limit. */
   nearLimit: boolean;
+  /** The usage split into parts that add up to `current` (absent without memory.stat). */
+  parts?: CgroupParts;
+  /** memory.events as changes since the view started (absent where the kernel has none). */
+  events?: CgroupEvents;
+  /** The kernel's counters themselves (since the cgroup was made). */
+  eventsTotal?: CgroupEvents;
+  limits?: CgroupLimits;
 }
 
 /** Byte figures above this are the kernel's "no limit" (v1 prints PAGE_COUNTER_MAX pages). */
@@ -235,13 +247,38 @@ export interface CgroupCounters {
   peak: number | null;
   swap: number | null;
   pressure: number | null;
+  /** memory.stat, events and limits: absent where the reader does not read them (or the kernel lacks them). */
+  stat?: MemoryStat | null;
+  events?: CgroupEvents | null;
+  limits?: CgroupLimits | null;
 }
 
-/** A group's figures from its counters; null when the kernel gave no usage (not a memory cgroup). */
-export function cgroupFigures(dir: string, c: CgroupCounters): CgroupFigures | null {
+/** What the waterfall needs of a group's members (KB): their PSS and its shared-memory part. */
+export interface MemberPss {
+  pss: number;
+  pssShmem: number;
+}
+
+/**
+ * A group's figures from its counters; null when the kernel gave no usage (not a memory cgroup).
+ * With `members`, the waterfall; `eventChanges` turns the kernel's counters into the view's.
+ */
+export function cgroupFigures(
+  dir: string,
+  c: CgroupCounters,
+  members: MemberPss | null = null,
+  eventChanges: ((now: CgroupEvents) => CgroupEvents) | null = null,
+): CgroupFigures | null {
   if (c.current === null) return null;
   const nearLimit = c.limit !== null && c.limit > 0 && c.current >= NEAR_LIMIT_SHARE * c.limit;
-  return { dir: printable(dir), current: c.current, limit: c.limit, peak: c.peak, swap: c.swap, pressure: c.pressure, nearLimit };
+  const f: CgroupFigures = { dir: printable(dir), current: c.current, limit: c.limit, peak: c.peak, swap: c.swap, pressure: c.pressure, nearLimit };
+  if (c.stat && members) f.parts = waterfall(c.current, c.stat, members);
+  if (c.events) {
+    f.eventsTotal = c.events;
+    f.events = eventChanges ? eventChanges(c.events) : c.events;
+  }
+  if (c.limits) f.limits = c.limits;
+  return f;
 }
 
 /** Where a group's kernel figures are: its directory in the naming hierarchy, and in a v1 memory hierarchy. */

@@ -95,9 +95,12 @@ export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string 
 /** The marker of a group at NEAR_LIMIT_SHARE of its cgroup's limit or more (as `leak?` marks a suspect). */
 export const NEAR_LIMIT_MARK = 'limit?';
 
+/** The marker of a group with OOM kills since the view started (`oom_kill=+2`). */
+export const OOM_KILL_MARK = 'oom_kill=+';
+
 /**
  * A group's kernel figures after its info: `cg=1.2G/2.0G(60%) peak=1.5G swap=0 psi=0.25`,
- * then `limit?` when near the limit. Each figure is left out where the kernel has none.
+ * then `limit?` when near the limit and `oom_kill=+N` after OOM kills. Each figure is left out where the kernel has none.
  */
 export function kernelText(k: CgroupFigures): string {
   let s = `cg=${hk(k.current)}`;
@@ -105,7 +108,9 @@ export function kernelText(k: CgroupFigures): string {
   if (k.peak !== null) s += ` peak=${hk(k.peak)}`;
   if (k.swap !== null) s += ` swap=${hk(k.swap)}`;
   if (k.pressure !== null) s += ` psi=${k.pressure.toFixed(2)}`;
-  return k.nearLimit ? `${s} ${NEAR_LIMIT_MARK}` : s;
+  if (k.nearLimit) s += ` ${NEAR_LIMIT_MARK}`;
+  const kills = k.events?.oomKill ?? 0;
+  return kills > 0 ? `${s} ${OOM_KILL_MARK}${kills}` : s;
 }
 
 export function hhmmss(ms: number): string {

@@ -51,14 +51,14 @@ export const LEADER_HELP: { readonly [F in LeaderFigure]: LeaderHelp } = {
     label: '[N not accessible]',
     help: "processes whose memory could not be read (other users' without root): never counted as 0, left out of every figure",
   },
-  search: { label: '/text/', help: 'the search: only rows whose key/info contains it are shown, the rest are summed in the O row' },
+  search: { label: '/text/', help: 'the search: only rows whose key/info or a process\'s command line contains it are shown, the rest are summed in the O row' },
   psi: {
     label: 'PSI some/full',
     help: 'memory pressure (/proc/pressure/memory, avg10): % of the last 10 s in which some task, and all tasks at once, stalled waiting for memory; absent without PSI',
   },
   stale: {
     label: '[N older than this tick]',
-    help: 'processes whose figures were read at an earlier tick: the walk budget (pmemstat.walkBudgetMs) left them for later; their rows are dimmed',
+    help: 'processes whose figures were read at an earlier tick: the walk budget (--walk-budget MS; in VS Code pmemstat.walkBudgetMs) left them for later; the panel shows their figures in italics',
   },
   kerCpu: { label: '%/ker', help: 'CPU of all kernel threads together, in % of one CPU, over the cpu% window' },
   kthread: { label: 'name=N%', help: 'the busiest kernel threads and their CPU%' },

@@ -1,7 +1,7 @@
 // Leak suspicion: a group whose persistent processes kept growing over the last N samples.
 import type { History } from './history';
 import type { Units } from './types';
-import { formatKb, withCommas } from './units';
+import { formatKb } from './units';
 
 export interface LeakOptions {
   /** Window: the last N sample-to-sample steps. */
@@ -114,12 +114,30 @@ export class LeakTracker {
 }
 
 /**
- * A leak suspect in one line, as the CLI prints it and the panel's log records it:
- * `LEAK? memtest: 1 process grew by 40,960K in 95s (up in 15 of 20 steps, down in 1); ptotal now 120 MB`.
+ * A leak suspect in one line, as the CLI prints it and the panel's log records it, in one unit
+ * throughout and naming the processes (up to LEAK_PIDS of them):
+ * `LEAK? memtest (pid 4242): 1 process grew by 40 MB in 95s (up in 15 of 20 steps, down in 1); ptotal now 120 MB`.
  * Joins and departures are left out of the figure, and the counts are of steps, so they add up.
  */
-export function leakLine(info: string, ptotalKb: number, v: Pick<LeakVerdict, 'growthKb' | 'seconds' | 'rises' | 'steps' | 'falls' | 'procs'>, units: Units): string {
-  return `LEAK? ${info}: ${leakWhat(v, `${withCommas(v.growthKb)}K`)}; ptotal now ${formatKb(ptotalKb, units)} ${units}`;
+export function leakLine(
+  info: string,
+  ptotalKb: number,
+  v: Pick<LeakVerdict, 'growthKb' | 'seconds' | 'rises' | 'steps' | 'falls' | 'procs'>,
+  units: Units,
+  pids: readonly number[] = [],
+): string {
+  const amount = (kb: number) => `${formatKb(kb, units)}${units === 'human' ? '' : ` ${units}`}`;
+  return `LEAK? ${info}${pidsText(pids)}: ${leakWhat(v, amount(v.growthKb))}; ptotal now ${amount(ptotalKb)}`;
+}
+
+const LEAK_PIDS = 5;
+
+/** ` (pid 4242)`, ` (pids 1, 2, 3)`, ` (pids 1, 2, 3, 4, 5 and 7 more)`; '' for none. */
+function pidsText(pids: readonly number[]): string {
+  if (pids.length === 0) return '';
+  if (pids.length === 1) return ` (pid ${pids[0]})`;
+  const more = pids.length - LEAK_PIDS;
+  return ` (pids ${pids.slice(0, LEAK_PIDS).join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
 }
 
 /** What rose, by how much (`amount`), over how long: `1 process grew by 40,960K in 95s (up in 15 of 20 steps, down in 1)`. */

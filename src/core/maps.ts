@@ -3,6 +3,7 @@
 // memory, the kernel's [vdso]/[vvar]…), for `pmemstat --maps PID` and the panel's
 // drill-down. Pure: it groups the smaps text, using the header scanner of smaps.ts, so
 // the groups' Pss add up to exactly the detail ptotal of parseSmapsDetail.
+import { capText, TEXT_CAP } from './capText';
 import { printable } from './printable';
 import { headerNameAt, headerNameEnd, isSysvName, numberAt } from './smaps';
 import type { Units } from './types';
@@ -36,6 +37,11 @@ export interface ProcessMaps {
   total: Omit<MapGroup, 'kind' | 'name'>;
   /** The detail ptotal the groups add up to (Σ Pss, + Σ SwapPss when zRAM is active). */
   ptotal: number;
+  /**
+   * Set when the process's smaps was too large to read whole: the bytes read (its first
+   * mappings, whole records only). The figures are those mappings'.
+   */
+  cut?: number;
 }
 
 const FIELDS = [
@@ -107,7 +113,7 @@ export function groupMaps(text: string, zramActive: boolean): ProcessMaps {
         const raw = text.slice(at, headerNameEnd(text, at, eol));
         const shared = text.charCodeAt(text.indexOf(' ', pos) + 4) === 115; // 's' of "rw-s"
         const kind = mapKind(raw, shared);
-        const name = printable(groupName(kind, utf8(raw)));
+        const name = capText(printable(groupName(kind, utf8(raw))), TEXT_CAP.mapName);
         const key = `${kind}\0${name}`;
         cur = byKey.get(key) ?? null;
         if (!cur) {
@@ -136,15 +142,41 @@ export const MAP_COLUMNS = [
   ['swapPss', 'swapPss'],
 ] as const;
 
+/**
+ * The units a process's mappings are shown in: most mappings are smaller than 1 MB, so MB and mB
+ * would show them as rows of 0: KB instead (as smaps prints them); KB and human as they are.
+ */
+export function mapsUnits(units: Units): Units {
+  return units === 'MB' || units === 'mB' ? 'KB' : units;
+}
+
 /** The text of `pmemstat --maps PID`: a header, one line per group, and the total. */
 export function mapsLines(pid: number, m: ProcessMaps, units: Units): string[] {
   const w = columnWidth(units);
   const line = (g: Omit<MapGroup, 'kind' | 'name'>, kind: string, name: string) =>
     MAP_COLUMNS.map(([k]) => fitKb(g[k], units, w - 1).padStart(w)).join('') + ' ' + String(g.count).padStart(5) + ' ' + kind.padEnd(6) + ' ' + name;
   return [
+    ...(m.cut !== undefined ? [mapsCutNote(m.cut)] : []),
     `mappings of pid ${pid}: ptotal ${formatKb(m.ptotal, units)}${units === 'human' ? '' : ` ${units}`} (Σ Pss${m.ptotal !== m.total.pss ? ' + Σ SwapPss: zRAM is active' : ''})`,
     MAP_COLUMNS.map(([, label]) => label.padStart(w)).join('') + ' ' + 'maps'.padStart(5) + ' ' + 'kind'.padEnd(6) + ' name',
     ...m.groups.map((g) => line(g, g.kind, g.name)),
     line(m.total, 'total', ''),
   ];
+}
+
+/** What the views say of a process whose smaps was too large to read whole. */
+export function mapsCutNote(bytes: number): string {
+  return `too large to read whole: only the mappings in the first ${Math.round(bytes / 1048576)} MB of its smaps are shown`;
+}
+
+/**
+ * The head of a cut smaps text that holds whole records only: up to the last record's header
+ * (a line starting with a hex address), which may have lost its fields to the cut.
+ */
+export function wholeSmapsRecords(text: string): string {
+  for (let i = text.lastIndexOf('\n'); i > 0; i = text.lastIndexOf('\n', i - 1)) {
+    const c = text.charCodeAt(i + 1);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) return text.slice(0, i + 1);
+  }
+  return '';
 }

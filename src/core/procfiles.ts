@@ -200,3 +200,13 @@ export function parseCmdline(buf: Buffer | Uint8Array): string[] {
   args.push(utf8.decode(buf.subarray(start, end)));
   return args;
 }
+
+/**
+ * The thread-group id from /proc/PID/status (`Tgid:`), null when absent or malformed.
+ * /proc/TID/… answers for every thread id too, and kill(TID) signals the whole process:
+ * only a pid whose Tgid is itself names a process.
+ */
+export function parseTgid(statusText: string): number | null {
+  const m = /^Tgid:\s*(\d+)\s*$/m.exec(statusText);
+  return m ? Number(m[1]) : null;
+}

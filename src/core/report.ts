@@ -1,6 +1,8 @@
 // Grouping, row types (T/A/+NK/-NK/x), sorting and the leader figures (docs/columns.md).
 // Pure: a Reporter keeps only the baselines it needs between samples.
-import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type ProcCgroup } from './cgroup';
+import { rowMatches } from './search';
+import { cgroupFigures, groupFigureDirs, placeOf, type CgroupReader, type MemberPss, type ProcCgroup } from './cgroup';
+import { EventBaselines } from './cgroupMemory';
 import {
   addMem,
   isCgroupGrouping,
@@ -9,6 +11,7 @@ import {
   type GroupMember,
   type GroupRow,
   type LeaderFigures,
+  type Mem,
   type ProcSample,
   type Report,
   type ReportOptions,
@@ -145,6 +148,8 @@ export class Reporter {
   /** Last sample's rows, to report vanished groups once as `x`. */
   private previous = new Map<string, GroupRow>();
   private samples = 0;
+  /** Each cgroup group's memory.events when the view first saw it. */
+  private readonly events = new EventBaselines();
 
   /** `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup. */
   constructor(
@@ -161,6 +166,7 @@ export class Reporter {
     if (regroup) {
       this.reported.clear();
       this.previous.clear();
+      this.events.clear();
     }
   }
 
@@ -171,7 +177,7 @@ export class Reporter {
   report(sample: Sample): Report {
     const { groupBy, cmdlen, minDeltaKb, sortBy, riseToTop } = this.opts;
     const groups = groupProcs(sample.procs, groupBy, cmdlen);
-    if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups);
+    if (this.cgroups && isCgroupGrouping(groupBy)) addKernelFigures(groups, sample.procs, groupBy, this.cgroups, this.events);
     const now = new Map<string, GroupRow>();
     for (const g of groups) {
       now.set(g.key, g);
@@ -203,18 +209,39 @@ export class Reporter {
   }
 }
 
-/** Each group's kernel figures, read once per sample for the groups present (x rows keep theirs). */
-export function addKernelFigures(groups: GroupRow[], procs: readonly ProcSample[], by: 'unit' | 'container' | 'cgroup', read: CgroupReader): void {
+/**
+ * Each group's kernel figures, read once per sample for the groups present (x rows keep theirs),
+ * with the waterfall of its members' PSS; events count from `events`' baselines.
+ */
+export function addKernelFigures(
+  groups: GroupRow[],
+  procs: readonly ProcSample[],
+  by: 'unit' | 'container' | 'cgroup',
+  read: CgroupReader,
+  events: EventBaselines | null = null,
+): void {
   const dirs = groupFigureDirs(
     procs.flatMap((p): ProcCgroup[] => (p.cgroup ? [p.cgroup] : [])),
     by,
   );
+  const shmemOf = new Map<string, number>();
+  for (const p of procs) {
+    if (!p.cgroup) continue;
+    const key = placeOf(p.cgroup, by).key;
+    shmemOf.set(key, (shmemOf.get(key) ?? 0) + (p.pssShmem ?? 0));
+  }
   for (const g of groups) {
     const where = dirs.get(g.key);
     if (!where) continue;
-    const f = cgroupFigures(where.dir, read(where));
+    const members: MemberPss = { pss: pssOf(g.mem), pssShmem: shmemOf.get(g.key) ?? 0 };
+    const f = cgroupFigures(where.dir, read(where), members, events ? (now) => events.changes(g.key, now) : null);
     if (f) g.kernel = f;
   }
+}
+
+/** The PSS in a Mem: ptotal without the swap it adds while zRAM is active. */
+export function pssOf(m: Mem): number {
+  return m.shSYSV + m.shOth + m.stack + m.text + m.data;
 }
 
 /**
@@ -264,7 +291,7 @@ export function leaderFigures(sample: Sample, grandPtotal: number | null, search
 }
 
 export interface ViewOptions {
-  /** Plain substring of the row info; '' = no search. */
+  /** Plain substring of the row info or a member's command line (search.ts); '' = no search. */
   search: string;
   /** --top-pct: fold groups past this share of the grand ptotal into O (100 = none). */
   topPct: number;
@@ -289,7 +316,7 @@ export function applyView(report: Report, v: ViewOptions): View {
   let running = 0;
   let pidsShown = 0;
   for (const r of report.rows) {
-    if (v.search && !r.info.includes(v.search)) {
+    if (!rowMatches(r, v.search)) {
       if (r.type !== 'x') hidden.push(r);
       continue;
     }

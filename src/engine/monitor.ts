@@ -28,6 +28,8 @@ export interface MonitorEnv {
   history?: boolean;
   /** Seconds of history to keep (default an hour, within the memory budget of src/core/history.ts). */
   historySeconds?: number;
+  /** Processes the history follows (default MAX_PROCS of src/core/history.ts); a short history has room for more. */
+  historyProcs?: number;
   /** The clock of a sample (tests). */
   now?: () => number;
 }
@@ -63,7 +65,7 @@ export class Monitor {
     const sampler = this.sampler;
     this.reporter = new Reporter(this.reportOptions(this.opts), cgroupReader(() => sampler.opts.root));
     const keep = env.history !== false;
-    this.hist = keep ? new History(this.historyCapacity()) : null;
+    this.hist = keep ? new History(this.historyCapacity(), env.historyProcs) : null;
     this.tracker = keep ? new LeakTracker({ samples: this.opts.leakSamples, minGrowthKb: this.opts.leakMinGrowthKb }) : null;
   }
 

@@ -11,8 +11,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { HelperClient, type HelperClientOptions } from './helperClient';
+import { elevatedArgv, HELPER_NODE_FLAGS } from './helperArgv';
 import { trySudoPrompt, type Attempt, type SudoPromptExec } from './sudoPrompt';
 
+export { elevatedArgv, HELPER_NODE_FLAGS } from './helperArgv';
 export { shellWord, type SudoPromptExec } from './sudoPrompt';
 
 export interface LauncherUi {
@@ -84,26 +86,6 @@ export function detectGraphicalSession(env: NodeJS.ProcessEnv = process.env): bo
   return existsSync('/usr/bin/pkexec') || existsSync('/usr/bin/kdesudo');
 }
 
-/**
- * How the helper's node runs, however it is started (flags, not an environment variable: they
- * pass sudo's env reset, and a sudoers rule that allows node still matches). The helper
- * holds a figure of every process, and at 10,000 processes V8's young generation, sized for
- * throughput (semi-spaces grown to 16 MB each), was a quarter of its RSS; the helper's
- * garbage is one sample's, freed each tick. With small semi-spaces that garbage is promoted,
- * and V8 let the old generation grow with it (600 samples of 2,000 groups: 88 → 416 MB in the
- * issue's run). Sizing it to the live heap instead — heap growing 1.2× the live size, V8's
- * memory-saving heuristics — holds the same run flat (112 MB, peak 122 MB, against 147/177 MB
- * side by side), at no measured cost per sample, and without a fixed heap limit that 10,000
- * processes could hit. `npm run bench` (parts `panel`, `soak`) measures it.
- */
-export const HELPER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--optimize-for-size', '--heap-growing-percent=20'];
-
-/** The helper's command line after sudo (the `env` prefix carries ELECTRON_RUN_AS_NODE through sudo's env reset). */
-export function elevatedArgv(r: { nodePath: string; script: string; isElectron: boolean }, mode: string[], envVars: string[] = []): string[] {
-  const vars = [...envVars, ...(r.isElectron ? ['ELECTRON_RUN_AS_NODE=1'] : [])];
-  return [...(vars.length ? ['/usr/bin/env', ...vars] : []), r.nodePath, ...HELPER_NODE_FLAGS, r.script, ...mode];
-}
-
 export async function launchHelper(o: LaunchOptions): Promise<Launched> {
   const r: Resolved = {
     nodePath: o.nodePath ?? process.execPath,
@@ -142,7 +124,7 @@ export async function launchHelper(o: LaunchOptions): Promise<Launched> {
     if (graphical) {
       log('asking for the password with the system dialog (sudo-prompt)');
       const g = await trySudoPrompt({
-        helperArgv: (args) => elevatedArgv(r, args),
+        runtime: { nodePath: r.nodePath, script: r.script, isElectron: r.isElectron },
         extra: r.extra,
         connectTimeoutMs: o.connectTimeoutMs,
         exec: o.sudoPrompt,

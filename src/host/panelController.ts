@@ -4,6 +4,7 @@
 // status bar, a waiting comparison. Kill, export and compare are their own modules.
 import * as vscode from 'vscode';
 import { leakLine } from '../core/leaks';
+import { OomWatch, oomKillText } from '../core/cgroupMemory';
 import type { Report } from '../core/types';
 import type { KillResult, KillTarget } from '../shared/kill';
 import type { MapsResult } from '../shared/mapsSchema';
@@ -54,6 +55,8 @@ export class PanelController implements vscode.Disposable {
   private disposed = false;
   /** The memory history behind the sparklines, the chart and the leak suspicion. */
   private readonly feed: HistoryFeed;
+  /** OOM kills in the groups' cgroups, to log each once. */
+  private readonly ooms = new OomWatch();
   private readonly session: HelperSession;
   private readonly comparison: SnapshotComparison;
   private readonly loop: SampleLoop;
@@ -346,6 +349,7 @@ export class PanelController implements vscode.Disposable {
     const leaks = this.feed.leaks();
     this.post({ type: 'report', report, history: stamp, leaks: leaks.map(leakInfo) });
     for (const f of flagged) this.deps.log.info(leakLine(f.info, f.ptotal, f.verdict, 'KB'));
+    for (const n of this.ooms.update(report.rows)) this.deps.log.warn(oomKillText(n));
     this.deps.onTopGroups?.({ time: report.leader.time, rows: report.rows, leader: report.leader });
     this.deps.onLeaks?.(leaks);
     this.comparison.sampled(report);

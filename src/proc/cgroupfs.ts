@@ -4,6 +4,7 @@
 // Parsing is src/core/cgroup.ts; docs/cgroups.md says what the figures mean.
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
+import { LIMIT_KEYS, parseMemoryEvents, parseMemoryStatV1, parseMemoryStatV2, parseV1Events, type CgroupLimits } from '../core/cgroupMemory';
 import {
   parseBytesKb,
   parsePressure,
@@ -15,6 +16,7 @@ import {
   type Pressure,
   type ProcCgroup,
 } from '../core/cgroup';
+import { capText, TEXT_CAP } from '../core/capText';
 import { printable } from '../core/printable';
 import { readText } from './readfile';
 
@@ -33,14 +35,19 @@ export function cgroupMounts(root: string): CgroupMounts {
   return { unified: v2 ?? null, memory: existsSync(posix.join(mem, 'memory.usage_in_bytes')) ? mem : null };
 }
 
-/** Docker keeps a container's name in config.v2.json (root-only, no daemon needed); Podman's is in a database (not read). */
+/**
+ * Docker keeps a container's name in config.v2.json (root-only, no daemon needed); Podman's is
+ * in a database (not read). A cgroup under a user's systemd manager (user@UID.service) is
+ * delegated: its user names it, `docker-<id of a real container>.scope` included, and the
+ * rootful daemon's files say nothing of it (docs/cgroups.md): no name is looked up there.
+ */
 export function containerName(root: string, c: ContainerId): string | null {
-  if (c.runtime !== 'docker' || !/^[0-9a-f]{64}$/.test(c.id)) return null;
+  if (c.runtime !== 'docker' || !/^[0-9a-f]{64}$/.test(c.id) || /(^|\/)user@\d+\.service(\/|$)/.test(c.dir)) return null;
   const t = readText(posix.join(root, 'var/lib/docker/containers', c.id, 'config.v2.json')).text;
   if (t === null) return null;
   try {
     const name = (JSON.parse(t) as { Name?: unknown }).Name;
-    return typeof name === 'string' && name !== '' ? printable(name.replace(/^\//, '')) : null;
+    return typeof name === 'string' && name !== '' ? capText(printable(name.replace(/^\//, '')), TEXT_CAP.cgroup) : null;
   } catch {
     return null;
   }
@@ -51,7 +58,8 @@ export function readProcCgroup(root: string, pid: number): ProcCgroup | null {
   const t = readText(posix.join(root, 'proc', String(pid), 'cgroup')).text;
   if (t === null) return null;
   const c = procCgroup(t, (id) => containerName(root, id));
-  const p = (s: string) => printable(s);
+  // Read as latin1 (byte-exact: the dirs are opened); shown as the UTF-8 a name is, capped.
+  const p = (s: string) => capText(printable(Buffer.from(s, 'latin1').toString('utf8')), TEXT_CAP.cgroup);
   const place = (x: ProcCgroup['unit']) => ({ key: p(x.key), info: p(x.info), dir: x.dir });
   // Keys and infos are shown; the dirs stay raw, they are only opened.
   return { path: p(c.path), unit: place(c.unit), container: place(c.container), memory: c.memory };
@@ -62,6 +70,8 @@ function inside(mount: string, dir: string): string | null {
   if (dir.includes('\0') || dir.split('/').some((c) => c === '..' || c === '.')) return null;
   return posix.join(mount, dir);
 }
+
+const text = (dir: string, file: string): string | null => readText(posix.join(dir, file)).text;
 
 function kb(dir: string, file: string): number | null {
   return parseBytesKb(readText(posix.join(dir, file)).text);
@@ -74,19 +84,53 @@ export function readCgroupCounters(m: CgroupMounts, where: FigureDirs): CgroupCo
   const pressure = v2 === null ? null : (parsePressure(readText(posix.join(v2, 'memory.pressure')).text)?.some ?? null);
   if (!where.v1) {
     if (v2 === null) return none;
-    return { current: kb(v2, 'memory.current'), limit: kb(v2, 'memory.max'), peak: kb(v2, 'memory.peak'), swap: kb(v2, 'memory.swap.current'), pressure };
+    const limits: CgroupLimits = {};
+    const files = { min: 'memory.min', low: 'memory.low', high: 'memory.high', max: 'memory.max', swapMax: 'memory.swap.max' } as const;
+    for (const k of LIMIT_KEYS) {
+      const t = text(v2, files[k]);
+      if (t !== null) limits[k] = parseBytesKb(t); // `max` (or what cannot be read as bytes): none
+    }
+    return {
+      current: kb(v2, 'memory.current'),
+      limit: limits.max ?? null,
+      peak: kb(v2, 'memory.peak'),
+      swap: kb(v2, 'memory.swap.current'),
+      pressure,
+      stat: parseMemoryStatV2(text(v2, 'memory.stat')),
+      events: parseMemoryEvents(text(v2, 'memory.events')),
+      limits,
+    };
   }
   const v1 = m.memory === null || where.memory === null ? null : inside(m.memory, where.memory);
   if (v1 === null) return { ...none, pressure };
   const current = kb(v1, 'memory.usage_in_bytes');
   const memsw = kb(v1, 'memory.memsw.usage_in_bytes');
+  const limit = kb(v1, 'memory.limit_in_bytes');
+  const memswLimit = kb(v1, 'memory.memsw.limit_in_bytes');
   return {
     current,
-    limit: kb(v1, 'memory.limit_in_bytes'),
+    limit,
     peak: kb(v1, 'memory.max_usage_in_bytes'),
     swap: memsw !== null && current !== null ? Math.max(0, memsw - current) : null,
     pressure,
+    stat: parseMemoryStatV1(text(v1, 'memory.stat'), text(v1, 'memory.kmem.usage_in_bytes')),
+    events: parseV1Events(text(v1, 'memory.oom_control'), text(v1, 'memory.failcnt')),
+    // v1 has no min or high; its soft limit is the nearest to low; memsw limits memory + swap.
+    limits: {
+      low: kb(v1, 'memory.soft_limit_in_bytes'),
+      max: limit,
+      swapMax: memswLimit !== null && limit !== null ? Math.max(0, memswLimit - limit) : null,
+    },
   };
+}
+
+/** Where a memory cgroup PATH is: the v1 memory hierarchy when it has it there, else the v2 tree; null when neither has it. */
+export function locateCgroup(m: CgroupMounts, path: string): FigureDirs | null {
+  const v1 = m.memory === null ? null : inside(m.memory, path);
+  if (v1 !== null && existsSync(posix.join(v1, 'memory.usage_in_bytes'))) return { dir: path, v1: true, memory: path };
+  const v2 = m.unified === null ? null : inside(m.unified, path);
+  if (v2 !== null && existsSync(posix.join(v2, 'memory.current'))) return { dir: path, v1: false, memory: null };
+  return null;
 }
 
 /** A reader for the Reporter; `root` is asked each time (a replayed tree changes it). */

@@ -1,7 +1,11 @@
 // Reading /proc files fast: one reusable buffer, no stat() (proc files report size 0).
 import { closeSync, openSync, readSync, readlinkSync } from 'node:fs';
+import { openTreeFile, treeFileCap, treeFileClosed, treeLinkAllowed, underTree } from './tree';
 
-let buf = Buffer.allocUnsafe(1 << 20);
+const BASE_BYTES = 1 << 20;
+/** The largest buffer kept between reads (most smaps files fit; a crafted one may not). */
+const KEEP_BYTES = 8 << 20;
+let buf = Buffer.allocUnsafe(BASE_BYTES);
 
 // Node's Buffer has a faster latin1 decoder than toString('latin1') (no argument
 // checks, no slice); it is undocumented, so fall back when it is missing.
@@ -11,7 +15,8 @@ const latin1 = (b: Buffer): string => {
   return f ? f.call(b, 0, b.length) : b.toString('latin1');
 };
 
-export type ReadResult = { ok: true; data: Buffer } | { ok: false; code: string };
+/** `cut`: the file had more than the `maxBytes` asked for; `data` is its head. */
+export type ReadResult = { ok: true; data: Buffer; cut: boolean } | { ok: false; code: string };
 
 /**
  * How a reader knows it has reached the end without a further read that returns 0:
@@ -64,27 +69,38 @@ export function resetSmapsEnd(): void {
  * regenerates on a read at offset 0, so a kept fd gives fresh figures each time).
  * `singleRecord`: the file is one seq_file record (stat, smaps_rollup, meminfo), which
  * the kernel hands over in one read when the buffer is larger — a short read is EOF.
+ * `maxBytes`: read no more than this (the result says whether the file had more).
  * The returned Buffer is valid only until the next call.
  */
-export function readFd(fd: number, singleRecord: EndOf): ReadResult {
+export function readFd(fd: number, singleRecord: EndOf, maxBytes = Infinity): ReadResult {
+  maxBytes = Math.min(maxBytes, treeFileCap(fd));
   try {
+    // A read that grew the buffer past KEEP_BYTES gave its result; the next one gives the
+    // memory back rather than holding one large file's size for the helper's lifetime.
+    if (buf.length > KEEP_BYTES) buf = Buffer.allocUnsafe(BASE_BYTES);
     let len = 0;
+    let cut = false;
     for (;;) {
+      if (len >= maxBytes) {
+        // One byte more tells whether the file goes on (a read at that offset is cheap).
+        cut = readSync(fd, Buffer.alloc(1), 0, 1, len) > 0;
+        break;
+      }
       if (len === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, len);
         buf = bigger;
       }
-      const space = buf.length - len;
+      const space = Math.min(buf.length - len, maxBytes - len);
       const n = readSync(fd, buf, len, space, len);
       len += n;
       if (n === 0) {
         if (typeof singleRecord === 'object') singleRecord.atEof(buf.subarray(0, len));
         break;
       }
-      if (singleRecord === true ? n < space : singleRecord !== false && singleRecord.ended(buf, len - n, len)) break;
+      if (singleRecord === true ? n < space && len < maxBytes : singleRecord !== false && singleRecord.ended(buf, len - n, len)) break;
     }
-    return { ok: true, data: buf.subarray(0, len) };
+    return { ok: true, data: buf.subarray(0, len), cut };
   } catch (e) {
     return { ok: false, code: errCode(e) };
   }
@@ -92,6 +108,7 @@ export function readFd(fd: number, singleRecord: EndOf): ReadResult {
 
 /** Open for reading; a negative result is not an fd but means the error in `code`. */
 export function openRead(path: string): { fd: number; code: null } | { fd: -1; code: string } {
+  if (underTree(path)) return openTreeFile(path);
   try {
     return { fd: openSync(path, 'r'), code: null };
   } catch (e) {
@@ -100,6 +117,7 @@ export function openRead(path: string): { fd: number; code: null } | { fd: -1; c
 }
 
 export function closeFd(fd: number): void {
+  treeFileClosed(fd);
   try {
     closeSync(fd);
   } catch {
@@ -118,20 +136,63 @@ export function openFilesLimit(): number {
  * Read a whole file into the shared buffer. The returned Buffer is a view that is
  * valid only until the next call — decode it before reading another file.
  */
-export function readShared(path: string, singleRecord: EndOf = false): ReadResult {
+export function readShared(path: string, singleRecord: EndOf = false, maxBytes = Infinity): ReadResult {
   const o = openRead(path);
   if (o.code !== null) return { ok: false, code: o.code };
   try {
-    return readFd(o.fd, singleRecord);
+    return readFd(o.fd, singleRecord, maxBytes);
   } finally {
-    closeSync(o.fd);
+    closeFd(o.fd);
   }
 }
 
-/** Read a file as a latin1 string (byte-exact, fast); null with the error code on failure. */
-export function readText(path: string, singleRecord: EndOf = false): { text: string; code: null } | { text: null; code: string } {
-  const r = readShared(path, singleRecord);
-  return r.ok ? { text: latin1(r.data), code: null } : { text: null, code: r.code };
+/**
+ * Read a file as a latin1 string (byte-exact, fast); null with the error code on failure.
+ * `maxBytes`: read no more (`cut` says the file had more).
+ */
+export function readText(path: string, singleRecord: EndOf = false, maxBytes = Infinity): { text: string; code: null; cut: boolean } | { text: null; code: string } {
+  const r = readShared(path, singleRecord, maxBytes);
+  return r.ok ? { text: latin1(r.data), code: null, cut: r.cut } : { text: null, code: r.code };
+}
+
+/**
+ * The most of one smaps read: a process with 65,000 mappings of a 4,000-character path has
+ * 310 MB of it, and reading and parsing all of it held the helper for seconds and a GB.
+ * Ordinary processes stay far below (a few MB); beyond it, the first mappings are shown.
+ */
+export const SMAPS_READ_MAX = 16 * 1024 * 1024;
+
+/**
+ * readText for a file that may be large, in chunks of its own memory (not the shared
+ * buffer), letting other work run between them: a request that reads one process's 16 MB
+ * of smaps (a second of the kernel's time) does not hold up the helper's other requests.
+ */
+export async function readTextYielding(path: string, maxBytes: number, chunk = 1 << 20): Promise<{ text: string; code: null; cut: boolean } | { text: null; code: string }> {
+  const o = openRead(path);
+  if (o.code !== null) return { text: null, code: o.code };
+  const parts: Buffer[] = [];
+  let len = 0;
+  let cut = false;
+  try {
+    const max = Math.min(maxBytes, treeFileCap(o.fd));
+    for (;;) {
+      if (len >= max) {
+        cut = readSync(o.fd, Buffer.alloc(1), 0, 1, len) > 0;
+        break;
+      }
+      const b = Buffer.allocUnsafe(Math.min(chunk, max - len));
+      const n = readSync(o.fd, b, 0, b.length, len);
+      if (n === 0) break;
+      parts.push(b.subarray(0, n));
+      len += n;
+      await new Promise<void>((res) => setImmediate(res));
+    }
+    return { text: latin1(Buffer.concat(parts, len)), code: null, cut };
+  } catch (e) {
+    return { text: null, code: errCode(e) };
+  } finally {
+    closeFd(o.fd);
+  }
 }
 
 /** The last bytes read from a file and what they parsed to. */
@@ -167,12 +228,13 @@ export function readFdParsed<T>(fd: number, memo: Memo<T>, parse: (text: string)
  * A private copy of a file's bytes. cmdline is read from the process's memory in one go
  * up to the size asked for, so pass `true` there: a short read is its end.
  */
-export function readBytes(path: string, singleRecord: EndOf = false): { bytes: Buffer; code: null } | { bytes: null; code: string } {
-  const r = readShared(path, singleRecord);
-  return r.ok ? { bytes: Buffer.from(r.data), code: null } : { bytes: null, code: r.code };
+export function readBytes(path: string, singleRecord: EndOf = false, maxBytes = Infinity): { bytes: Buffer; code: null; cut: boolean } | { bytes: null; code: string } {
+  const r = readShared(path, singleRecord, maxBytes);
+  return r.ok ? { bytes: Buffer.from(r.data), code: null, cut: r.cut } : { bytes: null, code: r.code };
 }
 
 export function readLink(path: string): string | null {
+  if (underTree(path) && !treeLinkAllowed(path)) return null;
   try {
     return readlinkSync(path);
   } catch {

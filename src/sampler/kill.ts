@@ -5,6 +5,7 @@
 // are sent once and never escalated. Nothing else in the helper sends a signal.
 import { parsePidStat } from '../core/procfiles';
 import { DEFAULT_KILL_SIGNAL, isKillPid, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from '../shared/protocol';
+import { threadGroupOf } from '../proc/leader';
 import { readText } from '../proc/readfile';
 
 export interface KillOptions {
@@ -25,13 +26,17 @@ export const POLL_MS = 500;
 type ProcState =
   | { kind: 'absent' }
   | { kind: 'denied' }
-  | { kind: 'present'; starttime: number; state: string; ppid: number; kthread: boolean };
+  | { kind: 'present'; starttime: number; state: string; ppid: number; kthread: boolean }
+  | { kind: 'thread'; tgid: number };
 
 function readState(pid: number): ProcState {
   const r = readText(`/proc/${pid}/stat`);
   if (r.text === null) return r.code === 'EACCES' || r.code === 'EPERM' ? { kind: 'denied' } : { kind: 'absent' };
   const st = parsePidStat(r.text);
   if (!st || st.pid !== pid) return { kind: 'absent' };
+  // A thread id has a stat of its own, and kill() of it signals its whole process.
+  const tgid = threadGroupOf(pid);
+  if (tgid !== null && tgid !== pid) return { kind: 'thread', tgid };
   return { kind: 'present', starttime: st.starttime, state: st.state, ppid: st.ppid, kthread: st.kthread };
 }
 
@@ -77,6 +82,7 @@ function signalVerified(pid: number, starttime: number, sig: KillSignal): Signal
   if (!Number.isSafeInteger(pid) || pid <= 1 || pid > PID_MAX_LIMIT) throw new RangeError(`refusing to signal pid ${pid}`);
   const s = readState(pid);
   if (s.kind === 'present' && s.starttime !== starttime) return 'reused';
+  if (s.kind === 'thread') return 'reused';
   if (isGone(s, starttime)) return 'gone';
   try {
     process.kill(pid, sig);
@@ -117,6 +123,7 @@ async function killOne(t: KillTarget, o: Required<KillOptions>, selfPid: number,
   const s = readState(pid);
   if (s.kind === 'denied') return { pid, outcome: 'not-permitted', message: 'its /proc entry is not readable' };
   if (s.kind === 'absent') return { pid, outcome: 'not-found', message: 'no such process' };
+  if (s.kind === 'thread') return { pid, outcome: 'refused', message: `${pid} is a thread of process ${s.tgid}, not a process: not signalled` };
   if (s.starttime !== starttime) {
     return { pid, outcome: 'pid-reused', message: `pid ${pid} now belongs to another process (start time ${s.starttime}, not ${starttime}): not signalled` };
   }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PidStat } from '../core/types';
 import { closeFd } from '../proc/readfile';
+import { useTree } from '../proc/tree';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 
 /** Pids taken per claim: small enough to balance, large enough that claiming costs nothing. */
@@ -50,6 +51,7 @@ export interface ReadOne {
 export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne[]) => void): boolean {
   const state = new Int32Array(job.shared);
   if (slot > 0 && Atomics.compareExchange(state, slot, 0, 1) !== 0) return false; // too late: all taken
+  useTree(job.root);
   const ctx: ReadCtx = {
     root: job.root,
     detail: job.detail,
@@ -60,7 +62,7 @@ export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne
     keepRollup: (fd) => (job.keepRollup ? fd : (closeFd(fd), -1)),
     release: closeFd,
   };
-  const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+  const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
   for (;;) {
     const at = Atomics.add(state, 0, CHUNK);
     if (at >= job.pids.length) break;

@@ -4,12 +4,14 @@ import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { exeKey, type ExeEnv } from '../core/exekey';
 import { printable } from '../core/printable';
+import { treeRegularFile, underTree } from '../proc/tree';
+import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
 import { readProcCgroup } from '../proc/cgroupfs';
-import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, type Memo } from '../proc/readfile';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, SMAPS_READ_MAX, type Memo } from '../proc/readfile';
 
 export interface ProcEntry {
   starttime: number;
@@ -32,6 +34,8 @@ export interface ProcEntry {
   detailFor: Rollup | null;
   detailZram: boolean;
   detailMem: Mem | null;
+  /** Its smaps was past SMAPS_READ_MAX: detail figures come from the rollup (until it execs). */
+  smapsTooLarge: boolean;
   /** The figures last read, when (ms epoch), what the walk took (ms), and in which mode. */
   mem: Mem | null;
   memDetail: boolean;
@@ -55,6 +59,8 @@ export interface SampleStats {
   rollupReads: number;
   /** The pids whose page tables were walked (rollup or smaps read). */
   walkedPids: number[];
+  /** What those walks took in all (ms; a walk done by a worker thread for this sample included). */
+  walkMs: number;
 }
 
 export interface ReadCtx {
@@ -106,7 +112,9 @@ export function openProcess(ctx: ReadCtx, pid: number): { e: ProcEntry; st: PidS
 
 export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: string, kthread: boolean): ProcEntry | null {
   const dir = procDir(ctx.root, pid);
-  const cl = readBytes(`${dir}/cmdline`, true);
+  // A head of it: the command line is capped when shown (capText.ts), and reading or escaping
+  // megabytes of it cost time and memory for nothing.
+  const cl = readBytes(`${dir}/cmdline`, true, CMDLINE_READ_MAX);
   const args = cl.bytes ? parseCmdline(cl.bytes) : [];
   const base: ProcEntry = {
     starttime,
@@ -124,6 +132,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     detailFor: null,
     detailZram: false,
     detailMem: null,
+    smapsTooLarge: false,
     mem: null,
     memDetail: false,
     walkedAt: 0,
@@ -150,8 +159,10 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
       return cwd;
     },
     isRegularFile(abs: string): boolean {
+      const path = posix.join(root, abs);
+      if (underTree(path)) return treeRegularFile(path);
       try {
-        return statSync(posix.join(root, abs)).isFile();
+        return statSync(path).isFile();
       } catch {
         return false;
       }
@@ -161,9 +172,10 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
   // exeKey sees the raw text: it looks script paths up on disk.
   const key = exeKey(args, env);
   if (!key) return base;
-  const exe = printable(key.exe);
+  const exe = capText(printable(key.exe), TEXT_CAP.exe);
+  const cmd = capText(printable(key.cmd), TEXT_CAP.cmd, cl.cut);
   const cgroup = ctx.cgroups ? readProcCgroup(ctx.root, pid) : undefined;
-  return { ...base, nonUser: false, kthread: false, exe, cmd: printable(key.cmd), filtered: !wanted(ctx, pid, exe), cgroup };
+  return { ...base, nonUser: false, kthread: false, exe, cmd, filtered: !wanted(ctx, pid, exe), cgroup };
 }
 
 /** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
@@ -188,6 +200,7 @@ function readRollup(ctx: ReadCtx, pid: number, e: ProcEntry): { ok: true; rollup
       e.filtered = renamed.filtered;
       e.cgroup = renamed.cgroup; // a runtime places a process, then it execs: read where it landed
       e.detailMem = null;
+      e.smapsTooLarge = false;
     }
   }
   const o = openRead(procPath(ctx, pid, 'smaps_rollup'));
@@ -214,16 +227,23 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     rollup = rt.rollup;
     if (!rollup) return null;
     e.pssShmem = rollup.pssShmem;
-    if (!ctx.detail) return rollupToMem(rollup, zramActive);
+    if (!ctx.detail || e.smapsTooLarge) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
-  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd);
+  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd, SMAPS_READ_MAX);
   stats.smapsPids.push(pid);
   if (st.text === null) {
     e.denied = isDenied(st.code);
     return e.denied ? 'denied' : null;
   }
   if (st.text.length === 0) return null;
+  if (st.cut) {
+    // Too large to read whole (readfile.ts): the rollup's exact figures, without the split,
+    // and no second try each tick.
+    e.smapsTooLarge = true;
+    const r = rollup ?? parseRollup(readText(procPath(ctx, pid, 'smaps_rollup'), true).text ?? '');
+    return r ? rollupToMem(r, zramActive) : null;
+  }
   const extra: SmapsExtra = { pssShmem: 0 };
   const mem = parseSmapsDetail(st.text, zramActive, extra);
   // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.

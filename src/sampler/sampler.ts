@@ -10,6 +10,7 @@ import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } fr
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
+import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
@@ -48,11 +49,12 @@ export class Sampler {
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
-  lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+  lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
   protected readonly ctx: ReadCtx;
 
   constructor(opts: Partial<SamplerOptions> = {}) {
     this.opts = { ...defaultSamplerOptions(), ...opts };
+    useTree(this.opts.root);
     this.cpu = new CpuTracker(this.opts.cpuAvgSecs);
     const opt = this.opts;
     this.ctx = {
@@ -82,6 +84,7 @@ export class Sampler {
     // Kept fds belong to the old tree; the per-process cache (pid + start time) stays.
     if (o.root !== undefined && o.root !== this.opts.root) for (const e of this.cache.values()) this.closeFds(e);
     Object.assign(this.opts, o);
+    useTree(this.opts.root);
     this.cpu.avgSecs = this.opts.cpuAvgSecs;
     if (o.filter) for (const [pid, e] of this.cache) e.filtered = !this.wanted(pid, e.exe);
   }
@@ -161,7 +164,7 @@ export class Sampler {
    * of /proc when the caller has just read it.
    */
   sample(now = Date.now(), pre?: ReadonlyMap<number, Prefetched>, pids = this.listPids()): Sample {
-    const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [] };
+    const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo'), true).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat'), true).text ?? '');
     const pgmajfault = parseVmstat(readText(this.path('proc/vmstat')).text ?? '').pgmajfault;
@@ -237,12 +240,14 @@ export class Sampler {
         mem = e.mem; // read for this very sample by the parallel prefetch
         e.walkedAt = now;
         stats.walkedPids.push(pid);
+        stats.walkMs += e.walkMs;
         if (this.opts.detail) stats.smapsPids.push(pid);
         if (!(this.opts.detail && this.opts.oneShot)) stats.rollupReads++;
       } else {
         const t0 = performance.now();
         mem = readMem(this.ctx, pid, e, zramActive, stats);
         e.walkMs = performance.now() - t0;
+        stats.walkMs += e.walkMs;
         e.walkedAt = now;
         e.mem = typeof mem === 'object' ? mem : null;
         e.memDetail = this.opts.detail;

@@ -9,6 +9,7 @@ import { version } from '../../package.json';
 import type { Report } from '../core/types';
 import { Monitor } from '../engine/monitor';
 import { minDeltaOf, type EngineOptions } from '../shared/engineOptions';
+import { boundReport, REPLY_TEXT_BUDGET } from '../core/replyBound';
 import {
   CAPABILITIES,
   defaultHelperConfig,
@@ -26,7 +27,7 @@ import {
 } from '../shared/protocol';
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
-import { readProcessMaps } from './maps';
+import { readProcessMapsYielding } from './maps';
 
 export interface HelperServerOptions {
   /** Root of the /proc tree to sample (tests); '/' for the live system. Kill always acts on the live system. */
@@ -129,13 +130,19 @@ export class HelperServer {
         return { type: 'configure', id: r.id, seq, config: helperConfigOf(this.monitor.options) };
       case 'sample': {
         const t0 = performance.now();
-        const reply = (report: Report): Reply => ({ type: 'sample', id: r.id, seq, report: toWireReport(report), ms: Math.round((performance.now() - t0) * 1000) / 1000 });
+        const reply = (report: Report): Reply => ({
+          type: 'sample',
+          id: r.id,
+          seq,
+          report: toWireReport(boundReport(report, REPLY_TEXT_BUDGET)),
+          ms: Math.round((performance.now() - t0) * 1000) / 1000,
+        });
         // Synchronous unless new processes are many enough to read on every core.
         const report = this.monitor.tickSoon();
         return report instanceof Promise ? report.then(reply) : reply(report);
       }
       case 'maps':
-        return { type: 'maps', id: r.id, seq, result: readProcessMaps(this.monitor.root, r.pid, r.starttime) };
+        return readProcessMapsYielding(this.monitor.root, r.pid, r.starttime).then((result): Reply => ({ type: 'maps', id: r.id, seq, result }));
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),

@@ -3,6 +3,7 @@
 // catalogue (options.ts). Pure: a key is a KeyLike, not a DOM KeyboardEvent.
 import { controlOf, HELP_OPTIONS, optionOfHotkey, type PanelSettingKey } from './options';
 import type { NavMove } from './rowOrder';
+import { SEARCH_MATCHES } from '../core/search';
 
 export type KeyAction =
   | { kind: 'option'; option: PanelSettingKey }
@@ -74,9 +75,9 @@ export function keyAction(e: KeyLike): KeyAction | null {
 export const HELP_KEYS: ReadonlyArray<readonly [string, string]> = [
   ['K', 'kill mode: then Enter (or a row\u2019s kill button) kills the selected row\u2019s processes'],
   ...HELP_OPTIONS.map((k) => [controlOf(k).hotkey, controlOf(k).help] as const),
-  ['/', 'search the row info (plain text); Enter keeps it, Esc clears it'],
+  ['/', `search ${SEARCH_MATCHES}; Enter keeps it, Esc clears it`],
   ['?', 'this help (Esc closes it)'],
-  ['Enter / Space', 'expand or collapse a group into its processes (in kill mode Enter kills; Enter on a process shows its mappings)'],
+  ['Enter / Space', 'expand or collapse a group into its processes (in kill mode Enter kills; Enter on a process shows its mappings; grouped by unit, container or cgroup, Enter on a group shows where its cgroup\u2019s memory goes)'],
   ['\u2192 / \u2190', 'expand / collapse the selected group'],
   ['j k \u2193 \u2191', 'next / previous row'],
   ['Ctrl-d  Ctrl-u', 'half a page down / up'],

@@ -22,8 +22,9 @@ const name: Check = (v, path) =>
 const figures = { count, pss: count, rss: count, priv: count, shared: count, swap: count, swapPss: count };
 const checkGroup: Check = object({ kind: oneOf(MAP_KINDS), name, ...figures } satisfies Record<keyof MapGroup, Check>, true);
 const checkMaps: Check = object(
-  { groups: arrayOf(checkGroup, MAX_MAP_GROUPS), total: object(figures, true), ptotal: count } satisfies Record<keyof ProcessMaps, Check>,
+  { groups: arrayOf(checkGroup, MAX_MAP_GROUPS), total: object(figures, true), ptotal: count, cut: count } satisfies Record<keyof ProcessMaps, Check>,
   true,
+  ['cut'],
 );
 
 const message: Check = (v, path) => (typeof v === 'string' && v.length <= 4096 ? null : `${path} must be a short string, not ${describe(v)}`);

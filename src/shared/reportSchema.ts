@@ -3,6 +3,7 @@
 // webview and snapshot files (members as objects). Only the member encoding differs.
 // Pure and browser-safe.
 import type { CgroupFigures, Pressure } from '../core/cgroup';
+import type { CgroupEvents, CgroupLimits, CgroupParts } from '../core/cgroupMemory';
 import { GROUP_BYS, MAX_NAMED_INACCESSIBLE, SORT_BYS, type GroupMember, type GroupRow, type KernelThreadCpu, type LeaderFigures, type Mem, type NamedPid, type Report, type ReportOptions, type RowType, type ZramEffective } from '../core/types';
 import {
   arrayOf,
@@ -70,6 +71,16 @@ export const memberShape: Check = object(
 /** A member as the core (and the webview, and a snapshot file) holds it. */
 export const checkMember: Check = withFastTest(isMemberFast, memberShape);
 
+const checkParts: Check = object({ pss: num, pageCache: num, shmem: num, kernel: num, rest: num } satisfies Record<keyof CgroupParts, Check>, false);
+const checkEvents: Check = object(
+  { low: nullable(count), high: nullable(count), max: nullable(count), oom: nullable(count), oomKill: nullable(count) } satisfies Record<keyof CgroupEvents, Check>,
+  false,
+);
+const checkLimits: Check = object(
+  { min: nullable(num), low: nullable(num), high: nullable(num), max: nullable(num), swapMax: nullable(num) } satisfies Record<keyof CgroupLimits, Check>,
+  false,
+  ['min', 'low', 'high', 'max', 'swapMax'],
+);
 const checkKernel: Check = object(
   {
     dir: str,
@@ -79,8 +90,13 @@ const checkKernel: Check = object(
     swap: nullable(num),
     pressure: nullable(num),
     nearLimit: bool,
+    parts: checkParts,
+    events: checkEvents,
+    eventsTotal: checkEvents,
+    limits: checkLimits,
   } satisfies Record<keyof CgroupFigures, Check>,
   false,
+  ['parts', 'events', 'eventsTotal', 'limits'],
 );
 const checkPressure: Check = object({ some: num, full: nullable(num) } satisfies Record<keyof Pressure, Check>, false);
 

@@ -1,7 +1,7 @@
 // Grouping by cgroup against real cgroups: the test makes its own under the v2 tree and the v1
 // memory controller (this machine is hybrid), moves processes it starts into them, and checks
 // the keys and the kernel's figures that the CLI reports.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli';
@@ -9,7 +9,7 @@ import { HelperServer } from '../../src/sampler/serve';
 import { Sampler } from '../../src/sampler/sampler';
 import { fromWireReport, type Reply } from '../../src/shared/protocol';
 import type { GroupRow } from '../../src/core/types';
-import { buildStaticIdle, isRoot, Procs, sleep } from './live';
+import { buildStaticIdle, isRoot, Procs, removeCgroups } from './live';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 const MEMORY = '/sys/fs/cgroup/memory';
@@ -49,16 +49,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   procs.stopAll();
-  // A cgroup can be removed once its last process has been reaped.
-  for (const dir of made.reverse()) {
-    for (let i = 0; i < 50 && existsSync(dir); i++) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        await sleep(100);
-      }
-    }
-  }
+  await removeCgroups(made);
 });
 
 describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 memory controller)', () => {

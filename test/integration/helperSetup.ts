@@ -32,6 +32,8 @@ export async function makeBundle(withDriver = false): Promise<Bundle> {
   const driver = join(dir, 'driver.js');
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'es2022', logLevel: 'warning' as const };
   await build({ ...common, entryPoints: [join(REPO, 'src/cli/main.ts')], outfile: script });
+  // The system dialog's process, which the launcher finds next to the helper (like dist/).
+  await build({ ...common, entryPoints: [join(REPO, 'src/host/sudoPromptChild.ts')], outfile: join(dir, 'sudoprompt.js') });
   if (withDriver) await build({ ...common, entryPoints: [join(REPO, 'test/integration/helperDriver.ts')], outfile: driver });
   for (const f of [script, driver]) if (existsSync(f)) chmodSync(f, 0o755);
   return { dir, script, driver };

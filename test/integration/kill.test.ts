@@ -60,6 +60,13 @@ function findByCmdline(argv: string[]): number | undefined {
     });
 }
 
+/** A thread id of `pid` other than the leader's (node runs several threads). */
+function threadOf(pid: number): number {
+  const tid = readdirSync(`/proc/${pid}/task`).map(Number).find((t) => t !== pid);
+  if (!tid) throw new Error(`${pid} has no second thread`);
+  return tid;
+}
+
 const hasUnshare = isRoot && spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status === 0;
 
 let b: Bundle;
@@ -210,6 +217,22 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
     v.child.kill('SIGKILL');
   });
 
+  it('refuses a thread id (kill(TID) signals the whole process) for every signal, and maps of it', async () => {
+    const v = await victim('stubborn');
+    const tid = threadOf(v.pid);
+    for (const signal of ['SIGSTOP', 'SIGTERM', 'SIGKILL'] as const) {
+      const [r] = await client.kill([{ pid: tid, starttime: startTime(tid) }], { signal });
+      expect(r, signal).toMatchObject({ pid: tid, outcome: 'refused', message: expect.stringMatching(new RegExp(`thread of process ${v.pid}`)) });
+      expect(r.signal).toBeUndefined();
+      expect(procState(v.pid), signal).toBe('S');
+    }
+    const m = await client.maps(tid, startTime(tid));
+    expect(m).toMatchObject({ ok: false, message: expect.stringMatching(/thread of process/) });
+    // The process itself, by its own pid, is still killable and readable.
+    expect((await client.maps(v.pid, v.starttime)).ok).toBe(true);
+    expect(await client.kill([v], { signal: 'SIGKILL' })).toEqual([{ pid: v.pid, outcome: 'gone', signal: 'SIGKILL' }]);
+  });
+
   it('rejects malformed targets in the client before sending', async () => {
     await expect(client.kill([{ pid: -1, starttime: 0 }])).rejects.toMatchObject({ code: 'invalid' });
     await expect(client.kill([{ pid: 1.5, starttime: 0 }])).rejects.toMatchObject({ code: 'invalid' });
@@ -275,6 +298,19 @@ describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${is
     expect(r.results[2].message).toMatch(/ancestor/);
     for (const x of r.results.slice(3)) expect(x.message).toMatch(/kernel thread/);
     for (const x of r.results) expect(x.signal).toBeUndefined();
+  });
+
+  it('refuses a thread of itself and a thread of its parent: SIGSTOP would stop the whole process', async () => {
+    const parent = Number(readFileSync(`/proc/${h.pid}/stat`, 'latin1').split(') ')[1].split(' ')[1]);
+    const targets = [h.pid, process.pid, parent].filter((p, i, a) => p > 1 && a.indexOf(p) === i).map(threadOf);
+    for (const tid of targets) {
+      const r = await h.request({ id: ++id, type: 'kill', targets: [{ pid: tid, starttime: startTime(tid) }], escalate: false, signal: 'SIGSTOP' });
+      expect(r.type).toBe('kill');
+      if (r.type === 'kill') expect(r.results[0]).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/thread of process/) });
+    }
+    await new Promise((res) => setTimeout(res, 200));
+    for (const p of [h.pid, process.pid]) expect(procState(p)).not.toBe('T');
+    expect(await h.request({ id: ++id, type: 'ping' })).toMatchObject({ type: 'ping' });
   });
 
   it("says not-permitted for another user's process and leaves it running; kills its own user's", async () => {

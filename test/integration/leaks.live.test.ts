@@ -30,7 +30,7 @@ describe('pmemstat -l 2 --leaks', () => {
         const t = setTimeout(() => reject(new Error(`no leak flagged in 60 s:\n${out}`)), 60_000);
         cli.stdout.on('data', (d: Buffer) => {
           out += d.toString();
-          if (/LEAK\? memtest/.test(out)) {
+          if (/LEAK\? memtest /.test(out)) {
             clearTimeout(t);
             resolve();
           }
@@ -42,7 +42,7 @@ describe('pmemstat -l 2 --leaks', () => {
     }
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(out).toMatch(/^watching for leaks/);
-    expect(out, out).toMatch(/LEAK\? memtest: 1 process grew by [\d,]+K in \d+s \(up in \d+ of 20 steps, down in \d+\); ptotal now /);
+    expect(out, out).toMatch(/LEAK\? memtest \(pid \d+\): 1 process grew by [\d,]+ MB in \d+s \(up in \d+ of 20 steps, down in \d+\); ptotal now /);
     expect(out).not.toMatch(/LEAK\? (sleep|sh)\b/);
   }, 90_000);
 });

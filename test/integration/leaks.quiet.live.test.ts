@@ -130,7 +130,7 @@ describe(`${SECONDS} s of ordinary activity`, () => {
         expect([...groups].some((k) => k.startsWith('node'))).toBe(true);
         expect(flagged.filter((f) => !/ LEAK\? memtest: /.test(f)), flagged.join('\n')).toEqual([]);
         expect(flagged, 'memtest flagged').toHaveLength(1);
-        expect(flagged[0]).toMatch(/LEAK\? memtest: 1 process grew by [\d,]+K in \d+s \(up in \d+ of 20 steps, down in 0\)/);
+        expect(flagged[0]).toMatch(/LEAK\? memtest: 1 process grew by [\d,]+ KB in \d+s \(up in \d+ of 20 steps, down in 0\)/);
       } finally {
         sampler.close();
         shell.stdin?.end();

@@ -1,7 +1,7 @@
 // Helpers for tests against the live /proc: processes the test starts and stops,
 // memtest built from memtest.c, and test users.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -111,3 +111,16 @@ export function uidOf(pid: number): number | null {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Remove cgroup directories a test made, deepest first; each goes once its last process has been reaped. */
+export async function removeCgroups(dirs: readonly string[]): Promise<void> {
+  for (const dir of [...dirs].reverse()) {
+    for (let i = 0; i < 50 && existsSync(dir); i++) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        await sleep(100);
+      }
+    }
+  }
+}

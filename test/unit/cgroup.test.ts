@@ -34,7 +34,8 @@ const CASES: { file: string; path: string; unit: string; container: string; info
     file: 'podman-rootless-v2.txt',
     path: `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${PODMAN}.scope/container`,
     unit: `user@1000/libpod-${PODMAN}.scope`,
-    container: 'podman:9a8b7c6d5e4f',
+    // A rootless container is its user's: the key says so (a user names such cgroups).
+    container: 'podman:9a8b7c6d5e4f (user@1000)',
     dir: `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${PODMAN}.scope`,
   },
   // conmon watches the container from the host.
@@ -173,7 +174,17 @@ describe('the cgroup reader on a captured cgroup v2 tree (fixtures/cgroup/v2-roo
     const m = cgroupMounts(root);
     expect(m).toEqual({ unified: join(root, 'sys/fs/cgroup'), memory: null });
     const c = readCgroupCounters(m, { dir: '/system.slice/web.service', v1: false, memory: null });
-    expect(c).toEqual({ current: 102400, limit: 112640, peak: 107520, swap: 4, pressure: 3.5 });
+    expect(c).toEqual({
+      current: 102400,
+      limit: 112640,
+      peak: 107520,
+      swap: 4,
+      pressure: 3.5,
+      // This tree has no memory.stat, memory.events, min, low, high or swap.max.
+      stat: null,
+      events: null,
+      limits: { max: 112640 },
+    });
     expect(cgroupFigures('/system.slice/web.service', c)?.nearLimit).toBe(true); // 100 of 110 MB
     // Through the Reporter's reader, as the sampler's shells use it.
     expect(cgroupReader(() => root)({ dir: '/system.slice/web.service', v1: false, memory: null }).current).toBe(102400);

@@ -168,10 +168,20 @@ describe('leakLine', () => {
   it('says what rose, by how much, over how long, in counts that add up', () => {
     const steady = Array.from({ length: 11 }, (_, i) => 5000 + 4096 * i);
     const v = judgeLeak(steady, Array.from({ length: 11 }, (_, i) => i * 9500), { samples: 10, minGrowthKb: 1000 });
-    expect(leakLine('memtest', 122_880, v, 'MB')).toBe('LEAK? memtest: 1 process grew by 40,960K in 95s (up in 10 of 10 steps, down in 0); ptotal now 120 MB');
-    expect(leakLine('memtest', 122_880, { ...v, procs: 3 }, 'KB')).toBe(
-      'LEAK? memtest: 3 processes present throughout grew by 40,960K in 95s (up in 10 of 10 steps, down in 0); ptotal now 122,880 KB',
+    expect(leakLine('memtest', 122_880, v, 'MB', [4242])).toBe('LEAK? memtest (pid 4242): 1 process grew by 40 MB in 95s (up in 10 of 10 steps, down in 0); ptotal now 120 MB');
+    expect(leakLine('memtest', 122_880, { ...v, procs: 3 }, 'KB', [1, 2, 3])).toBe(
+      'LEAK? memtest (pids 1, 2, 3): 3 processes present throughout grew by 40,960 KB in 95s (up in 10 of 10 steps, down in 0); ptotal now 122,880 KB',
     );
+  });
+  it('uses one unit throughout and names at most five pids', () => {
+    const steady = Array.from({ length: 11 }, (_, i) => 5000 + 4096 * i);
+    const v = judgeLeak(steady, Array.from({ length: 11 }, (_, i) => i * 9500), { samples: 10, minGrowthKb: 1000 });
+    const human = leakLine('svc', 301_056, v, 'human', [10, 11, 12, 13, 14, 15, 16]);
+    expect(human).toBe('LEAK? svc (pids 10, 11, 12, 13, 14 and 2 more): 1 process grew by 40.0M in 95s (up in 10 of 10 steps, down in 0); ptotal now 294.0M');
+    for (const units of ['MB', 'mB', 'KB'] as const) {
+      const line = leakLine('svc', 301_056, v, units);
+      expect(line.match(/\b(KB|MB|mB|K)\b/g), line).toEqual([units, units]);
+    }
   });
   it('never reads as rising in every sample yet falling in some', () => {
     // Above the start in every sample, with a few steps down: the old wording said "rose in 10 of 10, fell in 2".

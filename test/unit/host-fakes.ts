@@ -2,6 +2,7 @@
 // with real Reports (the core Reporter over hand-built samples, or the real Sampler over a
 // captured fixture tree), and a launcher that plays sudo's password dialogue.
 import { Reporter } from '../../src/core/report';
+import type { CgroupReader } from '../../src/core/cgroup';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
 import type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../../src/host/helperClient';
 import type { KillSignal } from '../../src/shared/kill';
@@ -23,12 +24,14 @@ export class FakeHelper implements HelperLike {
   disposed = false;
   killOutcome: (pid: number) => KillOutcome = () => 'gone';
   private exitCbs: Array<(reason: string) => void> = [];
-  private reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' });
+  private reporter: Reporter;
 
+  /** `cgroups`: the /sys reader of the kernel's cgroup figures, as the real helper has. */
   constructor(
     private readonly source: () => Sample,
-    opts: { pid?: number; uid?: number } = {},
+    opts: { pid?: number; uid?: number; cgroups?: CgroupReader } = {},
   ) {
+    this.reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }, opts.cgroups ?? null);
     this.hello = { version: 'test', protocol: 1, uid: opts.uid ?? 1000, pid: opts.pid ?? 4000, capabilities: ['sample', 'kill'] };
   }
 

@@ -242,7 +242,7 @@ describe('history through the controller (captured loop)', () => {
     expect(r[0].leaks).toEqual([]);
     expect(r[2].leaks.map((x) => x.key)).toEqual(['memtest']);
     expect(r[2].leaks[0].growthKb).toBeGreaterThan(1000);
-    expect(stub.logs.some((m) => /^\[info\] LEAK\? memtest: 2 processes present throughout grew by [\d,]+K in 4s \(up in 2 of 2 steps, down in 0\); ptotal now [\d,]+ KB$/.test(m))).toBe(true);
+    expect(stub.logs.some((m) => /^\[info\] LEAK\? memtest: 2 processes present throughout grew by [\d,]+ KB in 4s \(up in 2 of 2 steps, down in 0\); ptotal now [\d,]+ KB$/.test(m))).toBe(true);
     const last = leakCalls.at(-1) as LeakSummary[];
     expect(last.map((x) => x.key)).toEqual(['memtest']);
     expect(last[0].ptotal).toBe(r[2].report.rows.find((x) => x.key === 'memtest')?.mem.ptotal);

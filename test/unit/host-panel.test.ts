@@ -171,11 +171,13 @@ describe('settings both ways', () => {
   it('a change in the Settings editor reaches the panel and the helper, and re-samples at once', async () => {
     const { panel, l } = await openPanel();
     const before = l.helpers[0].samples;
+    expect(lastReport(panel).options.groupBy).toBe('exe'); // each report names its grouping (the panel's "regrouping…")
     stub.setConfig('pmemstat.groupBy', 'pid');
     await vi.waitFor(() => expect(panel.sentOf('settings').at(-1)?.settings).toMatchObject({ groupBy: 'pid' }));
     await vi.waitFor(() => expect(l.helpers[0].configured.at(-1)).toMatchObject({ groupBy: 'pid' }));
     await vi.waitFor(() => expect(l.helpers[0].samples).toBeGreaterThan(before));
     await vi.waitFor(() => expect(lastReport(panel).rows[0].key).toBe('100'));
+    expect(lastReport(panel).options.groupBy).toBe('pid');
     // A view-only option (units) does not bother the helper.
     const n = l.helpers[0].configured.length;
     stub.setConfig('pmemstat.lineNumbers', true);

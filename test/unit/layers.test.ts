@@ -78,7 +78,8 @@ describe('layers', () => {
     { layer: 'src/sampler (reading)', files: () => tsFiles(join(ROOT, 'src/sampler')).filter((f) => !HELPER_FILES.includes(relative(ROOT, f))), may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'package.json'] },
     { layer: 'src/sampler (the helper)', files: () => HELPER_FILES.map((f) => join(ROOT, f)), may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'src/engine', 'package.json'] },
     { layer: 'src/engine', files: () => tsFiles(join(ROOT, 'src/engine')), may: ['src/core', 'src/shared', 'src/proc', ...READING_FILES] },
-    { layer: 'src/cli', files: () => tsFiles(join(ROOT, 'src/cli')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/sampler', 'src/cli'] },
+    { layer: 'src/cli', files: () => tsFiles(join(ROOT, 'src/cli')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/sampler', 'src/cli', 'src/exporter'] },
+    { layer: 'src/exporter', files: () => tsFiles(join(ROOT, 'src/exporter')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/cli/cliargs', 'src/exporter', 'package.json'] },
     { layer: 'src/host', files: () => [...tsFiles(join(ROOT, 'src/host')), join(ROOT, 'src/extension.ts')], may: ['src/core', 'src/shared', 'src/proc', 'src/host', 'package.json'] },
     { layer: 'webview', files: () => tsFiles(join(ROOT, 'webview')), may: ['src/core', 'src/shared', 'webview'] },
   ];

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupMaps, mapKind, mapsLines } from '../../src/core/maps';
+import { groupMaps, mapKind, mapsLines, wholeSmapsRecords } from '../../src/core/maps';
 import { parseSmapsDetail } from '../../src/core/smaps';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');
@@ -110,6 +110,28 @@ describe('groupMaps', () => {
 /** Σ of one field over all mappings (an independent reference: a regex over the raw file). */
 const sumField = (text: string, field: string) =>
   [...text.matchAll(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+
+describe('a cut smaps (too large to read whole)', () => {
+  const text = readFileSync(join(__dirname, '../../fixtures/snippets/shmdemo.smaps'), 'latin1');
+  const headers = (t: string) => t.split('\n').filter((l) => /^[0-9a-f]+-[0-9a-f]+ /.test(l)).length;
+
+  it('keeps whole records only, wherever the cut fell', () => {
+    const all = headers(text);
+    for (let at = 1; at < text.length; at += 97) {
+      const whole = wholeSmapsRecords(text.slice(0, at));
+      expect(text.startsWith(whole)).toBe(true);
+      // Every record kept is complete: it is followed by the next header in the full text.
+      if (whole) expect(text.slice(whole.length)).toMatch(/^[0-9a-f]+-[0-9a-f]+ /);
+      expect(groupMaps(whole, false).total.count).toBe(headers(whole));
+      expect(headers(whole)).toBeLessThan(all);
+    }
+  });
+
+  it('--maps says so above its table', () => {
+    const m = { ...groupMaps(wholeSmapsRecords(text.slice(0, 2000)), false), cut: 16 * 1048576 };
+    expect(mapsLines(1, m, 'KB')[0]).toBe('too large to read whole: only the mappings in the first 16 MB of its smaps are shown');
+  });
+});
 
 describe('the mappings of every process of the captured trees', () => {
   for (const tree of ['tree-a', 'tree-b', 'tree-c']) {

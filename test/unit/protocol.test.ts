@@ -304,13 +304,16 @@ describe('launcher pieces', () => {
     ]);
   });
 
-  it('quotes words for the sudo-prompt shell line, refusing what single quotes cannot hold', () => {
+  it('quotes words for the sudo-prompt shell line: plain words as they are, any other byte in octal inside $\'…\'', () => {
     expect(shellWord('/usr/bin/node')).toBe('/usr/bin/node');
     expect(shellWord('PMEMSTAT_TOKEN=ab12')).toBe('PMEMSTAT_TOKEN=ab12');
-    expect(shellWord('/home/a b/.vscode/ext/dist/sampler.js')).toBe("'/home/a b/.vscode/ext/dist/sampler.js'");
+    expect(shellWord('/home/a b/sampler.js')).toBe("$'/home/a\\040b/sampler.js'");
+    expect(shellWord('é')).toBe("$'\\303\\251'");
+    // What reaches the shells is letters, digits, /._- and octal escapes: no quote, $( or backquote of the word's own.
     for (const bad of ["/x/it's", '/x/$(reboot)', '/x/`id`', '/x/a"b', '/x/a\\b', '/x/a\nb', '', '/x/!x']) {
-      expect(() => shellWord(bad), bad).toThrow(/cannot pass/);
+      expect(shellWord(bad), bad).toMatch(/^\$'([A-Za-z0-9/._-]|\\[0-7]{3})*'$/);
     }
+    expect(() => shellWord('/x/a\0b')).toThrow(/cannot pass/);
   });
 
   it('sees a graphical session only locally with a display', () => {

@@ -234,7 +234,7 @@ describe('keys', () => {
 
   it('the toolbar shows each option of the catalogue with its key, in the panel\u2019s order', () => {
     mount();
-    const controls = $$('#pm-toolbar [id^="pm-opt-"]').map((c) => [c.id, c.getAttribute('label')]);
+    const controls = $$('#pm-toolbar [id^="pm-opt-"]').map((c) => [c.id, c.getAttribute('aria-label') ?? c.getAttribute('label')]);
     expect(controls).toEqual([
       ['pm-opt-killMode', 'Kill mode (K)'],
       ['pm-opt-groupBy', 'Group (g)'],

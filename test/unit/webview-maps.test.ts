@@ -58,11 +58,26 @@ describe('the mappings drill-down', () => {
     expect([...pss].sort((a, b) => b - a)).toEqual(pss);
     expect($('#pm-maps .pm-chart-note').textContent).toBe(`code --type=gpu \u2014 ptotal 712 KB in ${maps.total.count} mappings, by Pss`);
     expect($$('#pm-maps th').map((th) => th.textContent)).toEqual(['Pss', 'Rss', 'private', 'shared', 'swap', 'swapPss', 'maps', 'kind', 'name']);
-    // The units follow the panel's.
+    // The units follow the panel's, but for MB and mB, which would show most mappings as 0.
     app.receive({ type: 'settings', settings: { ...DEFAULT_PANEL_SETTINGS, units: 'human' } });
     expect(cells($$('#pm-maps tbody tr')[0])[0]).toBe('712.0K');
+    app.receive({ type: 'settings', settings: { ...DEFAULT_PANEL_SETTINGS, units: 'MB' } });
+    expect(cells($$('#pm-maps tbody tr')[0])[0]).toBe('712');
+    expect($('#pm-maps .pm-chart-note').textContent).toMatch(/ptotal 712 KB in/);
     $('#pm-maps .pm-chart-close').click();
     expect($('#pm-maps').hidden).toBe(true);
+  });
+
+  it('says when the process was too large to read whole (the helper cut its smaps)', () => {
+    const { app } = mount();
+    app.toggleExpand('code');
+    app.select({ key: 'code', pid: 201 }, false);
+    press('Enter');
+    const maps = { ...groupMaps(SMAPS, false), cut: 16 * 1048576 };
+    const msg = { type: 'maps', pid: 201, starttime: 2010, result: { ok: true, pid: 201, starttime: 2010, maps } };
+    expect(parseHostMessage(JSON.parse(JSON.stringify(msg)))).toEqual(msg);
+    app.receive(msg as Parameters<PanelApp['receive']>[0]);
+    expect($('#pm-maps .pm-chart-note').textContent).toMatch(/by Pss \u2014 too large to read whole: only the mappings in the first 16 MB of its smaps are shown$/);
   });
 
   it('drops an answer about another process, and says why there are none', () => {

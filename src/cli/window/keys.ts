@@ -93,8 +93,8 @@ export type Action =
   /** In the kill confirmation: the next signal of KILL_SIGNALS. */
   | { kind: 'cycleSignal' };
 
-/** What the keys mean at the moment: the table, the search line being typed, help, a kill confirmation. */
-export type KeyMode = 'table' | 'search' | 'help' | 'confirm';
+/** What the keys mean at the moment: the table, the search line being typed, help, a kill confirmation, a group's cgroup memory. */
+export type KeyMode = 'table' | 'search' | 'help' | 'confirm' | 'cgroup';
 
 /** The panel's action for a key (the one key map of webview/keys.ts). */
 function panelAction(k: Key): KeyAction | null {
@@ -121,6 +121,9 @@ export function keyAction(k: Key, mode: KeyMode): Action | null {
       const a = panelAction(k);
       return a?.kind === 'nav' ? a : null;
     }
+    case 'cgroup':
+      if (k.name === 'Escape' || k.name === 'q' || k.name === 'Enter') return { kind: 'escape' };
+      return null;
     case 'table':
       // The terminal's additions to the panel's keys: q quits, h/l collapse/expand (vim).
       if (!k.ctrl && k.name === 'q') return { kind: 'quit' };

@@ -2,9 +2,9 @@
 // draws what render.ts makes of this state, and carries out the effects update() returns.
 import { planKill, confirmText, type KillPlan } from '../../shared/killPlan';
 import { applyView, sortRows } from '../../core/report';
-import type { GroupRow, Report } from '../../core/types';
+import { isCgroupGrouping, type GroupRow, type Report } from '../../core/types';
 import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } from '../../shared/kill';
-import { optionChange, type PanelSettings } from '../../shared/options';
+import { controlOf, optionChange, type PanelSettingKey, type PanelSettings } from '../../shared/options';
 import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../shared/rowOrder';
 import type { Action, KeyMode, NavUnit } from './keys';
 
@@ -32,10 +32,14 @@ export interface TuiState {
   confirm: Confirm | null;
   /** One line of news (a kill's result, a refusal); cleared by the next key. */
   message: string;
+  /** What the last option key did (shown as the status line until the next key). */
+  note?: string;
   /** Why nothing may be killed here ('' = killing is allowed): a captured tree is not the live system. */
   noKill: string;
   /** A page of text shown in place of the help (a process's mappings); null = the help. */
   page: { title: string; lines: string[] } | null;
+  /** The group whose cgroup memory is shown (mode 'cgroup'), by key. */
+  cgroup?: string;
 }
 
 export function initialState(settings: PanelSettings, search: string, noKill = ''): TuiState {
@@ -164,10 +168,25 @@ function confirmFor(plan: KillPlan, signal: KillSignal): Confirm {
   return { title: text.message, lines: text.detail.split('\n'), targets, signal, plan };
 }
 
+/**
+ * What an option key did, in a few words (htop says it in its header): the option, its value
+ * now and, where nothing on screen would change, why.
+ */
+export function optionNote(key: PanelSettingKey, s: PanelSettings): string {
+  const c = controlOf(key);
+  const v = s[key];
+  const value = typeof v === 'boolean' ? (v ? 'on' : 'off') : `${v}${c.valueSuffix ?? ''}`;
+  let why = '';
+  if (key === 'cpuAvgSecs') why = s.showCpu ? ': cpu% is averaged over this window from the next sample' : ': the cpu% column is off (c shows it)';
+  else if (key === 'fitToWindow' && v) why = fitApplies(s) ? ': rows past the window fold into one O row' : ': applies when sorted by mem or cpu (s)';
+  else if (key === 'groupBy') why = ': regrouping at the next sample';
+  return `${c.label} (${c.hotkey}) ${value}${why}`;
+}
+
 /** The state after an action, and what the shell must do. */
 export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonly number[]): Update {
   const keep = (state: TuiState, effect: Effect = null): Update => ({ state, effect });
-  const t: TuiState = a.kind === 'quit' || a.kind === 'redraw' ? s : { ...s, message: '' };
+  const t: TuiState = a.kind === 'quit' || a.kind === 'redraw' ? s : { ...s, message: '', note: '' };
   switch (a.kind) {
     case 'quit':
       return keep(s, { kind: 'quit' });
@@ -178,7 +197,7 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
       const resample = RESAMPLE.has(a.option);
       // A new grouping has other keys: what was expanded or selected means nothing there.
       const regroup = a.option === 'groupBy' ? { expanded: new Set<string>(), selected: null, top: 0 } : {};
-      return keep({ ...t, settings, ...regroup }, resample ? { kind: 'resample' } : null);
+      return keep({ ...t, settings, ...regroup, note: optionNote(a.option, settings) }, resample ? { kind: 'resample' } : null);
     }
     case 'killMode':
       return t.noKill ? keep({ ...t, message: t.noKill }) : keep({ ...t, killMode: !t.killMode });
@@ -193,6 +212,7 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
     case 'escape':
       if (t.mode === 'search') return keep({ ...t, mode: 'table', search: '', top: 0 });
       if (t.mode === 'help') return keep({ ...t, mode: 'table', page: null });
+      if (t.mode === 'cgroup') return keep({ ...t, mode: 'table', cgroup: undefined });
       if (t.killMode) return keep({ ...t, killMode: false });
       return keep({ ...t, search: '', top: 0 });
     case 'enter': {
@@ -204,6 +224,9 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
       // Enter on a process shows its mappings, as in the panel; on a group it expands or collapses.
       const process = memberOf(l, t);
       if (process) return keep(t, { kind: 'maps', pid: process.pid, starttime: process.starttime });
+      // As in the panel: a group of a cgroup grouping opens where its memory goes.
+      const it = l.items[selectedIndex(l, t)];
+      if (it?.kind === 'group' && it.ref && isCgroupGrouping(t.settings.groupBy) && it.row.kernel) return keep({ ...t, mode: 'cgroup', cgroup: it.ref.key });
       return toggle(t, l, null);
     }
     case 'yes':

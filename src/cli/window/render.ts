@@ -11,6 +11,7 @@ import type { Layout, TuiState } from './model';
 import { selectedIndex } from './model';
 import { printable } from '../../core/printable';
 import { cut, fit, textWidth } from './text';
+import { cgroupLines } from './cgroupLines';
 
 export type Style = 'plain' | 'leader' | 'header' | 'total' | 'new' | 'grow' | 'shrink' | 'gone' | 'overflow' | 'member' | 'status' | 'alert';
 
@@ -40,19 +41,67 @@ export function rowStyle(r: GroupRow): Style {
   return 'plain';
 }
 
-function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, shown: number): Line {
+/** Characters the key/info column keeps however narrow the terminal: names stay, figures go. */
+export const MIN_INFO = 20;
+
+/**
+ * The columns that fit `width` with MIN_INFO left for key/info: the optional ones go first
+ * (#, oom, pss+swap, uss), then detail folds its four columns back into `other`, then cpu%.
+ * Returns the format and the labels of what went.
+ */
+export function fitColumns(f: FormatOptions, width: number): { f: FormatOptions; hidden: string[] } {
+  const room = (g: FormatOptions) => width - (textWidth(headerLine(g)) - 'key/info'.length);
+  const steps: Array<[string, (g: FormatOptions) => boolean, (g: FormatOptions) => FormatOptions]> = [
+    ['#', (g) => g.numbers, (g) => ({ ...g, numbers: false })],
+    ['oom', (g) => g.oom === true, (g) => ({ ...g, oom: false })],
+    ['pss+swap', (g) => g.epss === true, (g) => ({ ...g, epss: false })],
+    ['uss', (g) => g.uss === true, (g) => ({ ...g, uss: false })],
+    ['detail cols', (g) => g.detail, (g) => ({ ...g, detail: false })],
+    ['cpu%', (g) => g.showCpu, (g) => ({ ...g, showCpu: false })],
+  ];
+  const hidden: string[] = [];
+  let g = f;
+  for (const [label, on, off] of steps) {
+    if (room(g) >= MIN_INFO) break;
+    if (!on(g)) continue;
+    g = off(g);
+    hidden.push(label);
+  }
+  return { f: g, hidden };
+}
+
+/**
+ * The status line's account of the view: grouping, sort, units, detail, refresh, and what did
+ * not fit; `short` for a narrow terminal (`exe mem MB fast 5s -cpu%`).
+ */
+export function viewText(s: TuiState, c: RenderContext, hidden: readonly string[], short = false): string {
+  const v = s.settings;
+  const detail = v.detail ? 'detail' : 'fast';
+  if (short) return [v.groupBy, v.sortBy, v.units, detail, c.loopSecs === null ? 'end' : `${c.loopSecs}s`, ...hidden.map((h) => `-${h}`)].join(' ');
+  const parts = [`group ${v.groupBy}`, `sort ${v.sortBy}`, v.units, detail, c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`];
+  if (hidden.length > 0) parts.push(`no room: ${hidden.join(' ')}`);
+  return parts.join(' \u00b7 ');
+}
+
+function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, shown: number, hidden: readonly string[] = []): Line {
   if (s.mode === 'search') return { text: `/${printable(s.search)}\u2588   Enter keeps the search, Esc clears it`, style: 'status' };
   if (s.mode === 'confirm') return { text: `y: send ${s.confirm?.signal ?? 'SIGTERM'}   s: another signal   any other key: cancel`, style: 'alert' };
   if (s.mode === 'help') return { text: `j/k PgUp/PgDn scroll   Esc or ? closes the ${s.page ? 'page' : 'help'}`, style: 'status' };
+  if (s.mode === 'cgroup' && !s.message) return { text: 'Esc or Enter closes the cgroup\u2019s memory', style: 'status' };
   if (s.message) return { text: printable(s.message), style: s.message.startsWith('pmemstat kill: gone') ? 'status' : 'alert' };
+  if (s.note) return { text: s.note, style: 'status' };
   if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };
   const n = l.items.length;
   const where = n === 0 ? 'no rows' : `rows ${first + 1}-${first + shown} of ${n}`;
-  const search = s.search ? `  /${printable(s.search)}/ (Esc clears)` : '';
-  const left = `? help  / search  K kill  q quit${search}`;
-  const right = `${where}  ${c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`}`;
-  const gap = c.width - textWidth(left) - textWidth(right);
-  return { text: gap >= 2 ? left + ' '.repeat(gap) + right : `${left}  ${right}`, style: 'status' };
+  const search = s.search ? `/${printable(s.search)}/ (Esc clears)  ` : '';
+  // As much as room allows: the view in words, then in short; the keys (? lists them all).
+  const tries: Array<[boolean, string]> = [[false, '? help  / search  K kill  q quit'], [false, '? help  q quit'], [false, '?'], [true, '?'], [true, '']];
+  for (const [short, keys] of tries) {
+    const left = `${search}${viewText(s, c, hidden, short)}  ${where}`;
+    const gap = c.width - textWidth(left) - textWidth(keys);
+    if (gap >= (keys ? 2 : 0)) return { text: left + ' '.repeat(gap) + keys, style: 'status' };
+  }
+  return { text: `${search}${viewText(s, c, hidden, true)}  ${where}`, style: 'status' };
 }
 
 /** A setting's value as its help line shows it. */
@@ -86,11 +135,12 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
   const r = l.report;
   let first = 0;
   let shown = 0;
+  let hidden: string[] = [];
   if (s.mode === 'help') body(helpLines(s, c.height - 1));
   else if (!r) body([{ text: 'pmemstat: reading /proc\u2026', style: 'leader' }]);
   else {
     const showCpu = s.settings.showCpu;
-    const f: FormatOptions = {
+    const wanted: FormatOptions = {
       units: s.settings.units,
       detail: r.detail,
       showCpu,
@@ -100,12 +150,18 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
       uss: s.settings.showUss,
       epss: s.settings.showEpss,
     };
+    const fitted = fitColumns(wanted, c.width);
+    const f = fitted.f;
+    hidden = fitted.hidden;
     const memberF: FormatOptions = { ...f, groupBy: 'exe' };
     const leader = { ...r.leader, pidsShown: l.pidsShown, search: s.search };
     const lead = leaderLines(leader, showCpu, c.accessHint);
     for (const t of lead) out.push({ text: printable(t), style: 'leader' });
     out.push({ text: headerLine(f), style: 'header' }, { text: rowLine(r.total, f), style: 'total' });
-    if (s.mode === 'confirm' && s.confirm) {
+    if (s.mode === 'cgroup' && s.cgroup !== undefined) {
+      const key = s.cgroup;
+      body(cgroupLines(r.rows.find((x) => x.key === key), key));
+    } else if (s.mode === 'confirm' && s.confirm) {
       body([{ text: s.confirm.title, style: 'alert' }, ...s.confirm.lines.map((t): Line => ({ text: printable(t), style: 'plain' }))]);
     } else {
       const rows = c.height - out.length - 1;
@@ -122,6 +178,6 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
   }
   const lines = out.slice(0, c.height - 1);
   while (lines.length < c.height - 1) lines.push({ text: '', style: 'plain' });
-  lines.push(statusLine(l, s, c, first, shown));
+  lines.push(statusLine(l, s, c, first, shown, hidden));
   return lines.map((x) => ({ ...x, text: x.selected || x.style === 'status' ? fit(x.text, c.width) : cut(x.text, c.width) }));
 }

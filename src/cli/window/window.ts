@@ -9,6 +9,7 @@ import { engineOptionsOfSettings, pickEngineOptions } from '../../shared/engineO
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../shared/options';
 import type { CliOptions } from '../cliargs';
 import { killProcesses } from '../../sampler/kill';
+import { OomWatch, oomKillText } from '../../core/cgroupMemory';
 import { ENTER, frame, LEAVE, wantsColour } from './ansi';
 import { decodeKeys, keyAction } from './keys';
 import { initialState, layout, selectedIndex, settle, showPage, update, type Effect, type TuiState } from './model';
@@ -59,6 +60,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
   const noKill = o.root === '/' ? '' : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
   let state: TuiState = initialState(settingsFromCli(o), o.search, noKill);
   const monitor = windowMonitor(o, state.settings, roots);
+  const ooms = new OomWatch();
   const accessHint = process.getuid?.() === 0 || o.root !== '/' ? '' : 'run as root';
   const protectedPids = [process.pid, process.ppid];
   let report: Report | null = null;
@@ -140,6 +142,8 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
             ticking = false;
             if (closed) return;
             report = r;
+            // An OOM kill is news at once: the status line says it until the next key.
+            for (const n of ooms.update(r.rows)) state = { ...state, message: oomKillText(n) };
             draw();
             if (again) {
               again = false;
