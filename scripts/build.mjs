@@ -7,11 +7,12 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es
 
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs', external: ['better-sqlite3'] },
   { entryPoints: ['src/host/sudoPromptChild.ts'], outfile: 'dist/sudoprompt.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['bench/recorder.ts'], outfile: 'dist/bench-recorder.js', platform: 'node', format: 'cjs', external: ['better-sqlite3', 'node-sqlite3-wasm'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 if (watch) {

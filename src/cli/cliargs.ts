@@ -35,6 +35,8 @@ export class UsageError extends Error {}
 
 export const HELP = `usage: pmemstat [options] [pids-or-names ...]
        pmemstat metrics [options]   (a Prometheus exporter: pmemstat metrics --help)
+       pmemstat record [options]    (the flight recorder: pmemstat record --help)
+       pmemstat replay --at TIME    (a recorded moment: pmemstat replay --help)
 
 Proportional (PSS) memory of Linux processes, grouped by application. In a
 terminal it opens a live window (press ? there for its keys, q to quit).

@@ -3,6 +3,7 @@
 import { runCli } from './cli';
 import { runServe } from '../sampler/serve';
 import { isSamplingWorker } from '../exporter/role';
+import { recorderCommand } from '../recorder/commands';
 
 function main(): void {
   if (isSamplingWorker()) {
@@ -40,7 +41,7 @@ function main(): void {
     );
     return;
   }
-  runCli(argv).then(
+  (recorderCommand(argv) ?? runCli(argv)).then(
     (code) => {
       process.exitCode = code;
     },

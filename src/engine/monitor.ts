@@ -32,6 +32,8 @@ export interface MonitorEnv {
   historyProcs?: number;
   /** The clock of a sample (tests). */
   now?: () => number;
+  /** Read every process's cgroup whatever the grouping (the recorder keeps what any grouping shows). */
+  allCgroups?: boolean;
 }
 
 export interface LeakFlag {
@@ -46,6 +48,7 @@ export class Monitor {
   private hist: History | null;
   private readonly tracker: LeakTracker | null;
   private last: Report | undefined;
+  private lastSampleRead: Sample | undefined;
   private flaggedNow: LeakFlag[] = [];
   private next = 0;
   private ticks = 0;
@@ -136,6 +139,7 @@ export class Monitor {
   }
 
   private reportOf(s: Sample): Report {
+    this.lastSampleRead = s;
     const report = this.reporter.report(s);
     this.ticks++;
     if (this.hist && this.tracker) {
@@ -149,6 +153,11 @@ export class Monitor {
   /** The newest Report (undefined before the first tick). */
   latest(): Report | undefined {
     return this.last;
+  }
+
+  /** The Sample the newest Report was made of: every process's own figures (the recorder writes them). */
+  get lastSample(): Sample | undefined {
+    return this.lastSampleRead;
   }
 
   /** The history of every group under the current grouping (null: kept by someone else, env.history false). */
@@ -200,13 +209,18 @@ export class Monitor {
       walkBudgetMs: this.replay ? 0 : o.walkBudgetMs,
       maxAgeSeconds: o.maxAgeSeconds,
       oom: o.showOom,
-      cgroups: isCgroupGrouping(o.groupBy),
+      cgroups: this.env.allCgroups === true || isCgroupGrouping(o.groupBy),
     };
   }
 
   private reportOptions(o: EngineOptions): ReportOptions {
-    return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
+    return reportOptionsOf(o);
   }
+}
+
+/** What the Reporter takes of the engine's options (a replay of a recording reports with them too). */
+export function reportOptionsOf(o: EngineOptions): ReportOptions {
+  return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
 }
 
 /** A Monitor (the same as `new Monitor`). */

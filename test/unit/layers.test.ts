@@ -78,8 +78,9 @@ describe('layers', () => {
     { layer: 'src/sampler (reading)', files: () => tsFiles(join(ROOT, 'src/sampler')).filter((f) => !HELPER_FILES.includes(relative(ROOT, f))), may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'package.json'] },
     { layer: 'src/sampler (the helper)', files: () => HELPER_FILES.map((f) => join(ROOT, f)), may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'src/engine', 'package.json'] },
     { layer: 'src/engine', files: () => tsFiles(join(ROOT, 'src/engine')), may: ['src/core', 'src/shared', 'src/proc', ...READING_FILES] },
-    { layer: 'src/cli', files: () => tsFiles(join(ROOT, 'src/cli')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/sampler', 'src/cli', 'src/exporter'] },
+    { layer: 'src/cli', files: () => tsFiles(join(ROOT, 'src/cli')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/sampler', 'src/cli', 'src/exporter', 'src/recorder/commands'] },
     { layer: 'src/exporter', files: () => tsFiles(join(ROOT, 'src/exporter')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/cli/cliargs', 'src/exporter', 'package.json'] },
+    { layer: 'src/recorder', files: () => tsFiles(join(ROOT, 'src/recorder')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/sampler', 'src/cli', 'src/recorder'] },
     { layer: 'src/host', files: () => [...tsFiles(join(ROOT, 'src/host')), join(ROOT, 'src/extension.ts')], may: ['src/core', 'src/shared', 'src/proc', 'src/host', 'package.json'] },
     { layer: 'webview', files: () => tsFiles(join(ROOT, 'webview')), may: ['src/core', 'src/shared', 'webview'] },
   ];
@@ -103,6 +104,12 @@ describe('layers', () => {
     const isNode = (m: string) => m.startsWith('node:') || builtinModules.includes(m.split('/')[0]);
     const bad = files.flatMap((f) => modulesOf(readFileSync(f, 'utf8')).filter(isNode).map((m) => `${relative(ROOT, f)} imports ${m}`));
     expect(bad).toEqual([]);
+  });
+
+  it('only src/recorder/db.ts names SQLite (loaded when a recording is opened: the bundle is also the helper)', () => {
+    const files = [...tsFiles(join(ROOT, 'src')), ...tsFiles(join(ROOT, 'webview'))];
+    const bad = files.filter((f) => modulesOf(readFileSync(f, 'utf8')).includes('better-sqlite3')).map((f) => relative(ROOT, f));
+    expect(bad).toEqual(['src/recorder/db.ts']);
   });
 
   it('only the host imports vscode', () => {

@@ -1,0 +1,86 @@
+// What the flight recorder keeps of a sample, and how a sample is put back together from it
+// (docs/recorder.md). Pure: src/recorder/store.ts writes and reads the rows.
+import type { ProcCgroup } from './cgroup';
+import type { Mem, ProcSample, Sample } from './types';
+
+/** One process's figures as a row holds them (KB; cpu in %). */
+export interface ProcFigureRow {
+  mem: Mem;
+  pssShmem: number;
+  cpu: number;
+  oom: number | null;
+  asOf: number | null;
+}
+
+/** Who a process is: what identifies it and what groups it (written once per process). */
+export interface ProcIdentity {
+  pid: number;
+  starttime: number;
+  exe: string;
+  cmd: string;
+  cgroup: ProcCgroup | null;
+}
+
+/** Everything of a sample but its processes: the leader's inputs. */
+export type SystemFigures = Omit<Sample, 'procs' | 'time'>;
+
+/**
+ * When a process's figures count as changed. 0 and 0 (the defaults) record every change, so a
+ * replay gives exactly the figures the live view showed; larger values trade that for size.
+ */
+export interface Thresholds {
+  /** KB any memory figure must move by. */
+  kb: number;
+  /** Percentage points cpu must move by. */
+  cpu: number;
+  /**
+   * Whether figures read again but unchanged count (their time moves: the live view stops
+   * dimming them). With the walk budget every process is read again at least every max-age
+   * seconds, so this is most of what an idle machine writes.
+   */
+  readAgain: boolean;
+}
+
+export const EXACT: Thresholds = { kb: 0, cpu: 0, readAgain: true };
+
+/** `--threshold-kb N` (N > 0): moves of N KB, half a point of CPU, and no row for a figure only read again. */
+export const coarse = (kb: number): Thresholds => ({ kb, cpu: 0.5, readAgain: false });
+
+export function figuresOf(p: ProcSample): ProcFigureRow {
+  return { mem: { ...p.mem }, pssShmem: p.pssShmem ?? 0, cpu: p.cpu, oom: p.oom ?? null, asOf: p.asOf ?? null };
+}
+
+export function identityOf(p: ProcSample): ProcIdentity {
+  return { pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, cgroup: p.cgroup ?? null };
+}
+
+/** Whether `now` differs from the figures last written beyond the thresholds. */
+export function changedBeyond(was: ProcFigureRow, now: ProcFigureRow, t: Thresholds): boolean {
+  const k = Object.keys(now.mem) as (keyof Mem)[];
+  if (k.some((key) => Math.abs(now.mem[key] - was.mem[key]) > t.kb)) return true;
+  if (Math.abs(now.pssShmem - was.pssShmem) > t.kb) return true;
+  if (Math.abs(now.cpu - was.cpu) > t.cpu) return true;
+  return now.oom !== was.oom || (t.readAgain && now.asOf !== was.asOf);
+}
+
+/** The process key a recording uses: pid and start time identify a process. */
+export const procKey = (pid: number, starttime: number): string => `${pid}:${starttime}`;
+
+export function systemOf(s: Sample): SystemFigures {
+  const { procs: _procs, time: _time, ...rest } = s;
+  return rest;
+}
+
+/** A sample again, from what was recorded at `time`: processes in ascending pid order, as the sampler gives them. */
+export function sampleFrom(time: number, sys: SystemFigures, procs: readonly { id: ProcIdentity; f: ProcFigureRow }[]): Sample {
+  const out: ProcSample[] = procs.map(({ id, f }) => {
+    const p: ProcSample = { pid: id.pid, starttime: id.starttime, exe: id.exe, cmd: id.cmd, mem: { ...f.mem }, ticks: 0, cpu: f.cpu };
+    if (id.cgroup) p.cgroup = id.cgroup;
+    if (f.oom !== null) p.oom = f.oom;
+    if (f.pssShmem !== 0) p.pssShmem = f.pssShmem;
+    if (f.asOf !== null) p.asOf = f.asOf;
+    return p;
+  });
+  out.sort((a, b) => a.pid - b.pid);
+  return { ...sys, time, procs: out };
+}

@@ -1,0 +1,130 @@
+// The recording's SQLite file: its schema (documented for users' own queries in
+// docs/recorder.md#the-schema) and how it is opened. better-sqlite3 is loaded only here and only
+// when a recording is opened: the same bundle is the helper, which runs under VS Code's own
+// runtime, where a native module built for node does not load (docs/recorder.md#the-store).
+import type BetterSqlite3 from 'better-sqlite3';
+
+export type Db = BetterSqlite3.Database;
+
+export const SCHEMA_VERSION = 1;
+export const RECORDING_FILE = 'pmemstat.db';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ticks (
+  t INTEGER PRIMARY KEY,
+  full INTEGER NOT NULL,
+  mem_total INTEGER NOT NULL,
+  mem_available INTEGER NOT NULL,
+  swap_used INTEGER NOT NULL,
+  shmem INTEGER NOT NULL,
+  pressure_some REAL,
+  procs INTEGER NOT NULL,
+  sys TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ticks_full ON ticks (t) WHERE full = 1;
+CREATE TABLE IF NOT EXISTS places (id INTEGER PRIMARY KEY, cgroup TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS procs (
+  id INTEGER PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  starttime INTEGER NOT NULL,
+  exe TEXT NOT NULL,
+  cmd TEXT NOT NULL,
+  cgroup TEXT,
+  place INTEGER,
+  start_t INTEGER NOT NULL,
+  end_t INTEGER
+);
+CREATE TABLE IF NOT EXISTS figs (
+  proc INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  pss INTEGER NOT NULL,
+  data INTEGER NOT NULL,
+  text INTEGER NOT NULL,
+  shoth INTEGER NOT NULL,
+  shsysv INTEGER NOT NULL,
+  stack INTEGER NOT NULL,
+  pswap INTEGER NOT NULL,
+  uss INTEGER NOT NULL,
+  epss INTEGER NOT NULL,
+  pss_shmem INTEGER NOT NULL,
+  cpu REAL NOT NULL,
+  oom INTEGER,
+  as_of INTEGER,
+  PRIMARY KEY (t, proc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cgroups (
+  dirs TEXT NOT NULL,
+  t INTEGER NOT NULL,
+  current INTEGER,
+  limit_kb INTEGER,
+  peak INTEGER,
+  swap INTEGER,
+  pressure REAL,
+  PRIMARY KEY (t, dirs)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  t INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  pid INTEGER,
+  name TEXT,
+  cgroup TEXT,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_t ON events (t);
+`;
+
+export class StoreError extends Error {}
+
+async function sqlite(): Promise<typeof BetterSqlite3> {
+  try {
+    return (await import('better-sqlite3')).default;
+  } catch (e) {
+    throw new StoreError(
+      `cannot load better-sqlite3, which recording needs (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): run pmemstat record/replay with the system's node, where \`npm install\` built it`,
+    );
+  }
+}
+
+/** Open (and for the recorder, create) the recording; a reader opens it read-only and never creates it. */
+export async function openDb(file: string, write: boolean): Promise<Db> {
+  const Database = await sqlite();
+  let db: Db;
+  try {
+    db = new Database(file, write ? {} : { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new StoreError(`cannot open the recording ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    // A reader waits out the recorder's commit (a few ms) rather than fail.
+    db.pragma('busy_timeout = 2000');
+    if (write) {
+      // Before any table exists: freed pages can then go back to the file system (the size cap).
+      db.pragma('auto_vacuum = INCREMENTAL');
+      // WAL: readers (sqlite3, replay) never block the recorder, and a commit is on disk when
+      // it returns, so kill -9 loses at most the sample being written.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined;
+      if (v === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
+      else if (Number(v) !== SCHEMA_VERSION) throw new StoreError(`${file} is a recording of schema ${v}; this pmemstat writes schema ${SCHEMA_VERSION}`);
+    } else {
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").pluck().get() !== undefined;
+      const v = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined) : undefined;
+      if (v === undefined) throw new StoreError(`${file} is not a pmemstat recording`);
+    }
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return db;
+}
+
+/** SQLite's "disk full" (SQLITE_FULL) and the file system's ENOSPC. */
+export function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && /full|space/i.test(String(e)));
+}
