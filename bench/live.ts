@@ -17,6 +17,11 @@ interface Contender {
 export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler = join(REPO, 'dist', 'sampler.js')): Promise<string[]> {
   const have = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
   if (!have('tmux')) return ['live view: tmux is not installed (apt-get install tmux)'];
+  // The processes a part before killed may still be listed for a moment: wait until they are gone.
+  for (let last = -1, i = 0; i < 20 && procPids().length !== last; i++) {
+    last = procPids().length;
+    await sleep(500);
+  }
   const zoo = await fillTo(total);
   const socket = `pmemstat-live-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
