@@ -7,7 +7,7 @@ import { applyView, Reporter } from '../core/report';
 import type { CgroupReader } from '../core/cgroup';
 import type { Report, Sample } from '../core/types';
 import { formatKb } from '../core/units';
-import { reportOptionsOf } from '../engine/monitor';
+import { reportOptionsOf } from '../shared/engineOptions';
 import { reportLines, type CliIO } from '../cli/cli';
 import { parseCliArgs, UsageError, type CliOptions } from '../cli/cliargs';
 import { parseReplayArgs, REPLAY_HELP, type ReplayArgs } from './args';

@@ -1,7 +1,7 @@
 // Memory history, leak suspicion and snapshots on the host side: the HistoryFeed on its own,
 // and fed through the PanelController by a helper that replays the captured loop fixture.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpDir } from '../support';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -22,6 +22,7 @@ import { Sampler } from '../../src/sampler/sampler';
 import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
 import { groupOfProcs, procRow as row } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 
@@ -29,7 +30,7 @@ const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 function report(time: number, rows: GroupRow[], groupBy: GroupBy = 'exe'): Report {
   const total = row('TOTALS', rows.reduce((a, r) => a + r.mem.ptotal, 0), 'T');
   return {
-    options: { groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' },
+    options: reportOptions({ groupBy }),
     detail: false,
     total,
     rows,
@@ -297,7 +298,7 @@ describe('history through the controller (captured loop)', () => {
 
   it('Export Group History from the panel writes the CSV; the command asks for the group first', async () => {
     const { panel } = await openReplay();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-hist-'));
+    const dir = tmpDir('hist');
     stub.answer.saveDialog = () => Uri.file(join(dir, 'memtest.csv'));
     panel.fromWebview({ type: 'exportGroupHistory', key: 'memtest' });
     await vi.waitFor(() => expect(stub.written).toHaveLength(1));
@@ -321,7 +322,7 @@ describe('snapshots through the controller', () => {
   it('Export Snapshot writes the versioned JSON; Compare with Snapshot shows what changed since', async () => {
     const { panel } = await openReplay();
     const first = reports(panel)[0].report;
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-snap-'));
+    const dir = tmpDir('snap');
     // The snapshot of the first sample, as Export Snapshot writes it.
     const file = join(dir, 'first.json');
     writeFileSync(file, snapshotJson(first, { mode: 'root', settings: { ...DEFAULT_PANEL_SETTINGS }, version: '0.1.0' }));
@@ -344,7 +345,7 @@ describe('snapshots through the controller', () => {
 
   it('a bad file gives one clear error and changes nothing', async () => {
     const { panel } = await openReplay();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-bad-'));
+    const dir = tmpDir('bad');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ tool: 'pmemstat', schema: 1, report: { detail: false, rows: [] } }));
     const before = { groups: controller?.history.groups(), reports: reports(panel).length, stamp: controller?.history.stamp() };
@@ -364,11 +365,11 @@ describe('snapshots through the controller', () => {
 
   it('a snapshot in another grouping offers to switch, then compares with the first sample grouped that way', async () => {
     const { panel } = await openReplay();
-    const pidReport = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '' });
+    const pidReport = new Reporter(reportOptions({ groupBy: 'pid', cmdlen: 4096 }));
     const s = new Sampler({ root: replayRoots(LOOP_A)[0], detail: false, kernelCpu: false, cpuAvgSecs: 20, filter: [] });
     const base = pidReport.report(s.sample());
     s.close();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-pid-'));
+    const dir = tmpDir('pid');
     const file = join(dir, 'pid.json');
     writeFileSync(file, snapshotJson(base, { mode: 'user', settings: { ...DEFAULT_PANEL_SETTINGS, groupBy: 'pid' }, version: '0.1.0' }));
     stub.answer.warning = (_m, items) => items[0];
