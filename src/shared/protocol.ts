@@ -36,7 +36,7 @@ export type { MapsOutcome, MapsResult } from './mapsSchema';
 export { DEFAULT_KILL_SIGNAL, isKillPid, KILL_SIGNALS, PID_MAX_LIMIT } from './kill';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 /** Longest request line the helper accepts (bytes, without the newline). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
@@ -67,6 +67,8 @@ export const HELPER_CONFIG_KEYS = [
   'showCpu',
   'filter',
   'showOom',
+  'showThp',
+  'showKsm',
   'walkBudgetMs',
   'maxAgeSeconds',
 ] as const satisfies readonly EngineOptionKey[];

@@ -42,8 +42,11 @@ export function rowStyle(r: GroupRow): Style {
   return 'plain';
 }
 
-/** The text's figures that an option of their own shows (oom, pss+swap, uss), the last column first. */
-const OPTIONAL_FIGURES = FIGURES.flatMap((f) => (f.shown === 'showOom' || f.shown === 'showEpss' || f.shown === 'showUss' ? [{ label: f.label, shown: f.shown }] : [])).reverse();
+/** The text's figures that an option of their own shows (oom, ksm, thp, pss+swap, uss), the last column first. */
+const OPTIONAL_SHOWN = ['showOom', 'showEpss', 'showUss', 'showThp', 'showKsm'] as const;
+type OptionalShown = (typeof OPTIONAL_SHOWN)[number];
+const isOptionalShown = (s: string): s is OptionalShown => (OPTIONAL_SHOWN as readonly string[]).includes(s);
+const OPTIONAL_FIGURES = FIGURES.flatMap((f) => (isOptionalShown(f.shown) ? [{ label: f.label, shown: f.shown }] : [])).reverse();
 
 /** Characters the key/info column keeps however narrow the terminal: names stay, figures go. */
 export const MIN_INFO = 20;
@@ -152,6 +155,8 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
       showOom: s.settings.showOom,
       showUss: s.settings.showUss,
       showEpss: s.settings.showEpss,
+      showThp: s.settings.showThp,
+      showKsm: s.settings.showKsm,
     };
     const fitted = fitColumns(wanted, c.width);
     const f = fitted.f;

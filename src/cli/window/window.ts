@@ -31,6 +31,8 @@ export function settingsFromCli(o: CliOptions): PanelSettings {
     lineNumbers: o.lineNumbers,
     showUss: o.showUss,
     showEpss: o.showEpss,
+    showThp: o.showThp,
+    showKsm: o.showKsm,
     topPct: o.topPct,
     minDeltaKb: o.minDeltaKb,
     cpuAvgSecs: o.cpuAvgSecs as PanelSettings['cpuAvgSecs'],
