@@ -8,6 +8,7 @@ import type { CgroupReader } from '../core/cgroup';
 import type { Report, Sample } from '../core/types';
 import { formatKb } from '../core/units';
 import { reportOptionsOf } from '../engine/monitor';
+import type { EngineOptions } from '../shared/engineOptions';
 import { reportLines, type CliIO } from '../cli/cli';
 import { parseCliArgs, UsageError, type CliOptions } from '../cli/cliargs';
 import { parseReplayArgs, REPLAY_HELP, type ReplayArgs } from './args';
@@ -18,7 +19,7 @@ import { RecordingSource } from './replayWindow';
 import { runWindow, wantsWindow } from '../cli/window/window';
 
 /** The live command's filter (pids and exe keys) and --oom, applied to a recorded sample. */
-function asLive(s: Sample, o: CliOptions): Sample {
+function asLive(s: Sample, o: EngineOptions): Sample {
   const f = o.filter;
   const procs = s.procs.filter((p) => f.length === 0 || f.includes(String(p.pid)) || f.includes(p.exe));
   return {
@@ -37,7 +38,7 @@ function asLive(s: Sample, o: CliOptions): Sample {
  * say what changed since the report before); the first is preceded by the sample before it, so
  * its types too say what changed.
  */
-export function* replayReports(reader: RecordingReader, times: readonly number[], o: CliOptions): Generator<Report> {
+export function* replayReports(reader: RecordingReader, times: readonly number[], o: EngineOptions): Generator<Report> {
   let cgroups: CgroupReader = () => ({ current: null, limit: null, peak: null, swap: null, pressure: null });
   const reporter = new Reporter(reportOptionsOf(o), (w) => cgroups(w));
   const reportAt = (t: number) => {
