@@ -11,6 +11,7 @@ const entries = [
   { entryPoints: ['src/host/sudoPromptChild.ts'], outfile: 'dist/sudoprompt.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { entryPoints: ['webview/recordingMain.ts'], outfile: 'dist/recording.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['bench/recorder.ts'], outfile: 'dist/bench-recorder.js', platform: 'node', format: 'cjs', external: ['better-sqlite3', 'node-sqlite3-wasm'] },
 ].filter((e) => existsSync(e.entryPoints[0]));

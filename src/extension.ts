@@ -2,6 +2,7 @@
 // and the helper launcher together. Everything with logic lives in src/host/.
 import * as vscode from 'vscode';
 import { detectGraphicalSession, launchHelper } from './host/launcher';
+import { openRecording } from './host/recordingPanel';
 import { createLog, type Log } from './host/log';
 import { unsupportedHtml, VIEW_TYPE } from './host/panel';
 import type { LaunchFn } from './host/helperSession';
@@ -18,6 +19,7 @@ export const COMMANDS = {
   exportGroupHistory: 'pmemstat.exportGroupHistory',
   compareSnapshot: 'pmemstat.compareSnapshot',
   showLog: 'pmemstat.showLog',
+  openRecording: 'pmemstat.openRecording',
 } as const;
 
 export function isSupportedPlatform(platform: string): boolean {
@@ -117,6 +119,15 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
       controller.compareSnapshot(uri instanceof vscode.Uri ? uri : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown) =>
+      openRecording(
+        { extensionUri: context.extensionUri, launch: opts.launch ?? defaultLaunch(context, log), runAsUser: () => settings.runAsUser, log },
+        uri instanceof vscode.Uri ? uri : undefined,
+      ).then((p) => {
+        if (p) context.subscriptions.push({ dispose: () => p.dispose() });
+        return p;
+      }),
+    ),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         controller.restore(panel);
