@@ -12,6 +12,7 @@ import { HELPER_NODE_FLAGS } from '../src/host/launcher';
 import { Sampler } from '../src/sampler/sampler';
 import { encodeLine, toWireReport } from '../src/shared/protocol';
 import { startSleepers } from './procs';
+import { reportOptions } from '../src/shared/engineOptions';
 
 export interface HelperBenchOptions {
   /** Extra `sleep` processes to start (default 300); 0 when the caller already runs them. */
@@ -57,7 +58,7 @@ export async function benchHelper(o: HelperBenchOptions = {}): Promise<string[]>
     lines.push(`helper protocol — ${nprocs} processes in /proc${extra ? ` (${extra} extra sleeps)` : ''}, median of ${runs} runs`);
     for (const detail of [false, true]) {
       const sampler = new Sampler({ detail, cgroups: false }); // as the helper grouped by exe
-      const reporter = new Reporter();
+      const reporter = new Reporter(reportOptions());
       // Walk every page table every tick, as the in-process sampler does: the same work both sides.
       await client.configure({ detail, walkBudgetMs: 0 });
       // Warm up both to the steady state of a long-running helper (caches, optimised code):

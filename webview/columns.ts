@@ -3,72 +3,34 @@
 import { formatCpu, countText, NEAR_LIMIT_MARK, OOM_KILL_MARK } from '../src/core/format';
 import type { CgroupFigures } from '../src/core/cgroup';
 import { leakWhat } from '../src/core/leaks';
-import { otherOf, type GroupRow, type Mem, type Units } from '../src/core/types';
+import { figure, FIGURES, isColumnFigure, isMemFigure, memFigure, shownFigures, type ColumnFigureKey } from '../src/core/figures';
+import type { GroupRow, Mem, Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
 
-export type ColumnName =
-  | 'line'
-  | 'cpu'
-  | 'pswap'
-  | 'other'
-  | 'shSYSV'
-  | 'shOth'
-  | 'stack'
-  | 'text'
-  | 'data'
-  | 'ptotal'
-  | 'uss'
-  | 'epss'
-  | 'cgroup'
-  | 'oom'
-  | 'trend'
-  | 'type'
-  | 'count'
-  | 'info';
+/** The table's columns: the line number, the registry's figures (src/core/figures.ts), the trend, type, count and info. */
+export type ColumnName = 'line' | ColumnFigureKey | 'trend' | 'type' | 'count' | 'info';
 
-export const COLUMN_LABELS: Record<ColumnName, string> = {
-  line: '#',
-  cpu: 'cpu%',
-  pswap: 'pswap',
-  other: 'other',
-  shSYSV: 'shSYSV',
-  shOth: 'shOth',
-  stack: 'stack',
-  text: 'text',
-  data: 'data',
-  ptotal: 'ptotal',
-  uss: 'uss',
-  epss: 'pss+swap',
-  cgroup: 'cgroup',
-  oom: 'oom',
-  trend: 'trend',
-  type: 'type',
-  count: 'count',
-  info: 'key/info',
+/** The columns that are not figures of the registry (src/core/figures.ts), with label and title. */
+const OTHER_COLUMNS: Record<Exclude<ColumnName, ColumnFigureKey>, [label: string, title: string]> = {
+  line: ['#', 'Row number'],
+  trend: [
+    'trend',
+    'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
+  ],
+  type: ['type', 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows'],
+  count: ['count', 'Processes (or the pid of a single-process group)'],
+  info: ['key/info', 'Group key / command'],
 };
 
-export const COLUMN_TITLES: Record<ColumnName, string> = {
-  line: 'Row number',
-  cpu: 'CPU % over the moving window (not normalised: 4 busy CPUs = 400)',
-  pswap: 'Proportional swap (SwapPss)',
-  other: 'shSYSV + shOth + stack + text (fast mode: Pss_File + Pss_Shmem)',
-  shSYSV: 'Shared SysV memory (proportional)',
-  shOth: 'Other shared memory: memfd, /dev/shm, shared file maps (proportional)',
-  stack: 'Main stack (proportional)',
-  text: 'Read-only and executable maps (proportional)',
-  data: 'Private writable memory (proportional)',
-  ptotal: 'Proportional total (Pss, + pswap when zRAM is active)',
-  uss: 'Unique set size: Private_Clean + Private_Dirty, what only the process holds (freed if it exited)',
-  epss: 'Pss + SwapPss whether zRAM is active or not (htop\u2019s EPSS)',
-  cgroup:
-    'The kernel\u2019s usage of the group\u2019s cgroup / its limit (memory.current or memory.usage_in_bytes): it counts page cache and kernel memory, which ptotal does not. "limit?" marks a group at 90% of its limit or more.',
-  oom: 'The kernel\u2019s oom_score (0\u20131000; a group shows its highest): the higher, the sooner the OOM killer picks it',
-  trend: 'ptotal over the last samples (each row on its own scale); "leak?" marks a group whose ptotal keeps rising. Select a row for its chart.',
-  type: 'T total, A new, +NK/-NK changed since last shown, x vanished, O folded rows',
-  count: 'Processes (or the pid of a single-process group)',
-  info: 'Group key / command',
-};
+const isFigureColumn = (c: ColumnName): c is ColumnFigureKey => FIGURES.some((f) => f.key === c);
+const labelAndTitle = (c: ColumnName): [string, string] => (isFigureColumn(c) ? [figure(c).label, figure(c).help] : OTHER_COLUMNS[c]);
+
+/** Every column, in order. */
+const ALL_COLUMNS: ColumnName[] = ['line', ...FIGURES.filter(isColumnFigure).map((f) => f.key), 'trend', 'type', 'count', 'info'];
+
+export const COLUMN_LABELS = Object.fromEntries(ALL_COLUMNS.map((c) => [c, labelAndTitle(c)[0]])) as Record<ColumnName, string>;
+export const COLUMN_TITLES = Object.fromEntries(ALL_COLUMNS.map((c) => [c, labelAndTitle(c)[1]])) as Record<ColumnName, string>;
 
 /**
  * The columns shown, in order (the panel shows the trend column; the CLI's layout has none);
@@ -83,13 +45,8 @@ export function columnsFor(
 ): ColumnName[] {
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
-  if (showCpu) cols.push('cpu');
-  if (detail) cols.push('pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal');
-  else cols.push('pswap', 'other', 'data', 'ptotal');
-  if (extra.uss) cols.push('uss');
-  if (extra.epss) cols.push('epss');
-  if (extra.cgroup) cols.push('cgroup');
-  if (extra.oom) cols.push('oom');
+  const shown = { detail, showCpu, showUss: extra.uss, showEpss: extra.epss, showOom: extra.oom, groupBy: extra.cgroup ? ('cgroup' as const) : undefined };
+  for (const f of shownFigures(shown).filter(isColumnFigure)) cols.push(f.key);
   if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
   return cols;
@@ -116,24 +73,10 @@ export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(COLUMN_NAMES.fil
 
 /** The cpu or memory figure of a column (null for the other columns), alike for a group and for one of its processes. */
 export function figureOf(x: { cpu: number; mem: Mem }, col: ColumnName): number | null {
-  switch (col) {
-    case 'cpu':
-      return x.cpu;
-    case 'other':
-      return otherOf(x.mem);
-    case 'pswap':
-    case 'shSYSV':
-    case 'shOth':
-    case 'stack':
-    case 'text':
-    case 'data':
-    case 'ptotal':
-    case 'uss':
-    case 'epss':
-      return x.mem[col];
-    default:
-      return null;
-  }
+  if (col === 'cpu') return x.cpu;
+  if (!isFigureColumn(col)) return null;
+  const f = figure(col);
+  return isMemFigure(f) ? memFigure(x.mem, f.key) : null;
 }
 
 function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSettings): string | null {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
-import { headerLine, leaderLines, rowLine, type FormatOptions } from '../core/format';
+import { headerLine, hhmmss, leaderLines, rowLine, type FormatOptions } from '../core/format';
 import { leakLine } from '../core/leaks';
 import { jsonText, printable } from '../core/printable';
 import { applyView, type View } from '../core/report';
@@ -28,7 +28,7 @@ const stdio: CliIO = {
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
-  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, oom: o.showOom, uss: o.showUss, epss: o.showEpss };
+  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, showOom: o.showOom, showUss: o.showUss, showEpss: o.showEpss };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu && looping, process.getuid?.() === 0 ? '' : 'run as root');
   if (first && showCpu && !looping) lines.push('cpu% since each process started, as ps shows it (a loop, -l N, measures over a moving window)');
@@ -44,10 +44,6 @@ export function reportLines(report: Report, view: View, o: CliOptions, first: bo
     lines.push('');
   }
   return lines;
-}
-
-function hhmmss(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
 }
 
 /**

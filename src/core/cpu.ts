@@ -1,8 +1,6 @@
 // CPU% over a moving window: ncpu × 100 × Δ(utime+stime) / Δ(total ticks).
 // Not normalised: four busy CPUs read 400 % (docs/columns.md#the-other-columns).
 
-export const CPU_AVG_SECS = [5, 10, 20, 45, 90] as const;
-
 /** Clock ticks a second of /proc/PID/stat (USER_HZ: 100 on every Linux architecture node runs on). */
 export const USER_HZ = 100;
 

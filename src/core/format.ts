@@ -1,49 +1,42 @@
 // The text report of the `pmemstat` command: leader line(s), header, rows.
 import type { CgroupFigures, Pressure } from './cgroup';
 import type { LeaderFigure } from './leaderHelp';
-import { otherOf, type GroupBy, type GroupRow, type LeaderFigures, type Mem, type Units } from './types';
+import { isMemFigure, memFigure, shownFigures, type Figure, type FigureOptions } from './figures';
+import type { GroupBy, GroupRow, LeaderFigures, Mem, Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
-export interface FormatOptions {
+/**
+ * What the text shows: the figures' options (detail: seven memory columns instead of four;
+ * showUss, showEpss, showOom: the optional columns, hidden unless asked for), the units, the
+ * line numbers and the grouping.
+ */
+export interface FormatOptions extends FigureOptions {
   units: Units;
-  /** Detail mode: seven memory columns instead of four. */
-  detail: boolean;
-  showCpu: boolean;
   numbers: boolean;
   groupBy: GroupBy;
-  /** The optional columns after ptotal (hidden unless asked for). */
-  uss?: boolean;
-  epss?: boolean;
-  /** The oom column (oom_score, a group's highest). */
-  oom?: boolean;
 }
 
 const TYPE_WIDTH = 8;
 const OOM_WIDTH = 6;
 const COUNT_WIDTH = 7;
 
-/** The optional memory columns, by their option, with their labels. */
-export const OPTIONAL_MEM_COLUMNS = [
-  ['uss', 'uss'],
-  ['epss', 'pss+swap'],
-] as const;
-type Optional = { uss?: boolean; epss?: boolean };
-
-/** The memory column labels, in order. */
-export function memColumns(detail: boolean, optional: Optional = {}): string[] {
-  const base = detail ? ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] : ['pswap', 'other', 'data', 'ptotal'];
-  return [...base, ...OPTIONAL_MEM_COLUMNS.filter(([k]) => optional[k]).map(([, label]) => label)];
+/** The figures of the text's columns, in order: the registry's (figures.ts) shown ones, but for
+ * the cgroup column (the text writes a group's kernel figures after its info, kernelText). */
+export function textFigures(o: FormatOptions): Figure[] {
+  return shownFigures(o).filter((f) => f.key !== 'cgroup');
 }
 
-export function memValues(m: Mem, detail: boolean, optional: Optional = {}): number[] {
-  const base = detail ? [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, m.ptotal] : [m.pswap, otherOf(m), m.data, m.ptotal];
-  return [...base, ...OPTIONAL_MEM_COLUMNS.filter(([k]) => optional[k]).map(([k]) => m[k])];
+/** A column's width: cpu% the units' width, oom its own, a memory figure the units' width or one more than a longer label ("pss+swap"). */
+function figureWidth(f: Figure, w: number): number {
+  if (f.key === 'oom') return OOM_WIDTH;
+  return f.key === 'cpu' ? w : Math.max(w, f.label.length + 1);
 }
 
-/** Each memory column's width: the units' width, or one more than a longer label ("pss+swap"). */
-function memWidths(o: FormatOptions): number[] {
-  const w = columnWidth(o.units);
-  return memColumns(o.detail, o).map((label) => Math.max(w, label.length + 1));
+/** A figure's cell, without padding; a figure keeps one space before it, however large (a crafted tree can say 2^63 KB). */
+function figureCell(f: Figure, r: { cpu: number; mem: Mem; oom?: number }, o: FormatOptions, width: number): string {
+  if (f.key === 'cpu') return fitCpu(r.cpu, width - 1);
+  if (f.key === 'oom') return r.oom === undefined ? '' : String(r.oom);
+  return isMemFigure(f) ? fitKb(memFigure(r.mem, f.key), o.units, width - 1) : '';
 }
 
 export function formatCpu(pct: number): string {
@@ -67,10 +60,7 @@ export function countText(r: GroupRow, groupBy: GroupBy): string {
 export function headerLine(o: FormatOptions): string {
   const w = columnWidth(o.units);
   let s = o.numbers ? '     ' : '';
-  if (o.showCpu) s += 'cpu%'.padStart(w);
-  const widths = memWidths(o);
-  memColumns(o.detail, o).forEach((c, i) => (s += c.padStart(widths[i])));
-  if (o.oom) s += 'oom'.padStart(OOM_WIDTH);
+  for (const f of textFigures(o)) s += f.label.padStart(figureWidth(f, w));
   return s + ' ' + 'type'.padStart(TYPE_WIDTH) + ' ' + 'count'.padStart(COUNT_WIDTH) + ' key/info';
 }
 
@@ -83,11 +73,10 @@ export function typeText(r: GroupRow): string {
 export function rowLine(r: GroupRow, o: FormatOptions, lineNo?: number): string {
   const w = columnWidth(o.units);
   let s = o.numbers ? (lineNo === undefined ? '' : String(lineNo)).padStart(4) + ' ' : '';
-  // A figure keeps one space before it, however large (a crafted tree can say 2^63 KB).
-  if (o.showCpu) s += fitCpu(r.cpu, w - 1).padStart(w);
-  const widths = memWidths(o);
-  memValues(r.mem, o.detail, o).forEach((v, i) => (s += fitKb(v, o.units, widths[i] - 1).padStart(widths[i])));
-  if (o.oom) s += (r.oom === undefined ? '' : String(r.oom)).padStart(OOM_WIDTH);
+  for (const f of textFigures(o)) {
+    const width = figureWidth(f, w);
+    s += figureCell(f, r, o, width).padStart(width);
+  }
   const kernel = r.kernel ? '  ' + kernelText(r.kernel) : '';
   return s + ' ' + typeText(r).padStart(TYPE_WIDTH) + ' ' + countText(r, o.groupBy).padStart(COUNT_WIDTH) + ' ' + r.info + kernel;
 }

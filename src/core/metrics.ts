@@ -3,6 +3,7 @@
 // ratios), one quantity per metric, bounded cardinality: the top N groups by PSS and one
 // group "other" holding the rest, so that sums over `group` stay exact. Never a pid label.
 import { containerIdOf, type CgroupFigures } from './cgroup';
+import { figure, FIGURES, isMemFigure, memFigure } from './figures';
 import { addMem, zeroMem, type GroupBy, type GroupRow, type Mem, type Report } from './types';
 
 export type Labels = Record<string, string>;
@@ -56,8 +57,11 @@ export function containerLabels(kernel: CgroupFigures | undefined): { container_
   return { container_id: c.pod !== null && c.id === c.pod ? '' : c.id, pod_uid: c.pod ?? '' };
 }
 
-/** Pss alone: ptotal adds SwapPss when zRAM is active, epss always does. */
-const pssKb = (m: Mem): number => m.epss - m.pswap;
+/** Pss alone (the registry's `pss`, src/core/figures.ts). */
+const pssKb = (m: Mem): number => memFigure(m, 'pss');
+
+/** The memory figures the registry exports per group (Pss, USS, SwapPss). */
+const MEMORY_METRICS = FIGURES.flatMap((f) => (f.metric !== null && isMemFigure(f) ? [{ key: f.key, metric: f.metric }] : []));
 
 /**
  * The top `n` live groups by PSS (ties by key, so the set is stable), and the rest summed into
@@ -100,9 +104,7 @@ export function groupFamilies(inp: MetricsInput): MetricFamily[] {
   const labels = rows.map(labelsOf);
   const each = (f: (r: GroupRow) => number): MetricSample[] => rows.map((r, i) => ({ labels: labels[i], value: f(r) }));
   const out = [
-    family('pmemstat_group_pss_bytes', 'Proportional set size (Pss) of the processes of a group.', each((r) => pssKb(r.mem) * KB)),
-    family('pmemstat_group_uss_bytes', 'Unique set size (Private_Clean + Private_Dirty) of the processes of a group.', each((r) => r.mem.uss * KB)),
-    family('pmemstat_group_swap_pss_bytes', 'Proportional swap (SwapPss) of the processes of a group.', each((r) => r.mem.pswap * KB)),
+    ...MEMORY_METRICS.map((f) => family(f.metric.name, f.metric.help, each((r) => memFigure(r.mem, f.key) * KB))),
     family('pmemstat_group_processes', 'Processes in a group.', each((r) => r.count)),
     family(
       'pmemstat_group_leak_suspect',
@@ -118,7 +120,7 @@ export function groupFamilies(inp: MetricsInput): MetricFamily[] {
         return v === null ? [] : [{ labels: x.labels, value: v * KB }];
       });
     out.push(
-      family('pmemstat_group_cgroup_usage_bytes', "The kernel's memory usage of the group's cgroup (memory.current, or v1 usage_in_bytes).", kern((k) => k.current)),
+      family(USAGE.name, USAGE.help, kern((k) => k.current)),
       family('pmemstat_group_cgroup_limit_bytes', "The memory limit of the group's cgroup (absent when it has none).", kern((k) => k.limit)),
       family('pmemstat_group_cgroup_peak_bytes', "The peak memory usage of the group's cgroup (absent where the kernel does not keep it).", kern((k) => k.peak)),
       family(
@@ -130,6 +132,9 @@ export function groupFamilies(inp: MetricsInput): MetricFamily[] {
   }
   return out;
 }
+
+/** The cgroup figure's gauge: the kernel's usage. */
+const USAGE = figure('cgroup').metric;
 
 /** When the oldest figure of the report was read (ms epoch): figures left for later by the walk budget carry their time. */
 export function oldestFigureTime(report: Report): number {

@@ -23,10 +23,6 @@ import { zramEffective } from './zram';
 
 export const TOTAL_INFO = 'TOTALS';
 
-export function defaultReportOptions(): ReportOptions {
-  return { groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' };
-}
-
 /**
  * A process's group key from its pid and command line alone (pid, cmd); undefined under the
  * groupings whose key needs what the sampler read (exe, unit, container, cgroup). The History
@@ -151,9 +147,12 @@ export class Reporter {
   /** Each cgroup group's memory.events when the view first saw it. */
   private readonly events = new EventBaselines();
 
-  /** `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup. */
+  /**
+   * `opts`: the defaults are the catalogue's (`reportOptions()`, src/shared/engineOptions.ts).
+   * `cgroups` reads a group's kernel figures when grouping by unit, container or cgroup.
+   */
   constructor(
-    public opts: ReportOptions = defaultReportOptions(),
+    public opts: ReportOptions,
     private readonly cgroups: CgroupReader | null = null,
   ) {}
 

@@ -22,8 +22,6 @@ export interface Mem {
   epss: number;
 }
 
-/** The detail categories that fast mode folds into "other". */
-export const OTHER_KEYS = ['shSYSV', 'shOth', 'stack', 'text'] as const;
 /** The figures the history keeps and the charts draw. */
 export const MEM_KEYS = ['pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'] as const;
 export type MemKey = (typeof MEM_KEYS)[number];

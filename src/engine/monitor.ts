@@ -3,11 +3,12 @@
 // LeakTracker, with the walk budget and max age. The helper (src/sampler/serve.ts), the
 // `pmemstat` report loop and the terminal window (src/cli/) each hold one, and none of them
 // builds a Sampler or a Reporter; so the same options give the same Reports in every view.
+import { needsOf, shownFigures } from '../core/figures';
 import { History, historyCapacity } from '../core/history';
 import { judgeGroup, LeakTracker, type LeakVerdict } from '../core/leaks';
 import { Reporter } from '../core/report';
-import { isCgroupGrouping, type Report, type ReportOptions, type Sample } from '../core/types';
-import { defaultEngineOptions, minDeltaOf, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
+import { isCgroupGrouping, type Report, type Sample } from '../core/types';
+import { defaultEngineOptions, reportOptionsOf, validEngineOptions, type EngineOptions } from '../shared/engineOptions';
 import { cgroupReader } from '../proc/cgroupfs';
 import { defaultWorkerScript, ParallelReader } from '../sampler/parallel';
 import { Sampler } from '../sampler/sampler';
@@ -66,7 +67,7 @@ export class Monitor {
       this.sampler.useParallel(new ParallelReader({ script: defaultWorkerScript(), idleMs: 0, ...(workers !== undefined ? { workers } : {}) }));
     }
     const sampler = this.sampler;
-    this.reporter = new Reporter(this.reportOptions(this.opts), cgroupReader(() => sampler.opts.root));
+    this.reporter = new Reporter(reportOptionsOf(this.opts), cgroupReader(() => sampler.opts.root));
     const keep = env.history !== false;
     this.hist = keep ? new History(this.historyCapacity(), env.historyProcs) : null;
     this.tracker = keep ? new LeakTracker({ samples: this.opts.leakSamples, minGrowthKb: this.opts.leakMinGrowthKb }) : null;
@@ -107,7 +108,7 @@ export class Monitor {
     const before = this.opts;
     this.opts = { ...before, ...p, filter: p.filter ? [...p.filter] : before.filter };
     this.sampler.setOptions(this.samplerOptions(this.opts));
-    this.reporter.setOptions(this.reportOptions(this.opts));
+    this.reporter.setOptions(reportOptionsOf(this.opts));
     if (this.hist && (p.loopSeconds !== undefined || p.leakSamples !== undefined)) {
       const cap = this.historyCapacity();
       if (cap !== this.hist.capacity) this.hist = this.hist.resized(cap);
@@ -196,31 +197,24 @@ export class Monitor {
     return Math.max(historyCapacity(this.opts.loopSeconds, this.env.historySeconds), this.opts.leakSamples + 2);
   }
 
+  /** What the sampler reads: what the shown figures need (the registry, src/core/figures.ts), and the cgroups a grouping by them needs. */
   private samplerOptions(o: EngineOptions): Partial<SamplerOptions> {
     const oneShot = this.env.oneShot === true;
+    const needs = needsOf(shownFigures(o));
     return {
-      detail: o.detail,
+      detail: needs.has('smaps'),
       // Kernel threads' CPU needs two samples: a one-shot report has no window to measure over.
-      kernelCpu: o.showCpu && !oneShot,
+      kernelCpu: needs.has('stat') && !oneShot,
       cpuAvgSecs: o.cpuAvgSecs,
       cpuSinceStart: oneShot && o.sortBy === 'cpu',
       filter: [...o.filter],
       // A replay reads each captured tree exactly (their stat files need not show what changed).
       walkBudgetMs: this.replay ? 0 : o.walkBudgetMs,
       maxAgeSeconds: o.maxAgeSeconds,
-      oom: o.showOom,
-      cgroups: this.env.allCgroups === true || isCgroupGrouping(o.groupBy),
+      oom: needs.has('oom_score'),
+      cgroups: this.env.allCgroups === true || needs.has('cgroup') || isCgroupGrouping(o.groupBy),
     };
   }
-
-  private reportOptions(o: EngineOptions): ReportOptions {
-    return reportOptionsOf(o);
-  }
-}
-
-/** What the Reporter takes of the engine's options (a replay of a recording reports with them too). */
-export function reportOptionsOf(o: EngineOptions): ReportOptions {
-  return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
 }
 
 /** A Monitor (the same as `new Monitor`). */

@@ -7,7 +7,7 @@ import type { GroupBy, Report } from '../core/types';
 import type { Snapshot } from '../shared/snapshot';
 import type { PanelSettings } from '../shared/webviewProtocol';
 import { CompareDocuments, COMPARE_SCHEME, compareDocument, loadSnapshot } from './compareView';
-import type { LaunchMode } from './launcher';
+import type { PrivilegeMode } from '../shared/webviewProtocol';
 import { errorText, type Log } from './log';
 
 /** What the comparison needs of the panel. */
@@ -16,7 +16,7 @@ export interface CompareHost {
   /** The latest sample (null: none yet); it carries the grouping it was taken in. */
   latest(): Report | null;
   settings(): PanelSettings;
-  mode(): LaunchMode | null;
+  mode(): PrivilegeMode | null;
   hasPanel(): boolean;
   open(): void;
   /** Regroup the panel (a setting change: the next samples come in that grouping). */

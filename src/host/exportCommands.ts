@@ -7,14 +7,14 @@ import { formatKb } from '../core/units';
 import type { PanelSettings } from '../shared/webviewProtocol';
 import { exportGroupHistory, exportSnapshot } from './exportSnapshot';
 import type { HistoryFeed } from './historyFeed';
-import type { LaunchMode } from './launcher';
+import type { PrivilegeMode } from '../shared/webviewProtocol';
 import { errorText, type Log } from './log';
 
 export interface ExportContext {
   report: Report | null;
   feed: HistoryFeed;
   settings: PanelSettings;
-  mode: LaunchMode | null;
+  mode: PrivilegeMode | null;
   version: string;
   log: Log;
   /** Open the panel (offered when there is nothing to export yet). */

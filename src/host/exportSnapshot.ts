@@ -5,19 +5,17 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { printable } from '../core/printable';
-import { MEM_KEYS, otherOf, type GroupRow, type Mem, type Report } from '../core/types';
+import { CSV_FIGURES, isMemFigure, memFigure, type Figure } from '../core/figures';
+import { MEM_KEYS, zeroMem, type GroupRow, type Mem, type Report } from '../core/types';
 import { snapshotJson, type SnapshotMeta } from '../shared/snapshot';
 import type { GroupHistory } from '../shared/webviewProtocol';
 
 export { snapshotJson, type SnapshotMeta };
 
-/** The memory columns of both CSV files, in memFields' order. */
-const MEM_COLUMNS = ['pswap_kb', 'shSYSV_kb', 'shOth_kb', 'stack_kb', 'text_kb', 'data_kb', 'other_kb', 'ptotal_kb'] as const;
+/** The figures of the snapshot CSV (cpu%, the categories, uss, pss+swap) and, of those the history keeps, the group-history CSV's: the registry's (src/core/figures.ts). */
+const HISTORY_FIGURES = CSV_FIGURES.filter((f) => f.history);
 
-/** The optional columns' figures (uss, pss+swap): in a snapshot, not in the history (which keeps the categories). */
-const EXTRA_COLUMNS = ['uss_kb', 'pss_swap_kb'] as const;
-
-export const CSV_COLUMNS = ['level', 'type', 'delta_kb', 'key', 'pid', 'starttime', 'count', 'cpu_pct', ...MEM_COLUMNS, ...EXTRA_COLUMNS, 'info'] as const;
+export const CSV_COLUMNS = ['level', 'type', 'delta_kb', 'key', 'pid', 'starttime', 'count', ...CSV_FIGURES.map((f) => f.csv), 'info'];
 
 /** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused. */
 export function csvField(v: string | number | null): string {
@@ -36,33 +34,30 @@ function typeName(t: GroupRow['type']): string {
   return TYPE_NAMES[t] ?? '';
 }
 
-function memFields(m: Mem): number[] {
-  return [m.pswap, m.shSYSV, m.shOth, m.stack, m.text, m.data, otherOf(m), m.ptotal];
+/** A CSV figure's value: cpu% to one decimal, memory in KB. */
+function csvValue(f: Figure, x: { cpu: number; mem: Mem }): number {
+  if (f.key === 'cpu') return Math.round(x.cpu * 10) / 10;
+  return isMemFigure(f) ? memFigure(x.mem, f.key) : 0;
 }
 
-/** memFields, then uss and pss+swap (Pss + SwapPss, htop's EPSS). */
-function snapshotFields(m: Mem): number[] {
-  return [...memFields(m), m.uss, m.epss];
-}
-
-const cpu1 = (x: number) => Math.round(x * 10) / 10;
+const snapshotFields = (x: { cpu: number; mem: Mem }): number[] => CSV_FIGURES.map((f) => csvValue(f, x));
 
 export function snapshotCsv(report: Report): string {
   const lines: string[] = [CSV_COLUMNS.join(',')];
   const line = (fields: Array<string | number | null>) => lines.push(fields.map(csvField).join(','));
   const t = report.total;
-  line(['total', typeName(t.type), null, t.key, null, null, t.count, cpu1(t.cpu), ...snapshotFields(t.mem), t.info]);
+  line(['total', typeName(t.type), null, t.key, null, null, t.count, ...snapshotFields(t), t.info]);
   for (const r of report.rows) {
-    line(['group', typeName(r.type), r.delta || null, r.key, r.pid, null, r.count, cpu1(r.cpu), ...snapshotFields(r.mem), r.info]);
+    line(['group', typeName(r.type), r.delta || null, r.key, r.pid, null, r.count, ...snapshotFields(r), r.info]);
     if (r.type === 'x') continue;
     for (const m of r.members) {
-      line(['process', '', null, r.key, m.pid, m.starttime, 1, cpu1(m.cpu), ...snapshotFields(m.mem), m.cmd]);
+      line(['process', '', null, r.key, m.pid, m.starttime, 1, ...snapshotFields(m), m.cmd]);
     }
   }
   return lines.join('\r\n') + '\r\n';
 }
 
-export const HISTORY_CSV_COLUMNS = ['time', 'unix_ms', ...MEM_COLUMNS, 'reported', 'key'] as const;
+export const HISTORY_CSV_COLUMNS = ['time', 'unix_ms', ...HISTORY_FIGURES.map((f) => f.csv), 'reported', 'key'];
 
 /**
  * One group's history as CSV: a line per sample, oldest first, every category in KB, and
@@ -71,8 +66,9 @@ export const HISTORY_CSV_COLUMNS = ['time', 'unix_ms', ...MEM_COLUMNS, 'reported
 export function groupHistoryCsv(g: GroupHistory): string {
   const lines: string[] = [HISTORY_CSV_COLUMNS.join(',')];
   for (let i = 0; i < g.times.length; i++) {
-    const m = Object.fromEntries(MEM_KEYS.map((k) => [k, g.mem[k][i]])) as unknown as Mem;
-    const fields: Array<string | number> = [new Date(g.times[i]).toISOString(), g.times[i], ...memFields(m), g.types[i], g.key];
+    const mem = zeroMem();
+    for (const k of MEM_KEYS) mem[k] = g.mem[k][i];
+    const fields: Array<string | number> = [new Date(g.times[i]).toISOString(), g.times[i], ...HISTORY_FIGURES.map((f) => csvValue(f, { cpu: 0, mem })), g.types[i], g.key];
     lines.push(fields.map(csvField).join(','));
   }
   return lines.join('\r\n') + '\r\n';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { HelperConfig } from '../shared/protocol';
 import type { HelperState, PrivilegeMode } from '../shared/webviewProtocol';
 import type { HelperClient } from './helperClient';
-import type { LaunchMode, LauncherUi } from './launcher';
+import type { LauncherUi } from './launcher';
 import { errorText, type Log } from './log';
 
 /** The part of HelperClient the panel uses. */
@@ -20,7 +20,7 @@ export interface LaunchRequest {
 
 export interface LaunchedLike {
   client: HelperLike;
-  mode: LaunchMode;
+  mode: PrivilegeMode;
   reason?: string;
 }
 
@@ -49,11 +49,9 @@ export interface SessionHost {
   retry(): void;
 }
 
-const modeOf = (m: LaunchMode): PrivilegeMode => m;
-
 export class HelperSession implements vscode.Disposable {
   private current: HelperLike | null = null;
-  private launchMode: LaunchMode | null = null;
+  private launchMode: PrivilegeMode | null = null;
   private modeReason = '';
   private launching: Promise<HelperLike | null> | null = null;
   private elevating = false;
@@ -84,7 +82,7 @@ export class HelperSession implements vscode.Disposable {
     return this.current;
   }
 
-  get mode(): LaunchMode | null {
+  get mode(): PrivilegeMode | null {
     return this.launchMode;
   }
 
@@ -125,7 +123,7 @@ export class HelperSession implements vscode.Disposable {
     const message = !this.current && this.failures > 0 ? this.lastError : this.launchMode === 'user' ? this.modeReason : '';
     return {
       status,
-      mode: this.current && this.launchMode ? modeOf(this.launchMode) : null,
+      mode: this.current ? this.launchMode : null,
       message,
       // A host that runs as root gets a root helper (mode 'root'), so 'user' means elevation can help.
       canElevate: !this.elevating && (this.launchMode === 'user' || this.launchMode === null),

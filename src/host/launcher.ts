@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { PrivilegeMode } from '../shared/webviewProtocol';
 import { HelperClient, type HelperClientOptions } from './helperClient';
 import { elevatedArgv, HELPER_NODE_FLAGS } from './helperArgv';
 import { trySudoPrompt, type Attempt, type SudoPromptExec } from './sudoPrompt';
@@ -23,8 +24,6 @@ export interface LauncherUi {
   /** Progress and failures (never called with a password). */
   log(message: string): void;
 }
-
-export type LaunchMode = 'root' | 'user' | 'sudo-n' | 'sudo-prompt' | 'sudo-S';
 
 export interface LaunchOptions {
   /** Absolute path of dist/sampler.js. */
@@ -56,7 +55,7 @@ export interface LaunchOptions {
 
 export interface Launched {
   client: HelperClient;
-  mode: LaunchMode;
+  mode: PrivilegeMode;
   /** Why the helper runs as the user (mode 'user'). */
   reason?: string;
 }

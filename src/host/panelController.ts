@@ -14,7 +14,7 @@ import { exportGroupHistoryCommand, exportSnapshotCommand, type ExportContext } 
 import { HelperSession, type LaunchFn } from './helperSession';
 import { HistoryFeed, leakInfo, type LeakSummary } from './historyFeed';
 import { killWithDialogs } from './killDialogs';
-import type { LaunchMode } from './launcher';
+import type { PrivilegeMode } from '../shared/webviewProtocol';
 import { errorText, type Log } from './log';
 import type { PanelLike } from './panel';
 import { PanelSlot } from './panelSlot';
@@ -123,7 +123,7 @@ export class PanelController implements vscode.Disposable {
     return this.report;
   }
 
-  get privilege(): LaunchMode | null {
+  get privilege(): PrivilegeMode | null {
     return this.session.mode;
   }
 

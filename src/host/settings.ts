@@ -85,11 +85,6 @@ export function helperConfigOf(
   };
 }
 
-/** The keys whose values differ. */
-export function changedKeys(a: PanelSettings, b: PanelSettings): PanelSettingKey[] {
-  return PANEL_SETTING_KEYS.filter((k) => a[k] !== b[k]);
-}
-
 export interface SettingsChange {
   panel: boolean;
   runAsUser: boolean;

@@ -4,6 +4,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
+import { hhmmss } from '../core/format';
 import { printable } from '../core/printable';
 import { parseMeminfo } from '../core/procfiles';
 import type { GroupRow, LeaderFigures, MemInfo, ZramStats } from '../core/types';
@@ -128,12 +129,6 @@ export function topGroupsOf(rows: readonly GroupRow[], n = TOP_GROUPS): GroupRow
     .slice()
     .sort((a, b) => b.mem.ptotal - a.mem.ptotal)
     .slice(0, n);
-}
-
-function hhmmss(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 /** The tooltip: the figures, zRAM when active, leak suspects, and the panel's top groups while it runs. */

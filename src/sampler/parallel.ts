@@ -37,6 +37,7 @@ export interface ReadJob {
   shared: SharedArrayBuffer;
 }
 
+/** A process read before the sample that uses it (by a worker thread, or the main thread, in parallel). */
 export interface ReadOne {
   pid: number;
   e: ProcEntry;

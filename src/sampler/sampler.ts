@@ -14,7 +14,7 @@ import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
 import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
-import type { ParallelReader } from './parallel';
+import type { ParallelReader, ReadOne } from './parallel';
 import { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
 
 /** Fewer unknown processes than this are read on the main thread alone (a worker's start costs more). */
@@ -22,12 +22,6 @@ const PARALLEL_MIN_PIDS = 256;
 
 export type { SampleStats } from './procread';
 export { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
-
-/** A process read before the sample that uses it (by a worker thread, in parallel). */
-export interface Prefetched {
-  e: ProcEntry;
-  st: PidStat;
-}
 
 interface Todo {
   pid: number;
@@ -144,7 +138,7 @@ export class Sampler {
     const o = this.opts;
     const zramActive = readZramStats(o.root) !== null;
     const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, cgroups: o.cgroups, zramActive, keepStat, keepRollup });
-    const pre = new Map<number, Prefetched>(got.map((g) => [g.pid, g]));
+    const pre = new Map<number, ReadOne>(got.map((g) => [g.pid, g]));
     try {
       return this.sample(now, pre, pids);
     } finally {
@@ -163,7 +157,7 @@ export class Sampler {
    * already read for this sample (their fds kept are already counted); `pids`: the listing
    * of /proc when the caller has just read it.
    */
-  sample(now = Date.now(), pre?: ReadonlyMap<number, Prefetched>, pids = this.listPids()): Sample {
+  sample(now = Date.now(), pre?: ReadonlyMap<number, ReadOne>, pids = this.listPids()): Sample {
     const stats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
     const meminfo = parseMeminfo(readText(this.path('proc/meminfo'), true).text ?? '');
     const cpuStat = parseCpuStat(readText(this.path('proc/stat'), true).text ?? '');

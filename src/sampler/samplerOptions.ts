@@ -1,6 +1,6 @@
 // What a Sampler reads, and how (src/sampler/sampler.ts): the CLI, the helper and the
 // terminal window set these from their own options.
-import { DEFAULT_MAX_AGE_SECONDS } from '../core/walkbudget';
+import { defaultEngineOptions } from '../shared/engineOptions';
 
 export interface SamplerOptions {
   /** Root of the tree to read; '/' for the live system. */
@@ -26,17 +26,23 @@ export interface SamplerOptions {
   cpuSinceStart?: boolean;
 }
 
+/**
+ * The catalogue's defaults (src/shared/engineOptions.ts), but a Sampler of its own walks every
+ * process every tick (walkBudgetMs 0; the Monitor passes the option's), reads cgroups and
+ * kernel-thread CPU.
+ */
 export function defaultSamplerOptions(): SamplerOptions {
+  const d = defaultEngineOptions();
   return {
     root: '/',
-    detail: false,
+    detail: d.detail,
     kernelCpu: true,
-    cpuAvgSecs: 20,
+    cpuAvgSecs: d.cpuAvgSecs,
     filter: [],
     oneShot: false,
     walkBudgetMs: 0,
-    maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS,
-    oom: false,
+    maxAgeSeconds: d.maxAgeSeconds,
+    oom: d.showOom,
     cgroups: true,
   };
 }

@@ -3,7 +3,7 @@
 // catalogue key (src/shared/options.ts), its `pmemstat.*` setting and its helper config key; the
 // CLI's long flag is the same name in kebab case (cliFlagOf). Defaults come from the catalogue;
 // the few options no setting holds (cmdlen, search, filter) are declared here. Pure, browser-safe.
-import type { GroupBy, SortBy, Units } from '../core/types';
+import type { GroupBy, ReportOptions, SortBy, Units } from '../core/types';
 import { defaultMinDeltaKb } from '../core/units';
 import { HOST_SETTINGS, PANEL_OPTIONS, checkValue, type ValueSpec } from './options';
 import { arrayOf, describe, object, type Check } from './validate';
@@ -68,6 +68,16 @@ const FROM_CATALOGUE = {
 export function defaultEngineOptions(): EngineOptions {
   const d = Object.fromEntries(Object.entries(FROM_CATALOGUE).map(([k, s]) => [k, s.default])) as Omit<EngineOptions, 'cmdlen' | 'search' | 'filter'>;
   return { ...d, cmdlen: 96, search: '', filter: [] };
+}
+
+/** What a Reporter (src/core/report.ts) takes of the options. */
+export function reportOptionsOf(o: EngineOptions): ReportOptions {
+  return { groupBy: o.groupBy, sortBy: o.sortBy, minDeltaKb: minDeltaOf(o), riseToTop: o.riseToTop, cmdlen: o.cmdlen, search: o.search };
+}
+
+/** A Reporter's options: the catalogue's defaults, but for `changes`. */
+export function reportOptions(changes: Partial<ReportOptions> = {}): ReportOptions {
+  return { ...reportOptionsOf(defaultEngineOptions()), ...changes };
 }
 
 /** The +NK/-NK threshold in force (the automatic one when minDeltaKb is null). */

@@ -64,10 +64,6 @@ export function signalEffect(sig: KillSignal): string {
   }
 }
 
-export function isKillSignal(v: unknown): v is KillSignal {
-  return typeof v === 'string' && (KILL_SIGNALS as readonly string[]).includes(v);
-}
-
 export interface KillResult {
   pid: number;
   outcome: KillOutcome;

@@ -2,8 +2,8 @@
 // helper (newline-delimited JSON; docs/protocol.md), with the run-time validators
 // that each receiving end applies (built from validate.ts). Pure: no I/O, no `vscode`,
 // no Node APIs (the line splitter, which uses Buffer, is framing.ts).
-import { ALL_MEM_KEYS } from '../core/types';
-import type { GroupMember, GroupRow, Mem, Report } from '../core/types';
+import { WIRE_FIGURES, type WireFigure } from '../core/figures';
+import { zeroMem, type GroupMember, type GroupRow, type Report } from '../core/types';
 import { checkKillResult, isKillPid, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { checkMapsResult, type MapsResult } from './mapsSchema';
 import { recordingRequestShape, recordingResultCheck, type RecordingQuery, type RecordingResult } from './recordingSchema';
@@ -27,7 +27,8 @@ import {
   str,
   type Check,
   type Path,
-  type Shape,
+  conforms,
+  type ShapeOf,
 } from './validate';
 
 export type { KillOutcome, KillResult, KillSignal, KillTarget } from './kill';
@@ -137,43 +138,42 @@ export type Reply =
 /**
  * A group member on the wire: a tuple in this order, not an object. A sample carries
  * every process of the machine, and spelling out eleven keys per process made its line
- * three times longer (47 KiB for 300 sleeps) — most of what the protocol cost.
+ * three times longer (47 KiB for 300 sleeps) — most of what the protocol cost. The figures
+ * and their places are the registry's (WIRE_FIGURES, src/core/figures.ts).
  */
 export type WireMember = [
   pid: number,
   starttime: number,
   cmd: string,
-  cpu: number,
-  pswap: number,
-  shSYSV: number,
-  shOth: number,
-  stack: number,
-  text: number,
-  data: number,
-  ptotal: number,
-  uss: number,
-  epss: number,
-  /** /proc/PID/oom_score, only when the helper was configured to read it. */
-  oom?: number,
+  /** The registry's wire figures (cpu, the Mem fields) in their places, then oom_score when the helper reads it. */
+  ...figures: number[],
 ];
-/** Where each Mem field sits in a WireMember (after pid, starttime, cmd, cpu). */
-const WIRE_MEM_AT = 4;
-const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', 'cpu', ...ALL_MEM_KEYS] as const;
+/** The figures after pid, starttime and cmd: the registry's wire figures (src/core/figures.ts), by their place. */
+const WIRE_AT = 3;
+const WIRE_MEMBER_FIELDS = ['pid', 'starttime', 'cmd', ...WIRE_FIGURES.map((f) => f.key)];
 export type WireRow = Omit<GroupRow, 'members'> & { members: WireMember[] };
 /** `Report` as the `sample` reply carries it: the same but for the members' tuples. */
 export type WireReport = Omit<Report, 'total' | 'rows'> & { total: WireRow; rows: WireRow[] };
 
+/** A wire figure's value: cpu, or a Mem field. */
+const wireValue = (m: GroupMember, f: WireFigure): number => (f.key === 'cpu' ? m.cpu : m.mem[f.key]);
+
 function toWireMember(m: GroupMember): WireMember {
-  const w = [m.pid, m.starttime, m.cmd, m.cpu, ...ALL_MEM_KEYS.map((k) => m.mem[k])] as WireMember;
+  const w = [m.pid, m.starttime, m.cmd, ...WIRE_FIGURES.map((f) => wireValue(m, f))] as WireMember;
   if (m.oom !== undefined) w.push(m.oom);
   return w;
 }
 
 function fromWireMember(w: WireMember): GroupMember {
-  const mem = {} as Mem;
-  for (let i = 0; i < ALL_MEM_KEYS.length; i++) mem[ALL_MEM_KEYS[i]] = w[WIRE_MEM_AT + i] as number;
-  const m: GroupMember = { pid: w[0], starttime: w[1], cmd: w[2], mem, cpu: w[3] };
-  const oom = w[WIRE_MEMBER_FIELDS.length];
+  const [pid, starttime, cmd, ...figures] = w;
+  const mem = zeroMem();
+  let cpu = 0;
+  WIRE_FIGURES.forEach((f, i) => {
+    if (f.key === 'cpu') cpu = figures[i];
+    else mem[f.key] = figures[i];
+  });
+  const m: GroupMember = { pid, starttime, cmd, mem, cpu };
+  const oom = figures[WIRE_FIGURES.length];
   if (oom !== undefined) m.oom = oom;
   return m;
 }
@@ -210,7 +210,10 @@ function withMinDelta(c: Check): Check {
 
 const checkKillTargets = killTargetsCheck({ once: true, nonEmpty: false });
 
-const requestShapes: Record<RequestType, Shape> = {
+/** The fields of a message of one type, but its type (and, for a request, its id: checked first). */
+type FieldsOf<U extends { type: string }, T extends U['type'], Omitted extends string = 'type'> = Omit<Extract<U, { type: T }>, Omitted>;
+
+const requestShapes: { [T in RequestType]: ShapeOf<FieldsOf<Request, T, 'type' | 'id'>> } = {
   hello: {},
   configure: { config: checkPartialConfig },
   sample: {},
@@ -223,7 +226,7 @@ const requestShapes: Record<RequestType, Shape> = {
   recording: recordingRequestShape,
 };
 /** Request fields that may be left out. */
-const requestOptional: Partial<Record<RequestType, string[]>> = { kill: ['signal'] };
+const requestOptional: { [T in RequestType]?: (keyof FieldsOf<Request, T>)[] } = { kill: ['signal'] };
 
 export type ParsedRequest =
   | { ok: true; request: Request }
@@ -278,13 +281,8 @@ export function validateRequest(v: unknown): ParsedRequest {
   }
   const rt = type as RequestType;
   const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true, requestOptional[rt]), v, rt);
-  if (e) return { ok: false, id, code: 'invalid', message: e };
-  return { ok: true, request: v as unknown as Request };
-}
-
-/** Whether a value is a well-formed request (for tests and for the client's own checks). */
-export function isRequest(v: unknown): v is Request {
-  return validateRequest(v).ok;
+  if (!conforms<Request>(v, e)) return { ok: false, id, code: 'invalid', message: e ?? '' };
+  return { ok: true, request: v };
 }
 
 // ---------------------------------------------------------------------------
@@ -299,13 +297,12 @@ const checkWireMember: Check = (v, path) => {
     count(v[0], item(path, 0, 'pid')) ??
     count(v[1], item(path, 1, 'starttime')) ??
     str(v[2], item(path, 2, 'cmd')) ??
-    num(v[3], item(path, 3, 'cpu')) ??
-    memFields(v, path) ??
+    figureFields(v, path) ??
     (v.length > n ? num(v[n], item(path, n, 'oom')) : null)
   );
 };
-function memFields(v: readonly unknown[], path: Path): string | null {
-  for (let i = WIRE_MEM_AT; i < WIRE_MEMBER_FIELDS.length; i++) {
+function figureFields(v: readonly unknown[], path: Path): string | null {
+  for (let i = WIRE_AT; i < WIRE_MEMBER_FIELDS.length; i++) {
     const e = num(v[i], item(path, i, WIRE_MEMBER_FIELDS[i]));
     if (e) return e;
   }
@@ -328,7 +325,7 @@ const checkFullConfig: Check = withMinDelta(engineOptionsCheck(HELPER_CONFIG_KEY
 const checkId: Check = (v, path) => (isRequestId(v) ? null : `${path} must be a request id, not ${describe(v)}`);
 const checkSeq = count;
 
-const replyShapes: Record<Reply['type'], { shape: Shape; optional?: string[] }> = {
+const replyShapes: { [T in Reply['type']]: { shape: ShapeOf<FieldsOf<Reply, T>>; optional?: (keyof FieldsOf<Reply, T>)[] } } = {
   hello: { shape: { id: nullable(checkId), seq: checkSeq, hello: checkHello, token: str }, optional: ['token'] },
   configure: { shape: { id: checkId, seq: checkSeq, config: checkFullConfig } },
   sample: { shape: { id: checkId, seq: checkSeq, report: checkWireReport, ms: num } },
@@ -356,7 +353,7 @@ export function parseReply(line: string): ParsedReply {
   }
   const { shape, optional } = replyShapes[type as Reply['type']];
   const e = explain(object({ type: () => null, ...shape }, false, optional), v, type);
-  return e ? { ok: false, message: e } : { ok: true, reply: v as unknown as Reply };
+  return conforms<Reply>(v, e) ? { ok: true, reply: v } : { ok: false, message: e ?? '' };
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { reportProblem } from './reportSchema';
 import { isInt, isObject, isOneOf } from './validate';
 import { completeSettings, PRIVILEGE_MODES, type PanelSettings, type PrivilegeMode } from './webviewProtocol';
 import { effectiveMinDeltaKb } from './options';
+import { reportOptions } from './engineOptions';
 
 /** The schema this code writes (and the newest it reads). */
 export const SNAPSHOT_SCHEMA = 1;
@@ -51,17 +52,17 @@ export function makeSnapshot(report: Report, meta: SnapshotMeta): Snapshot {
   };
 }
 
+/** A report saved before reports carried their options: those of the settings saved beside it. */
+function addReportOptions(report: unknown, s: PanelSettings): void {
+  if (!isObject(report) || report.options !== undefined) return;
+  report.options = reportOptions({ groupBy: s.groupBy, sortBy: s.sortBy, minDeltaKb: effectiveMinDeltaKb(s), riseToTop: s.riseToTop });
+}
+
 /**
  * Files written before the uss and pss+swap figures existed lack them: pss+swap follows from
  * the figures there (ptotal holds SwapPss only when zRAM was active), uss was not recorded and
  * reads as 0. Only a missing field is filled; anything else is left for the schema to judge.
  */
-/** A report saved before reports carried their options: those of the settings saved beside it. */
-function addReportOptions(report: unknown, s: PanelSettings): void {
-  if (!isObject(report) || report.options !== undefined) return;
-  report.options = { groupBy: s.groupBy, sortBy: s.sortBy, minDeltaKb: effectiveMinDeltaKb(s), riseToTop: s.riseToTop, cmdlen: 96, search: '' };
-}
-
 function addOptionalFigures(report: unknown): void {
   if (!isObject(report) || !isObject(report.leader)) return;
   const zram = report.leader.zram !== null;

@@ -38,7 +38,7 @@ export function parsePartialSettings(x: unknown): Partial<PanelSettings> | null 
 
 // ---------------------------------------------------------------- helper state
 
-/** How the sampler helper runs (the launcher's LaunchMode). */
+/** How the sampler helper runs (the launcher's mode, src/host/launcher.ts). */
 export type PrivilegeMode = 'root' | 'user' | 'sudo-n' | 'sudo-prompt' | 'sudo-S';
 export const PRIVILEGE_MODES: readonly PrivilegeMode[] = ['root', 'user', 'sudo-n', 'sudo-prompt', 'sudo-S'];
 

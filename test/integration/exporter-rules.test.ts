@@ -12,6 +12,7 @@ import { Reporter } from '../../src/core/report';
 import { proc, sample } from '../unit/webview-fixtures';
 import { cleanup, hasPrometheus, SKIP_NO_PROMETHEUS, tempDir } from './exporterSetup';
 import { REPO } from './helperSetup';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const RULES = join(REPO, 'packaging', 'prometheus', 'pmemstat-alerts.yml');
 const DASHBOARD = join(REPO, 'packaging', 'grafana', 'pmemstat-dashboard.json');
@@ -23,7 +24,7 @@ const promtool = (...args: string[]) => spawnSync('promtool', args, { encoding: 
 /** Every metric name the exporter can export (a cgroup grouping with kernel figures, PSI present). */
 function exportedNames(): Set<string> {
   const p = { ...proc(1, 'x', 1000, 'x', 0, { epss: 1000 }), cgroup: procCgroup('0::/system.slice/x.service\n') };
-  const report = new Reporter({ groupBy: 'unit', sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, () => ({ current: 1, limit: 2, peak: 2, swap: 0, pressure: 0 })).report(
+  const report = new Reporter(reportOptions({ groupBy: 'unit', riseToTop: false }), () => ({ current: 1, limit: 2, peak: 2, swap: 0, pressure: 0 })).report(
     sample([p], { pressure: { some: 1, full: 0.5 } }),
   );
   const fs = [

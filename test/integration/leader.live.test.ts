@@ -6,6 +6,7 @@ import { Reporter } from '../../src/core/report';
 import { parseRollup, parseSmapsDetail, type SmapsExtra } from '../../src/core/smaps';
 import { Sampler } from '../../src/sampler/sampler';
 import { buildMemtest, Procs } from './live';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const procs = new Procs();
 const shmDir = `/dev/shm/pmemstat-test-${process.pid}`;
@@ -36,7 +37,7 @@ describe("memtest's shared memory in the leader", () => {
       const sampler = new Sampler({ detail, oneShot });
       const s = sampler.sample();
       sampler.close();
-      const r = new Reporter().report(s);
+      const r = new Reporter(reportOptions()).report(s);
       const l = r.leader;
       const mine = s.procs.find((p) => p.pid === pid);
       // exact from the rollup; estimated from the mapping names when smaps alone is read

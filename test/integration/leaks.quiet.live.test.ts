@@ -14,6 +14,7 @@ import { DEFAULT_LEAK_OPTIONS, leakLine, LeakTracker } from '../../src/core/leak
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
 import { buildMemtest, Procs, REPO } from './live';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const SECONDS = Number(process.env.PMEMSTAT_QUIET_SECONDS) || 600;
 const LOOP_MS = 2000;
@@ -95,7 +96,7 @@ describe(`${SECONDS} s of ordinary activity`, () => {
       await sleep(5000); // running, as the panel's helper is when it first samples
 
       const sampler = new Sampler({ detail: false, kernelCpu: false, filter: ['0'] });
-      const reporter = new Reporter();
+      const reporter = new Reporter(reportOptions());
       const history = new History(historyCapacity(LOOP_MS / 1000));
       const tracker = new LeakTracker({ ...DEFAULT_LEAK_OPTIONS });
       const flagged: string[] = [];

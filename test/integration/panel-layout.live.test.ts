@@ -12,6 +12,7 @@ import { groupMaps } from '../../src/core/maps';
 import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
 import { Sampler } from '../../src/sampler/sampler';
+import { reportOptions } from '../../src/shared/engineOptions';
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
 
 const REPO = join(__dirname, '..', '..');
@@ -25,7 +26,7 @@ const THEME = `:root{--vscode-font-family:system-ui,"Ubuntu","Droid Sans",sans-s
 
 function report(): Report {
   const sample = new Sampler({ root: TREE, detail: true }).sample();
-  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }).report(sample);
+  const r = new Reporter(reportOptions()).report(sample);
   // The longest leader the panel writes: memory pressure and processes left for a later tick.
   r.leader.pressure = { some: 12.34, full: 5.67 };
   r.leader.stale = 3;

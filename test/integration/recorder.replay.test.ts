@@ -20,6 +20,7 @@ import { replayReport } from '../../src/recorder/replayCommand';
 import type { RecordTick, TickSource } from '../../src/recorder/source';
 import { RecordingWriter } from '../../src/recorder/writer';
 import { REPO } from './live';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -46,7 +47,7 @@ describe('replay against the live report of the same sample (live /proc)', () =>
     const sampler = new Sampler({ root: '/', cgroups: true, kernelCpu: true });
     let clock = 0;
     // The live views of each sample, one Reporter per grouping, as the CLI's loop keeps one.
-    const reporters = new Map(groupings.map((g) => [g, new Reporter({ groupBy: g, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, cgroupReader(() => '/'))]));
+    const reporters = new Map(groupings.map((g) => [g, new Reporter(reportOptions({ groupBy: g, riseToTop: false }), cgroupReader(() => '/'))]));
     const source: TickSource = {
       done: false,
       async tick(): Promise<RecordTick> {

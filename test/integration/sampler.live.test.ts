@@ -8,6 +8,7 @@ import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
 import { Sampler } from '../../src/sampler/sampler';
 import { buildMemtest, buildStaticIdle, ensureUser, isRoot, Procs, publicSamplerCopy, REPO, sleep, uidOf } from './live';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const procs = new Procs();
 let memtest = '';
@@ -45,7 +46,7 @@ describe('two memtests started apart', () => {
     await Procs.waitFor(b, /step 1\//);
     const filter = [String(a.pid), String(b.pid)];
     const sampler = new Sampler({ detail: true, filter });
-    const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 10, riseToTop: true, cmdlen: 96, search: '' });
+    const reporter = new Reporter(reportOptions({ minDeltaKb: 10 }));
     const first = reporter.report(sampler.sample());
     expect(first.rows.map((r) => [r.key, r.type, r.count])).toEqual([['memtest', 'A', 2]]);
     await sleep(1200);
@@ -54,7 +55,7 @@ describe('two memtests started apart', () => {
     expect(grown.rows[0].delta).toBeGreaterThan(500); // ≈ 5 steps × 2 copies × ≥ 256 KB heap
 
     await Promise.all([Procs.waitFor(a, /step 16\/16/), Procs.waitFor(b, /step 16\/16/)]);
-    const byPid = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 10, riseToTop: true, cmdlen: 96, search: '' });
+    const byPid = new Reporter(reportOptions({ groupBy: 'pid', minDeltaKb: 10 }));
     const done = byPid.report(sampler.sample());
     expect(done.rows).toHaveLength(2);
     for (const r of done.rows) {
@@ -181,7 +182,7 @@ describe('churn', () => {
     const churn = procs.start('sh', ['-c', 'while :; do for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true & /bin/sleep 0.05 & done; sleep 0.1; wait; done']);
     const sampler = new Sampler({ detail: true });
     const fast = new Sampler({ detail: false });
-    const reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 0, riseToTop: true, cmdlen: 96, search: '' });
+    const reporter = new Reporter(reportOptions({ minDeltaKb: 0 }));
     const end = Date.now() + 20_000;
     let reports = 0;
     const check = (r: Report) => {
@@ -192,7 +193,7 @@ describe('churn', () => {
     };
     while (Date.now() < end) {
       check(reporter.report(sampler.sample()));
-      check(new Reporter().report(fast.sample()));
+      check(new Reporter(reportOptions()).report(fast.sample()));
       await sleep(20);
     }
     expect(churn.exitCode).toBeNull();

@@ -10,6 +10,7 @@ import { Sampler } from '../../src/sampler/sampler';
 import { Procs, REPO, sleep } from './live';
 import { parseCliArgs } from '../../src/cli/cliargs';
 import { settingsFromCli, windowMonitor } from '../../src/cli/window/window';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const procs = new Procs();
 let dbload = '';
@@ -51,7 +52,7 @@ describe('walk budget', () => {
     const all = [db.parent, ...db.backends];
     // A budget too small for any walk but the ones that must be done.
     const sampler = new Sampler({ walkBudgetMs: 0.0001, maxAgeSeconds: 3, filter: all.map(String) });
-    const reporter = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 10, riseToTop: true, cmdlen: 96, search: '' });
+    const reporter = new Reporter(reportOptions({ groupBy: 'pid', minDeltaKb: 10 }));
     const t1 = Date.now();
     const first = reporter.report(sampler.sample(t1));
     expect(sampler.lastStats.walkedPids).toEqual(all.sort((a, b) => a - b)); // every process is new

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { capText, CUT_MARK, TEXT_CAP } from '../../src/core/capText';
 import { printable } from '../../src/core/printable';
 import { boundReport } from '../../src/core/replyBound';
-import { defaultReportOptions } from '../../src/core/report';
+import { reportOptions } from '../../src/shared/engineOptions';
 import { zeroMem, type GroupRow, type Report } from '../../src/core/types';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -38,7 +38,7 @@ function row(key: string, cmds: string[]): GroupRow {
 }
 
 describe('boundReport', () => {
-  const report = (rows: GroupRow[]): Report => ({ options: defaultReportOptions(), leader: {} as Report['leader'], detail: false, total: row('TOTALS', []), rows });
+  const report = (rows: GroupRow[]): Report => ({ options: reportOptions(), leader: {} as Report['leader'], detail: false, total: row('TOTALS', []), rows });
 
   it('returns an ordinary report untouched', () => {
     const r = report([row('bash', ['bash', 'bash -l'])]);

@@ -11,6 +11,7 @@ import { fromWireReport, parseReply, toWireReport } from '../../src/shared/proto
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/options';
 import { parseSnapshot, snapshotJson } from '../../src/shared/snapshot';
 import { proc, sample } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const at = (p: ProcSample, text: string, oom?: number): ProcSample => ({ ...p, cgroup: procCgroup(text), ...(oom === undefined ? {} : { oom }) });
 const DOCKER = '3f1e2d4c5b6a79880f1e2d3c4b5a69788f9e0d1c2b3a49586f7e8d9c0b1a2934';
@@ -37,7 +38,7 @@ const read = (w: FigureDirs): CgroupCounters => {
 };
 
 function report(groupBy: GroupBy, list = procs()): Report {
-  return new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, read).report(
+  return new Reporter(reportOptions({ groupBy, riseToTop: false }), read).report(
     sample(list, { pressure: { some: 2.5, full: 0.25 } }),
   );
 }
@@ -105,7 +106,7 @@ describe('the wire, a snapshot and Compare', () => {
 });
 
 describe('the CLI text', () => {
-  const f: FormatOptions = { units: 'MB', detail: false, showCpu: false, numbers: false, groupBy: 'unit', oom: true };
+  const f: FormatOptions = { units: 'MB', detail: false, showCpu: false, numbers: false, groupBy: 'unit', showOom: true };
   it('adds the oom column, the kernel figures after the info, and limit? near the limit', () => {
     const r = report('unit');
     expect(headerLine(f)).toMatch(/ptotal {3}oom {5}type/);

@@ -15,6 +15,7 @@ import { render } from '../../src/cli/window/render';
 import type { Action } from '../../src/cli/window/keys';
 import { PanelApp } from '../../webview/app';
 import { $, $$, proc, RecordingApi, RUNNING_AS_ROOT, sample } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const V2 = join(__dirname, '..', '..', 'fixtures', 'cgroup', 'waterfall-v2');
 
@@ -27,7 +28,7 @@ function reports(groupBy: GroupBy = 'unit'): (kills?: number) => Report {
     const c = real(w);
     return c.events ? { ...c, events: { ...c.events, oomKill: (c.events.oomKill ?? 0) + extra } } : c;
   };
-  const reporter = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, read);
+  const reporter = new Reporter(reportOptions({ groupBy, riseToTop: false }), read);
   return (kills = 0) => {
     extra = kills;
     return reporter.report(sampler.sample());
@@ -115,7 +116,7 @@ describe('the panel', () => {
       events: null,
       limits: null,
     });
-    const r = new Reporter({ groupBy: 'cgroup', sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, read).report(
+    const r = new Reporter(reportOptions({ groupBy: 'cgroup', riseToTop: false }), read).report(
       sample([{ ...proc(100, 'x', 400), cgroup: procCgroup(`0::${evil}\n`) }]),
     );
     const { app } = mount(r, 'cgroup');

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import { runCli } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');
 const cases = JSON.parse(readFileSync(join(FIX, 'golden-cases.json'), 'utf8')) as {
@@ -76,7 +77,7 @@ describe('figures of a captured tree agree with its raw files', () => {
       expect(s.totalUserProcs).toBe(pids.length - nonUser.length);
       expect(s.procs.length + s.inaccessible + s.filtered).toBe(s.totalUserProcs);
       for (const groupBy of ['exe', 'cmd', 'pid'] as const) {
-        const rep = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' }).report(s);
+        const rep = new Reporter(reportOptions({ groupBy, minDeltaKb: 100 })).report(s);
         const sum = rep.rows.reduce((a, r) => a + r.mem.ptotal, 0);
         expect(rep.total.mem.ptotal).toBe(sum);
         expect(rep.total.count).toBe(s.procs.length);
@@ -92,7 +93,7 @@ describe('figures of a captured tree agree with its raw files', () => {
       // 16 steps × 64 KB segments attached by both: each pays half
       expect(a.mem.shSYSV).toBe(512);
       expect(b.mem.shSYSV).toBe(512);
-      const rep = new Reporter().report(s);
+      const rep = new Reporter(reportOptions()).report(s);
       expect(rep.total.mem.shSYSV).toBe(1024);
     });
   }

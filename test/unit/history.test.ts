@@ -6,6 +6,7 @@ import { Reporter } from '../../src/core/report';
 import { replayRoots } from '../../src/cli/cli';
 import { Sampler } from '../../src/sampler/sampler';
 import { groupOfProcs, procRow as row } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 
 describe('History', () => {
@@ -87,7 +88,7 @@ describe('History', () => {
   it('is built from a captured loop sequence', () => {
     const roots = replayRoots(join(__dirname, '..', '..', 'fixtures', 'loop-a'));
     const sampler = new Sampler({ root: roots[0], detail: true });
-    const reporter = new Reporter();
+    const reporter = new Reporter(reportOptions());
     const h = new History(10);
     for (const root of roots) {
       sampler.setOptions({ root });

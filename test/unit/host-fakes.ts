@@ -1,6 +1,7 @@
 // The process boundary of the host tests: a stand-in for the sampler helper that answers
 // with real Reports (the core Reporter over hand-built samples, or the real Sampler over a
-// captured fixture tree), and a launcher that plays sudo's password dialogue.
+// captured fixture tree, configured through the Monitor's option path), and a launcher that
+// plays sudo's password dialogue.
 import { Reporter } from '../../src/core/report';
 import type { CgroupReader } from '../../src/core/cgroup';
 import type { ProcSample, Report, Sample } from '../../src/core/types';
@@ -18,7 +19,7 @@ import { stub } from './vscode-stub';
 import type { RecordingResult } from '../../src/shared/recordingSchema';
 import { readRecording } from '../../src/recorder/recordingRead';
 import { openWasmDb } from '../../src/recorder/wasmDb';
-import { defaultEngineOptions } from '../../src/shared/engineOptions';
+import { defaultEngineOptions, reportOptionsOf, validEngineOptions } from '../../src/shared/engineOptions';
 
 export class FakeHelper implements HelperLike {
   readonly hello: HelloInfo;
@@ -28,6 +29,8 @@ export class FakeHelper implements HelperLike {
   disposed = false;
   killOutcome: (pid: number) => KillOutcome = () => 'gone';
   private exitCbs: Array<(reason: string) => void> = [];
+  /** The options in force, as the helper's Monitor holds them (src/engine/monitor.ts). */
+  private options = defaultEngineOptions();
   private reporter: Reporter;
 
   /** `cgroups`: the /sys reader of the kernel's cgroup figures, as the real helper has. */
@@ -35,20 +38,16 @@ export class FakeHelper implements HelperLike {
     private readonly source: () => Sample,
     opts: { pid?: number; uid?: number; cgroups?: CgroupReader } = {},
   ) {
-    this.reporter = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }, opts.cgroups ?? null);
+    this.reporter = new Reporter(reportOptionsOf(this.options), opts.cgroups ?? null);
     this.hello = { version: 'test', protocol: 1, uid: opts.uid ?? 1000, pid: opts.pid ?? 4000, capabilities: ['sample', 'kill'] };
   }
 
   async configure(c: Partial<HelperConfig>): Promise<void> {
     if (this.disposed) throw new Error('disposed');
     this.configured.push(c);
-    this.reporter.setOptions({
-      ...(c.groupBy !== undefined && { groupBy: c.groupBy }),
-      ...(c.sortBy !== undefined && { sortBy: c.sortBy }),
-      ...(c.minDeltaKb !== undefined && { minDeltaKb: c.minDeltaKb }),
-      ...(c.riseToTop !== undefined && { riseToTop: c.riseToTop }),
-      ...(c.cmdlen !== undefined && { cmdlen: c.cmdlen }),
-    });
+    // The Monitor's one path: checked against the catalogue, then the Reporter's share of the options.
+    this.options = { ...this.options, ...validEngineOptions(c) };
+    this.reporter.setOptions(reportOptionsOf(this.options));
   }
 
   async sample(): Promise<Report> {
@@ -109,7 +108,7 @@ export function handSamples(inaccessible = 0, procs: () => ProcSample[] = basePr
 
 /** The real Sampler reading a captured /proc tree. */
 export function fixtureSamples(root: string): () => Sample {
-  const s = new Sampler({ root, detail: false, kernelCpu: true, cpuAvgSecs: 20, filter: [] });
+  const s = new Sampler({ root });
   return () => s.sample();
 }
 

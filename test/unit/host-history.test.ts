@@ -22,6 +22,7 @@ import { Sampler } from '../../src/sampler/sampler';
 import { FakeHelper, recordingLog } from './host-fakes';
 import { resetStub, stub, Uri, type FakePanel } from './vscode-stub';
 import { groupOfProcs, procRow as row } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 
@@ -29,7 +30,7 @@ const LOOP_A = join(__dirname, '..', '..', 'fixtures', 'loop-a');
 function report(time: number, rows: GroupRow[], groupBy: GroupBy = 'exe'): Report {
   const total = row('TOTALS', rows.reduce((a, r) => a + r.mem.ptotal, 0), 'T');
   return {
-    options: { groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' },
+    options: reportOptions({ groupBy }),
     detail: false,
     total,
     rows,
@@ -364,7 +365,7 @@ describe('snapshots through the controller', () => {
 
   it('a snapshot in another grouping offers to switch, then compares with the first sample grouped that way', async () => {
     const { panel } = await openReplay();
-    const pidReport = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '' });
+    const pidReport = new Reporter(reportOptions({ groupBy: 'pid', cmdlen: 4096 }));
     const s = new Sampler({ root: replayRoots(LOOP_A)[0], detail: false, kernelCpu: false, cpuAvgSecs: 20, filter: [] });
     const base = pidReport.report(s.sample());
     s.close();

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { GroupBy, Report } from '../../src/core/types';
 import { Sampler } from '../../src/sampler/sampler';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 export const HOSTILE = join(__dirname, '..', '..', 'fixtures', 'hostile');
 
@@ -30,7 +31,7 @@ export function expectPrintableLines(text: string, where: string): void {
 /** The report of the tree's second sample (kernel threads have CPU then) under a grouping. */
 export function hostileReport(groupBy: GroupBy, detail = false): Report {
   const sampler = new Sampler({ root: join(HOSTILE, '0'), detail });
-  const reporter = new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '' });
+  const reporter = new Reporter(reportOptions({ groupBy, cmdlen: 4096 }));
   reporter.report(sampler.sample(1_000_000));
   sampler.setOptions({ root: join(HOSTILE, '1') });
   const report = reporter.report(sampler.sample(1_002_000));

@@ -8,6 +8,7 @@ import { parseMeminfo } from '../../src/core/procfiles';
 import { Reporter, splitUsed } from '../../src/core/report';
 import { parseRollup, parseSmapsDetail, type SmapsExtra } from '../../src/core/smaps';
 import { Sampler } from '../../src/sampler/sampler';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');
 const TREE = join(FIX, 'shm-a');
@@ -47,7 +48,7 @@ describe('leader figures of a tree with 256 MB of mapped shared memory', () => {
       const sampler = new Sampler({ root: TREE, detail, oneShot });
       const s = sampler.sample();
       sampler.close();
-      const r = new Reporter().report(s);
+      const r = new Reporter(reportOptions()).report(s);
       const l = r.leader;
       const sum = s.procs.reduce((a, p) => a + (p.pssShmem ?? 0), 0);
       expect(Math.abs(sum - mapped)).toBeLessThanOrEqual(slack);

@@ -10,13 +10,14 @@ import type { GroupBy, ProcSample, Report } from '../../src/core/types';
 import { renderFamilies } from '../../src/exporter/exposition';
 import { Sampler } from '../../src/sampler/sampler';
 import { proc, sample } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');
 
 function reportOf(root: string, groupBy: GroupBy): Report {
   const s = new Sampler({ root, oneShot: true });
   try {
-    return new Reporter({ groupBy, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }).report(s.sample());
+    return new Reporter(reportOptions({ groupBy, riseToTop: false })).report(s.sample());
   } finally {
     s.close();
   }
@@ -78,7 +79,7 @@ describe('per-group metrics of a captured tree', () => {
 
   it('drops a group that vanished (its x row) from the next sample', () => {
     const s = new Sampler({ root: join(FIX, 'loop-a', '0'), walkBudgetMs: 0 });
-    const reporter = new Reporter({ groupBy: 'pid', sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' });
+    const reporter = new Reporter(reportOptions({ groupBy: 'pid', riseToTop: false }));
     try {
       const first = reporter.report(s.sample());
       s.setOptions({ root: join(FIX, 'loop-a', '1') });
@@ -115,7 +116,7 @@ describe('the cgroup groupings', () => {
         ? { current: 40_000, limit: null, peak: null, swap: null, pressure: null } // less than its Pss: page cache dropped, shared pages
         : { current: null, limit: null, peak: null, swap: null, pressure: null };
   const reportBy = (g: MetricGroupBy): Report =>
-    new Reporter({ groupBy: g, sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }, (w: FigureDirs) => counters(w.dir)).report(sample(procs));
+    new Reporter(reportOptions({ groupBy: g, riseToTop: false }), (w: FigureDirs) => counters(w.dir)).report(sample(procs));
 
   it('labels a Kubernetes container with its full container id and pod uid', () => {
     const fs = groupFamilies({ report: reportBy('container'), grouping: 'container', top: 10, suspects: new Set() });
@@ -158,14 +159,14 @@ describe('ages and the rendering', () => {
 
   it('renders Prometheus text with escaped label values', async () => {
     const rows = [proc(1, 'evil"name\\with\nnewline', 1000, 'x', 0, { epss: 1000 })];
-    const report = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }).report(sample(rows));
+    const report = new Reporter(reportOptions({ riseToTop: false })).report(sample(rows));
     const text = await renderFamilies(groupFamilies({ report, grouping: 'exe', top: 5, suspects: new Set() }));
     expect(text).toContain('pmemstat_group_pss_bytes{grouping="exe",group="evil\\"name\\\\with\\nnewline"} 1024000\n');
   });
 
   it('tells a group named "other" from the sum of the rest', () => {
     const rows = ['a', 'b', 'other'].map((n, i) => proc(i + 1, n, 1000 * (3 - i), n, 0, { epss: 1000 * (3 - i) }));
-    const report = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: false, cmdlen: 96, search: '' }).report(sample(rows));
+    const report = new Reporter(reportOptions({ riseToTop: false })).report(sample(rows));
     expect(topGroups(report.rows, 1).other?.count).toBe(2);
     const labels = byName(groupFamilies({ report, grouping: 'exe', top: 5, suspects: new Set() }), 'pmemstat_group_pss_bytes').samples.map((s) => s.labels.group);
     expect(labels).toEqual(['a', 'b', 'other (a group)']);

@@ -17,6 +17,7 @@ import {
   fromWireReport,
   toWireReport,
 } from '../../src/shared/protocol';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const req = (o: unknown) => parseRequest(JSON.stringify(o));
 
@@ -152,7 +153,7 @@ describe('requests', () => {
 });
 
 describe('replies', () => {
-  const plain = new Reporter().report(sampleOf());
+  const plain = new Reporter(reportOptions()).report(sampleOf());
   const report = toWireReport(plain);
 
   it('round-trips every reply type through JSON', () => {

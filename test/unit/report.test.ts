@@ -5,6 +5,7 @@ import { applyView, deltaType, groupProcs, Reporter, sortRows } from '../../src/
 import type { ProcSample, Sample } from '../../src/core/types';
 import { zramEffective } from '../../src/core/zram';
 import { proc, sample as fixtureSample } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 /** A small machine with no kernel threads: the leader figures below are computed from it. */
 const SMALL: Partial<Sample> = {
@@ -52,7 +53,7 @@ describe('grouping', () => {
 
 describe('Reporter', () => {
   it('marks every group A on the first sample, with a T total', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
+    const r = new Reporter(reportOptions({ minDeltaKb: 100 }));
     const rep = r.report(sample([proc(1, 'a', 300), proc(2, 'b', 200), proc(3, 'a', 1)]));
     expect(rep.total.type).toBe('T');
     expect(rep.total.count).toBe(3);
@@ -64,7 +65,7 @@ describe('Reporter', () => {
   });
 
   it('measures deltas from the last reported value, so slow creep adds up', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
+    const r = new Reporter(reportOptions({ minDeltaKb: 100 }));
     r.report(sample([proc(1, 'a', 1000)]));
     const types: string[] = [];
     for (const v of [1040, 1080, 1120, 1160, 1200, 1240]) types.push(r.report(sample([proc(1, 'a', v)])).rows[0].type);
@@ -73,7 +74,7 @@ describe('Reporter', () => {
   });
 
   it('with k ≤ 0 shows shrink too', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: -50, riseToTop: true, cmdlen: 96, search: '' });
+    const r = new Reporter(reportOptions({ minDeltaKb: -50 }));
     r.report(sample([proc(1, 'a', 1000)]));
     const rep = r.report(sample([proc(1, 'a', 900)]));
     expect(rep.rows[0].type).toBe('-100K');
@@ -81,7 +82,7 @@ describe('Reporter', () => {
   });
 
   it('reports a vanished group once as x with its last values, and a returning one as A', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
+    const r = new Reporter(reportOptions({ minDeltaKb: 100 }));
     r.report(sample([proc(1, 'a', 1000), proc(2, 'b', 10)]));
     const gone = r.report(sample([proc(1, 'a', 1000)]));
     expect(gone.rows.map((x) => [x.key, x.type, x.mem.ptotal])).toEqual([
@@ -99,7 +100,7 @@ describe('Reporter', () => {
   });
 
   it('regrouping starts the baselines over', () => {
-    const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: true, cmdlen: 96, search: '' });
+    const r = new Reporter(reportOptions({ minDeltaKb: 100 }));
     r.report(sample([proc(1, 'a', 1000)]));
     r.setOptions({ groupBy: 'pid' });
     expect(r.report(sample([proc(1, 'a', 1000)])).rows.map((x) => [x.key, x.type])).toEqual([['1', 'A']]);
@@ -129,7 +130,7 @@ describe('sorting', () => {
 
 describe('applyView', () => {
   const rep = () =>
-    new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 100, riseToTop: false, cmdlen: 96, search: '' }).report(
+    new Reporter(reportOptions({ minDeltaKb: 100, riseToTop: false })).report(
       sample([proc(1, 'a', 500), proc(2, 'b', 300), proc(3, 'c', 150), proc(4, 'd', 50)]),
     );
   it('top-pct folds the groups past the share into one O row', () => {
@@ -159,7 +160,7 @@ describe('applyView', () => {
 
 describe('leader and format', () => {
   it('computes Oth and prints the leader, header and rows', () => {
-    const rep = new Reporter().report(sample([proc(1, 'a', 300000), proc(2, 'b', 2048)], { inaccessible: 3, totalUserProcs: 5 }));
+    const rep = new Reporter(reportOptions()).report(sample([proc(1, 'a', 300000), proc(2, 'b', 2048)], { inaccessible: 3, totalUserProcs: 5 }));
     // Oth = Used − ΣPSS − Sh+Tmp = 400,000 − 302,048 − 10,000 (no process maps Shmem here)
     expect(rep.leader.oth).toBe(87952);
     const lines = leaderLines(rep.leader, false);
@@ -173,7 +174,7 @@ describe('leader and format', () => {
     expect(headerLine(d).trim().split(/\s+/)).toEqual(['cpu%', 'pswap', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal', 'type', 'count', 'key/info']);
   });
   it('Oth is never negative', () => {
-    const rep = new Reporter().report(sample([proc(1, 'a', 900000)]));
+    const rep = new Reporter(reportOptions()).report(sample([proc(1, 'a', 900000)]));
     expect(rep.leader.oth).toBe(0);
   });
 });

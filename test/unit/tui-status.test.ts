@@ -50,7 +50,7 @@ describe('a narrow terminal', () => {
     expect(mid.screen()[2].text).toMatch(/shSYSV.* uss .* key\/info$/);
     const tiny = setup(50, 12);
     expect(tiny.screen().at(-1)?.text).toMatch(/^exe mem MB fast 5s -cpu% {2}rows 1-4 of 4 +\?$/);
-    const f = { units: 'MB' as const, detail: true, showCpu: true, numbers: true, groupBy: 'exe' as const, oom: true, uss: true, epss: true };
+    const f = { units: 'MB' as const, detail: true, showCpu: true, numbers: true, groupBy: 'exe' as const, showOom: true, showUss: true, showEpss: true };
     let before = 0;
     for (const width of [200, 120, 100, 90, 80, 70, 60]) {
       const { f: g, hidden } = fitColumns(f, width);

@@ -9,6 +9,7 @@ import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../../src/shared/web
 import { PanelApp } from '../../webview/app';
 import { columnChars } from '../../webview/columns';
 import { $, $$, proc, RecordingApi, RUNNING_AS_ROOT, sample } from './webview-fixtures';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 let current: PanelApp | null = null;
 afterEach(() => {
@@ -34,7 +35,7 @@ const SYS: Record<string, CgroupCounters> = {
 const read = (w: FigureDirs): CgroupCounters => SYS[w.dir] ?? { current: null, limit: null, peak: null, swap: null, pressure: null };
 
 function unitReport(): Report {
-  const reporter = new Reporter({ groupBy: 'unit', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '' }, read);
+  const reporter = new Reporter(reportOptions({ groupBy: 'unit', cmdlen: 4096 }), read);
   return reporter.report(
     sample(
       [

@@ -5,6 +5,7 @@ import { zeroMem, type GroupRow, type Mem, type ProcSample, type Report, type Re
 import type { HelperState, WebviewMessage } from '../../src/shared/webviewProtocol';
 import type { WebviewApi } from '../../webview/api';
 import type { PersistedState } from '../../webview/state';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 export function mem(ptotal: number, extra: Partial<Mem> = {}): Mem {
   return { ...zeroMem(), data: ptotal, ptotal, ...extra };
@@ -35,7 +36,7 @@ export function sample(procs: ProcSample[], over: Partial<Sample> = {}): Sample 
 
 /** A Reporter fed in sequence: each call gives the next real report. */
 export function reporter(opts: Partial<ReportOptions> = {}): (procs: ProcSample[], over?: Partial<Sample>) => Report {
-  const r = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 4096, search: '', ...opts });
+  const r = new Reporter(reportOptions({ cmdlen: 4096, ...opts }));
   return (procs, over = {}) => r.report(sample(procs, over));
 }
 

@@ -16,6 +16,7 @@ import {
 import { drawChart, type Palette } from '../../webview/canvas';
 import { GroupSeries, SparkStore, stampRelation } from '../../webview/history';
 import { leakCountText, leakText } from '../../webview/columns';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 function row(key: string, ptotal: number, type: RowType = ''): GroupRow {
   return { key, info: key, type, delta: 0, mem: { ...zeroMem(), data: ptotal - 100, text: 60, shOth: 40, ptotal }, cpu: 0, count: 1, pid: 1, members: [] };
@@ -275,7 +276,7 @@ describe('protocol: the history messages', () => {
 function reportOf() {
   const r = row('a', 1000);
   return {
-    options: { groupBy: 'exe' as const, sortBy: 'mem' as const, minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' },
+    options: reportOptions(),
     detail: false,
     total: { ...r, key: 'TOTALS', info: 'TOTALS', type: 'T' as const },
     rows: [r],

@@ -8,6 +8,7 @@ import { UNITS } from '../../src/core/units';
 import { Sampler } from '../../src/sampler/sampler';
 import { DEFAULT_PANEL_SETTINGS } from '../../src/shared/webviewProtocol';
 import { PanelApp } from '../../webview/app';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const HUGE = join(__dirname, '..', '..', 'fixtures', 'huge');
 
@@ -18,7 +19,7 @@ describe('the panel with a 2^63 KB process', () => {
       const api = { postMessage: () => {}, getState: () => undefined, setState: () => {} };
       const app = new PanelApp(document, document.body, api, { pageRows: () => 50, firstVisibleRow: () => 0 });
       const sampler = new Sampler({ root: HUGE });
-      const report = new Reporter({ groupBy: 'exe', sortBy: 'mem', minDeltaKb: 1000, riseToTop: true, cmdlen: 96, search: '' }).report(sampler.sample());
+      const report = new Reporter(reportOptions()).report(sampler.sample());
       sampler.close();
       app.receive({
         type: 'init',

@@ -7,6 +7,7 @@ import { leaderLines } from '../../src/core/format';
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
 import { readZramStats } from '../../src/proc/zramfs';
+import { reportOptions } from '../../src/shared/engineOptions';
 
 const root = mkdtempSync(join(tmpdir(), 'pmemstat-zram-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -38,7 +39,7 @@ describe('zRAM', () => {
     const on = new Sampler({ root }).sample();
     expect(on.zram).not.toBeNull();
     for (const p of on.procs) expect(p.mem.ptotal).toBe(p.mem.data + p.mem.text + p.mem.shOth + p.mem.pswap);
-    const lines = leaderLines(new Reporter().report(on).leader, true);
+    const lines = leaderLines(new Reporter(reportOptions()).report(on).leader, true);
     expect(lines[1]).toMatch(/^\d+\.\d%\/ker MajF\/s=0 zRAM=175\.8K CR=2\.2 eTot=\S+ eUsed=\S+ eAvail=\S+$/);
   });
 });

@@ -3,6 +3,7 @@
 // Pure: ansi.ts turns these lines into escape sequences. Names from /proc arrive printable
 // (the sampler passes them through src/core/printable.ts); what is shown is passed through it
 // again here, so that no string reaches the terminal raw, whoever built the report.
+import { FIGURES } from '../../core/figures';
 import { headerLine, leaderLines, rowLine, type FormatOptions } from '../../core/format';
 import type { GroupRow } from '../../core/types';
 import type { PanelSettingKey } from '../../shared/options';
@@ -43,6 +44,9 @@ export function rowStyle(r: GroupRow): Style {
   return 'plain';
 }
 
+/** The text's figures that an option of their own shows (oom, pss+swap, uss), the last column first. */
+const OPTIONAL_FIGURES = FIGURES.flatMap((f) => (f.shown === 'showOom' || f.shown === 'showEpss' || f.shown === 'showUss' ? [{ label: f.label, shown: f.shown }] : [])).reverse();
+
 /** Characters the key/info column keeps however narrow the terminal: names stay, figures go. */
 export const MIN_INFO = 20;
 
@@ -55,9 +59,8 @@ export function fitColumns(f: FormatOptions, width: number): { f: FormatOptions;
   const room = (g: FormatOptions) => width - (textWidth(headerLine(g)) - 'key/info'.length);
   const steps: Array<[string, (g: FormatOptions) => boolean, (g: FormatOptions) => FormatOptions]> = [
     ['#', (g) => g.numbers, (g) => ({ ...g, numbers: false })],
-    ['oom', (g) => g.oom === true, (g) => ({ ...g, oom: false })],
-    ['pss+swap', (g) => g.epss === true, (g) => ({ ...g, epss: false })],
-    ['uss', (g) => g.uss === true, (g) => ({ ...g, uss: false })],
+    // The figures an option shows, the last column first (the registry's order, src/core/figures.ts).
+    ...OPTIONAL_FIGURES.map((x): [string, (g: FormatOptions) => boolean, (g: FormatOptions) => FormatOptions] => [x.label, (g) => g[x.shown] === true, (g) => ({ ...g, [x.shown]: false })]),
     ['detail cols', (g) => g.detail, (g) => ({ ...g, detail: false })],
     ['cpu%', (g) => g.showCpu, (g) => ({ ...g, showCpu: false })],
   ];
@@ -151,9 +154,9 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
       showCpu,
       numbers: s.settings.lineNumbers,
       groupBy: s.settings.groupBy,
-      oom: s.settings.showOom,
-      uss: s.settings.showUss,
-      epss: s.settings.showEpss,
+      showOom: s.settings.showOom,
+      showUss: s.settings.showUss,
+      showEpss: s.settings.showEpss,
     };
     const fitted = fitColumns(wanted, c.width);
     const f = fitted.f;
