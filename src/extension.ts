@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { detectGraphicalSession, launchHelper } from './host/launcher';
 import { openRecording } from './host/recordingPanel';
+import { OomNotifier } from './host/oomNotifier';
 import { createLog, type Log } from './host/log';
 import { unsupportedHtml, VIEW_TYPE } from './host/panel';
 import type { LaunchFn } from './host/helperSession';
@@ -88,6 +89,7 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
 
   const settings = new SettingsStore();
   const statusBar = new StatusBarController(settings.statusBar, log, opts.procRoot);
+  const oom = new OomNotifier({ log, procRoot: opts.procRoot });
   statusBar.setLeakWarning(settings.leak.statusBarWarning);
   const pkg = context.extension?.packageJSON as { version?: unknown } | undefined;
   const controller = new PanelController({
@@ -96,9 +98,16 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     settings,
     log,
     version: typeof pkg?.version === 'string' ? pkg.version : '0.0.0',
-    onTopGroups: (top) => statusBar.setTopGroups(top),
-    onLeaks: (leaks) => statusBar.setLeaks(leaks),
+    onTopGroups: (top) => {
+      statusBar.setTopGroups(top);
+      if (top) void oom.check(top.rows);
+    },
+    onLeaks: (leaks) => {
+      statusBar.setLeaks(leaks);
+      void oom.leaks(leaks);
+    },
   });
+  statusBar.onRefresh = () => void oom.check();
   context.subscriptions.push(
     settings,
     statusBar,
@@ -119,12 +128,14 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
       controller.compareSnapshot(uri instanceof vscode.Uri ? uri : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
-    vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown) =>
+    // (uri, at): the OOM notification's action opens the recording at that moment.
+    vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown, at?: unknown) =>
       openRecording(
         { extensionUri: context.extensionUri, launch: opts.launch ?? defaultLaunch(context, log), runAsUser: () => settings.runAsUser, log },
         uri instanceof vscode.Uri ? uri : undefined,
-      ).then((p) => {
+      ).then(async (p) => {
         if (p) context.subscriptions.push({ dispose: () => p.dispose() });
+        if (p && typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) await p.seek(at);
         return p;
       }),
     ),

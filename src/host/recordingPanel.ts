@@ -129,6 +129,9 @@ export class RecordingPanel {
   private readonly subs: vscode.Disposable[] = [];
   /** The newest seek asked: an older answer arriving late is dropped. */
   private wanted = 0;
+  private ready = false;
+  /** A moment asked for before the page was ready: shown once it is. */
+  private startAt: number | null = null;
 
   constructor(
     readonly panel: PanelLike,
@@ -157,8 +160,10 @@ export class RecordingPanel {
       return;
     }
     if (m.type === 'ready') {
+      this.ready = true;
       const f = this.first;
       this.post({ type: 'timeline', title: this.path, times: f.times ?? [f.at], events: f.events ?? [], at: f.at, report: f.report });
+      if (this.startAt !== null) await this.onMessage({ type: 'seek', at: this.startAt });
       return;
     }
     const n = ++this.wanted;
@@ -174,6 +179,10 @@ export class RecordingPanel {
   /** Show the moment `at` (the OOM notification's action). */
   seek(at: number): Promise<void> {
     this.panel.reveal();
+    if (!this.ready) {
+      this.startAt = at;
+      return Promise.resolve();
+    }
     return this.onMessage({ type: 'seek', at });
   }
 

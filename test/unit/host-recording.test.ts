@@ -102,6 +102,19 @@ describe('pmemstat: Open Recording', () => {
     }
   });
 
+  it('shows a moment asked for before its page was ready (the OOM notification\u2019s action) once it is', async () => {
+    const d = deps();
+    const rec = await openRecording(d, Uri.file(file) as never);
+    const p = d.panels[0];
+    await rec!.seek(times[1]);
+    expect(p.sent).toHaveLength(0);
+    p.fromWebview({ type: 'ready' });
+    await settle();
+    expect(p.sent.map((m) => m.type)).toEqual(['timeline', 'moment']);
+    expect(p.sentOf('moment')[0].at).toBe(times[1]);
+    rec!.dispose();
+  });
+
   it('opens nothing when the dialog is cancelled', async () => {
     const d = deps();
     stub.answer.openDialog = () => undefined;
