@@ -47,7 +47,7 @@ function readOnce(db: ReadDb, q: RecordingQuery, o: EngineOptions): RecordingRes
 }
 
 /** Read the moment `q` asks for; `open` opens the file read-only (wasmDb.ts in the helper). Never throws. */
-export function readRecording(q: RecordingQuery, o: EngineOptions, open: (file: string) => ReadDb): RecordingResult<Report> {
+export async function readRecording(q: RecordingQuery, o: EngineOptions, open: (file: string) => Promise<ReadDb>): Promise<RecordingResult<Report>> {
   const bad = recordingFileProblem(q.path);
   if (bad) return { ok: false, message: bad };
   // A reader without SQLite's shared-memory locks may meet a checkpoint of the recorder
@@ -56,7 +56,7 @@ export function readRecording(q: RecordingQuery, o: EngineOptions, open: (file: 
   for (let attempt = 0; attempt < 2; attempt++) {
     let db: ReadDb;
     try {
-      db = open(q.path);
+      db = await open(q.path);
     } catch (e) {
       return { ok: false, message: e instanceof StoreError ? e.message : `cannot open ${q.path}: ${String(e)}` };
     }

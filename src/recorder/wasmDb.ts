@@ -5,7 +5,7 @@
 // log in exclusive locking mode, which keeps the log's index in its own memory; its only lock
 // is a DIR/pmemstat.db.lock directory of its own (taken while it reads, removed on close), which
 // the recorder's SQLite does not know of, so the recorder is never blocked.
-import { Database } from 'node-sqlite3-wasm';
+import type { Database } from 'node-sqlite3-wasm';
 import type { ReadDb, ReadStatement } from './readDb';
 import { StoreError } from './db';
 
@@ -59,8 +59,25 @@ class WasmStatement implements ReadStatement {
   }
 }
 
+type WasmModule = typeof import('node-sqlite3-wasm');
+let loading: Promise<WasmModule> | null = null;
+
+/**
+ * The module, loaded at the first recording read: loading compiles its 1.2 MB of WebAssembly
+ * (from dist/node-sqlite3-wasm.wasm), which no other command or request should pay for.
+ */
+async function wasm(): Promise<WasmModule> {
+  try {
+    return await (loading ??= import('node-sqlite3-wasm'));
+  } catch (e) {
+    loading = null;
+    throw new StoreError(`cannot load the WebAssembly SQLite that reads recordings (node-sqlite3-wasm.wasm beside the helper): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+}
+
 /** Open a recording read-only with the WebAssembly SQLite: a StoreError says why not. */
-export function openWasmDb(file: string): ReadDb {
+export async function openWasmDb(file: string): Promise<ReadDb> {
+  const { Database } = await wasm();
   let db: Database;
   try {
     db = new Database(file, { readOnly: true });

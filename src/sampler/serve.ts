@@ -145,10 +145,10 @@ export class HelperServer {
       }
       case 'maps':
         return readProcessMapsYielding(this.monitor.root, r.pid, r.starttime).then((result): Reply => ({ type: 'maps', id: r.id, seq, result }));
-      case 'recording': {
-        const result = readRecording(r, this.monitor.options, openWasmDb);
-        return { type: 'recording', id: r.id, seq, result: result.ok ? { ...result, report: toWireReport(boundReport(result.report, REPLY_TEXT_BUDGET)) } : result };
-      }
+      case 'recording':
+        return readRecording(r, this.monitor.options, openWasmDb).then(
+          (result): Reply => ({ type: 'recording', id: r.id, seq, result: result.ok ? { ...result, report: toWireReport(boundReport(result.report, REPLY_TEXT_BUDGET)) } : result }),
+        );
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),

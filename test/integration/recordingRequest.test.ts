@@ -123,6 +123,23 @@ describe('the helper reads a recording (without better-sqlite3)', () => {
     expect(refused(await ask(other, null, false))).toContain('is not a pmemstat recording');
   });
 
+  it('without its .wasm beside it the helper still serves, and says what is missing', async () => {
+    const bare = join(work, 'bare');
+    mkdirSync(bare);
+    for (const f of ['sampler.js', 'procworker.js']) copyFileSync(join(REPO, 'dist', f), join(bare, f));
+    const h = new RawHelper(join(bare, 'sampler.js'));
+    try {
+      await h.waitFor(1);
+      const ping = await h.request({ id: 1, type: 'ping' });
+      expect(ping.type).toBe('ping');
+      const r = await h.request({ id: 2, type: 'recording', path: join(done, RECORDING_FILE), at: null, timeline: false });
+      if (r.type !== 'recording' || r.result.ok) throw new Error(`not refused: ${JSON.stringify(r).slice(0, 200)}`);
+      expect(r.result.message).toContain('cannot load the WebAssembly SQLite');
+    } finally {
+      h.close();
+    }
+  });
+
   it('rejects a relative path, a .. and a bad moment as invalid requests', async () => {
     for (const [path, at, why] of [
       ['pmemstat.db', null, 'must be an absolute path'],

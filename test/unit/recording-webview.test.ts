@@ -23,19 +23,19 @@ beforeAll(async () => {
   ({ file, times } = await makeRecording(dir));
 });
 
-function moment(at: number | null, timeline: boolean) {
-  const r = readRecording({ path: file, at, timeline }, defaultEngineOptions(), openWasmDb);
+async function moment(at: number | null, timeline: boolean) {
+  const r = await readRecording({ path: file, at, timeline }, defaultEngineOptions(), openWasmDb);
   if (!r.ok) throw new Error(r.message);
   return r;
 }
 
-function open(): { view: RecordingView; posted: RecordingViewMessage[]; mount: HTMLElement } {
+async function open(): Promise<{ view: RecordingView; posted: RecordingViewMessage[]; mount: HTMLElement }> {
   document.body.replaceChildren();
   const mount = document.createElement('div');
   document.body.append(mount);
   const posted: RecordingViewMessage[] = [];
   const view = new RecordingView(document, mount, (m) => posted.push(m));
-  const first = moment(null, true);
+  const first = await moment(null, true);
   const msg: RecordingHostMessage = { type: 'timeline', title: file, times: first.times!, events: first.events!, at: first.at, report: first.report };
   view.receive(JSON.parse(JSON.stringify(msg)));
   return { view, posted, mount };
@@ -45,8 +45,8 @@ const button = (v: RecordingView, step: string) => v.buttons[STEP_BUTTONS.findIn
 const tableText = (v: RecordingView) => [...v.table.children].map((c) => c.textContent ?? '');
 
 describe('the recording panel', () => {
-  it('says ready, then shows the last moment: slider, its event marked, the status and the table', () => {
-    const { view, posted } = open();
+  it('says ready, then shows the last moment: slider, its event marked, the status and the table', async () => {
+    const { view, posted } = await open();
     expect(posted[0]).toEqual({ type: 'ready' });
     expect(view.slider.max).toBe('2');
     expect(view.slider.value).toBe('2');
@@ -62,8 +62,8 @@ describe('the recording panel', () => {
     expect(lines.length).toBeGreaterThan(4);
   });
 
-  it('steps by buttons and keys, asking the host for that moment, and shows what it answers', () => {
-    const { view, posted } = open();
+  it('steps by buttons and keys, asking the host for that moment, and shows what it answers', async () => {
+    const { view, posted } = await open();
     button(view, 'back').click();
     expect(posted.at(-1)).toEqual({ type: 'seek', at: times[1] });
     expect(view.status.textContent).toContain('2/3  oom-kill pid 4242 hog');
@@ -76,7 +76,7 @@ describe('the recording panel', () => {
     document.dispatchEvent(new KeyboardEvent('keydown', { key: '{' }));
     expect(posted.at(-1)).toEqual({ type: 'seek', at: times[1] });
     // The host's answer: the first moment's table.
-    const m0 = moment(times[0], false);
+    const m0 = await moment(times[0], false);
     const before = tableText(view).join('\n');
     view.receive({ type: 'moment', at: m0.at, report: m0.report });
     expect(view.slider.value).toBe('0');
@@ -87,11 +87,11 @@ describe('the recording panel', () => {
     expect(posted.at(-1)).toEqual({ type: 'seek', at: times[1] });
   });
 
-  it('ignores messages that are not valid, and shows a problem as text', () => {
-    const { view } = open();
+  it('ignores messages that are not valid, and shows a problem as text', async () => {
+    const { view } = await open();
     const before = tableText(view).join('\n');
     view.receive({ type: 'moment', at: times[0], report: { rows: 'x' } as unknown as Report });
-    view.receive({ type: 'moment', at: -1, report: moment(times[0], false).report });
+    view.receive({ type: 'moment', at: -1, report: (await moment(times[0], false)).report });
     view.receive({ type: 'nonsense' });
     view.receive(null);
     expect(tableText(view).join('\n')).toBe(before);
