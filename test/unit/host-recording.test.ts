@@ -115,6 +115,39 @@ describe('pmemstat: Open Recording', () => {
     rec!.dispose();
   });
 
+  it('offers to open a recording only root may read as root, and opens it with the root helper', async () => {
+    const l = fakeLauncher({ password: 'pw' });
+    // The user's helper is refused by the file system, as a 0600 root file refuses a user.
+    const launch: typeof l.launch = async (r) => {
+      const got = await l.launch(r);
+      if (got.mode === 'user') got.client.recording = async (path) => ({ ok: false, message: `cannot open the recording ${path}: unable to open database file` });
+      return got;
+    };
+    const d = { ...deps(l), launch };
+    stub.answer.error = (_m, items) => items[0];
+    stub.answer.inputBox = () => 'pw';
+    const rec = await openRecording(d, Uri.file(file) as never);
+    expect(stub.messages[0]).toMatchObject({ level: 'error', items: ['Open as Root'] });
+    expect(l.calls.map((c) => c.elevate)).toEqual([false, true]);
+    expect(l.helpers[0].disposed).toBe(true);
+    expect(rec).not.toBeNull();
+    expect(d.panels).toHaveLength(1);
+    rec!.dispose();
+    expect(l.helpers[1].disposed).toBe(true);
+
+    // Declined: nothing opens, no root helper is started.
+    resetStub();
+    const l2 = fakeLauncher();
+    const d2 = { ...deps(l2), launch: async (r: Parameters<typeof l2.launch>[0]) => {
+      const got = await l2.launch(r);
+      got.client.recording = async () => ({ ok: false, message: 'permission denied' });
+      return got;
+    } };
+    expect(await openRecording(d2, Uri.file(file) as never)).toBeNull();
+    expect(l2.calls).toHaveLength(1);
+    expect(d2.panels).toHaveLength(0);
+  });
+
   it('opens nothing when the dialog is cancelled', async () => {
     const d = deps();
     stub.answer.openDialog = () => undefined;
