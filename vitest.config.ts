@@ -13,5 +13,9 @@ export default defineConfig({
     // Integration tests spawn processes and read the live /proc; running files
     // one at a time keeps their process counts and timings independent.
     fileParallelism: false,
+    // Users and /tmp dirs a test file creates are removed when it ends; the run ends with what
+    // was skipped here (a missing Debian package, not root) and how to enable it.
+    setupFiles: ['test/support/setup.ts'],
+    reporters: ['default', './test/support/skipped.ts'],
   },
 });

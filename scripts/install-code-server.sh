@@ -8,10 +8,8 @@
 #               holds this version: a warm run only checks and exits.
 #   Result:     $CS_DIR/bin/code-server
 #
-# Workarounds a Debian machine without GitHub access needs:
-#   * libkrb5-dev  gssapi.h for code-server's native 'kerberos' module;
-#   * ripgrep      Debian's rg pre-seeds @vscode/ripgrep's download cache (its postinstall would fetch it
-#                  from GitHub, which is unreachable);
+# Workarounds this machine needs:
+#   * libkrb5-dev, ripgrep (scripts/debian-packages.txt says why);
 #   * --unsafe-perm  code-server's postinstall refuses to run as root without it;
 #   * npm_config_yes=true  node-pty's postinstall runs `npx node-gyp`, and ~/.npmrc may say yes=false.
 set -euo pipefail
@@ -22,15 +20,9 @@ mkdir -p "$CS_DIR"; CS_DIR="$(cd "$CS_DIR" && pwd)"
 WRAP="$CS_DIR/bin/code-server"
 t0=$SECONDS
 
-# 1) Debian packages (root only; elsewhere they must already be there).
-need=()
-for p in chromium libkrb5-dev ripgrep; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
-if ((${#need[@]})); then
-  if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (install them as root)" >&2; exit 1; fi
-  echo "apt-get install ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+# 1) The e2e tier's Debian packages of scripts/debian-packages.txt (root: installed when missing;
+#    elsewhere: fails, saying what is missing and the command that installs it).
+node "$HERE/debian-packages.mjs" --require e2e
 
 # code-server writes ~/.config/code-server/config.yaml whenever it starts: keep that out of the real HOME.
 if [ -x "$WRAP" ] && HOME="$CS_DIR/home" "$WRAP" --version 2>/dev/null | grep -q "^$CS_VERSION "; then

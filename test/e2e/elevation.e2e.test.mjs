@@ -104,8 +104,8 @@ after(async () => {
   rmSync(SUDOERS, { force: true });
   if (server && !state.failed) rmSync(server.work, { recursive: true, force: true });
   rmSync(`${SUDOERS}.tmp`, { force: true });
-  // The account stays locked between runs (no password); it owns nothing once the run dir is gone.
-  spawnSync('passwd', ['-l', USER], { stdio: 'ignore' });
+  // The account goes with the run (a failed run's work dir, kept to look at, keeps its uid).
+  spawnSync('userdel', ['--force', USER], { stdio: 'ignore' });
   if (left) assertNothingLeft(left, { runtime: false });
 });
 

@@ -9,7 +9,8 @@ import { HelperServer } from '../../src/sampler/serve';
 import { Sampler } from '../../src/sampler/sampler';
 import { fromWireReport, type Reply } from '../../src/shared/protocol';
 import type { GroupRow } from '../../src/core/types';
-import { buildStaticIdle, isRoot, Procs, removeCgroups } from './live';
+import { buildStaticIdle, Procs, removeCgroups } from './live';
+import { isRoot, titled, unmet } from '../support';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 const MEMORY = '/sys/fs/cgroup/memory';
@@ -19,7 +20,7 @@ const made: string[] = [];
 
 /** Why this machine cannot run these tests ('' = it can). */
 function cannot(): string {
-  if (!isRoot()) return 'needs root to make cgroups';
+  if (!isRoot) return unmet('root'); // to make cgroups
   if (!existsSync(join(UNIFIED, 'cgroup.procs'))) return `no cgroup v2 tree at ${UNIFIED} (not a hybrid system)`;
   if (!existsSync(join(MEMORY, 'memory.usage_in_bytes'))) return `no v1 memory controller at ${MEMORY}`;
   try {
@@ -52,7 +53,7 @@ afterAll(async () => {
   await removeCgroups(made);
 });
 
-describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 memory controller)', () => {
+describe.skipIf(reason !== '')(titled('grouping by real cgroups (hybrid: v2 tree + v1 memory controller)', reason), () => {
   it('-g cgroup and -g unit key the group by its path and show its kernel figures; -g container calls it host', async () => {
     writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(512 * 1024 * 1024));
     // As a runtime does: into the cgroups first, then exec, so every page is charged there.
@@ -79,16 +80,26 @@ describe.skipIf(reason !== '')('grouping by real cgroups (hybrid: v2 tree + v1 m
     const byContainer = await cliRows(['-g', 'container', ...pids]);
     expect(byContainer.map((r) => [r.key, r.count, r.kernel])).toEqual([['host', 2, undefined]]);
 
-    // A limit just above the usage: the group is marked near it, in --json and in the text.
-    const usage = Number(readFileSync(join(MEMORY, NAME, 'memory.usage_in_bytes'), 'utf8'));
-    writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(Math.ceil(usage / 0.95 / 4096) * 4096));
-    const near = await cliRows(['-g', 'cgroup', ...pids]);
-    expect(near[0].kernel?.nearLimit).toBe(true);
-    const text: string[] = [];
-    await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
-    expect(text.find((l) => l.includes(path))).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
-    // The next tests start processes in the same cgroup: no limit they would be OOM-killed at.
+    // A limit just above the usage (95 %): the group is marked near it (≥ 90 %), in --json and in
+    // the text. Two idle programs charge a few hundred KB, so the kernel's own churn moves that by
+    // percents: the limit is set again when a sample saw the usage fall out of the band.
+    let near: GroupRow[] = [];
+    let line: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const usage = Number(readFileSync(join(MEMORY, NAME, 'memory.usage_in_bytes'), 'utf8'));
+      writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), String(Math.ceil(usage / 0.95 / 4096) * 4096));
+      near = await cliRows(['-g', 'cgroup', ...pids]);
+      const text: string[] = [];
+      await runCli(['-W', '-U', '-g', 'cgroup', ...pids], { out: (s) => text.push(s), err: (s) => text.push(s) });
+      line = text.find((l) => l.includes(path));
+      const seen = near[0].kernel;
+      const pct = Number(/ cg=\S+\/\S+\((\d+)%\)/.exec(line ?? '')?.[1]);
+      if (seen && seen.limit && seen.current >= 0.9 * seen.limit && pct >= 90) break;
+    }
+    // No limit for the next tests, whose processes join this cgroup (at 95 % they were OOM-killed).
     writeFileSync(join(MEMORY, NAME, 'memory.limit_in_bytes'), '-1');
+    expect(near[0].kernel?.nearLimit).toBe(true);
+    expect(line).toMatch(/ cg=\S+\/\S+\(\d+%\) .*limit\?$/);
   });
 
   it('reads a process\u2019s cgroup only for a grouping that shows it, and as soon as one does (helper, sampler)', async () => {

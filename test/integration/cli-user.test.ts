@@ -6,22 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/types';
-import {
-  allowSudo,
-  createUser,
-  hasSudo,
-  isRoot,
-  makeBundle,
-  NODE,
-  removeBundle,
-  removeSudo,
-  removeUser,
-  SKIP_NO_SUDO,
-  type Bundle,
-  type TestUser,
-} from './helperSetup';
+import { allowSudo, makeBundle, NODE, removeBundle, removeSudo, type Bundle } from './helperSetup';
+import { createUser, removeUser, type TestUser, titled, unmet } from '../support';
 
-const enabled = isRoot && hasSudo;
+const skip = unmet('root', 'sudo');
 const tag = process.pid.toString(36);
 let b: Bundle;
 let plain: TestUser;
@@ -42,7 +30,7 @@ function pmemstat(user: TestUser, args: string[]): { status: number | null; out:
   return { status: r.status, out: r.stdout, errLines: r.stderr.split('\n').filter((l) => l !== '') };
 }
 
-describe.skipIf(!enabled)(`pmemstat as a user${enabled ? '' : ` (skipped: ${SKIP_NO_SUDO})`}`, () => {
+describe.skipIf(skip !== '')(titled('pmemstat as a user', skip), () => {
   beforeAll(async () => {
     b = await makeBundle();
     plain = createUser(`pmcli-plain-${tag}`);

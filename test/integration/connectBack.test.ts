@@ -9,7 +9,8 @@ import { chmodSync, chownSync, linkSync, mkdtempSync, renameSync, rmSync, symlin
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, makeBundle, NODE, removeBundle, SKIP_NOT_ROOT, type Bundle } from './helperSetup';
+import { makeBundle, NODE, removeBundle, type Bundle } from './helperSetup';
+import { isRoot, titled, unmet } from '../support';
 
 const ME = process.getuid!();
 const OTHER = 54_321;
@@ -158,7 +159,7 @@ describe('connect-back: the helper authenticates its server before it says anyth
     expect(s.got.connections).toBe(1);
   });
 
-  it.skipIf(!isRoot)(`a directory, socket or token file owned by another uid${isRoot ? '' : ` (skipped: ${SKIP_NOT_ROOT})`}`, async () => {
+  it.skipIf(!isRoot)(titled('a directory, socket or token file owned by another uid', unmet('root')), async () => {
     const s = await setup();
     chownSync(s.dir, OTHER, OTHER);
     await expectRefused(s, new RegExp(`pmemstat-cbtest-\\S+ is owned by uid ${OTHER}, not by uid ${ME}`));

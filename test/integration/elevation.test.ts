@@ -12,26 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/types';
 import { HELPER_NODE_FLAGS, launchHelper } from '../../src/host/launcher';
 import { splitWords } from './helperDriver';
-import {
-  allowSudo,
-  createUser,
-  Driver,
-  hasSudo,
-  isRoot,
-  makeBundle,
-  NODE,
-  procState,
-  removeBundle,
-  removeSudo,
-  removeUser,
-  SKIP_NO_SUDO,
-  startTime,
-  waitUntil,
-  type Bundle,
-  type TestUser,
-} from './helperSetup';
+import { allowSudo, Driver, makeBundle, NODE, procState, removeBundle, removeSudo, startTime, waitUntil, type Bundle } from './helperSetup';
+import { createUser, removeUser, type TestUser, titled, unmet } from '../support';
 
-const enabled = isRoot && hasSudo;
+const skip = unmet('root', 'sudo');
 const PASSWORD = 'Pm-test-Secret-7391';
 const WRONG = 'not-the-password-4410';
 
@@ -135,7 +119,7 @@ function expectNoPasswordLeak(d: Driver, e: LaunchedEvent): void {
 }
 
 beforeAll(async () => {
-  if (!enabled) return;
+  if (skip) return;
   b = await makeBundle(true);
   nopw = createUser('pmtest-nopw');
   pw = createUser('pmtest-pw', PASSWORD);
@@ -148,13 +132,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const d of drivers) d.kill();
   await new Promise((r) => setTimeout(r, 300));
-  if (!enabled) return;
+  if (skip) return;
   removeBundle(b);
   for (const u of ['pmtest-nopw', 'pmtest-pw']) removeSudo(u);
   for (const u of ['pmtest-nopw', 'pmtest-pw', 'pmtest-user', 'pmtest-evil']) removeUser(u);
 });
 
-describe.skipIf(!enabled)(`elevation${enabled ? '' : ` (skipped: ${SKIP_NO_SUDO})`}`, () => {
+describe.skipIf(skip !== '')(titled('elevation', skip), () => {
   it('as root: starts the helper directly', async () => {
     const l = await launchHelper({ helperScript: b.script, runAsUser: false, elevate: false, ui: { askPassword: async () => undefined, log: () => {} } });
     try {

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPrintable } from '../unit/hostile-tree';
-import { Procs, REPO } from './live';
+import { Procs } from './live';
+import { REPO } from '../support';
 
 const procs = new Procs();
 let pid = 0;

@@ -8,8 +8,9 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Children, cleanup, get, startExporter, tempDir, valueOf, waitLine, webConfig } from './exporterSetup';
-import { createUser, isRoot, makeBundle, removeBundle, REPO, type Bundle, type TestUser } from './helperSetup';
+import { makeBundle, removeBundle, type Bundle } from './helperSetup';
 import { buildMemtest } from './live';
+import { createUser, isRoot, REPO, type TestUser } from '../support';
 
 const hasSetpriv = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
 const enabled = isRoot && hasSetpriv;

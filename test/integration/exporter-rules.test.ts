@@ -11,7 +11,7 @@ import { ageFamily, buildInfoFamily, groupFamilies, samplingFamilies, systemFami
 import { Reporter } from '../../src/core/report';
 import { proc, sample } from '../unit/webview-fixtures';
 import { cleanup, hasPrometheus, SKIP_NO_PROMETHEUS, tempDir } from './exporterSetup';
-import { REPO } from './helperSetup';
+import { REPO } from '../support';
 import { reportOptions } from '../../src/shared/engineOptions';
 
 const RULES = join(REPO, 'packaging', 'prometheus', 'pmemstat-alerts.yml');

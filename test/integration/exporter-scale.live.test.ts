@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Children, cleanup, get, hasPrometheus, promtoolCheck, SKIP_NO_PROMETHEUS, startExporter, startPrometheus, tempDir, until, valueOf, waitLine, webConfig } from './exporterSetup';
-import { isRoot, makeBundle, removeBundle, type Bundle } from './helperSetup';
+import { makeBundle, removeBundle, type Bundle } from './helperSetup';
+import { isRoot } from '../support';
 
 const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
 const enabled = isRoot && hasPrometheus && hasStrace;

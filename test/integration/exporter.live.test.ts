@@ -28,8 +28,9 @@ import {
   webConfig,
   type Prometheus,
 } from './exporterSetup';
-import { isRoot, makeBundle, NODE, removeBundle, type Bundle } from './helperSetup';
+import { makeBundle, NODE, removeBundle, type Bundle } from './helperSetup';
 import { buildMemtest } from './live';
+import { isRoot } from '../support';
 
 const enabled = isRoot && hasPrometheus;
 const kids = new Children();

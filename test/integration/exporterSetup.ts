@@ -8,7 +8,8 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { hashSync } from 'bcryptjs';
-import { NODE, REPO } from './helperSetup';
+import { NODE } from './helperSetup';
+import { REPO } from '../support';
 
 export const hasPrometheus = existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/promtool');
 export const SKIP_NO_PROMETHEUS = 'needs Debian\'s prometheus (apt-get install prometheus; .ci/run installs it)';

@@ -2,19 +2,13 @@
 // the test driver) in a world-readable temp dir, throw-away users with sudoers drop-ins,
 // and a raw NDJSON connection to a spawned helper. Not a test file itself.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { LineSplitter, parseReply, type Reply } from '../../src/shared/protocol';
+import { onCleanup, REPO, tmpDir, type TestUser } from '../support';
 
-export const REPO = resolve(__dirname, '../..');
 export const NODE = realpathSync(process.execPath);
-export const isRoot = process.getuid?.() === 0;
-export const hasSudo = spawnSync('sudo', ['-V'], { stdio: 'ignore' }).status === 0;
-export const SKIP_NOT_ROOT = 'needs root (CI runs as root): it creates throw-away users';
-/** World-traversable, whatever $TMPDIR says: the test users must reach the bundles and trees. */
-const TMP = '/tmp';
-export const SKIP_NO_SUDO = 'needs root and sudo (apt-get install sudo; .ci/run installs it)';
 
 export interface Bundle {
   dir: string;
@@ -26,8 +20,8 @@ export interface Bundle {
 
 /** Bundle the helper (and the driver) into a fresh 0755 temp dir readable by every user. */
 export async function makeBundle(withDriver = false): Promise<Bundle> {
-  const dir = mkdtempSync(join(TMP, 'pmemstat-bundle-'));
-  chmodSync(dir, 0o755);
+  // World-traversable (tmpDir is under /tmp, whatever $TMPDIR says): the test users must reach it.
+  const dir = tmpDir('bundle', 0o755);
   const script = join(dir, 'sampler.js');
   const driver = join(dir, 'driver.js');
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'es2022', logLevel: 'warning' as const };
@@ -43,33 +37,6 @@ export function removeBundle(b: Bundle | undefined): void {
   if (b) rmSync(b.dir, { recursive: true, force: true });
 }
 
-export interface TestUser {
-  name: string;
-  uid: number;
-  gid: number;
-}
-
-function run(cmd: string, args: string[], input?: string): void {
-  const r = spawnSync(cmd, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
-}
-
-function idOf(name: string, flag: '-u' | '-g'): number | null {
-  const r = spawnSync('id', [flag, name], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : null;
-}
-
-/** Create (or reuse a leftover) system user without a home; optionally with a password. */
-export function createUser(name: string, password?: string): TestUser {
-  if (idOf(name, '-u') === null) run('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name]);
-  if (password !== undefined) run('chpasswd', [], `${name}:${password}\n`);
-  return { name, uid: idOf(name, '-u')!, gid: idOf(name, '-g')! };
-}
-
-export function removeUser(name: string): void {
-  if (idOf(name, '-u') !== null) spawnSync('userdel', ['--force', name], { stdio: 'ignore' });
-}
-
 const dropIn = (name: string) => `/etc/sudoers.d/pmemstat-test-${name}`;
 
 /** A sudoers drop-in for a test user (checked with visudo before it is installed). */
@@ -83,7 +50,9 @@ export function allowSudo(user: string, rules: string): void {
     rmSync(tmp, { force: true });
     throw new Error(`bad sudoers rules: ${rules}`);
   }
-  run('mv', [tmp, dropIn(user)]);
+  const r = spawnSync('mv', [tmp, dropIn(user)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`mv ${tmp}: ${r.stderr}`);
+  onCleanup(() => removeSudo(user));
 }
 
 export function removeSudo(user: string): void {
@@ -180,14 +149,6 @@ export function startTime(pid: number): number {
   return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[19]);
 }
 
-export function uidOf(pid: number): number | null {
-  try {
-    const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function waitUntil(cond: () => boolean, ms: number, everyMs = 100): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -203,11 +164,10 @@ export async function waitUntil(cond: () => boolean, ms: number, everyMs = 100):
  * more processes with command lines of `cmdChars` characters make big sample replies.
  */
 export function makeProcTree(extra = 0, cmdChars = 0): string {
-  const root = mkdtempSync(join(TMP, 'pmemstat-tree-'));
-  chmodSync(root, 0o755);
+  const root = tmpDir('tree', 0o755);
   const w = (p: string, text: string | Buffer) => {
     const f = join(root, p);
-    mkdirSync(resolve(f, '..'), { recursive: true, mode: 0o755 });
+    mkdirSync(dirname(f), { recursive: true, mode: 0o755 });
     writeFileSync(f, text, { mode: 0o644 });
   };
   w('proc/meminfo', 'MemTotal:       16000000 kB\nMemAvailable:    8000000 kB\nShmem:            100000 kB\nDirty:               100 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n');

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from '../../src/host/helperClient';
 import type { GroupBy } from '../../src/core/types';
-import { Procs, REPO } from './live';
+import { Procs } from './live';
+import { REPO } from '../support';
 import { makeBundle, NODE, removeBundle, type Bundle } from './helperSetup';
 
 const procs = new Procs();

@@ -9,21 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperClient } from '../../src/host/helperClient';
 import { PID_MAX_LIMIT } from '../../src/shared/protocol';
-import {
-  createUser,
-  isRoot,
-  makeBundle,
-  NODE,
-  procState,
-  RawHelper,
-  removeBundle,
-  removeUser,
-  SKIP_NOT_ROOT,
-  startTime,
-  waitUntil,
-  type Bundle,
-  type TestUser,
-} from './helperSetup';
+import { makeBundle, NODE, procState, RawHelper, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
+import { createUser, isRoot, removeUser, type TestUser, titled, unmet } from '../support';
 
 /** PF_KTHREAD in field 9 (flags) of /proc/PID/stat, read here without the code under test. */
 function isKernelThread(pid: number): boolean {
@@ -110,9 +97,8 @@ afterAll(() => {
 describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`, () => {
   it('a process that exits on SIGTERM is gone after SIGTERM', async () => {
     const v = await victim('sleep');
-    const t0 = Date.now();
+    // SIGTERM was enough: the helper did not wait for the escalation (its answer says SIGTERM).
     expect(await client.kill([v])).toEqual([{ pid: v.pid, outcome: 'gone', signal: 'SIGTERM' }]);
-    expect(Date.now() - t0).toBeLessThan(3000);
     expect(procState(v.pid)).toBe('gone');
   });
 
@@ -122,18 +108,18 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
       const a = await victim('stubborn');
       const c = await victim('stubborn');
       const t0 = Date.now();
-      const escalated = client.kill([a]);
+      let killDone = false;
+      const escalated = client.kill([a]).finally(() => (killDone = true));
       const notEscalated = client.kill([c], { escalate: false });
-      // The helper keeps serving while the kills wait.
-      const s0 = Date.now();
+      // The helper keeps serving while the kills wait: a sample comes back before the kill does.
       const r = await client.sample();
-      expect(Date.now() - s0).toBeLessThan(3000);
+      expect(killDone).toBe(false);
       expect(r.rows.flatMap((row) => row.members.map((m) => m.pid))).toContain(a.pid);
       const [ra] = await escalated;
       const tKill = Date.now() - t0;
       expect(ra).toEqual({ pid: a.pid, outcome: 'gone', signal: 'SIGKILL' });
       expect(tKill).toBeGreaterThanOrEqual(5500);
-      expect(tKill).toBeLessThan(10_000);
+      expect(tKill).toBeLessThan(25_000); // not the machine's speed: that it does not wait forever
       expect(a.child.signalCode ?? (await new Promise((res) => a.child.once('exit', (_c, s) => res(s))))).toBe('SIGKILL');
       const [rc] = await notEscalated;
       expect(rc).toMatchObject({ pid: c.pid, outcome: 'running', signal: 'SIGTERM', message: expect.stringMatching(/not escalated/) });
@@ -180,14 +166,12 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
 
   it('SIGSTOP freezes a process (state T) and SIGCONT lets it run on (state S); neither ends it', async () => {
     const v = await victim('sleep');
-    const t0 = Date.now();
     expect(await client.kill([v], { signal: 'SIGSTOP' })).toEqual([{ pid: v.pid, outcome: 'stopped', signal: 'SIGSTOP' }]);
     expect(procState(v.pid)).toBe('T');
     expect(await client.kill([v], { signal: 'SIGCONT' })).toEqual([{ pid: v.pid, outcome: 'continued', signal: 'SIGCONT' }]);
     // Running again: briefly R, then back to its sleep (S).
     expect(procState(v.pid)).not.toBe('T');
-    expect(await waitUntil(() => procState(v.pid) === 'S', 2000)).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(await waitUntil(() => procState(v.pid) === 'S', 10_000)).toBe(true);
     expect(v.child.exitCode).toBeNull();
     v.child.kill('SIGKILL');
   });
@@ -240,7 +224,7 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
   });
 });
 
-describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${isRoot ? '' : ` (skipped: ${SKIP_NOT_ROOT})`}`, () => {
+describe.skipIf(!isRoot)(titled('kill with a helper running as an unprivileged user', unmet('root')), () => {
   let h: RawHelper;
   let id = 1000;
   const ask = (targets: unknown[], escalate = true) => h.request({ id: ++id, type: 'kill', targets, escalate });
@@ -327,7 +311,7 @@ describe.skipIf(!isRoot)(`kill with a helper running as an unprivileged user${is
 });
 
 describe.skipIf(!hasUnshare)(
-  `kill in a PID namespace with an init (unshare -pf --mount-proc)${hasUnshare ? '' : ' (skipped: needs root and unshare)'}`,
+  titled('kill in a PID namespace with an init (unshare -pf --mount-proc)', unmet('root') || (hasUnshare ? '' : 'unshare --pid refused here')),
   () => {
     // The namespace as a container with an init has it: pid 1 is the init (a shell here),
     // pid 2 its first child (a shell standing for the user's session), and the user's

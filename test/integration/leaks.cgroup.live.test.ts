@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildMemtest, isRoot, Procs, REPO, sleep } from './live';
+import { buildMemtest, Procs } from './live';
+import { isRoot, REPO, sleep, titled, unmet } from '../support';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 const NAME = `pmemstat-leak-${process.pid}`;
@@ -13,7 +14,7 @@ const DIR = join(UNIFIED, NAME);
 const procs = new Procs();
 
 function cannot(): string {
-  if (!isRoot()) return 'needs root to make a cgroup';
+  if (!isRoot) return unmet('root'); // to make a cgroup
   if (!existsSync(join(UNIFIED, 'cgroup.procs'))) return `no cgroup v2 tree at ${UNIFIED}`;
   try {
     mkdirSync(DIR);
@@ -36,7 +37,7 @@ afterAll(async () => {
   }
 });
 
-describe.skipIf(reason !== '')('pmemstat --leaks -g cgroup', () => {
+describe.skipIf(reason !== '')(titled('pmemstat --leaks -g cgroup', reason), () => {
   it('flags a growing memtest in its own cgroup, keyed by the cgroup', async () => {
     const memtest = buildMemtest();
     const key = `0x${(0x50900000 + ((process.pid & 0xfff) << 8)).toString(16)}`;

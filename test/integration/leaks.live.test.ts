@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMemtest, Procs, REPO } from './live';
+import { buildMemtest, Procs } from './live';
+import { REPO } from '../support';
 
 const procs = new Procs();
 afterAll(() => procs.stopAll());

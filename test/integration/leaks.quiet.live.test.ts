@@ -13,7 +13,8 @@ import { History, historyCapacity } from '../../src/core/history';
 import { DEFAULT_LEAK_OPTIONS, leakLine, LeakTracker } from '../../src/core/leaks';
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
-import { buildMemtest, Procs, REPO } from './live';
+import { buildMemtest, Procs } from './live';
+import { REPO } from '../support';
 import { reportOptions } from '../../src/shared/engineOptions';
 
 const SECONDS = Number(process.env.PMEMSTAT_QUIET_SECONDS) || 600;

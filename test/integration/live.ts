@@ -1,11 +1,33 @@
-// Helpers for tests against the live /proc: processes the test starts and stops,
-// memtest built from memtest.c, and test users.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Helpers for tests against the live /proc: processes the test starts and stops, and
+// memtest built from memtest.c.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Sample } from '../../src/core/types';
+import { onTestFinished } from 'vitest';
+import { Sampler } from '../../src/sampler/sampler';
+import { REPO, sleep, tmpDir } from '../support';
 
-export const REPO = join(__dirname, '..', '..');
+/** A Sampler closed when the test ends, passed or failed (its fds do not burden the next test). */
+export function testSampler(opts: ConstructorParameters<typeof Sampler>[0]): Sampler {
+  const s = new Sampler(opts);
+  onTestFinished(() => s.close());
+  return s;
+}
+
+/**
+ * One sample from a Sampler of its own, closed after: a Sampler keeps fds on every process it
+ * has seen, and left open on a machine of 2,000 processes a few of them run out of fds.
+ */
+export function sampleOnce(opts: ConstructorParameters<typeof Sampler>[0]): Sample {
+  const s = new Sampler(opts);
+  try {
+    return s.sample();
+  } finally {
+    s.close();
+  }
+}
+
 const TMP = join(REPO, 'test', '.tmp');
 
 /**
@@ -42,6 +64,8 @@ export class Procs {
 
   start(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
     const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
+    // A spawn that fails (EMFILE, ENOENT) fails the test that waits for it, not the whole run.
+    c.on('error', () => {});
     this.children.push(c);
     return c;
   }
@@ -49,6 +73,8 @@ export class Procs {
   /** Resolve once the child has printed a line matching `re`. */
   static waitFor(c: ChildProcess, re: RegExp, timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
+      c.once('error', (e) => reject(new Error(`${c.spawnargs.join(' ')} did not start: ${e.message}`)));
+      if (!c.stdout) return;
       let seen = '';
       const t = setTimeout(() => reject(new Error(`timeout waiting for ${re} (got ${JSON.stringify(seen.slice(-300))})`)), timeoutMs);
       c.stdout!.on('data', (d: Buffer) => {
@@ -79,38 +105,14 @@ export class Procs {
   }
 }
 
-export const isRoot = () => process.getuid?.() === 0;
-
-/** Create (or reuse) a system user without sudo rights. Root only. */
-export function ensureUser(name: string): { uid: number; gid: number } {
-  if (spawnSync('id', ['-u', name]).status !== 0) {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
-  }
-  const uid = Number(execFileSync('id', ['-u', name]).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', name]).toString().trim());
-  return { uid, gid };
-}
-
 /** dist/sampler.js copied where any user can run it (the checkout may sit under 0700 dirs). */
 export function publicSamplerCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pmemstat-pub-'));
-  chmodSync(dir, 0o755);
+  const dir = tmpDir('pub', 0o755);
   const dst = join(dir, 'sampler.js');
   copyFileSync(join(REPO, 'dist', 'sampler.js'), dst);
   chmodSync(dst, 0o644);
   return dst;
 }
-
-export function uidOf(pid: number): number | null {
-  try {
-    const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Remove cgroup directories a test made, deepest first; each goes once its last process has been reaped. */
 export async function removeCgroups(dirs: readonly string[]): Promise<void> {

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './live';
+import { REPO } from '../support';
 
 const alone = mkdtempSync(join(tmpdir(), 'pmemstat-bundle-alone-'));
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, RECORDING_FILE } from '../../src/recorder/db';
 import { LOCK_FILE } from '../../src/recorder/lock';
-import { REPO, sleep } from './live';
+import { REPO, sleep } from '../support';
 
 const bin = join(REPO, 'bin', 'pmemstat');
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-crash-'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, RECORDING_FILE } from '../../src/recorder/db';
 import { RecordingReader } from '../../src/recorder/reader';
-import { REPO, sleep } from './live';
+import { REPO, sleep } from '../support';
 
 const bin = join(REPO, 'bin', 'pmemstat');
 const mnt = mkdtempSync(join(tmpdir(), 'pmemstat-full-'));

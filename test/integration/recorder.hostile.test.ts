@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORDING_FILE } from '../../src/recorder/db';
-import { REPO } from './live';
+import { REPO } from '../support';
 
 const bin = join(REPO, 'bin', 'pmemstat');
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-hostile-'));

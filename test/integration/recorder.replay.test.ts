@@ -19,7 +19,7 @@ import { DEFAULT_RECORDER_OPTIONS, Recorder } from '../../src/recorder/recorder'
 import { replayReport } from '../../src/recorder/replayCommand';
 import type { RecordTick, TickSource } from '../../src/recorder/source';
 import { RecordingWriter } from '../../src/recorder/writer';
-import { REPO } from './live';
+import { REPO } from '../support';
 import { reportOptions } from '../../src/shared/engineOptions';
 
 const dirs: string[] = [];

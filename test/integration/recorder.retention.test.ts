@@ -16,7 +16,7 @@ import { RecordingReader } from '../../src/recorder/reader';
 import { DEFAULT_RECORDER_OPTIONS, Recorder } from '../../src/recorder/recorder';
 import type { RecordTick, TickSource } from '../../src/recorder/source';
 import { RecordingWriter } from '../../src/recorder/writer';
-import { REPO } from './live';
+import { REPO } from '../support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -3,11 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
-import { Sampler } from '../../src/sampler/sampler';
-import { buildMemtest, buildStaticIdle, ensureUser, isRoot, Procs, publicSamplerCopy, REPO, sleep, uidOf } from './live';
+import { buildMemtest, buildStaticIdle, Procs, publicSamplerCopy, sampleOnce, testSampler } from './live';
+import { createUser, isRoot, REPO, sleep, titled, tmpDir, uidOf, unmet } from '../support';
 import { reportOptions } from '../../src/shared/engineOptions';
 
 const procs = new Procs();
@@ -45,7 +45,7 @@ describe('two memtests started apart', () => {
     const b = procs.start(memtest, ['-i', '250', '-s', '-k', keyBase]);
     await Procs.waitFor(b, /step 1\//);
     const filter = [String(a.pid), String(b.pid)];
-    const sampler = new Sampler({ detail: true, filter });
+    const sampler = testSampler({ detail: true, filter });
     const reporter = new Reporter(reportOptions({ minDeltaKb: 10 }));
     const first = reporter.report(sampler.sample());
     expect(first.rows.map((r) => [r.key, r.type, r.count])).toEqual([['memtest', 'A', 2]]);
@@ -84,12 +84,13 @@ describe('accuracy against the kernel and smem', () => {
 
   it('detail ptotal equals the sum of Pss over the smaps mappings, exactly', async () => {
     // Sharing changes whenever any process maps or unmaps a library, so compare only
-    // when the kernel's figure was the same just before and just after our sample.
+    // when the kernel's figure was the same just before and just after our sample (on a busy
+    // machine that may take many tries: a process starts or ends every few milliseconds).
     for (const pid of pids) {
       let checked = false;
-      for (let attempt = 0; attempt < 10 && !checked; attempt++) {
+      for (let attempt = 0; attempt < 100 && !checked; attempt++) {
         const before = sumPss(pid);
-        const s = new Sampler({ detail: true, filter: [String(pid)] }).sample();
+        const s = sampleOnce({ detail: true, filter: [String(pid)] });
         const after = sumPss(pid);
         if (before === null || before !== after) continue;
         expect(s.procs).toHaveLength(1);
@@ -103,19 +104,21 @@ describe('accuracy against the kernel and smem', () => {
   it('fast ptotal equals the rollup Pss exactly (zRAM inactive here)', () => {
     for (const pid of pids) {
       let checked = false;
-      for (let attempt = 0; attempt < 10 && !checked; attempt++) {
+      for (let attempt = 0; attempt < 100 && !checked; attempt++) {
         const before = rollupPss(pid);
-        const s = new Sampler({ detail: false, filter: [String(pid)] }).sample();
+        const s = sampleOnce({ detail: false, filter: [String(pid)] });
         if (s.zram) return; // with zRAM, SwapPss is added: covered by the unit tests
         if (rollupPss(pid) !== before) continue;
-        expect(s.procs[0].mem.ptotal).toBe(before);
-        checked = true;
+        // Equal before and after, it may still have moved and come back in between (a library's
+        // sharers come and go): a sampler that is off never matches, one that is right soon does.
+        checked = s.procs[0].mem.ptotal === before;
       }
-      expect(checked).toBe(true);
+      expect(checked, `pid ${pid}: never the rollup's Pss`).toBe(true);
     }
   });
 
-  it("detail ptotal equals Debian smem's PSS for the same snapshot", () => {
+  const noSmem = unmet('smem');
+  it.skipIf(noSmem !== '')(titled("detail ptotal equals Debian smem's PSS for the same snapshot", noSmem), () => {
     // smem reads a /proc-shaped tree with -S; snapshot our processes so both read the same bytes.
     const root = mkdtempSync(join(tmpdir(), 'pmemstat-snap-'));
     try {
@@ -132,7 +135,7 @@ describe('accuracy against the kernel and smem', () => {
       }
       const smem = execFileSync('smem', ['-S', root, '-c', 'pid pss', '-H']).toString();
       const theirs = new Map(smem.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]));
-      const ours = new Sampler({ root, detail: true }).sample();
+      const ours = sampleOnce({ root, detail: true });
       expect(ours.procs.map((p) => p.pid).sort()).toEqual([...pids].sort());
       for (const p of ours.procs) expect(p.mem.ptotal, `pid ${p.pid}`).toBe(theirs.get(p.pid));
     } finally {
@@ -149,27 +152,36 @@ describe('incremental detail sampling', () => {
     await Procs.waitFor(idle, /up/);
     const grow = procs.start(memtest, ['-i', '400', '-s', '-k', key(0x80)]);
     await Procs.waitFor(grow, /step 1\//);
-    const sampler = new Sampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
+    const sampler = testSampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
     sampler.sample();
     expect(sampler.lastStats.smapsPids.sort()).toEqual([idle.pid!, grow.pid!].sort());
-    await sleep(900);
-    const s = sampler.sample();
-    // memtest grew (its rollup changed): re-read; the idle one did not
-    expect(sampler.lastStats.smapsPids).toEqual([grow.pid]);
-    expect(s.procs.map((p) => p.pid).sort()).toEqual([idle.pid!, grow.pid!].sort());
-    const g = s.procs.find((p) => p.pid === grow.pid)!;
-    const fresh = new Sampler({ detail: true, filter: [String(grow.pid)] }).sample().procs[0];
-    expect(Math.abs(g.mem.ptotal - fresh.mem.ptotal)).toBeLessThan(600); // at most one more step
+    await Procs.waitFor(grow, /step \d+\//); // a step after that sample, however slow the machine
+    // Held still (SIGSTOP) from here: the incremental figure and a fresh one see the same memory.
+    process.kill(grow.pid!, 'SIGSTOP');
+    try {
+      const s = sampler.sample();
+      // memtest grew (its rollup changed): re-read; the idle one did not
+      expect(sampler.lastStats.smapsPids).toEqual([grow.pid]);
+      expect(s.procs.map((p) => p.pid).sort()).toEqual([idle.pid!, grow.pid!].sort());
+      const g = s.procs.find((p) => p.pid === grow.pid)!;
+      const fresh = sampleOnce({ detail: true, filter: [String(grow.pid)] }).procs[0];
+      expect(Math.abs(g.mem.ptotal - fresh.mem.ptotal)).toBeLessThan(600); // its libc's share may move meanwhile
+    } finally {
+      process.kill(grow.pid!, 'SIGCONT');
+    }
     sampler.close();
   });
 
   it('names a process again after it execs (same pid and start time)', async () => {
-    const c = procs.start('sh', ['-c', 'echo up; read x < /dev/null; sleep 0.6; exec sleep 1000']);
+    // It execs when told to (a file appears), not after a time a loaded machine may overrun.
+    const go = join(tmpDir('exec'), 'go');
+    const c = procs.start('sh', ['-c', `echo up; while [ ! -e ${go} ]; do sleep 0.05; done; exec sleep 1000`]);
     await Procs.waitFor(c, /up/);
-    const sampler = new Sampler({ detail: false, filter: [] });
+    const sampler = testSampler({ detail: false, filter: [] });
     const before = sampler.sample().procs.find((p) => p.pid === c.pid);
     expect(before?.exe).toBe('sh');
-    await sleep(1200);
+    writeFileSync(go, '');
+    await vi.waitFor(() => expect(readFileSync(`/proc/${c.pid}/comm`, 'latin1')).toBe('sleep\n'), { timeout: 30_000 });
     sampler.sample(); // the kept rollup fd fails once on the new address space
     const after = sampler.sample().procs.find((p) => p.pid === c.pid);
     expect(after?.exe).toBe('sleep');
@@ -180,9 +192,10 @@ describe('incremental detail sampling', () => {
 describe('churn', () => {
   it('~200 short-lived processes a second for 20 s: no sample throws, T = Σ groups', async () => {
     const churn = procs.start('sh', ['-c', 'while :; do for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true & /bin/sleep 0.05 & done; sleep 0.1; wait; done']);
-    const sampler = new Sampler({ detail: true });
-    const fast = new Sampler({ detail: false });
+    const sampler = testSampler({ detail: true });
+    const fast = testSampler({ detail: false });
     const reporter = new Reporter(reportOptions({ minDeltaKb: 0 }));
+    // At least 20 s of churn and 20 reports, however long a loaded machine takes for them.
     const end = Date.now() + 20_000;
     let reports = 0;
     const check = (r: Report) => {
@@ -191,23 +204,22 @@ describe('churn', () => {
       expect(r.total.count).toBe(live.reduce((a, x) => a + x.count, 0));
       reports++;
     };
-    while (Date.now() < end) {
+    while (Date.now() < end || reports < 20) {
       check(reporter.report(sampler.sample()));
       check(new Reporter(reportOptions()).report(fast.sample()));
       await sleep(20);
     }
     expect(churn.exitCode).toBeNull();
-    expect(reports).toBeGreaterThan(40);
     sampler.close();
     fast.close();
-  }, 40_000);
+  }, 180_000);
 });
 
-describe.skipIf(!isRoot())('as an unprivileged user', () => {
+describe.skipIf(!isRoot)(titled('as an unprivileged user', unmet('root')), () => {
   const user = 'pmemstat-cli';
   let script = '';
   beforeAll(() => {
-    ensureUser(user);
+    createUser(user);
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO });
     script = publicSamplerCopy();
   });
@@ -251,7 +263,8 @@ describe('pmemstat -s cpu without a loop', () => {
       expect(lines[2]).toMatch(/^\s+cpu%\s+pswap/);
       const rows = lines.slice(4).filter((l) => /\d+x |\s\d+ /.test(l));
       expect(rows[0], r.stdout).toMatch(/^\s+(\d+\.\d)\s.*\bsh\b/);
-      expect(Number(/^\s+(\d+\.\d)/.exec(rows[0])?.[1])).toBeGreaterThan(30); // a busy loop since it started
+      // A busy loop since it started: well above 0 (not a share of a core: that is the machine's load).
+      expect(Number(/^\s+(\d+\.\d)/.exec(rows[0])?.[1])).toBeGreaterThan(1);
       expect(rows[1], r.stdout).toMatch(/^\s+0\.0\s.*\bsleep\b/);
       // A plain one-shot report stays as it was: no cpu column.
       const plain = spawnSync(process.execPath, [join(REPO, 'dist', 'sampler.js'), '-U', String(idle.pid)], { encoding: 'utf8' }).stdout;

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elevatedArgv } from '../../src/host/helperArgv';
-import { isRoot, makeBundle, NODE, REPO, removeBundle, SKIP_NOT_ROOT, type Bundle } from './helperSetup';
+import { makeBundle, NODE, removeBundle, type Bundle } from './helperSetup';
+import { isRoot, REPO, titled, unmet } from '../support';
 
 const canNamespace = isRoot && spawnSync('unshare', ['-m', 'true']).status === 0;
 let b: Bundle;
@@ -89,7 +90,7 @@ function pkexecSaw(): { cwd: string; args: string[] } {
   return { cwd: lines.find((l) => l.startsWith('cwd='))!.slice(4), args: lines.filter((l) => l.startsWith('arg=')).map((l) => l.slice(4)) };
 }
 
-describe.skipIf(!canNamespace)(`sudo-prompt: no shell sees a string we did not make${canNamespace ? '' : ` (skipped: ${SKIP_NOT_ROOT}; and unshare -m)`}`, () => {
+describe.skipIf(!canNamespace)(titled('sudo-prompt: no shell sees a string we did not make', unmet('root') || (canNamespace ? '' : 'unshare -m refused here')), () => {
   const cwds = [
     // Closes the library's "…" and runs a second pkexec line as root.
     `q\\"; touch PWNED-root; exit; #`,

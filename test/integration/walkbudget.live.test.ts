@@ -2,12 +2,13 @@
 // sharing one mapping) sampled in a loop. An idle backend's page tables are not walked
 // again until the age bound; one that changes is walked the very next tick.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import { Sampler } from '../../src/sampler/sampler';
-import { Procs, REPO, sleep } from './live';
+import { Procs } from './live';
+import { REPO, sleep } from '../support';
 import { parseCliArgs } from '../../src/cli/cliargs';
 import { settingsFromCli, windowMonitor } from '../../src/cli/window/window';
 import { reportOptions } from '../../src/shared/engineOptions';
@@ -32,8 +33,30 @@ function readlinkOr(fd: string): string {
   }
 }
 
-/** Start dbload; resolve with the parent's and the backends' pids once all are up. */
-function startDb(args: string[]): Promise<{ c: ChildProcess; parent: number; backends: number[] }> {
+/**
+ * Resolves once each of `pids` is idle: its stat (CPU time, faults, state) unchanged over 100 ms,
+ * asleep. On a loaded machine a process may print its line well before it reaches sigsuspend().
+ */
+async function idle(pids: number[]): Promise<void> {
+  const stats = () => pids.map((p) => readFileSync(`/proc/${p}/stat`, 'latin1'));
+  const asleep = (st: string) => st.slice(st.lastIndexOf(')') + 2).startsWith('S');
+  for (let last = stats(), i = 0; ; i++) {
+    await sleep(100);
+    const now = stats();
+    if (now.every((st, j) => st === last[j] && asleep(st))) return;
+    if (i > 300) throw new Error(`never idle: ${now.join(' | ')}`);
+    last = now;
+  }
+}
+
+/** Start dbload; resolve with the parent's and the backends' pids once all are up and idle. */
+async function startDb(args: string[]): Promise<{ c: ChildProcess; parent: number; backends: number[] }> {
+  const db = await startedDb(args);
+  await idle([db.parent, ...db.backends]);
+  return db;
+}
+
+function startedDb(args: string[]): Promise<{ c: ChildProcess; parent: number; backends: number[] }> {
   const c = procs.start(dbload, args);
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -65,6 +88,7 @@ describe('walk budget', () => {
     const grew = new Promise<void>((res) => db.c.stdout!.on('data', (d: Buffer) => d.toString().includes(`grew ${changed}`) && res()));
     process.kill(changed, 'SIGUSR1');
     await grew;
+    await idle([changed]); // moved once, not again at the ticks after this one
     const t3 = t1 + 1000;
     const s3 = sampler.sample(t3);
     const rep3 = reporter.report(s3);

@@ -12,8 +12,9 @@ import { kernelText } from '../../src/core/format';
 import { PART_KEYS, type CgroupParts } from '../../src/core/cgroupMemory';
 import type { GroupRow } from '../../src/core/types';
 import { runCli } from '../../src/cli/cli';
-import { buildStaticIdle, isRoot, Procs, removeCgroups, REPO, sleep } from './live';
+import { buildStaticIdle, Procs, removeCgroups } from './live';
 import { Tmux } from './tmux';
+import { isRoot, REPO, sleep } from '../support';
 
 const UNIFIED = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((d) => existsSync(join(d, 'cgroup.procs')) && existsSync(join(d, 'cgroup.controllers'))) ?? null;
 const V2_MEMORY = UNIFIED !== null && readFileSync(join(UNIFIED, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('memory');
@@ -41,7 +42,7 @@ function dirsOf(name: string): string[] {
 }
 
 function cannot(): string {
-  if (!isRoot()) return 'needs root to make cgroups';
+  if (!isRoot) return 'needs root to make cgroups';
   if (!V2_MEMORY && !existsSync(join(V1_MEMORY, 'memory.usage_in_bytes'))) return 'no memory controller (v2 or v1)';
   try {
     for (const name of [TAG, `${TAG}-oom`]) {

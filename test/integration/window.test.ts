@@ -8,8 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBundle, NODE, procState, REPO, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
+import { makeBundle, NODE, procState, removeBundle, startTime, waitUntil, type Bundle } from './helperSetup';
 import { Tmux } from './tmux';
+import { REPO, titled, unmet } from '../support';
 
 const TREE = join(REPO, 'fixtures/tree-a');
 let b: Bundle;
@@ -47,7 +48,9 @@ function infos(rows: string[]): string[] {
     .map((r) => r.slice(at).trim());
 }
 
-describe('the terminal window', () => {
+const noTmux = unmet('tmux');
+
+describe.skipIf(noTmux !== '')(titled('the terminal window', noTmux), () => {
   it('opens on the alternate screen with leader, header, T row and rows cut to the width; q restores the screen', async () => {
     const w = run(`--root ${TREE}`);
     const rows = await tmux.waitFor(w, open, 'the window');

@@ -1,7 +1,7 @@
 // Memory history, leak suspicion and snapshots on the host side: the HistoryFeed on its own,
 // and fed through the PanelController by a helper that replays the captured loop fixture.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpDir } from '../support';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -298,7 +298,7 @@ describe('history through the controller (captured loop)', () => {
 
   it('Export Group History from the panel writes the CSV; the command asks for the group first', async () => {
     const { panel } = await openReplay();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-hist-'));
+    const dir = tmpDir('hist');
     stub.answer.saveDialog = () => Uri.file(join(dir, 'memtest.csv'));
     panel.fromWebview({ type: 'exportGroupHistory', key: 'memtest' });
     await vi.waitFor(() => expect(stub.written).toHaveLength(1));
@@ -322,7 +322,7 @@ describe('snapshots through the controller', () => {
   it('Export Snapshot writes the versioned JSON; Compare with Snapshot shows what changed since', async () => {
     const { panel } = await openReplay();
     const first = reports(panel)[0].report;
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-snap-'));
+    const dir = tmpDir('snap');
     // The snapshot of the first sample, as Export Snapshot writes it.
     const file = join(dir, 'first.json');
     writeFileSync(file, snapshotJson(first, { mode: 'root', settings: { ...DEFAULT_PANEL_SETTINGS }, version: '0.1.0' }));
@@ -345,7 +345,7 @@ describe('snapshots through the controller', () => {
 
   it('a bad file gives one clear error and changes nothing', async () => {
     const { panel } = await openReplay();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-bad-'));
+    const dir = tmpDir('bad');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ tool: 'pmemstat', schema: 1, report: { detail: false, rows: [] } }));
     const before = { groups: controller?.history.groups(), reports: reports(panel).length, stamp: controller?.history.stamp() };
@@ -369,7 +369,7 @@ describe('snapshots through the controller', () => {
     const s = new Sampler({ root: replayRoots(LOOP_A)[0], detail: false, kernelCpu: false, cpuAvgSecs: 20, filter: [] });
     const base = pidReport.report(s.sample());
     s.close();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-pid-'));
+    const dir = tmpDir('pid');
     const file = join(dir, 'pid.json');
     writeFileSync(file, snapshotJson(base, { mode: 'user', settings: { ...DEFAULT_PANEL_SETTINGS, groupBy: 'pid' }, version: '0.1.0' }));
     stub.answer.warning = (_m, items) => items[0];

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { tmpDir } from '../support';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -47,6 +47,7 @@ const lastHelper = (p: FakePanel) => p.sentOf('helper').at(-1)?.helper as Helper
 
 beforeEach(() => resetStub());
 afterEach(() => {
+  vi.useRealTimers();
   controller?.dispose();
   settings?.dispose();
   controller = null;
@@ -109,17 +110,22 @@ describe('the panel', () => {
   });
 
   it('pauses sampling while hidden and resumes when shown', async () => {
+    // Fake time: "no sample while hidden" holds however slow the machine, and means 20 loops.
+    vi.useFakeTimers();
     stub.config.set('pmemstat.loopSeconds', 0.5);
     const { panel, l } = await openPanel();
     const h = l.helpers[0];
-    await vi.waitFor(() => expect(h.samples).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    const shown = h.samples;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(h.samples - shown).toBeGreaterThanOrEqual(3); // visible: one every 0.5 s
     panel.setVisible(false);
     const n = h.samples;
-    await new Promise((r) => setTimeout(r, 1300));
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(h.samples).toBe(n);
     expect(h.disposed).toBe(false); // the helper (and its caches) stays
     panel.setVisible(true);
-    await vi.waitFor(() => expect(h.samples).toBeGreaterThan(n));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.samples).toBeGreaterThan(n);
   });
 
   it('the serializer restores a panel after a reload', async () => {
@@ -141,6 +147,7 @@ describe('the panel', () => {
   });
 
   it('a helper that dies is restarted, and after repeated failures it stops with one error', async () => {
+    vi.useFakeTimers();
     const { panel, l } = await openPanel();
     l.failWith = 'spawn failed';
     l.helpers[0].exit('exit code 1');
@@ -150,8 +157,8 @@ describe('the panel', () => {
     expect(stub.messages.filter((m) => m.level === 'error')).toHaveLength(1);
     expect(stub.messages.find((m) => m.level === 'error')?.items).toEqual(['Retry', 'Show Log']);
     expect(lastHelper(panel)).toMatchObject({ status: 'error' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(l.calls.length).toBe(calls); // no loop
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(l.calls.length).toBe(calls); // no loop, not even after ten minutes
     l.failWith = null;
     panel.fromWebview({ type: 'refresh' });
     await vi.waitFor(() => expect(lastHelper(panel)).toMatchObject({ status: 'running' }));
@@ -190,8 +197,10 @@ describe('settings both ways', () => {
     panel.fromWebview({ type: 'setOptions', options: { units: 'GB' } });
     panel.fromWebview({ type: 'setOptions', options: { runAsUser: true } });
     panel.fromWebview({ type: 'rm -rf' });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(stub.configWrites).toEqual([]);
+    // Messages are handled in order: once a valid one has been written, the three before it were done with.
+    panel.fromWebview({ type: 'setOptions', options: { units: 'KB' } });
+    await vi.waitFor(() => expect(stub.configWrites).toHaveLength(1));
+    expect(stub.configWrites).toEqual([['pmemstat.units', 'KB', 1]]);
     expect(stub.logs.filter((m) => m.includes('malformed'))).toHaveLength(3);
   });
 
@@ -218,8 +227,10 @@ describe('the mappings drill-down', () => {
     await vi.waitFor(() => expect(panel.sentOf('maps')).toHaveLength(2));
     expect(panel.sentOf('maps')[1]).toMatchObject({ result: { ok: false, outcome: 'failed', message: 'helper gone' } });
     panel.fromWebview({ type: 'getMaps', pid: -1, starttime: 1000 }); // malformed: ignored
-    await new Promise((r) => setTimeout(r, 20));
-    expect(l.helpers[0].mapsCalls).toHaveLength(2);
+    panel.fromWebview({ type: 'getMaps', pid: 101, starttime: 1010 }); // answered after it, in order
+    await vi.waitFor(() => expect(panel.sentOf('maps')).toHaveLength(3));
+    expect(l.helpers[0].mapsCalls.map((c) => c.pid)).toEqual([100, 100, 101]);
+    expect(panel.sentOf('maps')[2]).toMatchObject({ pid: 101 });
   });
 });
 
@@ -393,7 +404,7 @@ describe('Run as Root', () => {
 describe('export snapshot', () => {
   it('writes CSV or JSON of the current sample', async () => {
     const { panel } = await openPanel();
-    const dir = mkdtempSync(join(tmpdir(), 'pmemstat-export-'));
+    const dir = tmpDir('export');
     stub.answer.saveDialog = () => Uri.file(join(dir, 'snap.csv'));
     panel.fromWebview({ type: 'exportSnapshot' });
     await vi.waitFor(() => expect(stub.written).toHaveLength(1));

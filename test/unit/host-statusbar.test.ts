@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpDir } from '../support';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -25,7 +25,7 @@ const log = recordingLog();
 
 /** A /proc (and /sys) tree with the given meminfo figures (KB) and optional zram device. */
 function tree(m: Partial<MemInfo>, zram?: { disksize: number; mmStat: string }): string {
-  const root = mkdtempSync(join(tmpdir(), 'pmemstat-glance-'));
+  const root = tmpDir('glance');
   mkdirSync(join(root, 'proc'));
   const mi = { memTotal: 24_641_536, memAvailable: 16_880_000, shmem: 1_258_291, dirty: 3_482, swapTotal: 0, swapFree: 0, ...m };
   writeFileSync(

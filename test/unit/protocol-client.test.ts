@@ -2,7 +2,7 @@
 // protocol version, timeout), request/reply matching by id, and what it does with replies
 // that break the protocol.
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HelperClient, HelperError } from '../../src/host/helperClient';
 import { PROTOCOL_VERSION, type Reply } from '../../src/shared/protocol';
 
@@ -109,7 +109,7 @@ describe('hello', () => {
     await connected(f, { log: (m: string) => logs.push(m) });
     f.say({ type: 'error', id: null, seq: 1, code: 'not-json', message: `not JSON: Unexpected token 'P', "${SECRET}" is not valid JSON` });
     f.say(`garbage ${SECRET}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(logs).toHaveLength(2));
     expect(logs).toEqual([
       'the helper dropped input line 1 that this host did not send (not-json)',
       `malformed line from the helper: ${8 + SECRET.length} bytes of non-protocol output dropped (not shown)`,
@@ -166,7 +166,7 @@ describe('requests', () => {
     f.say('garbage');
     f.say({ type: 'ping', id: 99, seq: 3 });
     f.say({ type: 'error', id: null, seq: 4, code: 'not-json', message: 'empty line' });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(logs).toHaveLength(3));
     expect(logs).toEqual([
       'malformed line from the helper: 7 bytes of non-protocol output dropped (not shown)',
       expect.stringMatching(/a ping reply for no pending request \(id 99\)/),
@@ -211,8 +211,7 @@ describe('requests', () => {
     f.fromClient.resume();
     c.dispose();
     await expect(p).rejects.toMatchObject({ code: 'disposed' });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(ended).toBe(true);
+    await vi.waitFor(() => expect(ended).toBe(true));
     expect(exits).toEqual([]);
   });
 });

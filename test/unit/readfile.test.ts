@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
 import { closeFd, emptyMemo, openRead, readFdParsed, readText, resetSmapsEnd, smapsEnd } from '../../src/proc/readfile';
 
@@ -88,8 +88,18 @@ describe('smapsEnd', () => {
   it('reads a live smaps whole, as reads until 0 do', async () => {
     // An idle sleep's mappings hold still between the reads; this test's own would not.
     const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 100));
     const file = `/proc/${sleeper.pid}/smaps`;
+    // Settled once it is `sleep` (no longer the forked node) and two reads 50 ms apart agree.
+    let last: string | null = null;
+    await vi.waitFor(
+      () => {
+        const now = readText(file, false).text;
+        const same = now === last;
+        last = now;
+        expect(same && now !== null && now.includes('sleep')).toBe(true);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     let a: string | null;
     let b: string | null;
     try {
