@@ -2,22 +2,22 @@
 // real `pmemstat record` of a captured loop, stepped a sample and an event at a time, its time
 // and events on the status line, its help listing the keys that step; q gives the terminal back.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIso } from '../../src/core/isotime';
 import { RECORDING_FILE } from '../../src/recorder/db';
-import { REPO } from './live';
+import { REPO, tmpDir, titled, unmet } from '../support';
 import { Tmux } from './tmux';
 
 const bin = join(REPO, 'bin', 'pmemstat');
-const dir = mkdtempSync(join(tmpdir(), 'pmemstat-replaywin-'));
+const dir = tmpDir('replaywin');
+const needs = unmet('tmux', 'sqlite3');
 const tmux = new Tmux();
 let times: number[] = [];
 const sql = (q: string) => spawnSync('sqlite3', [join(dir, RECORDING_FILE), q], { encoding: 'utf8' });
 
 beforeAll(() => {
+  if (needs) return;
   const b = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
   expect(b.status, b.stderr).toBe(0);
   const rec = spawnSync(process.execPath, [bin, 'record', '--dir', dir, '--root', join(REPO, 'fixtures', 'loop-a'), '--interval', '0.1'], { encoding: 'utf8', timeout: 60_000 });
@@ -29,15 +29,12 @@ beforeAll(() => {
   expect(ins.status, ins.stderr).toBe(0);
 }, 120_000);
 
-afterAll(() => {
-  tmux.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tmux.kill());
 
 const status = (rows: string[]) => rows.at(-1) ?? '';
 const totals = (rows: string[]) => rows.find((r) => r.includes('TOTALS')) ?? '';
 
-describe('pmemstat replay --from on a terminal', () => {
+describe.skipIf(needs !== '')(titled('pmemstat replay --from on a terminal', needs), () => {
   it('opens the window on the first sample and steps through the recording with [ ] { } < >', async () => {
     const w = tmux.start(`${process.execPath} ${bin} replay --dir ${dir} --from ${localIso(times[0])}; echo "EXIT=$?"; sleep 600`, 160, 30);
     const at = (i: number) => (rows: string[]) => status(rows).startsWith(`${localIso(times[i])}  ${i + 1}/3`);

@@ -1,10 +1,10 @@
 // The OOM notification (src/host/oomNotifier.ts) with the vscode stub: a kill counted in a
 // tree's /proc/vmstat or in a group's cgroup raises a warning whose action opens the moment in
 // the recording being recorded, else the live panel; new leak suspects only when asked for.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { tmpDir } from '../support';
 
 vi.mock('vscode', () => import('./vscode-stub'));
 
@@ -13,10 +13,9 @@ import type { GroupRow } from '../../src/core/types';
 import { recordingLog } from './host-fakes';
 import { resetStub, stub, Uri } from './vscode-stub';
 
-const tree = mkdtempSync(join(tmpdir(), 'pmemstat-oomhost-'));
+const tree = tmpDir('oomhost');
 mkdirSync(join(tree, 'proc'));
 const kills = (n: number) => writeFileSync(join(tree, 'proc/vmstat'), `nr_free_pages 100\noom_kill ${n}\n`);
-afterAll(() => rmSync(tree, { recursive: true, force: true }));
 beforeEach(() => resetStub());
 
 const T = Date.UTC(2026, 11, 4, 3, 0, 0);

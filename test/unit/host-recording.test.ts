@@ -2,10 +2,10 @@
 // fake launcher, whose helper reads the real recording file as the helper does (the WebAssembly
 // SQLite): the dialog, the panel and its page, the timeline sent when the page is ready, a seek
 // answered with that moment, and what is refused.
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tmpDir } from '../support';
 
 vi.mock('vscode', () => import('./vscode-stub'));
 
@@ -15,13 +15,12 @@ import { makeRecording } from './recordingFixture';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
 
 const ROOT = join(__dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'pmemstat-hostrec-'));
+const dir = tmpDir('hostrec');
 let file = '';
 let times: number[] = [];
 beforeAll(async () => {
   ({ file, times } = await makeRecording(dir));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => resetStub());
 
 function deps(l = fakeLauncher()): RecordingDeps & { panels: FakePanel[]; l: ReturnType<typeof fakeLauncher> } {

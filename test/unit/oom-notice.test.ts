@@ -1,15 +1,14 @@
 // When an OOM kill is news (src/core/oomNotice.ts) and reading the system-wide count
 // (src/proc/vmstat.ts) from a tree and from the live /proc.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tmpDir } from '../support';
 import { OomNotices } from '../../src/core/oomNotice';
 import { localIso } from '../../src/core/isotime';
 import { readOomKillCount } from '../../src/proc/vmstat';
 
-const tree = mkdtempSync(join(tmpdir(), 'pmemstat-oomnotice-'));
-afterAll(() => rmSync(tree, { recursive: true, force: true }));
+const tree = tmpDir('oomnotice');
 
 const row = (key: string, oomKill: number | null) => ({ key, info: key, kernel: { events: { low: 0, high: 0, max: 0, oom: 0, oomKill } } });
 

@@ -2,10 +2,9 @@
 // The recording panel's page (webview/recordingView.ts) on a real recording read as the helper
 // reads it: the timeline, its event marked, the step buttons and keys asking for the right
 // moment, the table of the moment shown, and messages that are not valid ignored.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tmpDir } from '../support';
 import { localIso } from '../../src/core/isotime';
 import type { Report } from '../../src/core/types';
 import { readRecording } from '../../src/recorder/recordingRead';
@@ -15,10 +14,9 @@ import type { RecordingHostMessage, RecordingViewMessage } from '../../src/share
 import { RecordingView, STEP_BUTTONS } from '../../webview/recordingView';
 import { makeRecording } from './recordingFixture';
 
-const dir = mkdtempSync(join(tmpdir(), 'pmemstat-recview-'));
+const dir = tmpDir('recview');
 let file = '';
 let times: number[] = [];
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   ({ file, times } = await makeRecording(dir));
 });
