@@ -140,7 +140,8 @@ async function replayWindow(reader: RecordingReader, from: number, to: number, o
     io.err(`pmemstat replay: nothing recorded from ${localIso(from)} to ${localIso(to)}`);
     return 2;
   }
-  return runWindow(o, [], new RecordingSource(reader, times, reader.events(from, to), o));
+  // As the live window's engine: the search is the view's, not the leader's note (windowMonitor).
+  return runWindow(o, [], new RecordingSource(reader, times, reader.events(from, to), { ...o, search: '' }));
 }
 
 /** `--from T [--to T]` printed: every recorded sample between, as the live loop prints them. */
