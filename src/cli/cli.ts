@@ -15,6 +15,7 @@ import { mapsLines } from '../core/maps';
 import { OomWatch, oomKillText } from '../core/cgroupMemory';
 import { runCgroupView } from './cgroupCli';
 import { runWindow, wantsWindow } from './window/window';
+import { boundLoopHeap } from './heap';
 
 export interface CliIO {
   out(s: string): void;
@@ -165,6 +166,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   }
   if (o.maps !== null) return printMaps(o, roots[0], io);
   if (o.cgroup !== null) return runCgroupView(o, roots[0], io);
+  if (io === stdio && (o.loopSeconds > 0 || roots.length > 1)) boundLoopHeap();
   // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;

@@ -41,6 +41,8 @@ export interface ProcEntry {
   memDetail: boolean;
   walkedAt: number;
   walkMs: number;
+  /** Its stat moved at the last tick (src/core/walkbudget.ts: a big process that keeps moving is walked less often). */
+  movedLast: boolean;
   /**
    * Its cgroup: read once, a process moved to another cgroup keeps the first (docs/cgroups.md);
    * undefined until a grouping by cgroup needs it (a read per process that no other view pays for).
@@ -135,6 +137,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     memDetail: false,
     walkedAt: 0,
     walkMs: 0,
+    movedLast: false,
     cgroup: undefined,
     pssShmem: 0,
   };

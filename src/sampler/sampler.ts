@@ -224,6 +224,7 @@ export class Sampler {
     const procs: ProcSample[] = [];
     for (const t of todo) {
       const { pid, e, st } = t;
+      e.movedLast = t.moved;
       let mem: Mem | 'denied' | null;
       let asOf: number | undefined;
       if (e.mem && e.memDetail === this.opts.detail && walk && !walk.has(pid)) {
@@ -301,6 +302,7 @@ export class Sampler {
       pid: t.pid,
       fresh: t.fresh || t.e.mem === null || t.e.memDetail !== this.opts.detail,
       moved: t.moved,
+      movedBefore: t.e.movedLast,
       walkedAt: t.e.walkedAt,
       costMs: t.e.walkMs,
     }));

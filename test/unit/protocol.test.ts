@@ -290,7 +290,7 @@ describe('HelperServer (in process)', () => {
 describe('launcher pieces', () => {
   it('builds the elevated command as an argument array, with the helper\'s node flags and ELECTRON_RUN_AS_NODE through env', () => {
     const r = { nodePath: '/opt/code/code', script: '/ext/dist/sampler.js', isElectron: true };
-    const flags = ['--max-semi-space-size=1'];
+    const flags = ['--max-semi-space-size=1', '--optimize-for-size', '--heap-growing-percent=20'];
     expect(HELPER_NODE_FLAGS).toEqual(flags);
     expect(elevatedArgv(r, ['--serve'])).toEqual(['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/code/code', ...flags, '/ext/dist/sampler.js', '--serve']);
     expect(elevatedArgv({ ...r, isElectron: false }, ['--serve'])).toEqual(['/opt/code/code', ...flags, '/ext/dist/sampler.js', '--serve']);
