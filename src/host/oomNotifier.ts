@@ -9,6 +9,7 @@ import { OomNotices, type OomNotice } from '../core/oomNotice';
 import { printable } from '../core/printable';
 import type { GroupRow } from '../core/types';
 import { readOomKillCount } from '../proc/vmstat';
+import { HOST_SETTINGS, readSetting, sectionKey } from '../shared/options';
 // The recorder's file name (src/recorder/db.ts, not imported: that module would bring the recorder's native SQLite into the extension's bundle).
 const RECORDING_FILE = 'pmemstat.db';
 import type { Log } from './log';
@@ -17,10 +18,15 @@ import type { LeakSuspect } from './statusBar';
 
 export const SHOW_MOMENT = 'Show the Moment';
 export const SHOW_PANEL = 'Show in Panel';
-export const NOTIFY_LEAKS_SETTING = 'notify.leakSuspects';
 
 /** A recording counts as being recorded when its file changed within this long (the recorder writes every few seconds). */
 const RECENT_MS = 60_000;
+
+/** `pmemstat.notify.leakSuspects`: whether a new leak suspect is news. */
+function notifyLeaks(): boolean {
+  const spec = HOST_SETTINGS.notifyLeakSuspects;
+  return readSetting(spec, vscode.workspace.getConfiguration('pmemstat').get(sectionKey(spec)));
+}
 
 export interface OomNotifierDeps {
   log: Log;
@@ -66,7 +72,7 @@ export class OomNotifier {
     const now = new Set((suspects ?? []).map((s) => s.info));
     const fresh = [...now].filter((k) => !this.suspects.has(k));
     this.suspects = now;
-    if (fresh.length === 0 || !vscode.workspace.getConfiguration('pmemstat').get<boolean>(NOTIFY_LEAKS_SETTING, false)) return Promise.resolve();
+    if (fresh.length === 0 || !notifyLeaks()) return Promise.resolve();
     return this.notify(`pmemstat: a new leak suspect: ${fresh.map(printable).join(', ')}`, this.now, false);
   }
 

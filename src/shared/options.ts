@@ -240,6 +240,7 @@ export const HOST_SETTINGS = {
     default: DEFAULT_LEAK_OPTIONS.minGrowthKb,
   },
   leakStatusBarWarning: { id: 'pmemstat.leak.statusBarWarning', values: { kind: 'boolean' }, default: true },
+  notifyLeakSuspects: { id: 'pmemstat.notify.leakSuspects', values: { kind: 'boolean' }, default: false },
   walkBudgetMs: {
     id: 'pmemstat.walkBudgetMs',
     // Not only whole ms: the CLI's --walk-budget takes a fraction too (0 alone means "walk all").
