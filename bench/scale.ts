@@ -17,18 +17,18 @@ const REPO = join(__dirname, '..');
 const HELPER = join(REPO, 'dist', 'sampler.js');
 const WORKER = join(REPO, 'dist', 'procworker.js');
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
-const pids = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+export const pids = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n));
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const x2 = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+export const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 /** Start sleeps until /proc lists about `total` processes (none when it already does). */
-async function fillTo(total: number): Promise<ProcessZoo | null> {
+export async function fillTo(total: number): Promise<ProcessZoo | null> {
   await sleep(1000); // let the processes of the part before exit
   const zoos: ProcessZoo[] = [];
   for (let round = 0; round < 3 && pids().length < total - 20; round++) {

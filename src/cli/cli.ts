@@ -15,6 +15,7 @@ import { mapsLines } from '../core/maps';
 import { OomWatch, oomKillText } from '../core/cgroupMemory';
 import { runCgroupView } from './cgroupCli';
 import { runWindow, wantsWindow } from './window/window';
+import { boundLoopHeap } from './heap';
 
 export interface CliIO {
   out(s: string): void;
@@ -28,7 +29,7 @@ const stdio: CliIO = {
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
-  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, showOom: o.showOom, showUss: o.showUss, showEpss: o.showEpss };
+  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, showOom: o.showOom, showUss: o.showUss, showEpss: o.showEpss, showThp: o.showThp, showKsm: o.showKsm };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu && looping, process.getuid?.() === 0 ? '' : 'run as root');
   if (first && showCpu && !looping) lines.push('cpu% since each process started, as ps shows it (a loop, -l N, measures over a moving window)');
@@ -165,6 +166,7 @@ export async function runCli(argv: readonly string[], io: CliIO = stdio): Promis
   }
   if (o.maps !== null) return printMaps(o, roots[0], io);
   if (o.cgroup !== null) return runCgroupView(o, roots[0], io);
+  if (io === stdio && (o.loopSeconds > 0 || roots.length > 1)) boundLoopHeap();
   // Only the real terminal: a caller with its own io (tests, embedding) always gets reports.
   if (io === stdio && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return runWindow(o, roots);
   const replay = roots.length > 1;

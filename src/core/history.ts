@@ -62,6 +62,13 @@ export class History {
   private index: Map<string, ProcTrack[]> | null = null;
   /** Keys of the groups present in the newest sample. */
   private present = new Set<string>();
+  /**
+   * At the cap, the processes not yet seen in this sample, longest gone first (ties in the
+   * order they were remembered): built once per sample when the first new process needs room,
+   * so that a burst of new ones costs one sort, not a scan of every process for each.
+   */
+  private evictable: Array<[string, ProcTrack]> | null = null;
+  private evictAt = 0;
 
   constructor(
     readonly capacity: number,
@@ -89,6 +96,7 @@ export class History {
     const slot = this.seq % this.capacity;
     this.times[slot] = time;
     this.present = new Set();
+    this.evictable = null;
     for (const p of procs) {
       const id = idOf(p.pid, p.starttime);
       let t = this.procs.get(id);
@@ -109,17 +117,27 @@ export class History {
       for (let i = 0; i < NF; i++) t.data[o + i] = p.mem[MEM_KEYS[i]];
     }
     for (const [id, t] of this.procs) if (this.seq - t.last >= this.capacity) this.procs.delete(id);
+    this.evictable = null;
     this.index = null;
   }
 
   /** Room for one more process: drop the longest gone if at the cap; false when every one is alive. */
   private makeRoom(): boolean {
     if (this.procs.size < this.maxProcs) return true;
-    let oldest: [string, ProcTrack] | null = null;
-    for (const e of this.procs) if (e[1].last < this.seq && (!oldest || e[1].last < oldest[1].last)) oldest = e;
-    if (!oldest) return false;
-    this.procs.delete(oldest[0]);
-    return true;
+    if (!this.evictable) {
+      // Sorted once (stable: ties keep the map's order); a process seen later in this sample
+      // (its last becomes seq) or already dropped is skipped when its turn comes.
+      this.evictable = [...this.procs].filter((e) => e[1].last < this.seq).sort((a, b) => a[1].last - b[1].last);
+      this.evictAt = 0;
+    }
+    while (this.evictAt < this.evictable.length) {
+      const [id, t] = this.evictable[this.evictAt++];
+      if (t.last < this.seq && this.procs.get(id) === t) {
+        this.procs.delete(id);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Key the derived groups by another grouping (the processes' own rings stay). */

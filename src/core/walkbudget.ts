@@ -9,6 +9,8 @@ export interface WalkCandidate {
   fresh: boolean;
   /** Its stat bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
   moved: boolean;
+  /** It had moved at the tick before too (it keeps changing). */
+  movedBefore?: boolean;
   /** When its figures were last read (ms epoch). */
   walkedAt: number;
   /** What its last walk took (ms); the estimate of the next one. */
@@ -26,11 +28,22 @@ export const DEFAULT_WALK_BUDGET_MS = 10;
 export const DEFAULT_MAX_AGE_SECONDS = 60;
 
 /**
- * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones,
- * and those whose figure would otherwise pass the maximum age by the next tick. What those
- * cost is taken from the budget; what is left refreshes the others, oldest first, skipping
- * one that does not fit (a big process is then refreshed by the age bound instead of
- * holding up all the small ones behind it).
+ * Whether a moved process is walked this tick. One whose walk fits in the budget, or that had
+ * not moved the tick before, yes: a change shows at the next tick. One whose walk costs more
+ * than the whole budget (a big process) and that keeps changing (a busy program with a big
+ * address space) is walked when its figure is as many ticks old as its walk costs budgets:
+ * it costs about one budget a tick, not its whole walk every tick.
+ */
+function movedDue(c: WalkCandidate, now: number, tickMs: number, budgetMs: number): boolean {
+  return c.costMs <= budgetMs || !c.movedBefore || now - c.walkedAt + tickMs > (c.costMs / budgetMs) * tickMs;
+}
+
+/**
+ * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones that
+ * are due (movedDue), and those whose figure would otherwise pass the maximum age by the next
+ * tick. What those cost is taken from the budget; what is left refreshes the others, oldest
+ * first, skipping one that does not fit (a big process is then refreshed by the age bound
+ * instead of holding up all the small ones behind it).
  */
 export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs: number, p: WalkPolicy): number[] {
   if (p.budgetMs <= 0) return cands.map((c) => c.pid).sort((a, b) => a - b);
@@ -39,7 +52,7 @@ export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs
   let left = p.budgetMs;
   for (const c of cands) {
     // Refresh before the bound is passed: a figure of age a is a + tickMs old next tick.
-    if (c.fresh || c.moved || now - c.walkedAt + tickMs > p.maxAgeMs) {
+    if (c.fresh || (c.moved && movedDue(c, now, tickMs, p.budgetMs)) || now - c.walkedAt + tickMs > p.maxAgeMs) {
       chosen.push(c.pid);
       left -= c.costMs;
     } else rest.push(c);

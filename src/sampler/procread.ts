@@ -7,6 +7,7 @@ import { printable } from '../core/printable';
 import { treeRegularFile, underTree } from '../proc/tree';
 import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
+import { smapsAnonHugeKb } from '../core/procExtras';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
@@ -41,6 +42,8 @@ export interface ProcEntry {
   memDetail: boolean;
   walkedAt: number;
   walkMs: number;
+  /** Its stat moved at the last tick (src/core/walkbudget.ts: a big process that keeps moving is walked less often). */
+  movedLast: boolean;
   /**
    * Its cgroup: read once, a process moved to another cgroup keeps the first (docs/cgroups.md);
    * undefined until a grouping by cgroup needs it (a read per process that no other view pays for).
@@ -48,6 +51,8 @@ export interface ProcEntry {
   cgroup: ProcCgroup | null | undefined;
   /** Pss_Shmem (KB) as last read, kept with the figures it came with. */
   pssShmem: number;
+  /** AnonHugePages (KB) as last read, likewise (the `thp` column). */
+  anonHuge: number;
 }
 
 /** Counters of the work one sample did (for tests and benchmarks). */
@@ -135,8 +140,10 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     memDetail: false,
     walkedAt: 0,
     walkMs: 0,
+    movedLast: false,
     cgroup: undefined,
     pssShmem: 0,
+    anonHuge: 0,
   };
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;
@@ -238,6 +245,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     rollup = rt.rollup;
     if (!rollup) return null;
     e.pssShmem = rollup.pssShmem;
+    e.anonHuge = rollup.anonHuge;
     if (!ctx.detail || e.smapsTooLarge) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
@@ -253,12 +261,14 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     // and no second try each tick.
     e.smapsTooLarge = true;
     const r = rollup ?? parseRollup(readText(procPath(ctx, pid, 'smaps_rollup'), true).text ?? '');
+    if (r) e.anonHuge = r.anonHuge;
     return r ? rollupToMem(r, zramActive) : null;
   }
   const extra: SmapsExtra = { pssShmem: 0 };
   const mem = parseSmapsDetail(st.text, zramActive, extra);
   // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.
   e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
+  e.anonHuge = rollup ? rollup.anonHuge : smapsAnonHugeKb(st.text);
   e.detailFor = rollup;
   e.detailZram = zramActive;
   e.detailMem = mem;

@@ -10,6 +10,7 @@ import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } fr
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
+import { readKsmKb } from '../proc/ksm';
 import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
@@ -229,6 +230,7 @@ export class Sampler {
     const procs: ProcSample[] = [];
     for (const t of todo) {
       const { pid, e, st } = t;
+      e.movedLast = t.moved;
       let mem: Mem | 'denied' | null;
       let asOf: number | undefined;
       if (e.mem && e.memDetail === this.opts.detail && walk && !walk.has(pid)) {
@@ -269,6 +271,11 @@ export class Sampler {
         const oom = Number(readText(procPath(this.ctx, pid, 'oom_score')).text ?? NaN);
         if (Number.isSafeInteger(oom) && oom >= 0) p.oom = oom;
       }
+      if (this.opts.thp) p.thp = e.anonHuge;
+      if (this.opts.ksm) {
+        const ksm = readKsmKb(procPath(this.ctx, pid, 'ksm_stat'));
+        if (ksm !== undefined) p.ksm = ksm;
+      }
       procs.push(p);
     }
     this.cpu.endSample();
@@ -306,6 +313,7 @@ export class Sampler {
       pid: t.pid,
       fresh: t.fresh || t.e.mem === null || t.e.memDetail !== this.opts.detail,
       moved: t.moved,
+      movedBefore: t.e.movedLast,
       walkedAt: t.e.walkedAt,
       costMs: t.e.walkMs,
     }));

@@ -227,7 +227,6 @@ t('u cycles the units: mB, KB, human, MB; each shows the same T ptotal as the on
   // say they are in, read in one go: figures of one render. Two readings with the same leader are
   // the same sample (units are view-only: pressing u does not sample), so they must agree to the
   // rounding of their units; live samples a second apart need not (another process grows).
-  const ORDER = ['MB', 'mB', 'KB', 'human'];
   const view = (units) =>
     inPanel(
       (u) => {
@@ -250,6 +249,19 @@ t('u cycles the units: mB, KB, human, MB; each shows the same T ptotal as the on
     const per = { MB: 1024, mB: 1e6 / 1024, KB: 1 }[units];
     return { kb: num(total) * per, off: per / 2 };
   };
+  // With the panel's 1 s loop, a key press and its saved setting can outlast a sample on a loaded
+  // machine, so two readings rarely share one: hold the sampling still for this test instead.
+  const settings = readUserSettings(server.work);
+  writeUserSettings(server.work, { ...settings, 'pmemstat.loopSeconds': 3600 });
+  try {
+    await unitsOfOneSample(view, inKb, ctx);
+  } finally {
+    writeUserSettings(server.work, settings);
+  }
+});
+
+async function unitsOfOneSample(view, inKb, ctx) {
+  const ORDER = ['MB', 'mB', 'KB', 'human'];
   let prev = await view('MB');
   const agreed = new Set();
   for (let i = 0; i < 40 && (agreed.size < ORDER.length || prev.units !== 'MB'); i++) {
@@ -267,7 +279,7 @@ t('u cycles the units: mB, KB, human, MB; each shows the same T ptotal as the on
   }
   assert.deepEqual([...agreed].sort(), [...ORDER].sort(), 'every unit compared with the one before it within one sample');
   assert.equal(prev.units, 'MB');
-});
+}
 
 t('o turns detail on: the header grows to 7 memory columns (memtest shows its SysV memory)', async () => {
   const memCols = ['pswap', 'other', 'shSYSV', 'shOth', 'stack', 'text', 'data', 'ptotal'];

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elevatedArgv } from '../../src/host/helperArgv';
+import { elevatedArgv, HELPER_NODE_FLAGS } from '../../src/host/helperArgv';
 import { makeBundle, NODE, removeBundle, type Bundle } from './helperSetup';
 import { isRoot, REPO, titled, unmet } from '../support';
 
@@ -159,7 +159,7 @@ describe('sudo -n / sudo -S: the command line after sudo', () => {
       // What sudo runs: the argument array as it is (no shell of ours).
       const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
       expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout)).toEqual({ e: '1', a: ['--serve', 'a=b'], f: ['--max-semi-space-size=1'] });
+      expect(JSON.parse(r.stdout)).toEqual({ e: '1', a: ['--serve', 'a=b'], f: [...HELPER_NODE_FLAGS] });
     } finally {
       rmSync(d, { recursive: true, force: true });
     }

@@ -77,6 +77,19 @@ describe('History', () => {
     expect(h.processes).toBe(3);
     expect(h.bytes()).toBeLessThanOrEqual(10 * 8 + 3 * 10 * 7 * 4);
   });
+  it('at the cap, a burst of new processes drops the longest gone first, ties in the order remembered', () => {
+    const h = new History(10, 4);
+    const held = () => ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].filter((k) => h.has(k));
+    h.add(0, [row('a', 1), row('b', 2)]);
+    h.add(1, [row('c', 3), row('d', 4)]);
+    h.add(2, [row('c', 3), row('d', 4), row('e', 5)]); // a and b gone since 0: a, remembered first, goes
+    expect(held()).toEqual(['b', 'c', 'd', 'e']);
+    h.add(3, [row('e', 5), row('f', 6), row('g', 7), row('h', 8)]); // b (gone since 0), then c and d (since 2)
+    expect(held()).toEqual(['e', 'f', 'g', 'h']);
+    h.add(4, [row('e', 5), row('f', 6), row('g', 7), row('h', 8), row('i', 9)]); // all alive: the newcomer has no ring
+    expect(held()).toEqual(['e', 'f', 'g', 'h']);
+    expect(h.processes).toBe(4);
+  });
   it('stays within ~10 MB for 500 processes at the default hour', () => {
     const cap = historyCapacity(5);
     expect(cap).toBe(720);

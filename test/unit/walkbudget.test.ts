@@ -1,5 +1,6 @@
-// Which page tables a tick walks: moved and fresh processes always, the others oldest
-// first within the budget, and none left past the maximum age.
+// Which page tables a tick walks: fresh processes always, moved ones when due (a big one that
+// keeps moving as often as its cost allows), the others oldest first within the budget, and
+// none left past the maximum age.
 import { describe, expect, it } from 'vitest';
 import { chooseWalks, type WalkCandidate } from '../../src/core/walkbudget';
 
@@ -50,12 +51,40 @@ describe('chooseWalks', () => {
       want: [5],
     },
     { name: 'moved costs eat the budget first', cands: [c(1, { moved: true, costMs: 10 }), c(2)], want: [1] },
+    {
+      name: 'a big process that moved after a quiet spell is walked the next tick, whatever its cost',
+      cands: [c(1, { moved: true, costMs: 300, walkedAt: NOW - 1000 }), c(2, { costMs: 1 })],
+      want: [1],
+    },
+    {
+      name: 'a big process that moved again just after its walk waits as many ticks as its walk costs budgets; small moved ones do not',
+      cands: [c(1, { moved: true, movedBefore: true, costMs: 40, walkedAt: NOW - 1000 }), c(2, { moved: true, movedBefore: true, costMs: 9, walkedAt: NOW - 1000 }), c(3, { costMs: 1 })],
+      want: [2, 3],
+    },
   ];
   for (const t of cases) {
     it(t.name, () => {
       expect(chooseWalks(t.cands, NOW, t.tickMs ?? 1000, { ...policy, budgetMs: t.budgetMs ?? policy.budgetMs })).toEqual(t.want);
     });
   }
+
+  it('a big process that changes every tick costs about one budget a tick, not its walk; a small one is walked every tick', () => {
+    const big = c(1, { moved: true, movedBefore: true, costMs: 40, walkedAt: NOW });
+    const small = c(2, { moved: true, movedBefore: true, costMs: 2, walkedAt: NOW });
+    const walks: number[] = [];
+    for (let t = 1; t <= 40; t++) {
+      const now = NOW + t * 1000;
+      const walked = chooseWalks([big, small], now, 1000, policy);
+      expect(walked).toContain(2);
+      if (walked.includes(1)) {
+        big.walkedAt = now;
+        walks.push(t);
+      }
+      small.walkedAt = now;
+    }
+    expect(walks.length).toBe(10); // 40 ms a walk against a 10 ms budget: every 4th tick
+    expect(walks.slice(0, 3)).toEqual([4, 8, 12]);
+  });
 
   it('over many ticks no idle figure gets older than the bound, however small the budget', () => {
     // 50 idle processes of 5 ms each, 1 ms budget: only the age bound refreshes them.

@@ -1,0 +1,120 @@
+// One-shot reports against C (issue 21): `pmemstat -o` (detail) and `pmemstat` (fast) against
+// smemstat (C, one thread, reads every smaps), smem (Python) and the read floor, at about
+// 2,000 processes of two kinds: realistic (`sleep`, dynamically linked, ~20 mappings) and
+// minimal static ones (bench/idle.c, ~5 mappings: what a reader pays per process, not per
+// mapping). Taken in turns, several rounds; medians of wall time and of CPU time (user +
+// system of the command and its threads, from its parent shell's cutime + cstime).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readShared } from '../src/proc/readfile';
+import { fillTo, median, pids, sleep } from './scale';
+import type { ProcessZoo } from './procs';
+
+const REPO = join(__dirname, '..');
+
+/** bench/idle.c built static without libc (once per change of the source). */
+function buildIdle(): string {
+  const dir = join(REPO, '.cache');
+  mkdirSync(dir, { recursive: true });
+  const exe = join(dir, 'idle');
+  const src = join(REPO, 'bench', 'idle.c');
+  if (!existsSync(exe) || statSync(exe).mtimeMs < statSync(src).mtimeMs) {
+    execFileSync('cc', ['-static', '-nostdlib', '-fno-stack-protector', '-O2', '-Wall', '-Wl,-N', '-Wl,--no-warn-rwx-segments', '-o', exe, src]);
+  }
+  return exe;
+}
+
+/** `n` minimal static processes in one new process group. */
+async function startIdle(n: number): Promise<ProcessZoo> {
+  const c = spawn(buildIdle(), [String(n)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    c.once('error', reject);
+    c.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+  });
+  const stop = () => {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  process.once('exit', stop);
+  return { pids: [c.pid!], stop };
+}
+
+interface Cost {
+  wall: number;
+  cpu: number;
+}
+
+/** Run a command (output discarded) under a shell that then prints its own stat: the child's CPU is its cutime + cstime. */
+function run(cmd: string, args: string[]): Cost {
+  const t0 = performance.now();
+  const r = spawnSync('sh', ['-c', '"$@" >/dev/null || exit 9; cat /proc/$$/stat', 'sh', cmd, ...args], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'inherit'] });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
+  const f = r.stdout.slice(r.stdout.lastIndexOf(')') + 2).split(' ');
+  return { wall, cpu: (Number(f[13]) + Number(f[14])) * 10 }; // fields 16 and 17 (cutime, cstime), 100 ticks/s
+}
+
+/** The floor: one thread reads stat, cmdline and smaps of every process, nothing parsed. */
+function floor(): Cost {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const p of pids()) for (const f of ['stat', 'cmdline', 'smaps']) readShared(`/proc/${p}/${f}`);
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+}
+
+async function measure(label: string, rounds: number): Promise<string[]> {
+  const helper = join(REPO, 'dist', 'sampler.js');
+  const has = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
+  const node = process.execPath;
+  const parts: [string, () => Cost][] = [
+    ['pmemstat -o', () => run(node, [helper, '-U', '-o'])],
+    ['pmemstat (fast)', () => run(node, [helper, '-U'])],
+    ...(has('smemstat') ? ([['smemstat', () => run('smemstat', [])]] as [string, () => Cost][]) : []),
+    ...(has('smem') ? ([['smem', () => run('smem', [])]] as [string, () => Cost][]) : []),
+    ['read floor (1 thread)', floor],
+    ['node -e 0 (start-up)', () => run(node, ['-e', '0'])],
+  ];
+  const got: Cost[][] = parts.map(() => []);
+  for (let r = 0; r <= rounds; r++) {
+    parts.forEach(([, f], i) => {
+      const c = f();
+      if (r > 0) got[i].push(c); // round 0 warms the page cache and the kernel's slab caches
+    });
+  }
+  const m = got.map((cs) => ({ wall: median(cs.map((c) => c.wall)), cpu: median(cs.map((c) => c.cpu)) }));
+  const sm = parts.findIndex(([n]) => n === 'smemstat');
+  const out = [`${label}, ${pids().length} processes in /proc, medians of ${rounds} rounds taken in turns (wall / CPU of the command):`];
+  parts.forEach(([name], i) => {
+    const vs = sm >= 0 && i !== sm ? `   = ${(m[i].wall / m[sm].wall).toFixed(2)}x smemstat wall, ${(m[i].cpu / m[sm].cpu).toFixed(2)}x its CPU` : '';
+    out.push(`  ${name.padEnd(22)} ${m[i].wall.toFixed(0).padStart(5)} ms / ${m[i].cpu.toFixed(0).padStart(5)} ms${vs}`);
+  });
+  return out;
+}
+
+/** Both kinds of 2,000 processes, one after the other (the realistic ones topping /proc up to `total`). */
+export async function benchOneShot(total = 2000, rounds = 5): Promise<string[]> {
+  const out: string[] = [];
+  let zoo = await fillTo(total);
+  try {
+    out.push(...(await measure('one-shot, realistic processes (sleep, ~20 mappings)', rounds)));
+  } finally {
+    zoo?.stop();
+  }
+  await sleep(1500);
+  // As many again of the minimal kind, whatever else runs: their share of /proc is printed.
+  const n = total;
+  zoo = await startIdle(n);
+  try {
+    await sleep(500);
+    out.push(...(await measure(`one-shot, minimal static processes (${n} of bench/idle.c, ~5 mappings)`, rounds)));
+  } finally {
+    zoo?.stop();
+  }
+  return out;
+}
