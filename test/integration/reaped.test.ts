@@ -55,16 +55,19 @@ async function until(test: () => boolean, ms: number): Promise<boolean> {
 }
 
 const PROBE = `import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
-import { Children, startPrometheus, tempDir } from ${JSON.stringify(join(REPO, 'test/integration/exporterSetup.ts'))};
+import { Children, startPrometheus } from ${JSON.stringify(join(REPO, 'test/integration/exporterSetup.ts'))};
 import { Procs } from ${JSON.stringify(join(REPO, 'test/integration/live.ts'))};
 import { OWNER, reapedEnv } from ${JSON.stringify(join(REPO, 'test/support/reaped.ts'))};
 
+// Under the outer test's directory: that test removes it, this file never ends.
+const sub = (name) => (mkdirSync(${JSON.stringify(dir)} + '/' + name), ${JSON.stringify(dir)} + '/' + name);
+
 it('starts what the tests start, and waits', async () => {
   const kids = new Children();
-  const prom = ${hasPrometheus} ? await startPrometheus(kids, tempDir('reaped-prom-'), '') : null;
-  const recorder = spawn(process.execPath, [${JSON.stringify(join(REPO, 'dist', 'sampler.js'))}, 'record', '--dir', tempDir('reaped-rec-'), '--interval', '0.5'], { stdio: 'ignore', detached: true, env: reapedEnv() });
+  const prom = ${hasPrometheus} ? await startPrometheus(kids, sub('prom'), '') : null;
+  const recorder = spawn(process.execPath, [${JSON.stringify(join(REPO, 'dist', 'sampler.js'))}, 'record', '--dir', sub('rec'), '--interval', '0.5'], { stdio: 'ignore', detached: true, env: reapedEnv() });
   const sleeper = new Procs().start('sleep', ['1000']);
   const pids = [recorder.pid, sleeper.pid];
   writeFileSync(${JSON.stringify(join(dir, 'pids.json'))}, JSON.stringify({ owner: OWNER, worker: process.pid, pids, port: prom?.port ?? 0 }));
