@@ -7,7 +7,7 @@ export interface WalkCandidate {
   pid: number;
   /** Never walked (new, or a reused pid): must be walked. */
   fresh: boolean;
-  /** Its stat bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
+  /** Its stat's memory fields changed since the last tick: it faulted, mapped, unmapped or lost pages (src/core/statmem.ts). */
   moved: boolean;
   /** It had moved at the tick before too (it keeps changing). */
   movedBefore?: boolean;
