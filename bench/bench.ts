@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   if (parts.includes('panel')) for (const l of await benchPanel10k(num('BENCH_PANEL_N', 10_000))) console.log(l);
   if (parts.includes('soak')) for (const l of await benchSoak(2000, num('BENCH_SAMPLES', 600))) console.log(l);
   if (parts.includes('window')) {
-    for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER)) console.log(l);
+    for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER, process.env.BENCH_BASE)) console.log(l);
   }
 }
 

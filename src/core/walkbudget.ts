@@ -39,6 +39,20 @@ function movedDue(c: WalkCandidate, now: number, tickMs: number, budgetMs: numbe
 }
 
 /**
+ * How many of the others (neither fresh nor moved) to refresh this tick. All of them when
+ * their walks fit in what is left of the budget (a small machine is read whole every tick);
+ * else only as many as refresh each once per maximum age, oldest first: walking more of
+ * them sooner would spend the whole budget every tick on figures nothing says have changed.
+ */
+function refreshQuota(rest: readonly WalkCandidate[], tickMs: number, p: WalkPolicy, left: number): number {
+  let all = 0;
+  for (const c of rest) all += c.costMs;
+  if (all <= left || tickMs <= 0) return rest.length;
+  // Spread over the ticks before the bound: one due at age maxAge - tickMs is walked by the bound anyway.
+  return Math.ceil((rest.length * tickMs) / Math.max(tickMs, p.maxAgeMs - tickMs));
+}
+
+/**
  * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones that
  * are due (movedDue), and those whose figure would otherwise pass the maximum age by the next
  * tick. What those cost is taken from the budget; what is left refreshes the others, oldest
@@ -58,11 +72,13 @@ export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs
     } else rest.push(c);
   }
   rest.sort((a, b) => a.walkedAt - b.walkedAt || a.pid - b.pid);
+  let quota = refreshQuota(rest, tickMs, p, left);
   for (const c of rest) {
-    if (left <= 0) break;
+    if (left <= 0 || quota <= 0) break;
     if (c.costMs > left) continue;
     chosen.push(c.pid);
     left -= c.costMs;
+    quota--;
   }
   return chosen.sort((a, b) => a - b);
 }
