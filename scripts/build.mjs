@@ -1,6 +1,6 @@
 // Bundles the entry points of docs/architecture.md (plus the benchmark) with esbuild.
 import { build, context } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022' };
@@ -11,9 +11,15 @@ const entries = [
   { entryPoints: ['src/host/sudoPromptChild.ts'], outfile: 'dist/sudoprompt.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { entryPoints: ['webview/recordingMain.ts'], outfile: 'dist/recording.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['bench/recorder.ts'], outfile: 'dist/bench-recorder.js', platform: 'node', format: 'cjs', external: ['better-sqlite3', 'node-sqlite3-wasm'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
+
+// The helper reads recordings with node-sqlite3-wasm, bundled into dist/sampler.js: its
+// WebAssembly SQLite is loaded from beside the bundle (src/recorder/wasmDb.ts).
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm', 'dist/node-sqlite3-wasm.wasm');
 
 if (watch) {
   // Rebuild each bundle whenever a file it includes changes; Ctrl-C stops.

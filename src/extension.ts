@@ -2,6 +2,8 @@
 // and the helper launcher together. Everything with logic lives in src/host/.
 import * as vscode from 'vscode';
 import { detectGraphicalSession, launchHelper } from './host/launcher';
+import { openRecording } from './host/recordingPanel';
+import { OomNotifier } from './host/oomNotifier';
 import { createLog, type Log } from './host/log';
 import { unsupportedHtml, VIEW_TYPE } from './host/panel';
 import type { LaunchFn } from './host/helperSession';
@@ -18,6 +20,7 @@ export const COMMANDS = {
   exportGroupHistory: 'pmemstat.exportGroupHistory',
   compareSnapshot: 'pmemstat.compareSnapshot',
   showLog: 'pmemstat.showLog',
+  openRecording: 'pmemstat.openRecording',
 } as const;
 
 export function isSupportedPlatform(platform: string): boolean {
@@ -86,6 +89,7 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
 
   const settings = new SettingsStore();
   const statusBar = new StatusBarController(settings.statusBar, log, opts.procRoot);
+  const oom = new OomNotifier({ log, procRoot: opts.procRoot });
   statusBar.setLeakWarning(settings.leak.statusBarWarning);
   const pkg = context.extension?.packageJSON as { version?: unknown } | undefined;
   const controller = new PanelController({
@@ -94,9 +98,16 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     settings,
     log,
     version: typeof pkg?.version === 'string' ? pkg.version : '0.0.0',
-    onTopGroups: (top) => statusBar.setTopGroups(top),
-    onLeaks: (leaks) => statusBar.setLeaks(leaks),
+    onTopGroups: (top) => {
+      statusBar.setTopGroups(top);
+      if (top) void oom.check(top.rows);
+    },
+    onLeaks: (leaks) => {
+      statusBar.setLeaks(leaks);
+      void oom.leaks(leaks);
+    },
   });
+  statusBar.onRefresh = () => void oom.check();
   context.subscriptions.push(
     settings,
     statusBar,
@@ -117,6 +128,17 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
       controller.compareSnapshot(uri instanceof vscode.Uri ? uri : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    // (uri, at): the OOM notification's action opens the recording at that moment.
+    vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown, at?: unknown) =>
+      openRecording(
+        { extensionUri: context.extensionUri, launch: opts.launch ?? defaultLaunch(context, log), runAsUser: () => settings.runAsUser, log },
+        uri instanceof vscode.Uri ? uri : undefined,
+      ).then(async (p) => {
+        if (p) context.subscriptions.push({ dispose: () => p.dispose() });
+        if (p && typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) await p.seek(at);
+        return p;
+      }),
+    ),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         controller.restore(panel);

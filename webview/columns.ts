@@ -3,7 +3,7 @@
 import { formatCpu, countText, NEAR_LIMIT_MARK, OOM_KILL_MARK } from '../src/core/format';
 import type { CgroupFigures } from '../src/core/cgroup';
 import { leakWhat } from '../src/core/leaks';
-import { figure, FIGURES, isColumnFigure, isMemFigure, memFigure, shownFigures, type ColumnFigureKey } from '../src/core/figures';
+import { figure, FIGURES, isColumnFigure, isExtraFigureKey, isMemFigure, memFigure, shownFigures, type ColumnFigureKey } from '../src/core/figures';
 import type { GroupRow, Mem, Units } from '../src/core/types';
 import { formatKb } from '../src/core/units';
 import type { LeakInfo, PanelSettings } from '../src/shared/webviewProtocol';
@@ -41,11 +41,11 @@ export function columnsFor(
   showCpu: boolean,
   lineNumbers: boolean,
   trend = false,
-  extra: { cgroup?: boolean; oom?: boolean; uss?: boolean; epss?: boolean } = {},
+  extra: { cgroup?: boolean; oom?: boolean; uss?: boolean; epss?: boolean; thp?: boolean; ksm?: boolean } = {},
 ): ColumnName[] {
   const cols: ColumnName[] = [];
   if (lineNumbers) cols.push('line');
-  const shown = { detail, showCpu, showUss: extra.uss, showEpss: extra.epss, showOom: extra.oom, groupBy: extra.cgroup ? ('cgroup' as const) : undefined };
+  const shown = { detail, showCpu, showUss: extra.uss, showEpss: extra.epss, showThp: extra.thp, showKsm: extra.ksm, showOom: extra.oom, groupBy: extra.cgroup ? ('cgroup' as const) : undefined };
   for (const f of shownFigures(shown).filter(isColumnFigure)) cols.push(f.key);
   if (trend) cols.push('trend');
   cols.push('type', 'count', 'info');
@@ -72,14 +72,15 @@ export const SORTABLE_COLUMNS: readonly SortableColumn[] = COLUMN_NAMES.filter((
 export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(COLUMN_NAMES.filter((c) => c !== 'trend' && c !== 'type' && c !== 'info'));
 
 /** The cpu or memory figure of a column (null for the other columns), alike for a group and for one of its processes. */
-export function figureOf(x: { cpu: number; mem: Mem }, col: ColumnName): number | null {
+export function figureOf(x: { cpu: number; mem: Mem; thp?: number; ksm?: number }, col: ColumnName): number | null {
   if (col === 'cpu') return x.cpu;
+  if (isExtraFigureKey(col)) return x[col] ?? null;
   if (!isFigureColumn(col)) return null;
   const f = figure(col);
   return isMemFigure(f) ? memFigure(x.mem, f.key) : null;
 }
 
-function figureText(x: { cpu: number; mem: Mem }, col: ColumnName, s: PanelSettings): string | null {
+function figureText(x: { cpu: number; mem: Mem; thp?: number; ksm?: number }, col: ColumnName, s: PanelSettings): string | null {
   const v = figureOf(x, col);
   if (v === null) return null;
   return col === 'cpu' ? formatCpu(v) : formatKb(v, s.units);

@@ -149,6 +149,6 @@ export function tableModel(
 }
 
 /** The optional columns: uss and pss+swap, the kernel's figures when grouping by cgroup, oom_score, each when asked for. */
-export function extraColumns(s: PanelSettings): { cgroup: boolean; oom: boolean; uss: boolean; epss: boolean } {
-  return { cgroup: isCgroupGrouping(s.groupBy), oom: s.showOom, uss: s.showUss, epss: s.showEpss };
+export function extraColumns(s: PanelSettings): { cgroup: boolean; oom: boolean; uss: boolean; epss: boolean; thp: boolean; ksm: boolean } {
+  return { cgroup: isCgroupGrouping(s.groupBy), oom: s.showOom, uss: s.showUss, epss: s.showEpss, thp: s.showThp, ksm: s.showKsm };
 }

@@ -20,6 +20,8 @@ const FLAG_SPECS: Record<string, SettingSpec<unknown>> = {
   lineNumbers: PANEL_OPTIONS.lineNumbers,
   showUss: PANEL_OPTIONS.showUss,
   showEpss: PANEL_OPTIONS.showEpss,
+  showThp: PANEL_OPTIONS.showThp,
+  showKsm: PANEL_OPTIONS.showKsm,
   walkBudgetMs: HOST_SETTINGS.walkBudgetMs,
   maxAgeSeconds: HOST_SETTINGS.maxAgeSeconds,
   leakSamples: HOST_SETTINGS.leakSamples,

@@ -29,7 +29,7 @@ const stdio: CliIO = {
 
 /** Render one report as text lines; `first` prints everything, later loops only what changed. */
 export function reportLines(report: Report, view: View, o: CliOptions, first: boolean, showCpu: boolean, looping: boolean): string[] {
-  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, showOom: o.showOom, showUss: o.showUss, showEpss: o.showEpss };
+  const f: FormatOptions = { units: o.units, detail: report.detail, showCpu, numbers: o.lineNumbers, groupBy: report.options.groupBy, showOom: o.showOom, showUss: o.showUss, showEpss: o.showEpss, showThp: o.showThp, showKsm: o.showKsm };
   const leader = { ...report.leader, pidsShown: view.pidsShown };
   const lines = leaderLines(leader, showCpu && looping, process.getuid?.() === 0 ? '' : 'run as root');
   if (first && showCpu && !looping) lines.push('cpu% since each process started, as ps shows it (a loop, -l N, measures over a moving window)');

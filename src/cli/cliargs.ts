@@ -87,6 +87,8 @@ options:
                          highest), the process the kernel would kill first
       --uss              add the uss column (after ptotal)
       --epss             add the pss+swap column (after ptotal)
+      --thp              add the thp column (transparent huge pages)
+      --ksm              add the ksm column (KSM-merged pages, from ksm_stat)
       --json             print each sample as one JSON document per line
       --root DIR         read a captured tree DIR (DIR/proc/..., DIR/sys/...)
                          instead of the live system (implies -U); numbered
@@ -134,6 +136,8 @@ Columns (KB as the kernel prints them, shown in the chosen units):
   uss     with --uss: Private_Clean + Private_Dirty, what only the process holds
           (freed if it exited)
   pss+swap with --epss: Pss + SwapPss whether zRAM is active or not (htop's EPSS)
+  thp     with --thp: AnonHugePages, anonymous memory in transparent huge pages
+  ksm     with --ksm: ksm_merging_pages x the page size (a group's sum)
   type    T total, A new group, +NK/-NK change since last shown, x vanished,
           O the groups folded by --top-pct or --search
   count   Nx processes, or the pid of a single-process group
@@ -200,6 +204,8 @@ const LONG: Record<string, string> = {
   cgroup: 'cgroup',
   uss: 'uss',
   epss: 'epss',
+  thp: 'thp',
+  ksm: 'ksm',
 };
 
 const TAKES_VALUE = new Set<string>(['g', 'k', 'l', 'L', 't', 'u', 's', '/', 'root', 'leak-samples', 'leak-growth-kb', 'walk-budget', 'max-age', 'maps', 'cgroup']);
@@ -283,6 +289,9 @@ function apply(o: CliOptions, opt: ValueOpt, v: string): void {
   }
 }
 
+/** The flags that add an optional column. */
+const COLUMN_FLAGS = { oom: 'showOom', uss: 'showUss', epss: 'showEpss', thp: 'showThp', ksm: 'showKsm' } as const;
+
 function flag(o: CliOptions, f: string): void {
   switch (f) {
     case 'h':
@@ -308,23 +317,15 @@ function flag(o: CliOptions, f: string): void {
       break;
     case 'D':
       break; // accepted for compatibility
-    case 'oom':
-      o.showOom = true;
-      break;
     case 'json':
       o.json = true;
       break;
     case 'leaks':
       o.leaks = true;
       break;
-    case 'uss':
-      o.showUss = true;
-      break;
-    case 'epss':
-      o.showEpss = true;
-      break;
     default:
-      throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
+      if (Object.hasOwn(COLUMN_FLAGS, f)) o[COLUMN_FLAGS[f as keyof typeof COLUMN_FLAGS]] = true;
+      else throw new UsageError(`unknown option: -${f.length > 1 ? '-' : ''}${f}`);
   }
 }
 

@@ -7,10 +7,10 @@
 import type { GroupBy, Mem } from './types';
 
 /** What a figure needs read. */
-export type Need = 'stat' | 'rollup' | 'smaps' | 'oom_score' | 'cgroup';
+export type Need = 'stat' | 'rollup' | 'smaps' | 'oom_score' | 'cgroup' | 'thp' | 'ksm_stat';
 
 /** When a figure is shown: always, in one mode, when its option is on, or never (the exporter's alone). */
-export type Shown = 'always' | 'fast' | 'detail' | 'showCpu' | 'showUss' | 'showEpss' | 'showOom' | 'cgroupGrouping' | 'never';
+export type Shown = 'always' | 'fast' | 'detail' | 'showCpu' | 'showUss' | 'showEpss' | 'showOom' | 'showThp' | 'showKsm' | 'cgroupGrouping' | 'never';
 
 export interface Figure {
   /** Its id: the column's name in the panel, and the Mem field for a memory figure. */
@@ -122,6 +122,35 @@ export const FIGURES = [
     json: 'mem.epss',
     metric: null,
   },
+  // The per-process extras (src/core/procExtras.ts): row fields, not Mem's; on no wire (the helper does not send them).
+  {
+    key: 'thp',
+    label: 'thp',
+    unit: 'KB',
+    csv: null,
+    csvAt: null,
+    help: 'Anonymous memory in transparent huge pages (AnonHugePages of smaps_rollup, or of smaps in detail mode): not proportional, a group\u2019s sum',
+    shown: 'showThp',
+    needs: ['rollup', 'thp'],
+    wireAt: null,
+    history: false,
+    json: 'thp',
+    metric: null,
+  },
+  {
+    key: 'ksm',
+    label: 'ksm',
+    unit: 'KB',
+    csv: null,
+    csvAt: null,
+    help: 'Memory of the pages KSM merged with identical ones (ksm_merging_pages of /proc/PID/ksm_stat \u00d7 the page size), a group\u2019s sum; empty where the kernel has no ksm_stat',
+    shown: 'showKsm',
+    needs: ['ksm_stat'],
+    wireAt: null,
+    history: false,
+    json: 'ksm',
+    metric: null,
+  },
   // Pss alone (pss+swap − pswap, whether zRAM is active or not): the exporter's, in no column.
   {
     key: 'pss',
@@ -184,8 +213,12 @@ export function memFigure(m: Mem, key: MemFigureKey): number {
   return key === 'pss' ? m.epss - m.pswap : m[key];
 }
 
+/** The per-process extras: KB figures of a row or member, absent when not read (not 0). */
+export type ExtraFigureKey = 'thp' | 'ksm';
+export const isExtraFigureKey = (key: string): key is ExtraFigureKey => key === 'thp' || key === 'ksm';
+
 export function isMemFigure(f: Figure): f is Figure & { key: MemFigureKey } {
-  return f.unit === 'KB' && f.key !== 'cgroup';
+  return f.unit === 'KB' && f.key !== 'cgroup' && !isExtraFigureKey(f.key);
 }
 
 const BY_KEY: ReadonlyMap<string, RegisteredFigure> = new Map(FIGURES.map((f) => [f.key, f]));
@@ -204,6 +237,8 @@ export interface FigureOptions {
   showUss?: boolean;
   showEpss?: boolean;
   showOom?: boolean;
+  showThp?: boolean;
+  showKsm?: boolean;
   groupBy?: GroupBy;
 }
 

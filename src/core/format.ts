@@ -1,13 +1,13 @@
 // The text report of the `pmemstat` command: leader line(s), header, rows.
 import type { CgroupFigures, Pressure } from './cgroup';
 import type { LeaderFigure } from './leaderHelp';
-import { isMemFigure, memFigure, shownFigures, type Figure, type FigureOptions } from './figures';
+import { isExtraFigureKey, isMemFigure, memFigure, shownFigures, type Figure, type FigureOptions } from './figures';
 import type { GroupBy, GroupRow, LeaderFigures, Mem, Units } from './types';
 import { columnWidth, fitKb, fixed1, human, withCommas } from './units';
 
 /**
  * What the text shows: the figures' options (detail: seven memory columns instead of four;
- * showUss, showEpss, showOom: the optional columns, hidden unless asked for), the units, the
+ * showUss, showEpss, showThp, showKsm, showOom: the optional columns, hidden unless asked for), the units, the
  * line numbers and the grouping.
  */
 export interface FormatOptions extends FigureOptions {
@@ -33,9 +33,13 @@ function figureWidth(f: Figure, w: number): number {
 }
 
 /** A figure's cell, without padding; a figure keeps one space before it, however large (a crafted tree can say 2^63 KB). */
-function figureCell(f: Figure, r: { cpu: number; mem: Mem; oom?: number }, o: FormatOptions, width: number): string {
+function figureCell(f: Figure, r: { cpu: number; mem: Mem; oom?: number; thp?: number; ksm?: number }, o: FormatOptions, width: number): string {
   if (f.key === 'cpu') return fitCpu(r.cpu, width - 1);
   if (f.key === 'oom') return r.oom === undefined ? '' : String(r.oom);
+  if (isExtraFigureKey(f.key)) {
+    const v = r[f.key];
+    return v === undefined ? '' : fitKb(v, o.units, width - 1);
+  }
   return isMemFigure(f) ? fitKb(memFigure(r.mem, f.key), o.units, width - 1) : '';
 }
 

@@ -76,6 +76,15 @@ export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdle
       m.oom = p.oom;
       g.oom = Math.max(g.oom ?? 0, p.oom);
     }
+    // The extras are sums (not proportional); absent (not read) stays absent, not 0.
+    if (p.thp !== undefined) {
+      m.thp = p.thp;
+      g.thp = (g.thp ?? 0) + p.thp;
+    }
+    if (p.ksm !== undefined) {
+      m.ksm = p.ksm;
+      g.ksm = (g.ksm ?? 0) + p.ksm;
+    }
     if (p.asOf !== undefined) {
       m.asOf = p.asOf;
       g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
@@ -92,6 +101,8 @@ export function sumRows(rows: readonly GroupRow[], info: string, type: RowType):
     addMem(t.mem, r.mem);
     t.cpu += r.cpu;
     t.count += r.count;
+    if (r.thp !== undefined) t.thp = (t.thp ?? 0) + r.thp;
+    if (r.ksm !== undefined) t.ksm = (t.ksm ?? 0) + r.ksm;
   }
   return t;
 }

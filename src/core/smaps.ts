@@ -67,13 +67,15 @@ export function parseRollup(text: string): Rollup | null {
   let pssShmem = 0;
   let swapPss = 0;
   let uss = 0;
+  let anonHuge = 0;
   const len = text.length;
   let pos = 0;
   while (pos < len) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = len;
     const c = text.charCodeAt(pos);
-    if (c === C_P) {
+    if (c === UA && startsAt(text, pos, 'AnonHugePages:')) anonHuge = Math.max(0, numberAt(text, pos + 14, eol));
+    else if (c === C_P) {
       // Pss:, Pss_Anon:, Pss_File:, Pss_Shmem:, Private_Clean:, Private_Dirty: (Pss_Dirty: is ignored)
       const priv = privateAt(text, pos, eol);
       if (priv >= 0) uss += priv;
@@ -97,7 +99,7 @@ export function parseRollup(text: string): Rollup | null {
     pos = eol + 1;
   }
   if (pss < 0) return null;
-  return { pss, pssAnon, pssFile, pssShmem, swapPss, uss };
+  return { pss, pssAnon, pssFile, pssShmem, swapPss, uss, anonHuge };
 }
 
 /** The figure of a `Private_Clean:` or `Private_Dirty:` line at `pos` (-1: another line). */

@@ -58,6 +58,8 @@ export interface Rollup {
   swapPss: number;
   /** Private_Clean + Private_Dirty. */
   uss: number;
+  /** AnonHugePages: anonymous memory in transparent huge pages (the `thp` column). */
+  anonHuge: number;
 }
 
 /** The fields of /proc/meminfo that pmemstat uses (KB). */
@@ -131,6 +133,10 @@ export interface ProcSample {
   cgroup?: ProcCgroup;
   /** /proc/PID/oom_score, read only when the `oom` column is wanted. */
   oom?: number;
+  /** AnonHugePages (KB), kept only when the `thp` column is wanted. */
+  thp?: number;
+  /** KSM-merged pages (KB) of /proc/PID/ksm_stat, read only when the `ksm` column is wanted and the kernel has it. */
+  ksm?: number;
   /**
    * KB of this process's PSS that is shared memory (shmem/tmpfs pages): the rollup's
    * Pss_Shmem, or, when only smaps was read, parseSmapsDetail's estimate (src/core/smaps.ts).
@@ -197,6 +203,9 @@ export interface GroupMember {
   cpu: number;
   /** /proc/PID/oom_score (when read). */
   oom?: number;
+  /** AnonHugePages and KSM-merged pages, KB (when read). */
+  thp?: number;
+  ksm?: number;
   /** As ProcSample.asOf: absent when read this tick. */
   asOf?: number;
 }
@@ -219,6 +228,9 @@ export interface GroupRow {
   members: GroupMember[];
   /** The largest oom_score of its members (when read): the group the kernel would hit first. */
   oom?: number;
+  /** The sums of its members' AnonHugePages and KSM-merged pages, KB (when any was read). */
+  thp?: number;
+  ksm?: number;
   /** Grouped by unit, container or cgroup: the kernel's own figures of the group's cgroup. */
   kernel?: CgroupFigures;
   /** The oldest member figure's time when any is older than the tick (ms epoch). */

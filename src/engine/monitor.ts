@@ -212,6 +212,8 @@ export class Monitor {
       walkBudgetMs: this.replay ? 0 : o.walkBudgetMs,
       maxAgeSeconds: o.maxAgeSeconds,
       oom: needs.has('oom_score'),
+      thp: needs.has('thp'),
+      ksm: needs.has('ksm_stat'),
       cgroups: this.env.allCgroups === true || needs.has('cgroup') || isCgroupGrouping(o.groupBy),
     };
   }

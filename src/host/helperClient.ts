@@ -22,6 +22,7 @@ import {
 } from '../shared/protocol';
 import { DEFAULT_KILL_SIGNAL, killTargetsCheck, type KillSignal } from '../shared/kill';
 import { explain, isObject } from '../shared/validate';
+import { recordingPathProblem, type RecordingResult } from '../shared/recordingSchema';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
 
@@ -85,6 +86,7 @@ const DEFAULT_TIMEOUTS: Record<Request['type'], number> = {
   sample: 120_000,
   kill: 60_000,
   maps: 60_000,
+  recording: 60_000,
 };
 
 type ReplyOf<T extends Request['type']> = Extract<Reply, { type: T }>;
@@ -326,6 +328,17 @@ export class HelperClient {
   /** The grouped mappings of the process named by pid + start time (or why there are none). */
   async maps(pid: number, starttime: number): Promise<MapsResult> {
     return (await this.request<'maps'>({ type: 'maps', pid, starttime })).result;
+  }
+
+  /**
+   * A moment of the recording at `path` on the helper's host (the last one when `at` is null),
+   * with its sample times and events when `timeline` (the helper checks the path: recordingRead.ts).
+   */
+  async recording(path: string, at: number | null, timeline: boolean): Promise<RecordingResult<Report>> {
+    const problem = recordingPathProblem(path);
+    if (problem) throw new HelperError('invalid', `not a recording path: the path ${problem}`);
+    const r = (await this.request<'recording'>({ type: 'recording', path, at, timeline })).result;
+    return r.ok ? { ...r, report: fromWireReport(r.report) } : r;
   }
 
   async ping(): Promise<void> {

@@ -82,6 +82,8 @@ export function helperConfigOf(
     cpuAvgSecs: s.cpuAvgSecs,
     showCpu: s.showCpu,
     showOom: s.showOom,
+    showThp: s.showThp,
+    showKsm: s.showKsm,
   };
 }
 

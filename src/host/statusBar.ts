@@ -187,6 +187,8 @@ export class StatusBarController implements vscode.Disposable {
   private last: Glance | null = null;
   private failed = false;
   private settings: StatusBarSettings;
+  /** Called after each refresh (the OOM notifier looks then: src/host/oomNotifier.ts). */
+  onRefresh: (() => void) | null = null;
 
   constructor(
     settings: StatusBarSettings,
@@ -277,6 +279,7 @@ export class StatusBarController implements vscode.Disposable {
     this.failed = false;
     this.last = g;
     this.show();
+    this.onRefresh?.();
   }
 
   /** Put the last glance (and the leak suspects) into the item. */

@@ -64,8 +64,11 @@ export const REPLAY_HELP = `usage: pmemstat replay [--dir DIR] --at TIME [--json
 Print the report as it was at TIME: the nearest recorded sample at or before it,
 with the report options of pmemstat (-g, -s, -u, -t, -/, --json, …). TIME is
 ISO 8601 (2026-12-04T03:00, local time when no zone is given), or -10m, -2h, -1d.
---from prints every recorded sample from TIME to --to (default now) as the live
-loop prints them: the first whole, then what changed.
+--from on a terminal opens the window on the samples from TIME to --to (default
+now): the live window's keys, and [ ] a sample back/forward, { } the previous/next
+event, < > the first/last sample (? lists them). Off a terminal, or with -W or
+--json, it prints every sample as the live loop prints them: the first whole,
+then what changed.
 --events lists what happened: OOM kills (with the victim's last figures),
 memory pressure, cgroups at their limit, leak suspects.`;
 

@@ -11,6 +11,6 @@ const stdio: CliIO = {
 /** The exit status of a recorder command, or null when `argv` is none (the report command's then). */
 export function recorderCommand(argv: readonly string[], io: CliIO = stdio): Promise<number> | null {
   if (argv[0] === 'record') return runRecord(argv.slice(1), io);
-  if (argv[0] === 'replay') return runReplay(argv.slice(1), io);
+  if (argv[0] === 'replay') return runReplay(argv.slice(1), io, io === stdio);
   return null;
 }

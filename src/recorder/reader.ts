@@ -3,7 +3,7 @@
 import type { CgroupCounters, CgroupReader, FigureDirs, ProcCgroup } from '../core/cgroup';
 import { sampleFrom, type ProcFigureRow, type ProcIdentity, type SystemFigures } from '../core/recording';
 import type { Sample } from '../core/types';
-import type { Db } from './db';
+import type { ReadDb } from './readDb';
 import type { RecordedEvent } from './writer';
 
 interface FigRow {
@@ -64,7 +64,7 @@ function parseCgroup(json: string | null): ProcCgroup | null {
 }
 
 export class RecordingReader {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: ReadDb) {}
 
   /** The recorded sample times in [from, to], ascending. */
   times(from = -Infinity, to = Infinity): number[] {

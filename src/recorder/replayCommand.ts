@@ -7,16 +7,18 @@ import { applyView, Reporter } from '../core/report';
 import type { CgroupReader } from '../core/cgroup';
 import type { Report, Sample } from '../core/types';
 import { formatKb } from '../core/units';
-import { reportOptionsOf } from '../shared/engineOptions';
+import { reportOptionsOf, type EngineOptions } from '../shared/engineOptions';
 import { reportLines, type CliIO } from '../cli/cli';
 import { parseCliArgs, UsageError, type CliOptions } from '../cli/cliargs';
 import { parseReplayArgs, REPLAY_HELP, type ReplayArgs } from './args';
 import { openDb, RECORDING_FILE, StoreError } from './db';
 import { RecordingReader } from './reader';
 import type { RecordedEvent } from './writer';
+import { RecordingSource } from './replayWindow';
+import { runWindow, wantsWindow } from '../cli/window/window';
 
 /** The live command's filter (pids and exe keys) and --oom, applied to a recorded sample. */
-function asLive(s: Sample, o: CliOptions): Sample {
+function asLive(s: Sample, o: EngineOptions): Sample {
   const f = o.filter;
   const procs = s.procs.filter((p) => f.length === 0 || f.includes(String(p.pid)) || f.includes(p.exe));
   return {
@@ -35,7 +37,7 @@ function asLive(s: Sample, o: CliOptions): Sample {
  * say what changed since the report before); the first is preceded by the sample before it, so
  * its types too say what changed.
  */
-export function* replayReports(reader: RecordingReader, times: readonly number[], o: CliOptions): Generator<Report> {
+export function* replayReports(reader: RecordingReader, times: readonly number[], o: EngineOptions): Generator<Report> {
   let cgroups: CgroupReader = () => ({ current: null, limit: null, peak: null, swap: null, pressure: null });
   const reporter = new Reporter(reportOptionsOf(o), (w) => cgroups(w));
   const reportAt = (t: number) => {
@@ -68,7 +70,8 @@ function eventLine(e: RecordedEvent, units: CliOptions['units']): string {
   return parts.join('  ');
 }
 
-export async function runReplay(argv: readonly string[], io: CliIO): Promise<number> {
+/** `terminal`: io is the process's own stdin/stdout, so that `--from` may open the window when they are a terminal. */
+export async function runReplay(argv: readonly string[], io: CliIO, terminal = false): Promise<number> {
   let a: ReplayArgs;
   let o: CliOptions;
   try {
@@ -102,6 +105,7 @@ export async function runReplay(argv: readonly string[], io: CliIO): Promise<num
       for (const e of reader.events(a.from ?? -Infinity, a.to ?? Infinity)) io.out(o.json ? jsonText({ ...e, time: localIso(e.t) }) : eventLine(e, o.units));
       return 0;
     }
+    if (a.from !== null && terminal && wantsWindow(o, process.stdin.isTTY === true, process.stdout.isTTY === true)) return await replayWindow(reader, a.from, a.to ?? Date.now(), o, io);
     if (a.from !== null) return printRange(reader, a.from, a.to ?? Date.now(), o, io);
     const at = a.at ?? Date.now();
     const t = reader.atOrBefore(at);
@@ -127,6 +131,17 @@ export async function runReplay(argv: readonly string[], io: CliIO): Promise<num
   } finally {
     db.close();
   }
+}
+
+/** `--from T [--to T]` on a terminal: the window, standing at the first sample from T. */
+async function replayWindow(reader: RecordingReader, from: number, to: number, o: CliOptions, io: CliIO): Promise<number> {
+  const times = reader.times(from, to);
+  if (times.length === 0) {
+    io.err(`pmemstat replay: nothing recorded from ${localIso(from)} to ${localIso(to)}`);
+    return 2;
+  }
+  // As the live window's engine: the search is the view's, not the leader's note (windowMonitor).
+  return runWindow(o, [], new RecordingSource(reader, times, reader.events(from, to), { ...o, search: '' }));
 }
 
 /** `--from T [--to T]` printed: every recorded sample between, as the live loop prints them. */

@@ -7,6 +7,7 @@ import { printable } from '../core/printable';
 import { treeRegularFile, underTree } from '../proc/tree';
 import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
+import { smapsAnonHugeKb } from '../core/procExtras';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
@@ -50,6 +51,8 @@ export interface ProcEntry {
   cgroup: ProcCgroup | null | undefined;
   /** Pss_Shmem (KB) as last read, kept with the figures it came with. */
   pssShmem: number;
+  /** AnonHugePages (KB) as last read, likewise (the `thp` column). */
+  anonHuge: number;
 }
 
 /** Counters of the work one sample did (for tests and benchmarks). */
@@ -140,6 +143,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     movedLast: false,
     cgroup: undefined,
     pssShmem: 0,
+    anonHuge: 0,
   };
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;
@@ -227,6 +231,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     rollup = rt.rollup;
     if (!rollup) return null;
     e.pssShmem = rollup.pssShmem;
+    e.anonHuge = rollup.anonHuge;
     if (!ctx.detail || e.smapsTooLarge) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
@@ -242,12 +247,14 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     // and no second try each tick.
     e.smapsTooLarge = true;
     const r = rollup ?? parseRollup(readText(procPath(ctx, pid, 'smaps_rollup'), true).text ?? '');
+    if (r) e.anonHuge = r.anonHuge;
     return r ? rollupToMem(r, zramActive) : null;
   }
   const extra: SmapsExtra = { pssShmem: 0 };
   const mem = parseSmapsDetail(st.text, zramActive, extra);
   // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.
   e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
+  e.anonHuge = rollup ? rollup.anonHuge : smapsAnonHugeKb(st.text);
   e.detailFor = rollup;
   e.detailZram = zramActive;
   e.detailMem = mem;

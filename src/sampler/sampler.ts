@@ -11,6 +11,7 @@ import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, 
 import { memoryMoved } from '../core/statmem';
 import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
+import { readKsmKb } from '../proc/ksm';
 import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
@@ -266,6 +267,11 @@ export class Sampler {
       if (this.opts.oom) {
         const oom = Number(readText(procPath(this.ctx, pid, 'oom_score')).text ?? NaN);
         if (Number.isSafeInteger(oom) && oom >= 0) p.oom = oom;
+      }
+      if (this.opts.thp) p.thp = e.anonHuge;
+      if (this.opts.ksm) {
+        const ksm = readKsmKb(procPath(this.ctx, pid, 'ksm_stat'));
+        if (ksm !== undefined) p.ksm = ksm;
       }
       procs.push(p);
     }

@@ -20,6 +20,10 @@ export interface SamplerOptions {
   maxAgeSeconds: number;
   /** Read /proc/PID/oom_score each sample (the `oom` column). */
   oom: boolean;
+  /** Keep each process's AnonHugePages (the `thp` column; read with the rollup or smaps anyway). */
+  thp?: boolean;
+  /** Read /proc/PID/ksm_stat each sample (the `ksm` column). */
+  ksm?: boolean;
   /** Read each process's cgroup (the groupings by unit, container or cgroup); off, none is read. */
   cgroups: boolean;
   /** CPU% since each process started (one-shot: no window to measure over) instead of over the window. */

@@ -28,6 +28,8 @@ import {
 import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
 import { readProcessMapsYielding } from './maps';
+import { readRecording } from '../recorder/recordingRead';
+import { openWasmDb } from '../recorder/wasmDb';
 
 export interface HelperServerOptions {
   /** Root of the /proc tree to sample (tests); '/' for the live system. Kill always acts on the live system. */
@@ -143,6 +145,10 @@ export class HelperServer {
       }
       case 'maps':
         return readProcessMapsYielding(this.monitor.root, r.pid, r.starttime).then((result): Reply => ({ type: 'maps', id: r.id, seq, result }));
+      case 'recording':
+        return readRecording(r, this.monitor.options, openWasmDb).then(
+          (result): Reply => ({ type: 'recording', id: r.id, seq, result: result.ok ? { ...result, report: toWireReport(boundReport(result.report, REPLY_TEXT_BUDGET)) } : result }),
+        );
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),

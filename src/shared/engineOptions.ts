@@ -19,6 +19,10 @@ export interface EngineOptions {
   showCpu: boolean;
   /** Read each process's oom_score (the `oom` column). */
   showOom: boolean;
+  /** Keep each process's AnonHugePages (the `thp` column). */
+  showThp: boolean;
+  /** Read each process's ksm_stat (the `ksm` column). */
+  showKsm: boolean;
   cpuAvgSecs: number;
   /** The +NK/-NK threshold (docs/columns.md); null = automatic for the units. */
   minDeltaKb: number | null;
@@ -54,6 +58,8 @@ const FROM_CATALOGUE = {
   riseToTop: PANEL_OPTIONS.riseToTop,
   showCpu: PANEL_OPTIONS.showCpu,
   showOom: PANEL_OPTIONS.showOom,
+  showThp: PANEL_OPTIONS.showThp,
+  showKsm: PANEL_OPTIONS.showKsm,
   cpuAvgSecs: PANEL_OPTIONS.cpuAvgSecs,
   minDeltaKb: PANEL_OPTIONS.minDeltaKb,
   units: PANEL_OPTIONS.units,
@@ -124,10 +130,10 @@ export function pickEngineOptions(o: EngineOptions): EngineOptions {
 
 /** The engine's options a view's settings (the panel's, the terminal window's) hold: the same names. */
 export function engineOptionsOfSettings(
-  s: Pick<EngineOptions, 'groupBy' | 'units' | 'detail' | 'sortBy' | 'riseToTop' | 'showCpu' | 'showOom' | 'cpuAvgSecs' | 'loopSeconds' | 'minDeltaKb'>,
+  s: Pick<EngineOptions, 'groupBy' | 'units' | 'detail' | 'sortBy' | 'riseToTop' | 'showCpu' | 'showOom' | 'showThp' | 'showKsm' | 'cpuAvgSecs' | 'loopSeconds' | 'minDeltaKb'>,
 ): Partial<EngineOptions> {
-  const { groupBy, units, detail, sortBy, riseToTop, showCpu, showOom, cpuAvgSecs, loopSeconds, minDeltaKb } = s;
-  return { groupBy, units, detail, sortBy, riseToTop, showCpu, showOom, cpuAvgSecs, loopSeconds, minDeltaKb };
+  const { groupBy, units, detail, sortBy, riseToTop, showCpu, showOom, showThp, showKsm, cpuAvgSecs, loopSeconds, minDeltaKb } = s;
+  return { groupBy, units, detail, sortBy, riseToTop, showCpu, showOom, showThp, showKsm, cpuAvgSecs, loopSeconds, minDeltaKb };
 }
 
 /** The check of an option object of `keys` (the helper's config takes a subset): each optional when `partial`. */

@@ -35,6 +35,10 @@ export interface PanelSettings {
   showUss: boolean;
   /** The optional `pss+swap` column (Pss + SwapPss, htop's EPSS). */
   showEpss: boolean;
+  /** The optional `thp` column (AnonHugePages: anonymous memory in transparent huge pages). */
+  showThp: boolean;
+  /** The optional `ksm` column (/proc/PID/ksm_stat's merged pages; read only while shown). */
+  showKsm: boolean;
 }
 
 export type PanelSettingKey = keyof PanelSettings;
@@ -142,6 +146,16 @@ export const PANEL_OPTIONS: { readonly [K in PanelSettingKey]: PanelOptionSpec<P
     label: 'Pss+swap',
     help: 'show the pss+swap column: Pss + SwapPss (htop\u2019s EPSS), swap included even without zRAM',
   }),
+  showThp: option('showThp', { kind: 'boolean' }, false, {
+    hotkey: 'T',
+    label: 'THP',
+    help: 'show the thp column: anonymous memory in transparent huge pages (AnonHugePages)',
+  }),
+  showKsm: option('showKsm', { kind: 'boolean' }, false, {
+    hotkey: 'm',
+    label: 'KSM',
+    help: 'show the ksm column: pages KSM merged with identical ones (/proc/PID/ksm_stat, where the kernel has it)',
+  }),
 };
 
 export const PANEL_SETTING_KEYS = Object.keys(PANEL_OPTIONS) as PanelSettingKey[];
@@ -164,6 +178,8 @@ export const TOOLBAR_OPTIONS: readonly PanelSettingKey[] = [
   'fitToWindow',
   'showUss',
   'showEpss',
+  'showThp',
+  'showKsm',
 ];
 
 /** The option keys in the help overlay, in the order of the original's help screen. */
@@ -180,6 +196,8 @@ export const HELP_OPTIONS: readonly PanelSettingKey[] = [
   'showOom',
   'showUss',
   'showEpss',
+  'showThp',
+  'showKsm',
 ];
 
 /** The control of an option that has one. */
@@ -222,6 +240,7 @@ export const HOST_SETTINGS = {
     default: DEFAULT_LEAK_OPTIONS.minGrowthKb,
   },
   leakStatusBarWarning: { id: 'pmemstat.leak.statusBarWarning', values: { kind: 'boolean' }, default: true },
+  notifyLeakSuspects: { id: 'pmemstat.notify.leakSuspects', values: { kind: 'boolean' }, default: false },
   walkBudgetMs: {
     id: 'pmemstat.walkBudgetMs',
     // Not only whole ms: the CLI's --walk-budget takes a fraction too (0 alone means "walk all").

@@ -6,6 +6,7 @@ import { WIRE_FIGURES, type WireFigure } from '../core/figures';
 import { zeroMem, type GroupMember, type GroupRow, type Report } from '../core/types';
 import { checkKillResult, isKillPid, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { checkMapsResult, type MapsResult } from './mapsSchema';
+import { recordingRequestShape, recordingResultCheck, type RecordingQuery, type RecordingResult } from './recordingSchema';
 import { reportCheck } from './reportSchema';
 import { defaultEngineOptions, engineOptionsCheck, minDeltaOf, type EngineOptionKey, type EngineOptions } from './engineOptions';
 import {
@@ -36,7 +37,7 @@ export type { MapsOutcome, MapsResult } from './mapsSchema';
 export { DEFAULT_KILL_SIGNAL, isKillPid, KILL_SIGNALS, PID_MAX_LIMIT } from './kill';
 
 /** Bumped on any incompatible change; the host refuses a helper that speaks another. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 /** Longest request line the helper accepts (bytes, without the newline). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Longest reply line the host accepts (a sample of a very busy machine stays far below). */
@@ -67,6 +68,8 @@ export const HELPER_CONFIG_KEYS = [
   'showCpu',
   'filter',
   'showOom',
+  'showThp',
+  'showKsm',
   'walkBudgetMs',
   'maxAgeSeconds',
 ] as const satisfies readonly EngineOptionKey[];
@@ -89,7 +92,7 @@ export interface HelloInfo {
   capabilities: string[];
 }
 
-export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals', 'maps'] as const;
+export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals', 'maps', 'recording'] as const;
 
 // host → helper
 export type Request =
@@ -100,9 +103,11 @@ export type Request =
   | { type: 'kill'; id: number; targets: KillTarget[]; escalate: boolean; signal?: KillSignal }
   | { type: 'ping'; id: number }
   /** One process's mappings, grouped (src/core/maps.ts); refused when the pid now names another process. */
-  | { type: 'maps'; id: number; pid: number; starttime: number };
+  | { type: 'maps'; id: number; pid: number; starttime: number }
+  /** A moment of a flight recording on the helper's host, read-only (recordingSchema.ts). */
+  | ({ type: 'recording'; id: number } & RecordingQuery);
 export type RequestType = Request['type'];
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping', 'maps'];
+export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping', 'maps', 'recording'];
 
 export type ErrorCode =
   /** The line is longer than MAX_REQUEST_BYTES. */
@@ -129,6 +134,7 @@ export type Reply =
   | { type: 'kill'; id: number; seq: number; results: KillResult[] }
   | { type: 'ping'; id: number; seq: number }
   | { type: 'maps'; id: number; seq: number; result: MapsResult }
+  | { type: 'recording'; id: number; seq: number; result: RecordingResult<WireReport> }
   | { type: 'error'; id: number | null; seq: number; code: ErrorCode; message: string };
 
 /**
@@ -219,6 +225,7 @@ const requestShapes: { [T in RequestType]: ShapeOf<FieldsOf<Request, T, 'type' |
     pid: (v, path) => (isKillPid(v) ? null : `${path} must be a process id (an integer from 1 to ${PID_MAX_LIMIT}), not ${describe(v)}`),
     starttime: count,
   },
+  recording: recordingRequestShape,
 };
 /** Request fields that may be left out. */
 const requestOptional: { [T in RequestType]?: (keyof FieldsOf<Request, T>)[] } = { kill: ['signal'] };
@@ -327,6 +334,7 @@ const replyShapes: { [T in Reply['type']]: { shape: ShapeOf<FieldsOf<Reply, T>>;
   kill: { shape: { id: checkId, seq: checkSeq, results: arrayOf(checkKillResult) } },
   ping: { shape: { id: checkId, seq: checkSeq } },
   maps: { shape: { id: checkId, seq: checkSeq, result: checkMapsResult } },
+  recording: { shape: { id: checkId, seq: checkSeq, result: recordingResultCheck(checkWireReport) } },
   error: { shape: { id: nullable(checkId), seq: checkSeq, code: oneOf(ERROR_CODES), message: str } },
 };
 

@@ -62,11 +62,13 @@ const isMemberFast = (m: unknown): boolean =>
   typeof m.cmd === 'string' &&
   isMemFast(m.mem) &&
   isNum(m.cpu) &&
-  (m.oom === undefined || isNum(m.oom));
+  (m.oom === undefined || isNum(m.oom)) &&
+  (m.thp === undefined || isNum(m.thp)) &&
+  (m.ksm === undefined || isNum(m.ksm));
 export const memberShape: Check = object(
-  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, oom: num, asOf: num } satisfies Record<keyof GroupMember, Check>,
+  { pid: count, starttime: count, cmd: str, mem: checkMem, cpu: num, oom: num, thp: num, ksm: num, asOf: num } satisfies Record<keyof GroupMember, Check>,
   false,
-  ['oom', 'asOf'],
+  ['oom', 'thp', 'ksm', 'asOf'],
 );
 /** A member as the core (and the webview, and a snapshot file) holds it. */
 export const checkMember: Check = withFastTest(isMemberFast, memberShape);
@@ -114,11 +116,13 @@ export function rowShape(member: Check): Check {
       pid: nullable(count),
       members: arrayOf(member),
       oom: num,
+      thp: num,
+      ksm: num,
       kernel: checkKernel,
       asOf: num,
     } satisfies Record<keyof GroupRow, Check>,
     false,
-    ['oom', 'kernel', 'asOf'],
+    ['oom', 'thp', 'ksm', 'kernel', 'asOf'],
   );
 }
 
@@ -137,6 +141,8 @@ export function rowCheck(member: Check): Check {
     Array.isArray(r.members) &&
     r.members.every(isMember) &&
     (r.oom === undefined || isNum(r.oom)) &&
+    (r.thp === undefined || isNum(r.thp)) &&
+    (r.ksm === undefined || isNum(r.ksm)) &&
     (r.kernel === undefined || passes(checkKernel, r.kernel));
   return withFastTest(isRowFast, rowShape(member));
 }

@@ -276,3 +276,5 @@ export function parseHostMessage(x: unknown): HostMessage | null {
   }
   return null;
 }
+// The recording panel's messages (pmemstat: Open Recording) live beside: recordingView.ts.
+export * from './recordingView';

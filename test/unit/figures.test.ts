@@ -14,6 +14,16 @@ vi.mock('vscode', () => import('./vscode-stub'));
 
 const ROOT = resolve(__dirname, '../..');
 
+/** Why this process's ksm_stat cannot be read here ('' when it can: root, a kernel that has it). */
+function ksmUnreadable(): string {
+  try {
+    return /^ksm_merging_pages /m.test(readFileSync('/proc/self/ksm_stat', 'utf8')) ? '' : '; ksm skipped: this kernel\u2019s ksm_stat has no ksm_merging_pages';
+  } catch (e) {
+    return `; ksm skipped: /proc/self/ksm_stat ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`;
+  }
+}
+const ksmNote = ksmUnreadable();
+
 const order = (key: string) => FIGURES.findIndex((f) => f.key === key);
 
 /** A figure's line of docs/columns.md's table. */
@@ -52,13 +62,13 @@ describe('the figure registry', () => {
     expect(FIGURES.find((f) => f.key === 'other')?.history).toBe(true);
   });
 
-  it("each figure's JSON name is a field of a real report's rows (this test's process on live /proc; the cgroup figure is cgroup-flow.test.ts's)", async () => {
-    const m = createMonitor({ showOom: true, showCpu: true, filter: [String(process.pid)] }, { roots: ['/'], workers: 0 });
+  it(`each figure's JSON name is a field of a real report's rows (this test's process on live /proc; the cgroup figure is cgroup-flow.test.ts's${ksmNote})`, async () => {
+    const m = createMonitor({ showOom: true, showCpu: true, showThp: true, showKsm: true, filter: [String(process.pid)] }, { roots: ['/'], workers: 0 });
     try {
       const row = (await m.tick()).rows.find((x) => x.members.some((p) => p.pid === process.pid));
       expect(row).toBeDefined();
       for (const f of FIGURES) {
-        if (f.json === null || f.key === 'cgroup') continue;
+        if (f.json === null || f.key === 'cgroup' || (f.key === 'ksm' && ksmNote !== '')) continue;
         const value = f.json.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], row);
         expect(typeof value, f.json).toBe('number');
       }
@@ -91,6 +101,32 @@ describe('the figure registry', () => {
     expect(needsOf(shownFigures({ detail: false, showCpu: false, showOom: true })).has('oom_score')).toBe(true);
     expect(needsOf(shownFigures({ detail: false, showCpu: false, groupBy: 'unit' })).has('cgroup')).toBe(true);
     expect(needsOf(shownFigures({ detail: false, showCpu: false, groupBy: 'exe' })).has('cgroup')).toBe(false);
+    expect(needsOf(shownFigures({ detail: false, showCpu: false, showKsm: true })).has('ksm_stat')).toBe(true);
+    expect(needsOf(shownFigures({ detail: true, showCpu: true, showOom: true, showUss: true, showEpss: true, showThp: true })).has('ksm_stat')).toBe(false);
+    expect(needsOf(shownFigures({ detail: false, showCpu: false, showThp: true })).has('thp')).toBe(true);
+  });
+
+  it(`the Monitor reads ksm_stat only while the ksm figure is shown, and it is off by default (this test's own process, live /proc${ksmNote})`, async () => {
+    const m = createMonitor({ filter: [String(process.pid)] }, { roots: ['/'], workers: 0 });
+    try {
+      const member = async () => (await m.tick()).rows.flatMap((r) => r.members).find((p) => p.pid === process.pid);
+      const row = async () => (await m.tick()).rows.find((r) => r.members.some((p) => p.pid === process.pid));
+      expect(await member()).toBeDefined();
+      expect((await member())?.ksm).toBeUndefined();
+      expect((await row())?.ksm).toBeUndefined();
+      m.configure({ showKsm: true });
+      if (ksmNote === '') {
+        const r = await row();
+        expect(typeof r?.members.find((p) => p.pid === process.pid)?.ksm).toBe('number');
+        expect(r?.ksm).toBe(r?.members.reduce((n, p) => n + (p.ksm ?? 0), 0));
+      } else {
+        expect((await member())?.ksm).toBeUndefined(); // no file: no figure, not 0
+      }
+      m.configure({ showKsm: false });
+      expect((await member())?.ksm).toBeUndefined();
+    } finally {
+      m.close();
+    }
   });
 
   it("the Monitor reads oom_score only while the oom figure is shown (this test's own process, live /proc)", async () => {

@@ -137,8 +137,11 @@ describe('the manifest', () => {
         'pmemstat.leak.statusBarWarning',
         'pmemstat.walkBudgetMs',
         'pmemstat.maxAgeSeconds',
+        'pmemstat.notify.leakSuspects',
       ].sort(),
     );
+    // Off unless asked for, as the code reads it (src/host/oomNotifier.ts).
+    expect(props['pmemstat.notify.leakSuspects'].default).toBe(false);
     const walk = readWalkSettings(() => undefined);
     expect(props['pmemstat.walkBudgetMs'].default).toBe(walk.walkBudgetMs);
     expect(props['pmemstat.maxAgeSeconds'].default).toBe(walk.maxAgeSeconds);

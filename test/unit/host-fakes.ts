@@ -16,6 +16,9 @@ import type { Log } from '../../src/host/log';
 import { Sampler } from '../../src/sampler/sampler';
 import { baseProcs, sample } from './webview-fixtures';
 import { stub } from './vscode-stub';
+import type { RecordingResult } from '../../src/shared/recordingSchema';
+import { readRecording } from '../../src/recorder/recordingRead';
+import { openWasmDb } from '../../src/recorder/wasmDb';
 import { defaultEngineOptions, reportOptionsOf, validEngineOptions } from '../../src/shared/engineOptions';
 
 export class FakeHelper implements HelperLike {
@@ -74,6 +77,14 @@ export class FakeHelper implements HelperLike {
     if (this.disposed) throw new Error('disposed');
     this.mapsCalls.push({ pid, starttime });
     return this.mapsResult(pid, starttime);
+  }
+
+  recordingCalls: Array<{ path: string; at: number | null; timeline: boolean }> = [];
+  /** The helper's own reading of a recording: the real file through the WebAssembly SQLite, as the helper reads it. */
+  async recording(path: string, at: number | null, timeline: boolean): Promise<RecordingResult<Report>> {
+    if (this.disposed) throw new Error('disposed');
+    this.recordingCalls.push({ path, at, timeline });
+    return readRecording({ path, at, timeline }, defaultEngineOptions(), openWasmDb);
   }
 
   onExit(cb: (reason: string) => void): void {

@@ -90,6 +90,8 @@ describe('the panel', () => {
       cpuAvgSecs: 20,
       showCpu: true,
       showOom: false,
+      showThp: false,
+      showKsm: false,
       walkBudgetMs: 10,
       maxAgeSeconds: 60,
     });

@@ -165,7 +165,7 @@ describe('replies', () => {
         type: 'configure',
         id: 1,
         seq: 1,
-        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, riseToTop: true, cmdlen: 96, cpuAvgSecs: 20, showCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60, showOom: false },
+        config: { groupBy: 'pid', sortBy: 'name', detail: false, minDeltaKb: 100, riseToTop: true, cmdlen: 96, cpuAvgSecs: 20, showCpu: true, filter: [], walkBudgetMs: 10, maxAgeSeconds: 60, showOom: false, showThp: false, showKsm: false },
       },
       { type: 'sample', id: 2, seq: 2, report, ms: 1.5 },
       {
@@ -200,6 +200,28 @@ describe('replies', () => {
       [11, 6, 'a --y'],
     ]);
     expect(r.leader).toMatchObject({ memTotal: 1000, used: 500, inaccessible: 1, pidsTotal: 4 });
+  });
+
+  it("carries a row's thp and ksm sums (protocol 7; absent stays absent, a member's do not travel), and refuses a string one", () => {
+    const sample = sampleOf();
+    sample.procs[0] = { ...sample.procs[0], thp: 2048, ksm: 8 };
+    sample.procs[1] = { ...sample.procs[1], thp: 0, ksm: 4 };
+    const wire = toWireReport(new Reporter(reportOptions()).report(sample));
+    const p = parseReply(JSON.stringify({ type: 'sample', id: 1, seq: 1, report: wire, ms: 2 }));
+    expect(p.ok).toBe(true);
+    if (!p.ok || p.reply.type !== 'sample') return;
+    const r = fromWireReport(p.reply.report);
+    expect(r.rows.map((x) => [x.key, x.thp, x.ksm])).toEqual([
+      ['a', 2048, 12],
+      ['b', undefined, undefined],
+    ]);
+    expect([r.total.thp, r.total.ksm]).toEqual([2048, 12]);
+    expect(r.rows[0].members[0].ksm).toBeUndefined();
+    const spoilt = JSON.parse(JSON.stringify(wire)) as { rows: Record<string, unknown>[] };
+    spoilt.rows[0].ksm = '12';
+    const bad = parseReply(JSON.stringify({ type: 'sample', id: 1, seq: 1, report: spoilt, ms: 2 }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toMatch(/rows\[0\]\.ksm must be a finite number/);
   });
 
   it.each<[string, (r: Record<string, unknown>) => void, RegExp]>([

@@ -48,12 +48,12 @@ VmFlags: rd wr mr mw me ac sd
 describe('parseRollup', () => {
   it('reads a real smaps_rollup', () => {
     const r = parseRollup(snip('python3.smaps_rollup'));
-    expect(r).toEqual({ pss: 12194, pssAnon: 6876, pssFile: 5318, pssShmem: 0, swapPss: 0, uss: 5020 + 6876 });
+    expect(r).toEqual({ pss: 12194, pssAnon: 6876, pssFile: 5318, pssShmem: 0, swapPss: 0, uss: 5020 + 6876, anonHuge: 0 });
   });
 
   it('reads the shmem part (SysV, memfd, /dev/shm) of a real rollup', () => {
     const r = parseRollup(snip('shmdemo.smaps_rollup'));
-    expect(r).toEqual({ pss: 719, pssAnon: 352, pssFile: 255, pssShmem: 112, swapPss: 0, uss: 476 });
+    expect(r).toEqual({ pss: 719, pssAnon: 352, pssFile: 255, pssShmem: 112, swapPss: 0, uss: 476, anonHuge: 0 });
   });
 
   it('returns null without a Pss line (vanished process, garbage)', () => {
@@ -63,8 +63,8 @@ describe('parseRollup', () => {
   });
 
   it('skips malformed and truncated lines', () => {
-    const r = parseRollup('Rss: 1 kB\nPss:\nPss: 40 kB\nPss_Anon: x kB\nPss_File:   12 kB\nPrivate_Clean: 3 kB\nPrivate_Dirty:\nPrivate_Hugetlb: 9 kB\nSwapP');
-    expect(r).toEqual({ pss: 40, pssAnon: 0, pssFile: 12, pssShmem: 0, swapPss: 0, uss: 3 });
+    const r = parseRollup('Rss: 1 kB\nPss:\nPss: 40 kB\nPss_Anon: x kB\nPss_File:   12 kB\nPrivate_Clean: 3 kB\nPrivate_Dirty:\nPrivate_Hugetlb: 9 kB\nAnonHugePages:\nSwapP');
+    expect(r).toEqual({ pss: 40, pssAnon: 0, pssFile: 12, pssShmem: 0, swapPss: 0, uss: 3, anonHuge: 0 });
   });
 
   it('tolerates a file cut in the middle of a number (no trailing newline)', () => {
@@ -73,7 +73,7 @@ describe('parseRollup', () => {
 });
 
 describe('rollupToMem (fast mode)', () => {
-  const r = { pss: 1003, pssAnon: 600, pssFile: 300, pssShmem: 100, swapPss: 50, uss: 700 };
+  const r = { pss: 1003, pssAnon: 600, pssFile: 300, pssShmem: 100, swapPss: 50, uss: 700, anonHuge: 0 };
 
   it('maps Pss_Anon/Pss_File/Pss_Shmem/SwapPss to data/text/shOth/pswap; uss and Pss + SwapPss (epss)', () => {
     expect(rollupToMem(r, false)).toEqual({

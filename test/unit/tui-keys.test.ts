@@ -81,4 +81,22 @@ describe('keyAction', () => {
       .filter((t) => /^[!-~]$/.test(t)); // the printable ASCII keys (arrows are glyphs there)
     for (const c of singles) expect(keyAction(k(c), 'table'), c).not.toBeNull();
   });
+
+  it('in a replay, every key its help lists does something in the table, and the time keys step', () => {
+    const singles = helpEntries(true)
+      .flatMap((e) => e.keys.split(/\s+/))
+      .filter((t) => /^[!-~]$/.test(t));
+    for (const c of ['[', ']', '{', '}', '<', '>']) expect(singles).toContain(c);
+    for (const c of singles) expect(keyAction(k(c), 'table', true), c).not.toBeNull();
+    expect(keyAction(k('['), 'table', true)).toEqual({ kind: 'time', step: 'back' });
+    expect(keyAction(k('}'), 'table', true)).toEqual({ kind: 'time', step: 'nextEvent' });
+    expect(keyAction(k('>'), 'table', true)).toEqual({ kind: 'time', step: 'last' });
+  });
+
+  it('the live window neither lists nor takes the time keys', () => {
+    const live = helpEntries().map((e) => e.keys);
+    expect(live.some((x) => x.includes('['))).toBe(false);
+    for (const c of ['[', ']', '{', '}', '<', '>']) expect(keyAction(k(c), 'table'), c).toBeNull();
+    expect(keyAction(k(']'), 'search', true)).toEqual({ kind: 'type', text: ']' });
+  });
 });

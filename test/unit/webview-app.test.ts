@@ -249,6 +249,8 @@ describe('keys', () => {
       ['pm-opt-fitToWindow', 'Fit (f)'],
       ['pm-opt-showUss', 'USS (U)'],
       ['pm-opt-showEpss', 'Pss+swap (e)'],
+      ['pm-opt-showThp', 'THP (T)'],
+      ['pm-opt-showKsm', 'KSM (m)'],
     ]);
     expect($$('#pm-opt-cpuAvgSecs vscode-option').map((o) => [o.getAttribute('value'), o.textContent])).toEqual([
       ['5', '5 s'],

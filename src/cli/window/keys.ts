@@ -3,6 +3,7 @@
 // whose option keys come from the option catalogue) decides what a key does in the table.
 import { optionOfHotkey, type PanelSettingKey } from '../../shared/options';
 import { HELP_KEYS, keyAction as panelKeyAction, type KeyAction } from '../../shared/keymap';
+import type { TimeStep } from '../../core/timeline';
 
 export interface Key {
   /** 'a', 'K', '/', 'ArrowDown', 'PageUp', 'Home', 'End', 'Enter', 'Escape', 'Backspace', 'Tab', 'Delete'. */
@@ -91,7 +92,9 @@ export type Action =
   | { kind: 'yes' }
   | { kind: 'no' }
   /** In the kill confirmation: the next signal of KILL_SIGNALS. */
-  | { kind: 'cycleSignal' };
+  | { kind: 'cycleSignal' }
+  /** In a replay: another recorded sample. */
+  | { kind: 'time'; step: TimeStep };
 
 /** What the keys mean at the moment: the table, the search line being typed, help, a kill confirmation, a group's cgroup memory. */
 export type KeyMode = 'table' | 'search' | 'help' | 'confirm' | 'cgroup';
@@ -101,8 +104,11 @@ function panelAction(k: Key): KeyAction | null {
   return panelKeyAction({ key: k.name, ctrlKey: k.ctrl, altKey: false, metaKey: false });
 }
 
-/** The action of a key in a mode; null when the key means nothing there. */
-export function keyAction(k: Key, mode: KeyMode): Action | null {
+/** A replay's keys for moving in time (none of them is one of the panel's keys). */
+const TIME_KEYS: Readonly<Record<string, TimeStep>> = { '[': 'back', ']': 'forward', '{': 'prevEvent', '}': 'nextEvent', '<': 'first', '>': 'last' };
+
+/** The action of a key in a mode; null when the key means nothing there. `replay`: the window shows a recording. */
+export function keyAction(k: Key, mode: KeyMode, replay = false): Action | null {
   if (k.ctrl && k.name === 'c') return { kind: 'quit' };
   if (k.ctrl && k.name === 'l') return { kind: 'redraw' };
   switch (mode) {
@@ -129,6 +135,7 @@ export function keyAction(k: Key, mode: KeyMode): Action | null {
       if (!k.ctrl && k.name === 'q') return { kind: 'quit' };
       if (!k.ctrl && k.name === 'l') return { kind: 'expand' };
       if (!k.ctrl && k.name === 'h') return { kind: 'collapse' };
+      if (replay && !k.ctrl && Object.hasOwn(TIME_KEYS, k.name)) return { kind: 'time', step: TIME_KEYS[k.name] };
       return panelAction(k);
   }
 }
@@ -141,11 +148,25 @@ const IN_A_TERMINAL: Readonly<Record<string, { keys?: string; help?: string }>> 
   '\u2192 / \u2190': { keys: '\u2192 l / \u2190 h' },
 };
 
-/** The help screen: the panel's help (webview/keys.ts, its option lines from the catalogue), then the terminal's own keys. */
-export function helpEntries(): { keys: string; help: string; option?: PanelSettingKey }[] {
+/** What a replay adds to the help (the keys of TIME_KEYS). */
+const REPLAY_HELP: readonly { keys: string; help: string }[] = [
+  { keys: '[  ]', help: 'one recorded sample back / forward (the status line shows its time and events)' },
+  { keys: '{  }', help: 'the previous / next sample with an event (an OOM kill, pressure, a limit, a leak suspect)' },
+  { keys: '<  >', help: 'the first / last recorded sample' },
+];
+/** A recording is not the live system: what the help says differently in a replay. */
+const IN_A_REPLAY: Readonly<Record<string, string>> = {
+  K: 'kill mode (a replay shows a recording: nothing to kill)',
+  'Enter / Space':
+    'expand or collapse a group into its processes (grouped by unit, container or cgroup, Enter on a group shows where its cgroup\u2019s memory went; a recording keeps no mappings)',
+};
+
+/** The help screen: the panel's help (webview/keys.ts, its option lines from the catalogue), then the terminal's own keys; in a replay, its keys for time. */
+export function helpEntries(replay = false): { keys: string; help: string; option?: PanelSettingKey }[] {
   const panel = HELP_KEYS.filter(([keys]) => !PANEL_ONLY.has(keys)).map(([keys, help]) => {
     const t = Object.hasOwn(IN_A_TERMINAL, keys) ? IN_A_TERMINAL[keys] : {};
     return { keys: t.keys ?? keys, help: (t.help ?? help).replace(/ \(or click a column header\)$/, ''), option: optionOfHotkey(keys) };
   });
-  return [...panel, { keys: 'Ctrl-l', help: 'redraw the screen' }, { keys: 'q  Ctrl-c', help: 'quit' }];
+  const shown = replay ? panel.map((e) => (Object.hasOwn(IN_A_REPLAY, e.keys) ? { ...e, help: IN_A_REPLAY[e.keys] } : e)) : panel;
+  return [...(replay ? REPLAY_HELP : []), ...shown, { keys: 'Ctrl-l', help: 'redraw the screen' }, { keys: 'q  Ctrl-c', help: 'quit' }];
 }

@@ -7,6 +7,7 @@ import { DEFAULT_KILL_SIGNAL, KILL_SIGNALS, type KillSignal, type KillTarget } f
 import { controlOf, optionChange, type PanelSettingKey, type PanelSettings } from '../../shared/options';
 import { killTargets, membersInOrder, moveIndex, sameRef, type NavMove, type RowRef } from '../../shared/rowOrder';
 import type { Action, KeyMode, NavUnit } from './keys';
+import type { TimeStep } from '../../core/timeline';
 
 export type { RowRef };
 
@@ -40,6 +41,8 @@ export interface TuiState {
   page: { title: string; lines: string[] } | null;
   /** The group whose cgroup memory is shown (mode 'cgroup'), by key. */
   cgroup?: string;
+  /** The window shows a recording (pmemstat replay --from): its keys step in time. */
+  replay?: boolean;
 }
 
 export function initialState(settings: PanelSettings, search: string, noKill = ''): TuiState {
@@ -142,6 +145,8 @@ export type Effect =
   | { kind: 'kill'; targets: KillTarget[]; signal: KillSignal }
   /** Read a process's mappings and show them (showPage). */
   | { kind: 'maps'; pid: number; starttime: number }
+  /** Show another recorded sample. */
+  | { kind: 'time'; step: TimeStep }
   | null;
 
 export interface Update {
@@ -223,6 +228,7 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
       }
       // Enter on a process shows its mappings, as in the panel; on a group it expands or collapses.
       const process = memberOf(l, t);
+      if (process && t.replay) return keep({ ...t, message: `a recording keeps no mappings (process ${process.pid})` });
       if (process) return keep(t, { kind: 'maps', pid: process.pid, starttime: process.starttime });
       // As in the panel: a group of a cgroup grouping opens where its memory goes.
       const it = l.items[selectedIndex(l, t)];
@@ -235,6 +241,8 @@ export function update(s: TuiState, a: Action, l: Layout, protectedPids: readonl
         { ...t, mode: 'table', confirm: null, killMode: false, message: 'killing\u2026' },
         { kind: 'kill', targets: t.confirm.targets, signal: t.confirm.signal },
       );
+    case 'time':
+      return t.replay ? keep(t, { kind: 'time', step: a.step }) : keep(t);
     case 'cycleSignal': {
       if (!t.confirm) return keep({ ...t, mode: 'table' });
       const next = KILL_SIGNALS[(KILL_SIGNALS.indexOf(t.confirm.signal) + 1) % KILL_SIGNALS.length];

@@ -29,6 +29,8 @@ export interface RenderContext {
   accessHint: string;
   /** Seconds between samples; null when no more come (a replay reached its last sample). */
   loopSecs: number | null;
+  /** In a replay: the recorded moment shown (its time, place and events), first on the status line. */
+  moment?: string;
 }
 
 export function rowStyle(r: GroupRow): Style {
@@ -42,8 +44,11 @@ export function rowStyle(r: GroupRow): Style {
   return 'plain';
 }
 
-/** The text's figures that an option of their own shows (oom, pss+swap, uss), the last column first. */
-const OPTIONAL_FIGURES = FIGURES.flatMap((f) => (f.shown === 'showOom' || f.shown === 'showEpss' || f.shown === 'showUss' ? [{ label: f.label, shown: f.shown }] : [])).reverse();
+/** The text's figures that an option of their own shows (oom, ksm, thp, pss+swap, uss), the last column first. */
+const OPTIONAL_SHOWN = ['showOom', 'showEpss', 'showUss', 'showThp', 'showKsm'] as const;
+type OptionalShown = (typeof OPTIONAL_SHOWN)[number];
+const isOptionalShown = (s: string): s is OptionalShown => (OPTIONAL_SHOWN as readonly string[]).includes(s);
+const OPTIONAL_FIGURES = FIGURES.flatMap((f) => (isOptionalShown(f.shown) ? [{ label: f.label, shown: f.shown }] : [])).reverse();
 
 /** Characters the key/info column keeps however narrow the terminal: names stay, figures go. */
 export const MIN_INFO = 20;
@@ -80,8 +85,10 @@ export function fitColumns(f: FormatOptions, width: number): { f: FormatOptions;
 export function viewText(s: TuiState, c: RenderContext, hidden: readonly string[], short = false): string {
   const v = s.settings;
   const detail = v.detail ? 'detail' : 'fast';
-  if (short) return [v.groupBy, v.sortBy, v.units, detail, c.loopSecs === null ? 'end' : `${c.loopSecs}s`, ...hidden.map((h) => `-${h}`)].join(' ');
-  const parts = [`group ${v.groupBy}`, `sort ${v.sortBy}`, v.units, detail, c.loopSecs === null ? 'end of replay' : `every ${c.loopSecs}s`];
+  // A recording's samples come by keys, not by a clock: no refresh to tell.
+  const clock = c.moment !== undefined ? [] : [c.loopSecs === null ? (short ? 'end' : 'end of replay') : short ? `${c.loopSecs}s` : `every ${c.loopSecs}s`];
+  if (short) return [v.groupBy, v.sortBy, v.units, detail, ...clock, ...hidden.map((h) => `-${h}`)].join(' ');
+  const parts = [`group ${v.groupBy}`, `sort ${v.sortBy}`, v.units, detail, ...clock];
   if (hidden.length > 0) parts.push(`no room: ${hidden.join(' ')}`);
   return parts.join(' \u00b7 ');
 }
@@ -96,9 +103,10 @@ function statusLine(l: Layout, s: TuiState, c: RenderContext, first: number, sho
   if (s.killMode) return { text: 'KILL MODE: select a row and press Enter (it asks first); K or Esc leaves', style: 'alert' };
   const n = l.items.length;
   const where = n === 0 ? 'no rows' : `rows ${first + 1}-${first + shown} of ${n}`;
-  const search = s.search ? `/${printable(s.search)}/ (Esc clears)  ` : '';
+  const search = `${c.moment !== undefined ? `${printable(c.moment)}  ` : ''}${s.search ? `/${printable(s.search)}/ (Esc clears)  ` : ''}`;
   // As much as room allows: the view in words, then in short; the keys (? lists them all).
-  const tries: Array<[boolean, string]> = [[false, '? help  / search  K kill  q quit'], [false, '? help  q quit'], [false, '?'], [true, '?'], [true, '']];
+  const full = s.replay ? '? help  [ ] { } time  q quit' : '? help  / search  K kill  q quit';
+  const tries: Array<[boolean, string]> = [[false, full], [false, '? help  q quit'], [false, '?'], [true, '?'], [true, '']];
   for (const [short, keys] of tries) {
     const left = `${search}${viewText(s, c, hidden, short)}  ${where}`;
     const gap = c.width - textWidth(left) - textWidth(keys);
@@ -120,7 +128,7 @@ function helpLines(s: TuiState, rows: number): Line[] {
     const top = Math.min(s.helpTop, Math.max(0, lines.length - rows));
     return lines.slice(top, top + rows);
   }
-  const entries = helpEntries().map((e) => ({ ...e, value: e.option ? `[${valueText(s, e.option)}]` : '' }));
+  const entries = helpEntries(s.replay === true).map((e) => ({ ...e, value: e.option ? `[${valueText(s, e.option)}]` : '' }));
   const w = Math.max(...entries.map((e) => e.keys.length)) + 2;
   const vw = Math.max(...entries.map((e) => e.value.length)) + 1;
   const lines: Line[] = [{ text: 'pmemstat: keys (an option key applies at once; [its value now])', style: 'header' }];
@@ -152,6 +160,8 @@ export function render(l: Layout, s: TuiState, c: RenderContext): Line[] {
       showOom: s.settings.showOom,
       showUss: s.settings.showUss,
       showEpss: s.settings.showEpss,
+      showThp: s.settings.showThp,
+      showKsm: s.settings.showKsm,
     };
     const fitted = fitColumns(wanted, c.width);
     const f = fitted.f;

@@ -16,6 +16,7 @@ import { initialState, layout, selectedIndex, settle, showPage, update, type Eff
 import { readProcessMaps } from '../../sampler/maps';
 import { mapsLines } from '../../core/maps';
 import { render } from './render';
+import type { RecordedSource, WindowSource } from './source';
 
 /** The window's settings from the command line (the same options the report takes). */
 export function settingsFromCli(o: CliOptions): PanelSettings {
@@ -31,6 +32,8 @@ export function settingsFromCli(o: CliOptions): PanelSettings {
     lineNumbers: o.lineNumbers,
     showUss: o.showUss,
     showEpss: o.showEpss,
+    showThp: o.showThp,
+    showKsm: o.showKsm,
     topPct: o.topPct,
     minDeltaKb: o.minDeltaKb,
     cpuAvgSecs: o.cpuAvgSecs as PanelSettings['cpuAvgSecs'],
@@ -52,16 +55,21 @@ export function wantsWindow(o: CliOptions, stdinTTY: boolean, stdoutTTY: boolean
   return stdinTTY && stdoutTTY && o.window && !o.json && !o.leaks;
 }
 
-/** Run the window until it is quit; resolves to the exit status. */
-export function runWindow(o: CliOptions, roots: readonly string[]): Promise<number> {
+/** Run the window until it is quit; resolves to the exit status. `recording`: show it instead of the live system. */
+export function runWindow(o: CliOptions, roots: readonly string[], recording?: RecordedSource): Promise<number> {
   const stdin = process.stdin;
   const stdout = process.stdout;
   const colour = wantsColour(process.env);
-  const noKill = o.root === '/' ? '' : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
-  let state: TuiState = initialState(settingsFromCli(o), o.search, noKill);
-  const monitor = windowMonitor(o, state.settings, roots);
-  const ooms = new OomWatch();
-  const accessHint = process.getuid?.() === 0 || o.root !== '/' ? '' : 'run as root';
+  const noKill = recording
+    ? 'a replay shows a recording, not the processes running now: nothing to kill'
+    : o.root === '/'
+      ? ''
+      : 'the processes of a captured tree (--root) are not this system\u2019s: nothing to kill';
+  let state: TuiState = { ...initialState(settingsFromCli(o), o.search, noKill), replay: recording !== undefined };
+  const monitor: WindowSource = recording ?? windowMonitor(o, state.settings, roots);
+  // A recording's OOM kills are its events, shown with their sample; stepping back and forth must not announce them anew.
+  const ooms = recording ? null : new OomWatch();
+  const accessHint = process.getuid?.() === 0 || o.root !== '/' || recording ? '' : 'run as root';
   const protectedPids = [process.pid, process.ppid];
   let report: Report | null = null;
   let screen: string[] = [];
@@ -120,7 +128,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
       const l = layout(report, state, height);
       state = settle(state, l, lastSel);
       lastSel = selectedIndex(l, state);
-      const f = frame(screen, render(l, state, { width, height, accessHint, loopSecs: replayEnded() ? null : state.settings.loopSeconds }), width, colour);
+      const f = frame(screen, render(l, state, { width, height, accessHint, loopSecs: replayEnded() ? null : state.settings.loopSeconds, moment: recording?.moment() }), width, colour);
       screen = f.screen;
       if (f.out) stdout.write(f.out);
     };
@@ -143,7 +151,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
             if (closed) return;
             report = r;
             // An OOM kill is news at once: the status line says it until the next key.
-            for (const n of ooms.update(r.rows)) state = { ...state, message: oomKillText(n) };
+            for (const n of ooms?.update(r.rows) ?? []) state = { ...state, message: oomKillText(n) };
             draw();
             if (again) {
               again = false;
@@ -172,6 +180,9 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
           return;
         case 'resample':
           return sampleNow();
+        case 'time':
+          recording?.step(e.step);
+          return sampleNow();
         case 'maps': {
           const r = readProcessMaps(monitor.root, e.pid, e.starttime);
           if (!r.ok) {
@@ -196,7 +207,7 @@ export function runWindow(o: CliOptions, roots: readonly string[]): Promise<numb
     const onData = (d: string) =>
       guard(() => {
         for (const k of decodeKeys(d)) {
-          const a = keyAction(k, state.mode);
+          const a = keyAction(k, state.mode, state.replay);
           if (!a) continue;
           const { height } = size();
           const before = state.settings;

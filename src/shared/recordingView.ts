@@ -1,0 +1,49 @@
+// The messages between the host and the recording panel's webview (pmemstat: Open Recording),
+// each validated where it arrives: the webview checks the host's, the host the webview's.
+// Pure and browser-safe.
+import type { TimelineEvent } from '../core/timeline';
+import type { Report } from '../core/types';
+import { checkReport } from './reportSchema';
+import { arrayOf, count, describe, isObject, nullable, object, passes, type Check } from './validate';
+import { MAX_EVENTS, MAX_TIMELINE } from './recordingSchema';
+
+/** host → webview */
+export type RecordingHostMessage =
+  /** The recording opened: its timeline, and the moment shown first. */
+  | { type: 'timeline'; title: string; times: number[]; events: TimelineEvent[]; at: number; report: Report }
+  /** Another moment. */
+  | { type: 'moment'; at: number; report: Report }
+  /** Why the moment asked for could not be read. */
+  | { type: 'problem'; message: string };
+
+/** webview → host */
+export type RecordingViewMessage = { type: 'ready' } | { type: 'seek'; at: number };
+
+const time: Check = count;
+const text = (max: number): Check => (v, path) => (typeof v === 'string' && v.length <= max ? null : `${path} must be a string of at most ${max} characters, not ${describe(v)}`);
+const checkEvent: Check = object({ t: time, kind: text(64), pid: nullable(count), name: nullable(text(4096)), cgroup: nullable(text(4096)) }, true);
+
+/** A message from the host, or null (the webview ignores what it cannot read). */
+export function parseRecordingHostMessage(x: unknown): RecordingHostMessage | null {
+  if (!isObject(x)) return null;
+  switch (x.type) {
+    case 'timeline':
+      return passes(object({ type: () => null, title: text(4096), times: arrayOf(time, MAX_TIMELINE), events: arrayOf(checkEvent, MAX_EVENTS), at: time, report: checkReport }, true), x)
+        ? (x as unknown as RecordingHostMessage)
+        : null;
+    case 'moment':
+      return passes(object({ type: () => null, at: time, report: checkReport }, true), x) ? (x as unknown as RecordingHostMessage) : null;
+    case 'problem':
+      return passes(object({ type: () => null, message: text(4096) }, true), x) ? (x as unknown as RecordingHostMessage) : null;
+    default:
+      return null;
+  }
+}
+
+/** A message from the webview, or null. */
+export function parseRecordingViewMessage(x: unknown): RecordingViewMessage | null {
+  if (!isObject(x)) return null;
+  if (x.type === 'ready' && Object.keys(x).length === 1) return { type: 'ready' };
+  if (x.type === 'seek' && passes(object({ type: () => null, at: time }, true), x)) return { type: 'seek', at: x.at as number };
+  return null;
+}
