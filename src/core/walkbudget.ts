@@ -55,9 +55,9 @@ function refreshQuota(rest: readonly WalkCandidate[], tickMs: number, p: WalkPol
 /**
  * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones that
  * are due (movedDue), and those whose figure would otherwise pass the maximum age by the next
- * tick. What those cost is taken from the budget; what is left refreshes the others, oldest
- * first, skipping one that does not fit (a big process is then refreshed by the age bound
- * instead of holding up all the small ones behind it).
+ * tick. What those cost is taken from the budget; what is left refreshes the others (as many
+ * as refreshQuota says), oldest first, skipping one that does not fit (a big process is then
+ * refreshed by the age bound instead of holding up all the small ones behind it).
  */
 export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs: number, p: WalkPolicy): number[] {
   if (p.budgetMs <= 0) return cands.map((c) => c.pid).sort((a, b) => a - b);
