@@ -89,7 +89,7 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
  * The parts to run: BENCH=base,idle,oneshot,live,db,panel (default all). base: the sample
  * against its floor with 300 extra processes; idle: 2,000 processes against smem; oneshot: the
  * one-shot commands against smemstat at 2,000 realistic and 2,000 minimal processes; live: the
- * window and the loop against top and htop at 2,000 processes (BENCH_ROUNDS); db: the database load
+ * window and the loop against top and htop at 2,000 processes (BENCH_ROUNDS; BENCH_BASE: another build's window beside); db: the database load
  * (BENCH_DB_MB, BENCH_DB_K); panel: 10,000 processes for the helper (BENCH_PANEL_N); window:
  * the terminal window on the database load (not in the default set; BENCH_SAMPLER: another build);
  * soak: the helper's RSS over BENCH_SAMPLES (600) samples of 2,000 groups (not in the default set).
@@ -100,12 +100,12 @@ async function main(): Promise<void> {
   if (parts.includes('base')) await benchBase();
   if (parts.includes('idle')) for (const l of await benchIdle2000()) console.log(l);
   if (parts.includes('oneshot')) for (const l of await benchOneShot(2000, num('BENCH_ROUNDS', 5))) console.log(l);
-  if (parts.includes('live')) for (const l of await benchLive(2000, num('BENCH_ROUNDS', 3))) console.log(l);
+  if (parts.includes('live')) for (const l of await benchLive(2000, num('BENCH_ROUNDS', 3), 10, undefined, process.env.BENCH_BASE)) console.log(l);
   if (parts.includes('db')) for (const l of await benchDatabase(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16))) console.log(l);
   if (parts.includes('panel')) for (const l of await benchPanel10k(num('BENCH_PANEL_N', 10_000))) console.log(l);
   if (parts.includes('soak')) for (const l of await benchSoak(2000, num('BENCH_SAMPLES', 600))) console.log(l);
   if (parts.includes('window')) {
-    for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER)) console.log(l);
+    for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER, process.env.BENCH_BASE)) console.log(l);
   }
 }
 

@@ -14,7 +14,8 @@ interface Contender {
   cmd: string;
 }
 
-export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler = join(REPO, 'dist', 'sampler.js')): Promise<string[]> {
+/** `base`: another build's dist/sampler.js, whose window runs beside this one's (a change's before and after in one run). */
+export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler = join(REPO, 'dist', 'sampler.js'), base?: string): Promise<string[]> {
   const have = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
   if (!have('tmux')) return ['live view: tmux is not installed (apt-get install tmux)'];
   // The processes a part before killed may still be listed for a moment: wait until they are gone.
@@ -29,6 +30,7 @@ export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler 
   const all: Contender[] = [
     { name: 'pmemstat window (-l 1)', cmd: `${node} ${sampler} -U -l 1` },
     { name: 'pmemstat -l 1 --json', cmd: `${node} ${sampler} -U -l 1 -W --json >/dev/null` },
+    ...(base ? [{ name: 'base build window (-l 1)', cmd: `${node} ${base} -U -l 1` }] : []),
     { name: 'top -d 1', cmd: 'top -d 1' },
     // htop's delay is in tenths of a second.
     { name: 'htop -d 10', cmd: 'htop -d 10' },

@@ -9,7 +9,8 @@ import { buildDbload, cpuMs } from './scale';
 const REPO = join(__dirname, '..');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function benchWindowDb(mb = 1536, backends = 16, seconds = 15, sampler = join(REPO, 'dist', 'sampler.js')): Promise<string[]> {
+/** `base`: another build's dist/sampler.js, whose window (default budget) runs beside this one's. */
+export async function benchWindowDb(mb = 1536, backends = 16, seconds = 15, sampler = join(REPO, 'dist', 'sampler.js'), base?: string): Promise<string[]> {
   const socket = `pmemstat-bench-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const db = spawn(buildDbload(), ['-m', String(mb), '-k', String(backends)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -26,8 +27,10 @@ export async function benchWindowDb(mb = 1536, backends = 16, seconds = 15, samp
     const pids: number[] = [];
     // The window with its budget and walking everything; for reference the report loop (-l 1 --json) the same two ways.
     const runs = [['budget', ''], ['all', '--walk-budget 0'], ['loop', '-W --json >/dev/null'], ['loop-all', '-W --json --walk-budget 0 >/dev/null']] as const;
-    for (const [name, extra] of runs) {
-      tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', `exec ${process.execPath} ${sampler} -U -l 1 ${extra}`);
+    const all: Array<readonly [string, string, string]> = runs.map(([name, extra]) => [name, extra, sampler]);
+    if (base) all.push(['base', '', base]);
+    for (const [name, extra, bin] of all) {
+      tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', `exec ${process.execPath} ${bin} -U -l 1 ${extra}`);
       pids.push(Number(tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim()));
     }
     await sleep(3000); // past the first (full) sample of each
@@ -39,6 +42,7 @@ export async function benchWindowDb(mb = 1536, backends = 16, seconds = 15, samp
     out.push(`  window, default walk budget: ${used[0]} ms CPU = ${((100 * used[0]) / (seconds * 1000)).toFixed(1)} % of a core`);
     out.push(`  window --walk-budget 0 (walk every page table every tick): ${used[1]} ms CPU = ${((100 * used[1]) / (seconds * 1000)).toFixed(1)} % of a core`);
     out.push(`  ratio ${(used[0] / used[1]).toFixed(2)} (target ≤ 0.15)`);
+    if (base) out.push(`  base build's window (${base}), default walk budget: ${used[4]} ms CPU, ratio ${(used[4] / used[1]).toFixed(2)}`);
     out.push(`  for reference, pmemstat -l 1 --json: ${used[2]} ms CPU with the budget, ${used[3]} ms walking everything, ratio ${(used[2] / used[3]).toFixed(2)}`);
   } finally {
     try {

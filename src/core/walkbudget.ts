@@ -7,7 +7,7 @@ export interface WalkCandidate {
   pid: number;
   /** Never walked (new, or a reused pid): must be walked. */
   fresh: boolean;
-  /** Its stat bytes changed since the last tick: it ran, faulted, mapped or unmapped. */
+  /** Its stat's memory fields changed since the last tick: it faulted, mapped, unmapped or lost pages (src/core/statmem.ts). */
   moved: boolean;
   /** It had moved at the tick before too (it keeps changing). */
   movedBefore?: boolean;
@@ -39,11 +39,25 @@ function movedDue(c: WalkCandidate, now: number, tickMs: number, budgetMs: numbe
 }
 
 /**
+ * How many of the others (neither fresh nor moved) to refresh this tick. All of them when
+ * their walks fit in what is left of the budget (a small machine is read whole every tick);
+ * else only as many as refresh each once per maximum age, oldest first: walking more of
+ * them sooner would spend the whole budget every tick on figures nothing says have changed.
+ */
+function refreshQuota(rest: readonly WalkCandidate[], tickMs: number, p: WalkPolicy, left: number): number {
+  let all = 0;
+  for (const c of rest) all += c.costMs;
+  if (all <= left || tickMs <= 0) return rest.length;
+  // Spread over the ticks before the bound: one due at age maxAge - tickMs is walked by the bound anyway.
+  return Math.ceil((rest.length * tickMs) / Math.max(tickMs, p.maxAgeMs - tickMs));
+}
+
+/**
  * The pids to walk now, in pid order. Walked whatever the budget: fresh ones, moved ones that
  * are due (movedDue), and those whose figure would otherwise pass the maximum age by the next
- * tick. What those cost is taken from the budget; what is left refreshes the others, oldest
- * first, skipping one that does not fit (a big process is then refreshed by the age bound
- * instead of holding up all the small ones behind it).
+ * tick. What those cost is taken from the budget; what is left refreshes the others (as many
+ * as refreshQuota says), oldest first, skipping one that does not fit (a big process is then
+ * refreshed by the age bound instead of holding up all the small ones behind it).
  */
 export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs: number, p: WalkPolicy): number[] {
   if (p.budgetMs <= 0) return cands.map((c) => c.pid).sort((a, b) => a - b);
@@ -58,11 +72,13 @@ export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs
     } else rest.push(c);
   }
   rest.sort((a, b) => a.walkedAt - b.walkedAt || a.pid - b.pid);
+  let quota = refreshQuota(rest, tickMs, p, left);
   for (const c of rest) {
-    if (left <= 0) break;
+    if (left <= 0 || quota <= 0) break;
     if (c.costMs > left) continue;
     chosen.push(c.pid);
     left -= c.costMs;
+    quota--;
   }
   return chosen.sort((a, b) => a - b);
 }

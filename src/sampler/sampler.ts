@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { CpuTracker, cpuSinceStart } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
+import { memoryMoved } from '../core/statmem';
 import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
 import { readKsmKb } from '../proc/ksm';
@@ -185,10 +186,11 @@ export class Sampler {
       let moved = false;
       if (known) {
         // Through the kept fd; with none (no room), open it again: the memo still tells a change.
+        const before = known.statMemo.raw; // a read that changes the bytes replaces, not overwrites, them
         const kept = known.statFd >= 0 ? readFdParsed(known.statFd, known.statMemo, parsePidStat) : this.readStatOnce(pid, known);
         if (kept.ok && kept.value && kept.value.starttime === known.starttime) {
           st = kept.value;
-          moved = kept.changed;
+          moved = kept.changed && memoryMoved(before, known.statMemo.raw);
         } // else the process we knew is gone
       }
       let fresh = false;

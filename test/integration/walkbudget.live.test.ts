@@ -111,6 +111,22 @@ describe('walk budget', () => {
     expect(s5.procs.filter((p) => p.asOf !== undefined).map((p) => p.pid)).toEqual([changed]);
   });
 
+  it('a process whose CPU time ticks on but whose memory does not is not walked again', async () => {
+    const bin = join(REPO, 'test', '.tmp', 'spin');
+    execFileSync('cc', ['-O0', '-x', 'c', '-o', bin, '-'], { input: 'int main(void) { for (volatile long i = 0;; i++) {} }\n' });
+    const pid = procs.start(bin, []).pid!;
+    const stat = () => readFileSync(`/proc/${pid}/stat`, 'latin1');
+    await sleep(100); // past exec and its first faults
+    const s = new Sampler({ walkBudgetMs: 0.0001, filter: [String(pid)] });
+    s.sample();
+    expect(s.lastStats.walkedPids).toEqual([pid]);
+    const was = stat();
+    for (let i = 0; i < 100 && stat() === was; i++) await sleep(50);
+    expect(stat()).not.toBe(was); // its stat bytes moved (CPU time)
+    s.sample();
+    expect(s.lastStats.walkedPids).toEqual([]);
+  });
+
   it('with no room left to keep fds, an idle process is still known by its stat and not walked again', async () => {
     const db = await startDb(['-m', '8', '-k', '2']);
     const all = [db.parent, ...db.backends].sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 // Which page tables a tick walks: fresh processes always, moved ones when due (a big one that
-// keeps moving as often as its cost allows), the others oldest first within the budget, and
-// none left past the maximum age.
+// keeps moving as often as its cost allows), the others oldest first within the budget (all
+// of them when they fit, else each once per maximum age), and none left past the maximum age.
 import { describe, expect, it } from 'vitest';
 import { chooseWalks, type WalkCandidate } from '../../src/core/walkbudget';
 
@@ -32,11 +32,13 @@ describe('chooseWalks', () => {
     {
       name: 'the rest oldest first while the budget lasts',
       cands: [c(1, { walkedAt: NOW - 3000, costMs: 4 }), c(2, { walkedAt: NOW - 9000, costMs: 4 }), c(3, { walkedAt: NOW - 5000, costMs: 4 })],
+      tickMs: 30_000, // two ticks to the bound: all three are due within them
       want: [2, 3],
     },
     {
       name: 'one that does not fit is skipped, not a stop: smaller older ones still go',
       cands: [c(1, { walkedAt: NOW - 9000, costMs: 30 }), c(2, { walkedAt: NOW - 8000, costMs: 3 }), c(3, { walkedAt: NOW - 7000, costMs: 3 })],
+      tickMs: 20_000,
       want: [2, 3],
     },
     {
@@ -84,6 +86,26 @@ describe('chooseWalks', () => {
     }
     expect(walks.length).toBe(10); // 40 ms a walk against a 10 ms budget: every 4th tick
     expect(walks.slice(0, 3)).toEqual([4, 8, 12]);
+  });
+
+  it('idle processes that do not all fit in the budget are refreshed once per maximum age, spread over the ticks', () => {
+    // 2,000 idle processes of 0.05 ms: 100 ms in all against a 10 ms budget, all read at NOW.
+    const cands = Array.from({ length: 2000 }, (_, i) => c(i + 1, { walkedAt: NOW, costMs: 0.05 }));
+    const perTick: number[] = [];
+    let worst = 0;
+    for (let t = 1; t <= 180; t++) {
+      const now = NOW + t * 1000;
+      const walked = new Set(chooseWalks(cands, now, 1000, policy));
+      perTick.push(walked.size);
+      for (const x of cands) {
+        if (walked.has(x.pid)) x.walkedAt = now;
+        worst = Math.max(worst, now - x.walkedAt);
+      }
+    }
+    // ceil(2000 / 59) a tick, not the 200 the budget would allow: each once in 59 s.
+    expect(Math.max(...perTick)).toBe(34);
+    expect(perTick.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual((180 / 59 + 1) * 2000);
+    expect(worst).toBeLessThanOrEqual(60_000);
   });
 
   it('over many ticks no idle figure gets older than the bound, however small the budget', () => {
