@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { ageFamily } from '../core/metrics';
 import { UsageError } from '../cli/cliargs';
+import { boundLoopHeap } from '../cli/heap';
 import { exposureProblem, METRICS_HELP, parseMetricsArgs, type MetricsOptions } from './args';
 import { CONTENT_TYPE, renderFamilies } from './exposition';
 import { metricsServer, type Scrape } from './server';
@@ -48,6 +49,8 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
     return 2;
   }
 
+  // A long-running process like the CLI loop: its heap sized to the live heap (src/cli/heap.ts), the sampling thread's too.
+  if (io === stdio) boundLoopHeap();
   let latest: { body: Buffer; oldest: number } | null = null;
   let first: (() => void) | null = null;
   let end: ((code: number) => void) | null = null;
