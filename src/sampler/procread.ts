@@ -183,7 +183,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
 }
 
 /** comm as shown: stat is read as latin1 (byte-exact), but comm is UTF-8 like every name in /proc. */
-function commText(raw: string): string {
+export function commText(raw: string): string {
   return printable(Buffer.from(raw, 'latin1').toString('utf8'));
 }
 
@@ -196,22 +196,36 @@ function readRollup(ctx: ReadCtx, pid: number, e: ProcEntry): { ok: true; rollup
     // although pid and start time are the same. Reopen, and name the new program.
     ctx.release(e.rollupFd);
     e.rollupFd = -1;
-    const renamed = newEntry(ctx, pid, e.starttime, e.comm, e.kthread);
-    if (renamed) {
-      e.exe = renamed.exe;
-      e.cmd = renamed.cmd;
-      e.nonUser = renamed.nonUser;
-      e.filtered = renamed.filtered;
-      e.cgroup = renamed.cgroup; // a runtime places a process, then it execs: read where it landed
-      e.detailMem = null;
-      e.smapsTooLarge = false;
-    }
+    renameAfterExec(ctx, pid, e, e.comm);
   }
   const o = openRead(procPath(ctx, pid, 'smaps_rollup'));
   if (o.code !== null) return { ok: false, code: o.code };
   const r = readFdParsed(o.fd, e.rollupMemo, parseRollup);
   e.rollupFd = ctx.keepRollup(o.fd);
   return r.ok ? { ok: true, rollup: r.value } : r;
+}
+
+/** Name a process again after it exec'd (same pid and start time), and drop what was read of the old program. */
+export function renameAfterExec(ctx: ReadCtx, pid: number, e: ProcEntry, comm: string): void {
+  const renamed = newEntry(ctx, pid, e.starttime, comm, e.kthread);
+  if (!renamed) return;
+  e.comm = comm;
+  e.exe = renamed.exe;
+  e.cmd = renamed.cmd;
+  e.nonUser = renamed.nonUser;
+  e.filtered = renamed.filtered;
+  e.cgroup = renamed.cgroup; // a runtime places a process, then it execs: read where it landed
+  e.detailMem = null;
+  e.smapsTooLarge = false;
+}
+
+/**
+ * Whether a process with no rollup fd kept (no room: nothing else fails on its new address
+ * space) exec'd since it was named: its stat moved and names another command (comm). An exec
+ * of a program of the same name goes unseen until the pid is read afresh.
+ */
+export function execedWithoutFd(e: ProcEntry, st: PidStat, moved: boolean): boolean {
+  return moved && e.rollupFd < 0 && !e.kthread && commText(st.comm) !== e.comm;
 }
 
 /** The process's categories; 'denied' when not ours to read; null when it vanished. */

@@ -15,7 +15,7 @@ import { readKsmKb } from '../proc/ksm';
 import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
-import { openProcess, procPath, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import { commText, execedWithoutFd, openProcess, procPath, readMem, renameAfterExec, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 import type { ParallelReader, ReadOne } from './parallel';
 import { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
 
@@ -194,8 +194,13 @@ export class Sampler {
         } // else the process we knew is gone
       }
       let fresh = false;
-      if (known && st) e = known;
-      else {
+      if (known && st) {
+        e = known;
+        if (execedWithoutFd(e, st, moved)) {
+          renameAfterExec(this.ctx, pid, e, commText(st.comm));
+          e.mem = null; // the old program's figures: read the new one's now
+        }
+      } else {
         if (known) this.forget(pid, known);
         const got = pre?.get(pid) ?? openProcess(this.ctx, pid);
         if (!got) continue; // vanished

@@ -78,6 +78,11 @@ export class HelperServer {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((res) => this.idleWaiters.push(res));
   }
 
+  /** Release the Monitor's kept fds and workers; an in-process caller (a test, an embedding) would leak them per server otherwise. */
+  close(): void {
+    this.monitor.close();
+  }
+
   /** Serve one line (or the notice of an oversized one). */
   handle(ev: LineEvent): void {
     const seq = ++this.seq;
@@ -217,6 +222,7 @@ export function serveStreams(input: Readable, output: Writable, opts: HelperServ
       if (closing) return;
       closing = true;
       void server.idle().then(() => {
+        server.close();
         if (output === process.stdout) output.write('', () => resolve());
         else output.end(() => resolve());
       });
@@ -239,7 +245,10 @@ export function serveStreams(input: Readable, output: Writable, opts: HelperServ
     input.on('end', finish);
     input.on('close', finish);
     input.on('error', finish);
-    output.on('error', () => resolve());
+    output.on('error', () => {
+      server.close();
+      resolve();
+    });
   });
 }
 

@@ -127,10 +127,14 @@ describe.skipIf(reason !== '')(titled('grouping by real cgroups (hybrid: v2 tree
       if (r?.type !== 'sample') throw new Error(`no sample: ${JSON.stringify(r)}`);
       return fromWireReport(r.report).rows.map((g) => [g.key, g.count]);
     };
-    srv.handle({ line: JSON.stringify({ id: 1, type: 'configure', config: { filter: pids } }) });
-    expect((await rows(2)).map(([key]) => key)).not.toContain(`/${NAME}`);
-    srv.handle({ line: JSON.stringify({ id: 3, type: 'configure', config: { groupBy: 'cgroup' } }) });
-    expect(await rows(4)).toEqual([[`/${NAME}`, 2]]);
+    try {
+      srv.handle({ line: JSON.stringify({ id: 1, type: 'configure', config: { filter: pids } }) });
+      expect((await rows(2)).map(([key]) => key)).not.toContain(`/${NAME}`);
+      srv.handle({ line: JSON.stringify({ id: 3, type: 'configure', config: { groupBy: 'cgroup' } }) });
+      expect(await rows(4)).toEqual([[`/${NAME}`, 2]]);
+    } finally {
+      srv.close();
+    }
   });
 
   it('--oom shows each group\u2019s highest oom_score', async () => {

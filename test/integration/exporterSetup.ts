@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { hashSync } from 'bcryptjs';
 import { NODE } from './helperSetup';
 import { REPO } from '../support';
+import { reapedEnv } from '../support/reaped';
 
 export const hasPrometheus = existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/promtool');
 export const SKIP_NO_PROMETHEUS = 'needs Debian\'s prometheus (apt-get install prometheus; .ci/run installs it)';
@@ -86,9 +87,9 @@ export class Children {
   private list: ChildProcess[] = [];
 
   spawn(cmd: string, args: string[], opts: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
+    // However the run ends (a SIGKILLed vitest too), a child that is still there goes with it.
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts, env: reapedEnv(opts.env) });
     this.list.push(c);
-    // However the run ends, a child that is still there goes with it.
     process.once('exit', () => kill(c, 'SIGKILL'));
     return c;
   }

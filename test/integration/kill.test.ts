@@ -208,7 +208,8 @@ describe(`kill with a helper running as ${isRoot ? 'root' : 'the current user'}`
       const [r] = await client.kill([{ pid: tid, starttime: startTime(tid) }], { signal });
       expect(r, signal).toMatchObject({ pid: tid, outcome: 'refused', message: expect.stringMatching(new RegExp(`thread of process ${v.pid}`)) });
       expect(r.signal).toBeUndefined();
-      expect(procState(v.pid), signal).toBe('S');
+      // Neither stopped (T) nor dead: sleeping, or running a timer on a busy machine.
+      expect(procState(v.pid), signal).toMatch(/^[SR]$/);
     }
     const m = await client.maps(tid, startTime(tid));
     expect(m).toMatchObject({ ok: false, message: expect.stringMatching(/thread of process/) });

@@ -66,6 +66,9 @@ describe.skipIf(reason !== '')(titled('pmemstat --leaks -g cgroup', reason), () 
     } finally {
       cli.kill('SIGTERM');
     }
-    expect(out, out).toMatch(new RegExp(`LEAK\\? /${NAME}: 1 process grew by [\\d,]+K in \\d+s \\(up in \\d+ of 8 steps, down in \\d+\\)`));
+    // Keyed by the cgroup, naming its one process, in the run's one unit (MB by default).
+    expect(out, out).toMatch(
+      new RegExp(`LEAK\\? /${NAME} \\(pid ${m.pid}\\): 1 process grew by [\\d,]+ MB in \\d+s \\(up in \\d+ of 8 steps, down in \\d+\\); ptotal now [\\d,]+ MB`),
+    );
   }, 60_000);
 });

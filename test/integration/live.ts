@@ -7,6 +7,7 @@ import type { Sample } from '../../src/core/types';
 import { onTestFinished } from 'vitest';
 import { Sampler } from '../../src/sampler/sampler';
 import { REPO, sleep, tmpDir } from '../support';
+import { reapedEnv } from '../support/reaped';
 
 /** A Sampler closed when the test ends, passed or failed (its fds do not burden the next test). */
 export function testSampler(opts: ConstructorParameters<typeof Sampler>[0]): Sampler {
@@ -63,7 +64,8 @@ export class Procs {
   private children: ChildProcess[] = [];
 
   start(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
+    // Marked: a SIGKILLed vitest skips afterAll, and the watchdog stops them (test/support/reaped.ts).
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts, env: reapedEnv(opts.env) });
     // A spawn that fails (EMFILE, ENOENT) fails the test that waits for it, not the whole run.
     c.on('error', () => {});
     this.children.push(c);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, RECORDING_FILE } from '../../src/recorder/db';
 import { LOCK_FILE } from '../../src/recorder/lock';
 import { REPO, sleep } from '../support';
+import { reapedEnv } from '../support/reaped';
 
 const bin = join(REPO, 'bin', 'pmemstat');
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-crash-'));
@@ -18,7 +19,7 @@ const started: ChildProcess[] = [];
 const INTERVAL = 0.3;
 
 function record(): ChildProcess {
-  const c = spawn(process.execPath, [bin, 'record', '--dir', dir, '--interval', String(INTERVAL)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const c = spawn(process.execPath, [bin, 'record', '--dir', dir, '--interval', String(INTERVAL)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: reapedEnv() });
   started.push(c);
   return c;
 }

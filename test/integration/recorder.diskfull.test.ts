@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, RECORDING_FILE } from '../../src/recorder/db';
 import { RecordingReader } from '../../src/recorder/reader';
 import { REPO, sleep } from '../support';
+import { reapedEnv } from '../support/reaped';
 
 const bin = join(REPO, 'bin', 'pmemstat');
 const mnt = mkdtempSync(join(tmpdir(), 'pmemstat-full-'));
@@ -65,7 +66,7 @@ afterAll(async () => {
 describe('a recorder whose disk fills up', () => {
   it.skipIf(why !== '')('pauses with one message, loses nothing recorded, and resumes when space returns', async () => {
     // A captured tree, sampled again and again: each sample adds a little to the file.
-    recorder = spawn(process.execPath, [bin, 'record', '--dir', dir, '--root', join(REPO, 'fixtures', 'tree-a'), '--interval', '0.1'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    recorder = spawn(process.execPath, [bin, 'record', '--dir', dir, '--root', join(REPO, 'fixtures', 'tree-a'), '--interval', '0.1'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: reapedEnv() });
     recorder.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((res) => recorder!.once('exit', (code) => res(code)));
     await waitFor(async () => (await ticks()).length >= 5, 'five samples');

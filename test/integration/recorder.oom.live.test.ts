@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIso } from '../../src/core/isotime';
 import { REPO, sleep } from '../support';
+import { reapedEnv } from '../support/reaped';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 const MEMORY = '/sys/fs/cgroup/memory';
@@ -83,7 +84,7 @@ beforeAll(async () => {
   if (!v1 && !v2) return;
   const b = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
   expect(b.status, b.stderr).toBe(0);
-  recorder = spawn(process.execPath, [bin, 'record', '--dir', dir, '--interval', '0.2'], { stdio: 'ignore', detached: true });
+  recorder = spawn(process.execPath, [bin, 'record', '--dir', dir, '--interval', '0.2'], { stdio: 'ignore', detached: true, env: reapedEnv() });
   started.push(recorder);
   await sleep(2500); // its first (whole) sample of every process
 });
@@ -104,7 +105,7 @@ afterAll(async () => {
 async function oomIn(kind: 'v1' | 'v2'): Promise<{ cg: string; pid: number }> {
   const hog = buildHog();
   const cg = cgroup(kind);
-  const c = spawn('sh', ['-c', `${cg.procs.map((p) => `echo $$ > ${p}`).join(' && ')} && exec ${hog}`], { stdio: 'ignore', detached: true });
+  const c = spawn('sh', ['-c', `${cg.procs.map((p) => `echo $$ > ${p}`).join(' && ')} && exec ${hog}`], { stdio: 'ignore', detached: true, env: reapedEnv() });
   started.push(c);
   const end = await new Promise<NodeJS.Signals | null>((res) => c.once('exit', (_code, sig) => res(sig)));
   expect(end).toBe('SIGKILL'); // the kernel's OOM killer

@@ -46,12 +46,17 @@ describe.skipIf(needs !== '')(titled('pmemstat replay --from on a terminal', nee
     const printed = (i: number) => totals(spawnSync(process.execPath, [bin, 'replay', '--dir', dir, '--at', localIso(times[i])], { encoding: 'utf8' }).stdout.split('\n'));
     expect(totals(rows).trim()).toBe(printed(0).trim());
 
+    // A capture can catch a redraw half done (the status line new, the table not yet): wait for
+    // the sample's table too; a window that never shows it still times out.
+    const shows = (i: number, want: string) => (r: string[]) => at(i)(r) && totals(r).trim() === want;
+    const second = printed(1).trim();
     tmux.text(w, ']');
-    rows = await tmux.waitFor(w, at(1), 'the second sample');
+    rows = await tmux.waitFor(w, shows(1, second), 'the second sample');
     expect(status(rows)).toContain('oom-kill pid 4242 hog cgroup /test.slice');
-    expect(totals(rows).trim()).toBe(printed(1).trim());
+    expect(totals(rows).trim()).toBe(second);
+    const third = printed(2).trim();
     tmux.text(w, ']');
-    rows = await tmux.waitFor(w, at(2), 'the third sample');
+    rows = await tmux.waitFor(w, shows(2, third), 'the third sample');
     expect(status(rows)).toContain('{ previous event');
     expect(totals(rows).trim()).toBe(printed(2).trim());
     tmux.text(w, ']');

@@ -187,6 +187,23 @@ describe('incremental detail sampling', () => {
     expect(after?.exe).toBe('sleep');
     sampler.close();
   });
+
+  it('names a process again after it execs with no fd kept (no room: thousands of processes)', async () => {
+    const go = join(tmpDir('exec0'), 'go');
+    const c = procs.start('sh', ['-c', `echo up; while [ ! -e ${go} ]; do sleep 0.05; done; exec sleep 1000`]);
+    await Procs.waitFor(c, /up/);
+    const sampler = testSampler({ detail: false, filter: [String(c.pid)] });
+    // What a machine of some 3,300 processes leaves of the default limit: no fd kept, stat or rollup.
+    (sampler as unknown as { fdBudget: number }).fdBudget = 0;
+    const before = sampler.sample().procs.find((p) => p.pid === c.pid);
+    expect(before?.exe).toBe('sh');
+    writeFileSync(go, '');
+    await vi.waitFor(() => expect(readFileSync(`/proc/${c.pid}/comm`, 'latin1')).toBe('sleep\n'), { timeout: 30_000 });
+    const after = sampler.sample().procs.find((p) => p.pid === c.pid);
+    expect(after?.exe).toBe('sleep');
+    expect(after?.cmd).toBe('sleep 1000');
+    expect(after?.starttime).toBe(before?.starttime);
+  });
 });
 
 describe('churn', () => {

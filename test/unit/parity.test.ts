@@ -50,6 +50,7 @@ function viaHelper(groupBy: GroupBy): Report[] {
   srv.handle({ line: JSON.stringify({ id: 1, type: 'configure', config: { groupBy, walkBudgetMs: 0 } }) });
   srv.handle({ line: JSON.stringify({ id: 2, type: 'sample' }) });
   srv.handle({ line: JSON.stringify({ id: 3, type: 'sample' }) });
+  srv.close();
   return out.flatMap((r) => (r.type === 'sample' ? [fromWireReport(r.report)] : []));
 }
 

@@ -42,6 +42,7 @@ describe('inherited names are unknown fields', () => {
     const srv = new HelperServer((r) => out.push(r), { root: '/nonexistent-root' });
     INHERITED.forEach((name, i) => srv.handle({ line: `{"id":${i},"type":"configure","config":{${JSON.stringify(name)}:{"x":1}}}` }));
     srv.handle({ line: '{"id":99,"type":"configure","config":{}}' });
+    srv.close();
     expect(out.map((r) => r.type)).toEqual([...INHERITED.map(() => 'error'), 'configure']);
     const last = out.at(-1) as Extract<Reply, { type: 'configure' }>;
     for (const name of INHERITED) expect(Object.prototype.hasOwnProperty.call(last.config, name)).toBe(false);

@@ -296,6 +296,7 @@ describe('HelperServer (in process)', () => {
     srv.handle({ tooLong: 2_000_000 });
     srv.handle({ line: '{"id":4,"type":"configure","config":{"groupBy":"pid","cmdlen":10}}' });
     srv.handle({ line: '{"id":5,"type":"sample"}' });
+    srv.close();
     expect(out.map((r) => [r.type, r.id, r.seq])).toEqual([
       ['ping', 1, 1],
       ['error', null, 2],
