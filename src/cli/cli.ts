@@ -15,7 +15,7 @@ import { mapsLines } from '../core/maps';
 import { OomWatch, oomKillText } from '../core/cgroupMemory';
 import { runCgroupView } from './cgroupCli';
 import { runWindow, wantsWindow } from './window/window';
-import { boundLoopHeap } from './heap';
+import { boundLoopHeap } from '../engine/heap';
 
 export interface CliIO {
   out(s: string): void;

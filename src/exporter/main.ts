@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { ageFamily } from '../core/metrics';
 import { UsageError } from '../cli/cliargs';
-import { boundLoopHeap } from '../cli/heap';
+import { boundLoopHeap } from '../engine/heap';
 import { exposureProblem, METRICS_HELP, parseMetricsArgs, type MetricsOptions } from './args';
 import { CONTENT_TYPE, renderFamilies } from './exposition';
 import { metricsServer, type Scrape } from './server';
@@ -49,7 +49,7 @@ export async function runMetrics(argv: readonly string[], io: MetricsIO = stdio,
     return 2;
   }
 
-  // A long-running process like the CLI loop: its heap sized to the live heap (src/cli/heap.ts), the sampling thread's too.
+  // A long-running process like the CLI loop: its heap sized to the live heap (src/engine/heap.ts), the sampling thread's too.
   if (io === stdio) boundLoopHeap();
   let latest: { body: Buffer; oldest: number } | null = null;
   let first: (() => void) | null = null;
