@@ -250,9 +250,11 @@ t('u cycles the units: mB, KB, human, MB; each shows the same T ptotal as the on
     return { kb: num(total) * per, off: per / 2 };
   };
   // With the panel's 1 s loop, a key press and its saved setting can outlast a sample on a loaded
-  // machine, so two readings rarely share one: hold the sampling still for this test instead.
+  // machine, so two readings rarely share one: hold the sampling still for this test instead. An
+  // automatic minDeltaKb depends on the units (100 in KB, else 1000), and a change of it samples
+  // anew: set it, so that only the view changes with u.
   const settings = readUserSettings(server.work);
-  writeUserSettings(server.work, { ...settings, 'pmemstat.loopSeconds': 3600 });
+  writeUserSettings(server.work, { ...settings, 'pmemstat.loopSeconds': 3600, 'pmemstat.minDeltaKb': 1000 });
   try {
     await unitsOfOneSample(view, inKb, ctx);
   } finally {
