@@ -10,19 +10,19 @@ import { dragSpan, fullSpan, hitMarker, markersIn, nearestSample, panSpan, sampl
 
 /** The buttons, in order: what each does, its text and its key. */
 export const STEP_BUTTONS: readonly { step: TimeStep; text: string; key: string; title: string }[] = [
-  { step: 'first', text: '\u23ee', key: '<', title: 'the first sample (<)' },
+  { step: 'first', text: '\u00ab', key: '<', title: 'the first sample (<)' },
   { step: 'prevEvent', text: '\u21e4', key: '{', title: 'the previous sample with an event ({)' },
   { step: 'back', text: '\u25c0', key: '[', title: 'one sample back (\u2190 or [)' },
   { step: 'forward', text: '\u25b6', key: ']', title: 'one sample forward (\u2192 or ])' },
   { step: 'nextEvent', text: '\u21e5', key: '}', title: 'the next sample with an event (})' },
-  { step: 'last', text: '\u23ed', key: '>', title: 'the last sample (>)' },
+  { step: 'last', text: '\u00bb', key: '>', title: 'the last sample (>)' },
 ];
 
 export type ZoomAction = 'in' | 'out' | 'reset';
 export const ZOOM_BUTTONS: readonly { zoom: ZoomAction; text: string; key: string; title: string }[] = [
   { zoom: 'in', text: '+', key: '+', title: 'zoom in about the moment shown (+, or the wheel over the timeline)' },
   { zoom: 'out', text: '\u2212', key: '-', title: 'zoom out (-)' },
-  { zoom: 'reset', text: '\u2922', key: '0', title: 'the whole recording (0)' },
+  { zoom: 'reset', text: 'All', key: '0', title: 'the whole recording (0)' },
 ];
 
 export interface TimelineHandlers {
