@@ -44,6 +44,8 @@ export class RecordingApp {
   index = 0;
   report: Report | null = null;
   private scrollQueued = false;
+  /** The group the chart shows. */
+  private charted: { key: string; info: string } | null = null;
   private readonly cleanup: (() => void)[] = [];
 
   constructor(
@@ -143,6 +145,7 @@ export class RecordingApp {
     this.index = Math.min(Math.max(0, i), this.times.length - 1);
     this.timeline.setIndex(this.index);
     setText(this.shell.moment, momentText(this.times, this.events, this.index));
+    this.syncChart();
     if (commit) this.api.postMessage({ type: 'seek', at: this.times[this.index] });
   }
 
@@ -217,7 +220,9 @@ export class RecordingApp {
   private syncChart(): void {
     const key = this.state.selected?.key;
     const row = key === undefined ? undefined : this.report?.rows.find((r) => r.key === key);
-    this.chart.sync(row ? { key: row.key, info: row.info } : null, this.timeline.zoom, this.report?.detail ?? false, SETTINGS.units);
+    // A group selected stays charted at a moment it is not in (before it started, after a kill).
+    this.charted = row ? { key: row.key, info: row.info } : key !== undefined && this.charted?.key === key ? this.charted : null;
+    this.chart.sync(this.charted, this.timeline.zoom, this.report?.detail ?? false, SETTINGS.units, this.at ?? null);
   }
 
   private reveal(): void {

@@ -50,8 +50,11 @@ export class RecordingChart {
     return this.got?.series ?? null;
   }
 
-  /** Show group `key`'s chart over `span` (null: the whole recording), asking for it when it is not here; hide it for no group. */
-  sync(group: { key: string; info: string } | null, span: Span | null, detail: boolean, units: Units): void {
+  /**
+   * Show group `key`'s chart over `span` (null: the whole recording), asking for it when it is not
+   * here, with the moment `at` marked; hide it for no group.
+   */
+  sync(group: { key: string; info: string } | null, span: Span | null, detail: boolean, units: Units, at: number | null = null): void {
     if (!group) {
       this.asked = null;
       this.view.hide();
@@ -69,7 +72,7 @@ export class RecordingChart {
       this.spec = { detail, spec: chartSpec({ key: s.key, times: s.times, mem: s.mem, types: s.times.map(() => '') }, detail) };
     }
     const spec = got ? (this.spec?.spec ?? null) : null;
-    this.view.show({ key: group.key, info: group.info, spec, loading: !same(got?.asked ?? null, want), units, version: this.version });
+    this.view.show({ key: group.key, info: group.info, spec, loading: !same(got?.asked ?? null, want), units, version: this.version, mark: at });
   }
 
   /** The host's answer; whether it is the one asked for last (the chart then needs a sync). */

@@ -51,11 +51,22 @@ export function readRecording(q: RecordingQuery, o: EngineOptions, open: (file: 
   return withRecording(q.path, open, (db) => readOnce(db, q, o));
 }
 
+/** The reads under way, one after the other (see withRecording). */
+let reads: Promise<unknown> = Promise.resolve();
+
 /**
  * Run `read` on the recording at `path`, checked and opened read-only; its result, or why not.
- * Never throws.
+ * Never throws. One read at a time: the WebAssembly reader's lock (wasmDb.ts) is a directory
+ * beside the file, and a second connection opened while the first holds it is refused as busy —
+ * the panel asks for a moment and a group's series at once.
  */
-export async function withRecording<T extends { ok: true }>(path: string, open: (file: string) => Promise<ReadDb>, read: (db: ReadDb) => T | { ok: false; message: string }): Promise<T | { ok: false; message: string }> {
+export function withRecording<T extends { ok: true }>(path: string, open: (file: string) => Promise<ReadDb>, read: (db: ReadDb) => T | { ok: false; message: string }): Promise<T | { ok: false; message: string }> {
+  const run = reads.then(() => readOnceLocked(path, open, read));
+  reads = run.catch(() => undefined);
+  return run;
+}
+
+async function readOnceLocked<T extends { ok: true }>(path: string, open: (file: string) => Promise<ReadDb>, read: (db: ReadDb) => T | { ok: false; message: string }): Promise<T | { ok: false; message: string }> {
   const bad = recordingFileProblem(path);
   if (bad) return { ok: false, message: bad };
   // A reader without SQLite's shared-memory locks may meet a checkpoint of the recorder

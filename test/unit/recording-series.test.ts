@@ -9,6 +9,7 @@ import { zeroMem, type Mem } from '../../src/core/types';
 import { RecordingReader } from '../../src/recorder/reader';
 import { replayReports } from '../../src/recorder/replayCommand';
 import { readRecordingSeries } from '../../src/recorder/seriesRead';
+import { readRecording } from '../../src/recorder/recordingRead';
 import { openWasmDb } from '../../src/recorder/wasmDb';
 import { defaultEngineOptions } from '../../src/shared/engineOptions';
 import { makeRecording } from './recordingFixture';
@@ -87,6 +88,18 @@ describe('a group\u2019s series read from a real recording', () => {
         expect(r.series.mem.pswap[i]).toBe(row?.mem.pswap ?? 0);
       });
     }
+  });
+
+  it('answers a moment and a series asked at once (the panel does: one reader at a time holds the file)', async () => {
+    const o = defaultEngineOptions();
+    const asks = [
+      readRecording({ path: file, at: times[0], timeline: false }, o, openWasmDb),
+      readRecordingSeries({ path: file, key: 'x', from: null, to: null, points: 10 }, o, openWasmDb),
+      readRecording({ path: file, at: null, timeline: true }, o, openWasmDb),
+      readRecordingSeries({ path: file, key: 'y', from: times[1], to: null, points: 10 }, o, openWasmDb),
+    ];
+    const got = await Promise.all(asks);
+    expect(got.map((r) => (r.ok ? 'ok' : r.message))).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
   it('reads a span only, and says why for a file that is not a recording', async () => {

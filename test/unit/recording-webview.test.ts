@@ -176,6 +176,19 @@ describe('the recording panel', () => {
     expect(document.getElementById('pm-chart')?.hidden).toBe(true);
   });
 
+  it('keeps a selected group charted at a moment it is not in', async () => {
+    const [r0, r2] = [(await moment(times[0])).report, (await moment(times[2])).report];
+    const gone = r0.rows.find((r) => !r2.rows.some((x) => x.key === r.key && x.type !== 'x'));
+    expect(gone, 'the fixture has a group of the first sample that the last lacks').toBeDefined();
+    const { app } = await open();
+    app.receive({ type: 'moment', at: times[0], report: r0 });
+    (document.querySelector(`tr.pm-row[data-key="${CSS.escape(gone!.key)}"]`) as HTMLElement).click();
+    expect(document.getElementById('pm-chart')?.hidden).toBe(false);
+    app.receive({ type: 'moment', at: times[2], report: r2 });
+    expect(document.getElementById('pm-chart')?.hidden).toBe(false);
+    expect(document.querySelector('.pm-chart-title')?.textContent).toBe(gone!.info);
+  });
+
   it('keeps its moment, zoom and selection in the webview state, and returns to them when the page is made again', async () => {
     const first = await open();
     press('+', first.app.timeline.canvas);
