@@ -10,6 +10,7 @@ import { tmpDir } from '../support';
 vi.mock('vscode', () => import('./vscode-stub'));
 
 import { openRecording, RECORDING_VIEW_TYPE, type RecordingDeps } from '../../src/host/recordingPanel';
+import { activateWith, COMMANDS } from '../../src/extension';
 import { fakeLauncher, recordingLog } from './host-fakes';
 import { makeRecording } from './recordingFixture';
 import { openDb } from '../../src/recorder/db';
@@ -156,6 +157,17 @@ describe('pmemstat: Open Recording', () => {
     await settle();
     expect(p.sentOf('moment').at(-1)).toMatchObject({ at: k.times[0], focus: 7285 });
     rec!.dispose();
+    // The command as the notification's action runs it: (uri, the time of the notice, true).
+    const ctx = { subscriptions: [] as { dispose(): unknown }[], extensionUri: Uri.file(ROOT), extension: { packageJSON: { version: '9.9.9' } } };
+    activateWith(ctx as never, { platform: 'linux', launch: fakeLauncher().launch, procRoot: join(ROOT, 'fixtures/tree-a') });
+    const opened = stub.commands.get(COMMANDS.openRecording)?.(Uri.file(k.file), k.times[1] + 4000, true) as Promise<unknown>;
+    await vi.waitFor(() => expect(stub.panels.filter((x) => x.viewType === RECORDING_VIEW_TYPE)).toHaveLength(1));
+    const page = stub.panels.filter((x) => x.viewType === RECORDING_VIEW_TYPE)[0];
+    await opened;
+    page.fromWebview({ type: 'ready' });
+    await settle();
+    expect(page.sentOf('moment').at(-1)).toMatchObject({ at: k.times[0], focus: 7285 });
+    for (const sub of ctx.subscriptions) sub.dispose();
     // A kill whose victim no sample holds (4242): the sample just before the kill was recorded, no one selected.
     const d2 = deps();
     const rec2 = await openRecording(d2, Uri.file(file) as never);
