@@ -2,16 +2,7 @@
 // recorded sample held for the group's processes, summed, then cut down to a few hundred points
 // that keep the peaks (an OOM kill follows a peak, so a chart that averaged it away would hide
 // the very thing it is opened for). Pure: src/recorder/seriesRead.ts reads the rows.
-import { MEM_KEYS, type Mem, type MemKey } from './types';
-
-/** One process of the group: when it lived, and its figures as recorded (ascending by t). */
-export interface MemberFigures {
-  /** The first sample it was in. */
-  start: number;
-  /** The first sample it was no longer in (null: still alive at the recording's end). */
-  end: number | null;
-  figs: readonly { t: number; mem: Mem }[];
-}
+import { MEM_KEYS, type MemKey } from './types';
 
 /** A group's figures per sample time (KB), the shape the panel's chart draws (GroupHistory without types). */
 export interface GroupSeries {
@@ -21,26 +12,52 @@ export interface GroupSeries {
 
 const emptyMem = (): Record<MemKey, number[]> => Object.fromEntries(MEM_KEYS.map((k) => [k, [] as number[]])) as Record<MemKey, number[]>;
 
+/** A figures row of one of the group's processes, as the recording holds it (KB). */
+export type FigureRow = { proc: number; t: number } & Record<MemKey, unknown>;
+
+/** A figure as a number: SQLite keeps any value in any column, and a damaged file's read as 0. */
+const kb = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
 /**
- * The group's figures at each of `ticks` (ascending): at a sample, each member alive then
- * (start ≤ t < end) counts with its newest figures at or before t — the recorder writes a
- * process's figures only when they change, so the last ones written still hold. This is what
- * the replayed report's row for the group says at that sample (test/unit/recording-series.test.ts).
+ * The group's figures at each of `ticks` (ascending), from its processes' figure rows (`rows`,
+ * ascending by t; those of a process from a whole frame at or before the first tick on) and the
+ * time each process ended (`ends`: by process, the first sample it was no longer in). At a
+ * sample, each process counts with its newest figures at or before it, from its first figures
+ * until its end — the recorder writes a process's figures only when they change, so the last ones
+ * written still hold. That is what the replayed report's row for the group says at that sample
+ * (test/unit/recording-series.test.ts). One pass, a running sum: each row moves the sum by its
+ * difference from the process's row before, each end takes the process's last figures away; the
+ * rows may come straight from the database, one at a time (a day of a big group holds hundreds of
+ * thousands).
  */
-export function groupSeries(ticks: readonly number[], members: readonly MemberFigures[]): GroupSeries {
+export function sweepSeries(ticks: readonly number[], rows: Iterable<FigureRow>, ends: ReadonlyMap<number, number>): GroupSeries {
   const mem = emptyMem();
-  const at = members.map(() => -1); // each member's newest figure at or before the tick
-  for (const t of ticks) {
-    const sum: Record<MemKey, number> = Object.fromEntries(MEM_KEYS.map((k) => [k, 0])) as Record<MemKey, number>;
-    members.forEach((m, i) => {
-      let j = at[i];
-      while (j + 1 < m.figs.length && m.figs[j + 1].t <= t) j++;
-      at[i] = j;
-      if (j < 0 || m.start > t || (m.end !== null && m.end <= t)) return;
-      for (const k of MEM_KEYS) sum[k] += m.figs[j].mem[k];
-    });
-    for (const k of MEM_KEYS) mem[k].push(sum[k]);
+  const sum = MEM_KEYS.map(() => 0);
+  const last = new Map<number, number[]>();
+  const endList = [...ends].sort((a, b) => a[1] - b[1]);
+  let ti = 0;
+  let ei = 0;
+  /** Emit the ticks before `limit`, each after the ends at or before it. */
+  const emitBefore = (limit: number) => {
+    for (; ti < ticks.length && ticks[ti] < limit; ti++) {
+      for (; ei < endList.length && endList[ei][1] <= ticks[ti]; ei++) {
+        const was = last.get(endList[ei][0]);
+        if (was) MEM_KEYS.forEach((_, k) => (sum[k] -= was[k]));
+        last.delete(endList[ei][0]);
+      }
+      MEM_KEYS.forEach((key, k) => mem[key].push(sum[k]));
+    }
+  };
+  for (const r of rows) {
+    emitBefore(r.t);
+    const end = ends.get(r.proc);
+    if (end !== undefined && r.t >= end) continue; // written at or after its end: a pid reused is another process
+    const was = last.get(r.proc);
+    const now = MEM_KEYS.map((key) => kb(r[key]));
+    MEM_KEYS.forEach((_, k) => (sum[k] += now[k] - (was ? was[k] : 0)));
+    last.set(r.proc, now);
   }
+  emitBefore(Infinity);
   return { times: [...ticks], mem };
 }
 

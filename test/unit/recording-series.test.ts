@@ -4,7 +4,19 @@
 // rows give at each sample.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../support';
-import { downsampleIndexes, downsampleSeries, groupSeries, type MemberFigures } from '../../src/core/recordingSeries';
+import { downsampleIndexes, downsampleSeries, sweepSeries } from '../../src/core/recordingSeries';
+
+/** One process of a group: its figures as written (ascending), and its end (null: alive). */
+interface MemberFigures {
+  end: number | null;
+  figs: { t: number; mem: Mem }[];
+}
+/** The rows and ends a recording holds for these processes, swept. */
+function groupSeries(ticks: number[], members: MemberFigures[]) {
+  const rows = members.flatMap((m, proc) => m.figs.map((f) => ({ proc, t: f.t, ...f.mem }))).sort((a, b) => a.t - b.t);
+  const ends = new Map(members.flatMap((m, proc): [number, number][] => (m.end === null ? [] : [[proc, m.end]])));
+  return sweepSeries(ticks, rows, ends);
+}
 import { zeroMem, type Mem } from '../../src/core/types';
 import { RecordingReader } from '../../src/recorder/reader';
 import { replayReports } from '../../src/recorder/replayCommand';
@@ -21,9 +33,9 @@ describe('a group\u2019s figures per sample', () => {
     const ticks = [10, 20, 30, 40, 50];
     const members: MemberFigures[] = [
       // Written at 10 and 40 only: 20 and 30 keep 10's figures.
-      { start: 10, end: null, figs: [{ t: 10, mem: m(100) }, { t: 40, mem: m(300) }] },
+      { end: null, figs: [{ t: 10, mem: m(100) }, { t: 40, mem: m(300) }] },
       // Started at 20, gone from 40 on.
-      { start: 20, end: 40, figs: [{ t: 20, mem: m(7) }, { t: 30, mem: m(9) }] },
+      { end: 40, figs: [{ t: 20, mem: m(7) }, { t: 30, mem: m(9) }] },
     ];
     const s = groupSeries(ticks, members);
     expect(s.times).toEqual(ticks);
@@ -32,6 +44,10 @@ describe('a group\u2019s figures per sample', () => {
     expect(s.mem.pswap).toEqual([0, 0, 0, 0, 0]);
     expect(groupSeries(ticks, []).mem.ptotal).toEqual([0, 0, 0, 0, 0]);
     expect(groupSeries([], members).times).toEqual([]);
+    // Rows between samples (a thinned recording) count from the next sample on; a figure that is not a number counts 0.
+    expect(sweepSeries([10, 30], [{ proc: 1, t: 5, ptotal: 3, data: 'x', text: 0, shOth: 0, shSYSV: 0, stack: 0, pswap: 0 }, { proc: 1, t: 20, ptotal: 4, data: 1, text: 0, shOth: 0, shSYSV: 0, stack: 0, pswap: 0 }], new Map()).mem).toMatchObject({ ptotal: [3, 4], data: [0, 1] });
+    // A member's figures written at or after its end are not its (a pid reused is another process).
+    expect(groupSeries([10, 20], [{ end: 20, figs: [{ t: 10, mem: m(5) }, { t: 20, mem: m(50) }] }]).mem.ptotal).toEqual([5, 0]);
   });
 });
 
@@ -53,7 +69,7 @@ describe('cutting a series down', () => {
 
   it('cuts every category at the samples its ptotal chose', () => {
     const ticks = Array.from({ length: 100 }, (_, i) => i * 1000);
-    const members: MemberFigures[] = [{ start: 0, end: null, figs: ticks.map((t, i) => ({ t, mem: m(i === 42 ? 999 : i, i * 2) })) }];
+    const members: MemberFigures[] = [{ end: null, figs: ticks.map((t, i) => ({ t, mem: m(i === 42 ? 999 : i, i * 2) })) }];
     const s = downsampleSeries(groupSeries(ticks, members), 10);
     expect(s.times.length).toBeLessThanOrEqual(10);
     expect(s.times).toContain(42_000);
