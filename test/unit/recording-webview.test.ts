@@ -148,6 +148,39 @@ describe('the recording panel', () => {
     expect(app.timeline.zoom!.to - app.timeline.zoom!.from).toBe((times[2] - times[0]) / 2);
   });
 
+  it('zooms about the pointer with the wheel, pans with Shift+wheel, and brings the span along to a moment stepped out of it', async () => {
+    const { app } = await open();
+    const strip = app.timeline.strip();
+    const x = strip.left + strip.width / 4; // times[0] + 2.5 s
+    const wheel = (deltaY: number, shiftKey = false) => {
+      const e = new WheelEvent('wheel', { deltaY, cancelable: true });
+      // (happy-dom's WheelEvent takes neither from its init.)
+      Object.defineProperties(e, { clientX: { value: x }, shiftKey: { value: shiftKey } });
+      app.timeline.canvas.dispatchEvent(e);
+    };
+    wheel(-100);
+    const z = app.timeline.zoom!;
+    expect(z.to - z.from).toBe((times[2] - times[0]) * 0.8);
+    expect(z.from + (z.to - z.from) / 4).toBeCloseTo(times[0] + 2500, 6); // the time under the pointer stays under it
+    wheel(100, true);
+    const panned = app.timeline.zoom!;
+    expect(panned.from).toBeGreaterThan(z.from);
+    expect(panned.to - panned.from).toBeCloseTo(z.to - z.from, 6);
+    // Zoomed in on the start; stepping to the last sample moves the span to it.
+    press('0');
+    for (let i = 0; i < 3; i++) wheel(-100);
+    press('<');
+    press('>');
+    const at = app.timeline.zoom!;
+    expect(at.from).toBeLessThanOrEqual(times[2]);
+    expect(at.to).toBeGreaterThanOrEqual(times[2]);
+    wheel(100);
+    wheel(100);
+    wheel(100);
+    wheel(100);
+    expect(app.timeline.zoom).toBeNull();
+  });
+
   it('asks for a selected group\u2019s memory over the recording and charts it; a zoom asks for that span', async () => {
     const { app, api } = await open();
     const row = $$('tr.pm-row')[0];
