@@ -14,6 +14,7 @@ const entries = [
   { entryPoints: ['webview/recordingMain.ts'], outfile: 'dist/recording.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['bench/recorder.ts'], outfile: 'dist/bench-recorder.js', platform: 'node', format: 'cjs', external: ['better-sqlite3', 'node-sqlite3-wasm'] },
+  { entryPoints: ['bench/recordingSeries.ts'], outfile: 'dist/bench-series.js', platform: 'node', format: 'cjs', external: ['better-sqlite3'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The helper reads recordings with node-sqlite3-wasm, bundled into dist/sampler.js: its

@@ -128,14 +128,15 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
       controller.compareSnapshot(uri instanceof vscode.Uri ? uri : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
-    // (uri, at): the OOM notification's action opens the recording at that moment.
-    vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown, at?: unknown) =>
+    // (uri, at, kill): the notifications' action opens the recording at that moment, or (kill) at
+    // the moment of the OOM kill noticed then.
+    vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown, at?: unknown, kill?: unknown) =>
       openRecording(
         { extensionUri: context.extensionUri, launch: opts.launch ?? defaultLaunch(context, log), runAsUser: () => settings.runAsUser, log },
         uri instanceof vscode.Uri ? uri : undefined,
       ).then(async (p) => {
         if (p) context.subscriptions.push({ dispose: () => p.dispose() });
-        if (p && typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) await p.seek(at);
+        if (p && typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) await p.seek(at, kill === true);
         return p;
       }),
     ),

@@ -87,7 +87,8 @@ export function drawSpark(ctx: CanvasRenderingContext2D, g: SparkGeometry, color
   ctx.stroke();
 }
 
-export function drawChart(ctx: CanvasRenderingContext2D, geo: ChartGeometry, box: ChartBox, p: Palette, hover: number): void {
+/** `markX`: a line across the plot there (the recording panel's moment shown), or null. */
+export function drawChart(ctx: CanvasRenderingContext2D, geo: ChartGeometry, box: ChartBox, p: Palette, hover: number, markX: number | null = null): void {
   const right = box.width - box.right;
   const bottom = box.height - box.bottom;
   ctx.font = p.font;
@@ -115,6 +116,15 @@ export function drawChart(ctx: CanvasRenderingContext2D, geo: ChartGeometry, box
 
   const n = geo.xs.length;
   if (n === 0) return;
+  if (markX !== null) {
+    ctx.strokeStyle = p.spark;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(markX) + 0.5, box.top);
+    ctx.lineTo(Math.round(markX) + 0.5, bottom);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
   // Stacked areas.
   ctx.globalAlpha = 0.55;
   for (const b of geo.bands) {

@@ -70,6 +70,8 @@ export interface ChartState {
   units: Units;
   /** Bumped by the app whenever the data changed. */
   version: number;
+  /** A time marked with a line across the plot (the recording panel's moment shown), if any. */
+  mark?: number | null;
 }
 
 /** Draws the chart when its data, units, size or hover changed, and shows the hover values. */
@@ -163,7 +165,7 @@ export class ChartView {
     if (!s || this.el.root.hidden) return;
     if (this.width === 0) this.width = Math.max(200, Math.floor(this.el.body.clientWidth || this.el.root.clientWidth || 600));
     const width = this.width;
-    const key = `${s.key}\u0000${s.version}\u0000${s.units}\u0000${width}\u0000${this.hover}`;
+    const key = `${s.key}\u0000${s.version}\u0000${s.units}\u0000${width}\u0000${this.hover}\u0000${s.mark ?? ''}`;
     if (!force && key === this.drawnKey) return;
     this.drawnKey = key;
     this.box = { width, height: CHART_HEIGHT, ...BOX };
@@ -173,7 +175,7 @@ export class ChartView {
     if (style.height !== `${CHART_HEIGHT}px`) style.height = `${CHART_HEIGHT}px`;
     const ctx = prepare(this.el.canvas, width, CHART_HEIGHT);
     if (force || !this.palette) this.palette = readPalette(this.el.root);
-    if (ctx && this.geo) drawChart(ctx, this.geo, this.box, this.palette, this.hover);
+    if (ctx && this.geo) drawChart(ctx, this.geo, this.box, this.palette, this.hover, s.spec && s.mark != null ? markX(s.spec.times, this.geo.xs, s.mark) : null);
   }
 
   /** A pointer at x (CSS pixels from the canvas's left edge). */
@@ -225,6 +227,16 @@ export class ChartView {
         : []),
     );
   }
+}
+
+/** Where time t falls between the samples' xs (null: outside them). */
+function markX(times: readonly number[], xs: readonly number[], t: number): number | null {
+  const n = times.length;
+  if (n === 0 || t < times[0] || t > times[n - 1]) return null;
+  let i = 0;
+  while (i + 1 < n && times[i + 1] < t) i++;
+  if (i + 1 >= n || times[i + 1] === times[i]) return xs[i];
+  return xs[i] + ((t - times[i]) / (times[i + 1] - times[i])) * (xs[i + 1] - xs[i]);
 }
 
 function legendMark(doc: Document, cls: string, text: string): HTMLElement {

@@ -19,7 +19,7 @@ export class DomMetrics implements Metrics {
   /** A body row's height as measured (0: not yet, or to be measured again). */
   private measured = 0;
 
-  constructor(private readonly s: Shell) {}
+  constructor(private readonly s: Pick<Shell, 'tbody' | 'thead' | 'scroll'>) {}
 
   /** The font or zoom may have changed: measure the rows again. */
   forget(): void {

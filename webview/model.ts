@@ -137,14 +137,16 @@ export function tableModel(
   view: ComputedView | null,
   ui: { settings: PanelSettings; local: ColumnSort | null; expanded: ReadonlySet<string>; selected: RowRef | null; leaks: ReadonlyMap<string, LeakInfo> },
   layout: { viewport: Viewport; rowHeight: number },
+  /** The trend column (the rows' sparklines): the live panel's; a recorded moment has none. */
+  trend = true,
 ): TableModel {
   const s = ui.settings;
   const base = { settings: s, expanded: ui.expanded, leaks: ui.leaks, ...layout };
   if (!report || !view) {
-    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, true, extraColumns(s));
+    const cols = columnsFor(s.detail, s.showCpu, s.lineNumbers, trend, extraColumns(s));
     return { ...base, cols, sort: effectiveSort(s.sortBy, ui.local), total: null, rows: [], overflow: null, selected: null };
   }
-  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, true, extraColumns(s));
+  const cols = columnsFor(report.detail, s.showCpu, s.lineNumbers, trend, extraColumns(s));
   return { ...base, cols, sort: view.sort, total: report.total, rows: view.rows, overflow: view.overflow, selected: ui.selected };
 }
 

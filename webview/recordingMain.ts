@@ -1,9 +1,17 @@
-// Entry point of dist/recording.js: the recording panel's page (src/host/recordingPanel.ts).
+// Entry point of dist/recording.js (and, from its CSS, dist/recording.css): the recording panel's
+// page (src/host/recordingPanel.ts).
+import './style.css';
+import './recording.css';
+import { RecordingApp, type RecordingApi } from './recordingApp';
+import type { RecordingState } from './recordingState';
 import type { RecordingViewMessage } from '../src/shared/recordingView';
-import { RecordingView } from './recordingView';
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
 
 const vscode = acquireVsCodeApi();
-const view = new RecordingView(document, document.getElementById('pm-mount') ?? document.body, (m: RecordingViewMessage) => vscode.postMessage(m));
-window.addEventListener('message', (e: MessageEvent) => view.receive(e.data));
+const api: RecordingApi = {
+  postMessage: (m: RecordingViewMessage) => vscode.postMessage(m),
+  getState: () => vscode.getState(),
+  setState: (s: RecordingState) => vscode.setState(s),
+};
+new RecordingApp(document, document.getElementById('pm-mount') ?? document.body, api);

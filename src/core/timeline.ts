@@ -96,3 +96,30 @@ export function momentText(times: readonly number[], events: readonly TimelineEv
   const hint = later ? '} next event' : earlier ? '{ previous event' : 'no events';
   return `${head}  ${hint}`;
 }
+
+/** How far apart the recorder's record of an OOM kill and the notification of it may be (each notices at its own next look). */
+export const KILL_NOTICE_SLACK_MS = 60_000;
+
+/**
+ * The recorded OOM kill a notification at `noticed` told of: the `oom-kill` event nearest to it
+ * within `slack` ms (the newest of equals); null when the recording has none that near.
+ */
+export function killEventNear<E extends TimelineEvent>(events: readonly E[], noticed: number, slack = KILL_NOTICE_SLACK_MS): E | null {
+  let best: E | null = null;
+  for (const e of events) {
+    if (e.kind !== 'oom-kill' || Math.abs(e.t - noticed) > slack) continue;
+    if (best === null || Math.abs(e.t - noticed) <= Math.abs(best.t - noticed)) best = e;
+  }
+  return best;
+}
+
+/**
+ * The samples that may show a kill's victim, the likelier first: the recorder records a kill with
+ * the sample at which it noticed it, when the victim is usually gone already, so the sample just
+ * before comes first; the event's own sample (a victim still exiting) next. Indexes into `times`.
+ */
+export function killMomentCandidates(times: readonly number[], e: { t: number }): number[] {
+  const i = indexAtOrBefore(times, e.t);
+  if (i < 0) return times.length > 0 ? [0] : [];
+  return i > 0 ? [i - 1, i] : [i];
+}

@@ -22,7 +22,7 @@ import {
 } from '../shared/protocol';
 import { DEFAULT_KILL_SIGNAL, killTargetsCheck, type KillSignal } from '../shared/kill';
 import { explain, isObject } from '../shared/validate';
-import { recordingPathProblem, type RecordingResult } from '../shared/recordingSchema';
+import { recordingPathProblem, type RecordingResult, type RecordingSeriesQuery, type RecordingSeriesResult } from '../shared/recordingSchema';
 
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
 
@@ -87,6 +87,7 @@ const DEFAULT_TIMEOUTS: Record<Request['type'], number> = {
   kill: 60_000,
   maps: 60_000,
   recording: 60_000,
+  recordingSeries: 60_000,
 };
 
 type ReplyOf<T extends Request['type']> = Extract<Reply, { type: T }>;
@@ -339,6 +340,13 @@ export class HelperClient {
     if (problem) throw new HelperError('invalid', `not a recording path: the path ${problem}`);
     const r = (await this.request<'recording'>({ type: 'recording', path, at, timeline })).result;
     return r.ok ? { ...r, report: fromWireReport(r.report) } : r;
+  }
+
+  /** One group's memory over a span of the recording at `path`, at most `points` samples (recordingSchema.ts). */
+  async recordingSeries(q: RecordingSeriesQuery): Promise<RecordingSeriesResult> {
+    const problem = recordingPathProblem(q.path);
+    if (problem) throw new HelperError('invalid', `not a recording path: the path ${problem}`);
+    return (await this.request<'recordingSeries'>({ type: 'recordingSeries', path: q.path, key: q.key, from: q.from, to: q.to, points: q.points })).result;
   }
 
   async ping(): Promise<void> {

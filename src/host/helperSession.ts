@@ -10,7 +10,7 @@ import type { LauncherUi } from './launcher';
 import { errorText, type Log } from './log';
 
 /** The part of HelperClient the panel uses. */
-export type HelperLike = Pick<HelperClient, 'hello' | 'configure' | 'sample' | 'kill' | 'maps' | 'recording' | 'onExit' | 'dispose'>;
+export type HelperLike = Pick<HelperClient, 'hello' | 'configure' | 'sample' | 'kill' | 'maps' | 'recording' | 'recordingSeries' | 'onExit' | 'dispose'>;
 
 export interface LaunchRequest {
   elevate: boolean;

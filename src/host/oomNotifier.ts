@@ -81,13 +81,14 @@ export class OomNotifier {
     return this.notify(`pmemstat: ${n.text}`, n.t, true);
   }
 
-  private async notify(text: string, t: number, warn: boolean): Promise<void> {
+  /** `oom`: the action opens the moment of the kill (the recording's record of it), not of the notice. */
+  private async notify(text: string, t: number, oom: boolean): Promise<void> {
     this.shown.push(text);
     const recording = (this.deps.recordingNow ?? (() => recordingBeingRecorded(this.now)))();
     const action = recording ? SHOW_MOMENT : SHOW_PANEL;
-    const pick = await (warn ? vscode.window.showWarningMessage(text, action) : vscode.window.showInformationMessage(text, action));
+    const pick = await (oom ? vscode.window.showWarningMessage(text, action) : vscode.window.showInformationMessage(text, action));
     if (pick !== action) return;
-    if (recording) await vscode.commands.executeCommand('pmemstat.openRecording', vscode.Uri.file(recording), t);
+    if (recording) await vscode.commands.executeCommand('pmemstat.openRecording', vscode.Uri.file(recording), t, oom);
     else await vscode.commands.executeCommand('pmemstat.open');
   }
 }

@@ -7,19 +7,24 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../core/types';
 import { localIso } from '../core/isotime';
-import type { RecordingResult } from '../shared/recordingSchema';
+import type { RecordingResult, RecordingSeriesQuery, RecordingSeriesResult } from '../shared/recordingSchema';
+import { killEventNear, killMomentCandidates } from '../core/timeline';
 import { parseRecordingViewMessage, type RecordingHostMessage } from '../shared/recordingView';
 import type { LaunchFn } from './helperSession';
 import type { Log } from './log';
-import { makeNonce, webviewOptions, type PanelLike } from './panel';
+import { makeNonce, panelHtml, webviewOptions, type PanelLike } from './panel';
 
 export const RECORDING_VIEW_TYPE = 'pmemstat.recording';
 
 /** What the panel needs of a helper. */
 export interface RecordingHelper {
   recording(path: string, at: number | null, timeline: boolean): Promise<RecordingResult<Report>>;
+  recordingSeries(q: RecordingSeriesQuery): Promise<RecordingSeriesResult>;
   dispose(): void;
 }
+
+/** Whether `pid` is one of the report's processes. */
+const hasProcess = (r: Report, pid: number): boolean => r.rows.some((row) => row.type !== 'x' && row.members.some((m) => m.pid === pid));
 
 export interface RecordingDeps {
   extensionUri: vscode.Uri;
@@ -36,29 +41,14 @@ export function defaultRecordingDir(): string {
   return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'pmemstat');
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 function recordingHtml(panel: PanelLike, extensionUri: vscode.Uri): string {
-  const nonce = makeNonce();
-  const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'recording.js')).toString();
-  const csp = `default-src 'none'; style-src ${panel.webview.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}'`;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
-<style>
-.rec-bar{display:flex;align-items:center;gap:4px;margin:6px 0}
-.rec-track{position:relative;flex:1}
-.rec-track input{width:100%}
-.rec-marks{position:relative;height:8px}
-.rec-mark{position:absolute;top:0;width:3px;height:8px;margin-left:-1px;background:var(--vscode-errorForeground,red);cursor:pointer}
-.rec-status{font-family:var(--vscode-editor-font-family,monospace)}
-.rec-problem{color:var(--vscode-errorForeground,red)}
-.rec-table{font-family:var(--vscode-editor-font-family,monospace);white-space:pre;overflow:auto}
-</style>
-<title>pmemstat recording</title></head>
-<body><div id="pm-mount"></div>
-<script nonce="${escapeAttr(nonce)}" src="${escapeAttr(script)}"></script>
-</body></html>`;
+  const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+  return panelHtml({
+    cspSource: panel.webview.cspSource,
+    nonce: makeNonce(),
+    scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'recording.js')).toString(),
+    styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'recording.css')).toString(),
+  });
 }
 
 async function launchFor(deps: RecordingDeps, elevate: boolean): Promise<RecordingHelper> {
@@ -130,8 +120,10 @@ export class RecordingPanel {
   /** The newest seek asked: an older answer arriving late is dropped. */
   private wanted = 0;
   private ready = false;
+  /** The newest series asked: an older answer arriving late is dropped. */
+  private wantedSeries = 0;
   /** A moment asked for before the page was ready: shown once it is. */
-  private startAt: number | null = null;
+  private startAt: { at: number; kill: boolean } | null = null;
 
   constructor(
     readonly panel: PanelLike,
@@ -159,31 +151,77 @@ export class RecordingPanel {
       this.deps.log.warn('recording panel: a message that is not one was dropped');
       return;
     }
-    if (m.type === 'ready') {
-      this.ready = true;
-      const f = this.first;
-      this.post({ type: 'timeline', title: this.path, times: f.times ?? [f.at], events: f.events ?? [], at: f.at, report: f.report });
-      if (this.startAt !== null) await this.onMessage({ type: 'seek', at: this.startAt });
-      return;
-    }
-    const n = ++this.wanted;
-    try {
-      const r = await this.helper.recording(this.path, m.at, false);
-      if (n !== this.wanted) return;
-      this.post(r.ok ? { type: 'moment', at: r.at, report: r.report } : { type: 'problem', message: r.message });
-    } catch (e) {
-      if (n === this.wanted) this.post({ type: 'problem', message: `cannot read ${localIso(m.at)}: ${e instanceof Error ? e.message : String(e)}` });
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        const f = this.first;
+        this.post({ type: 'timeline', title: this.path, times: f.times ?? [f.at], events: f.events ?? [], at: f.at, report: f.report });
+        const start = this.startAt;
+        this.startAt = null;
+        if (start?.kill) await this.showKill(start.at);
+        else if (start) await this.show(start.at);
+        return;
+      }
+      case 'seek':
+        return this.show(m.at);
+      case 'getSeries':
+        return this.series({ path: this.path, key: m.key, from: m.from, to: m.to, points: m.points });
     }
   }
 
-  /** Show the moment `at` (the OOM notification's action). */
-  seek(at: number): Promise<void> {
+  /** Show the sample at or before `at`, selecting `focus` (a pid) when it is there. */
+  private async show(at: number, focus?: number): Promise<void> {
+    const n = ++this.wanted;
+    try {
+      const r = await this.helper.recording(this.path, at, false);
+      if (n !== this.wanted) return;
+      if (!r.ok) this.post({ type: 'problem', message: r.message });
+      else this.post(focus !== undefined && hasProcess(r.report, focus) ? { type: 'moment', at: r.at, report: r.report, focus } : { type: 'moment', at: r.at, report: r.report });
+    } catch (e) {
+      if (n === this.wanted) this.post({ type: 'problem', message: `cannot read ${localIso(at)}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  private async series(q: RecordingSeriesQuery): Promise<void> {
+    const n = ++this.wantedSeries;
+    try {
+      const r = await this.helper.recordingSeries(q);
+      if (n !== this.wantedSeries) return;
+      this.post(r.ok ? { type: 'series', series: r.series, from: q.from, to: q.to } : { type: 'problem', message: r.message });
+    } catch (e) {
+      if (n === this.wantedSeries) this.post({ type: 'problem', message: `cannot read the group's memory: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /**
+   * The moment of the OOM kill a notification at `noticed` told of: the sample that shows its
+   * victim (the one just before the kill was recorded, or the one it was recorded at), with the
+   * victim selected; the moment of the notice when the recording has no such kill.
+   */
+  async showKill(noticed: number): Promise<void> {
+    const fresh = await this.helper.recording(this.path, null, true).catch(() => null);
+    const times = (fresh?.ok ? fresh.times : undefined) ?? this.first.times ?? [];
+    const events = (fresh?.ok ? fresh.events : undefined) ?? this.first.events ?? [];
+    const e = killEventNear(events, noticed);
+    if (!e) return this.show(noticed);
+    const candidates = killMomentCandidates(times, e).map((i) => times[i]);
+    if (e.pid !== null) {
+      for (const t of candidates) {
+        const r = await this.helper.recording(this.path, t, false).catch(() => null);
+        if (r?.ok && hasProcess(r.report, e.pid)) return this.show(t, e.pid);
+      }
+    }
+    return this.show(candidates[0] ?? noticed);
+  }
+
+  /** Show the moment `at`, or (`kill`) the moment of the OOM kill noticed at `at` (the notification's action). */
+  seek(at: number, kill = false): Promise<void> {
     this.panel.reveal();
     if (!this.ready) {
-      this.startAt = at;
+      this.startAt = { at, kill };
       return Promise.resolve();
     }
-    return this.onMessage({ type: 'seek', at });
+    return kill ? this.showKill(at) : this.show(at);
   }
 
   dispose(): void {

@@ -47,8 +47,27 @@ function readOnce(db: ReadDb, q: RecordingQuery, o: EngineOptions): RecordingRes
 }
 
 /** Read the moment `q` asks for; `open` opens the file read-only (wasmDb.ts in the helper). Never throws. */
-export async function readRecording(q: RecordingQuery, o: EngineOptions, open: (file: string) => Promise<ReadDb>): Promise<RecordingResult<Report>> {
-  const bad = recordingFileProblem(q.path);
+export function readRecording(q: RecordingQuery, o: EngineOptions, open: (file: string) => Promise<ReadDb>): Promise<RecordingResult<Report>> {
+  return withRecording(q.path, open, (db) => readOnce(db, q, o));
+}
+
+/** The reads under way, one after the other (see withRecording). */
+let reads: Promise<unknown> = Promise.resolve();
+
+/**
+ * Run `read` on the recording at `path`, checked and opened read-only; its result, or why not.
+ * Never throws. One read at a time: the WebAssembly reader's lock (wasmDb.ts) is a directory
+ * beside the file, and a second connection opened while the first holds it is refused as busy —
+ * the panel asks for a moment and a group's series at once.
+ */
+export function withRecording<T extends { ok: true }>(path: string, open: (file: string) => Promise<ReadDb>, read: (db: ReadDb) => T | { ok: false; message: string }): Promise<T | { ok: false; message: string }> {
+  const run = reads.then(() => readOnceLocked(path, open, read));
+  reads = run.catch(() => undefined);
+  return run;
+}
+
+async function readOnceLocked<T extends { ok: true }>(path: string, open: (file: string) => Promise<ReadDb>, read: (db: ReadDb) => T | { ok: false; message: string }): Promise<T | { ok: false; message: string }> {
+  const bad = recordingFileProblem(path);
   if (bad) return { ok: false, message: bad };
   // A reader without SQLite's shared-memory locks may meet a checkpoint of the recorder
   // moving the log into the file: the query fails, and once more succeeds.
@@ -56,17 +75,17 @@ export async function readRecording(q: RecordingQuery, o: EngineOptions, open: (
   for (let attempt = 0; attempt < 2; attempt++) {
     let db: ReadDb;
     try {
-      db = await open(q.path);
+      db = await open(path);
     } catch (e) {
-      return { ok: false, message: e instanceof StoreError ? e.message : `cannot open ${q.path}: ${String(e)}` };
+      return { ok: false, message: e instanceof StoreError ? e.message : `cannot open ${path}: ${String(e)}` };
     }
     try {
-      return readOnce(db, q, o);
+      return read(db);
     } catch (e) {
       last = e instanceof Error ? e.message : String(e);
     } finally {
       db.close();
     }
   }
-  return { ok: false, message: `${q.path}: cannot read it: ${last}` };
+  return { ok: false, message: `${path}: cannot read it: ${last}` };
 }

@@ -18,9 +18,14 @@ function plain(v: unknown): unknown {
 
 function row(r: Record<string, unknown> | null): Record<string, unknown> | undefined {
   if (r === null) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) out[k] = plain(v);
-  return out;
+  // (Copied only when it holds a BigInt: a long read makes hundreds of thousands of rows.)
+  for (const k in r) {
+    if (typeof r[k] !== 'bigint') continue;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(r)) out[key] = plain(v);
+    return out;
+  }
+  return r;
 }
 
 function bindable(params: readonly unknown[]): Value[] {
@@ -54,8 +59,14 @@ class WasmStatement implements ReadStatement {
     return (this.db.all(this.sql, bindable(params)) as Record<string, unknown>[]).map((r) => this.shape(row(r)));
   }
 
-  iterate(...params: unknown[]): IterableIterator<unknown> {
-    return this.all(...params)[Symbol.iterator]();
+  /** The rows one at a time, never all in memory at once (a group's series reads a day's figures). */
+  *iterate(...params: unknown[]): IterableIterator<unknown> {
+    const st = this.db.prepare(this.sql);
+    try {
+      for (const r of st.iterate(bindable(params))) yield this.shape(row(r as Record<string, unknown>));
+    } finally {
+      st.finalize();
+    }
   }
 }
 

@@ -29,6 +29,7 @@ import { ConnectRefused, connectBack } from './connectBack';
 import { killProcesses, type KillOptions } from './kill';
 import { readProcessMapsYielding } from './maps';
 import { readRecording } from '../recorder/recordingRead';
+import { readRecordingSeries } from '../recorder/seriesRead';
 import { openWasmDb } from '../recorder/wasmDb';
 
 export interface HelperServerOptions {
@@ -154,6 +155,8 @@ export class HelperServer {
         return readRecording(r, this.monitor.options, openWasmDb).then(
           (result): Reply => ({ type: 'recording', id: r.id, seq, result: result.ok ? { ...result, report: toWireReport(boundReport(result.report, REPLY_TEXT_BUDGET)) } : result }),
         );
+      case 'recordingSeries':
+        return readRecordingSeries(r, this.monitor.options, openWasmDb).then((result): Reply => ({ type: 'recordingSeries', id: r.id, seq, result }));
       case 'kill':
         return killProcesses(r.targets, { ...this.opts.kill, escalate: r.escalate, signal: r.signal }).then(
           (results): Reply => ({ type: 'kill', id: r.id, seq, results }),

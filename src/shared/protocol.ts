@@ -6,7 +6,17 @@ import { WIRE_FIGURES, type WireFigure } from '../core/figures';
 import { zeroMem, type GroupMember, type GroupRow, type Report } from '../core/types';
 import { checkKillResult, isKillPid, KILL_SIGNALS, killTargetsCheck, PID_MAX_LIMIT, type KillResult, type KillSignal, type KillTarget } from './kill';
 import { checkMapsResult, type MapsResult } from './mapsSchema';
-import { recordingRequestShape, recordingResultCheck, type RecordingQuery, type RecordingResult } from './recordingSchema';
+import {
+  checkRecordingSeriesResult,
+  recordingRequestShape,
+  recordingResultCheck,
+  recordingSeriesRequestShape,
+  seriesQueryProblem,
+  type RecordingQuery,
+  type RecordingResult,
+  type RecordingSeriesQuery,
+  type RecordingSeriesResult,
+} from './recordingSchema';
 import { reportCheck } from './reportSchema';
 import { defaultEngineOptions, engineOptionsCheck, minDeltaOf, type EngineOptionKey, type EngineOptions } from './engineOptions';
 import {
@@ -92,7 +102,7 @@ export interface HelloInfo {
   capabilities: string[];
 }
 
-export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals', 'maps', 'recording'] as const;
+export const CAPABILITIES = ['hello', 'configure', 'sample', 'kill', 'ping', 'kill-escalate', 'detail', 'kill-signals', 'maps', 'recording', 'recording-series'] as const;
 
 // host → helper
 export type Request =
@@ -105,9 +115,11 @@ export type Request =
   /** One process's mappings, grouped (src/core/maps.ts); refused when the pid now names another process. */
   | { type: 'maps'; id: number; pid: number; starttime: number }
   /** A moment of a flight recording on the helper's host, read-only (recordingSchema.ts). */
-  | ({ type: 'recording'; id: number } & RecordingQuery);
+  | ({ type: 'recording'; id: number } & RecordingQuery)
+  /** One group's memory over a span of a recording, at most `points` samples (recordingSchema.ts). */
+  | ({ type: 'recordingSeries'; id: number } & RecordingSeriesQuery);
 export type RequestType = Request['type'];
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping', 'maps', 'recording'];
+export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'configure', 'sample', 'kill', 'ping', 'maps', 'recording', 'recordingSeries'];
 
 export type ErrorCode =
   /** The line is longer than MAX_REQUEST_BYTES. */
@@ -135,6 +147,7 @@ export type Reply =
   | { type: 'ping'; id: number; seq: number }
   | { type: 'maps'; id: number; seq: number; result: MapsResult }
   | { type: 'recording'; id: number; seq: number; result: RecordingResult<WireReport> }
+  | { type: 'recordingSeries'; id: number; seq: number; result: RecordingSeriesResult }
   | { type: 'error'; id: number | null; seq: number; code: ErrorCode; message: string };
 
 /**
@@ -226,6 +239,7 @@ const requestShapes: { [T in RequestType]: ShapeOf<FieldsOf<Request, T, 'type' |
     starttime: count,
   },
   recording: recordingRequestShape,
+  recordingSeries: recordingSeriesRequestShape,
 };
 /** Request fields that may be left out. */
 const requestOptional: { [T in RequestType]?: (keyof FieldsOf<Request, T>)[] } = { kill: ['signal'] };
@@ -284,6 +298,8 @@ export function validateRequest(v: unknown): ParsedRequest {
   const rt = type as RequestType;
   const e = explain(object({ id: () => null, type: () => null, ...requestShapes[rt] }, true, requestOptional[rt]), v, rt);
   if (!conforms<Request>(v, e)) return { ok: false, id, code: 'invalid', message: e ?? '' };
+  const span = rt === 'recordingSeries' ? seriesQueryProblem(v as unknown as RecordingSeriesQuery) : null;
+  if (span) return { ok: false, id, code: 'invalid', message: `recordingSeries: ${span}` };
   return { ok: true, request: v };
 }
 
@@ -335,6 +351,7 @@ const replyShapes: { [T in Reply['type']]: { shape: ShapeOf<FieldsOf<Reply, T>>;
   ping: { shape: { id: checkId, seq: checkSeq } },
   maps: { shape: { id: checkId, seq: checkSeq, result: checkMapsResult } },
   recording: { shape: { id: checkId, seq: checkSeq, result: recordingResultCheck(checkWireReport) } },
+  recordingSeries: { shape: { id: checkId, seq: checkSeq, result: checkRecordingSeriesResult } },
   error: { shape: { id: nullable(checkId), seq: checkSeq, code: oneOf(ERROR_CODES), message: str } },
 };
 

@@ -3,7 +3,8 @@
 // schemas are checked by the helper on the request and by the host on the reply. Pure and
 // browser-safe.
 import type { TimelineEvent } from '../core/timeline';
-import { arrayOf, count, describe, int, nullable, object, type Check } from './validate';
+import { MEM_KEYS, type MemKey } from '../core/types';
+import { arrayOf, count, describe, int, nullable, num, object, type Check } from './validate';
 
 /** A path the helper may be asked to read: absolute, at most PATH_MAX, no NUL, no `..`. */
 export const MAX_RECORDING_PATH = 4096;
@@ -57,3 +58,69 @@ export function recordingResultCheck(report: Check): Check {
     return `${path}.ok must be true or false, not ${describe(ok)}`;
   };
 }
+
+// ---------------------------------------------------------------------------
+// The `recordingSeries` request: one group's memory over a span of the recording, cut down by
+// the helper to at most `points` samples that keep the peaks (src/core/recordingSeries.ts).
+
+/** The most points a series reply carries (a chart is at most a few thousand pixels wide). */
+export const MAX_SERIES_POINTS = 4000;
+/** The longest group key asked for (cmd keys are cut at 4096 characters; the panel's limit). */
+export const MAX_SERIES_KEY = 8192;
+
+export interface RecordingSeriesQuery {
+  path: string;
+  /** The group's key under the helper's grouping (the row's key in the reports it sent). */
+  key: string;
+  /** The span (ms since the epoch, inclusive); null = from the first / to the last sample. */
+  from: number | null;
+  to: number | null;
+  /** At most this many samples in the reply (2 … MAX_SERIES_POINTS). */
+  points: number;
+}
+
+export interface RecordingSeries {
+  key: string;
+  /** The samples kept, ascending. */
+  times: number[];
+  /** Each category (KB), parallel to times. */
+  mem: Record<MemKey, number[]>;
+  /** The samples in the span before they were cut down. */
+  samples: number;
+}
+
+export type RecordingSeriesResult = { ok: true; series: RecordingSeries } | { ok: false; message: string };
+
+const checkKey: Check = (v, path) => (typeof v === 'string' && v.length > 0 && v.length <= MAX_SERIES_KEY ? null : `${path} must be a group key of 1 to ${MAX_SERIES_KEY} characters, not ${describe(v)}`);
+
+export const recordingSeriesRequestShape = {
+  path: checkPath,
+  key: checkKey,
+  from: nullable(time),
+  to: nullable(time),
+  points: int(2, MAX_SERIES_POINTS),
+} satisfies Record<keyof RecordingSeriesQuery, Check>;
+
+/** Why a well-formed query asks for nothing sensible (a span that ends before it starts), or null. */
+export function seriesQueryProblem(q: Pick<RecordingSeriesQuery, 'from' | 'to'>): string | null {
+  return q.from !== null && q.to !== null && q.from > q.to ? `from (${q.from}) is after to (${q.to})` : null;
+}
+
+const checkSeries: Check = (v, path) => {
+  const figures = arrayOf(num, MAX_SERIES_POINTS);
+  const shape = { key: checkKey, times: arrayOf(time, MAX_SERIES_POINTS), mem: object(Object.fromEntries(MEM_KEYS.map((k) => [k, figures])), true), samples: count } satisfies Record<keyof RecordingSeries, Check>;
+  const e = object(shape, true)(v, path);
+  if (e) return e;
+  const s = v as RecordingSeries;
+  for (let i = 1; i < s.times.length; i++) if (s.times[i] <= s.times[i - 1]) return `${path}.times must ascend (at ${i})`;
+  for (const k of MEM_KEYS) if (s.mem[k].length !== s.times.length) return `${path}.mem.${k} has ${s.mem[k].length} figures for ${s.times.length} times`;
+  return s.samples < s.times.length ? `${path}.samples is fewer than its times` : null;
+};
+
+/** The reply's result: a series, or why not. */
+export const checkRecordingSeriesResult: Check = (v, path) => {
+  const ok = (v as { ok?: unknown } | null)?.ok;
+  if (ok === true) return object({ ok: () => null, series: checkSeries }, true)(v, path);
+  if (ok === false) return object({ ok: () => null, message: shortText(4096) }, true)(v, path);
+  return `${path}.ok must be true or false, not ${describe(ok)}`;
+};

@@ -1,4 +1,4 @@
-// The helper's `recording` request on real recording files made by the real `pmemstat record`:
+// The helper's `recording` (and `recordingSeries`) request on real recording files made by the real `pmemstat record`:
 // the helper bundle alone in a directory (no node_modules: better-sqlite3 cannot load, as under
 // VS Code's runtime) reads them with its bundled WebAssembly SQLite, read-only — a finished
 // recording, and one the recorder is still writing — and refuses what is not a regular file.
@@ -139,6 +139,25 @@ describe.skipIf(needs !== '')(titled('the helper reads a recording (without bett
     } finally {
       h.close();
     }
+  });
+
+  it('gives a group\u2019s memory over the recording (recordingSeries), as the replayed reports\u2019 rows, answered while a moment is read too', async () => {
+    const file = join(done, RECORDING_FILE);
+    const reports = [0, 1, 2].map((i) => JSON.parse(spawnSync(process.execPath, [bin, 'replay', '--dir', done, '--at', localIso(times[i]), '--json'], { encoding: 'utf8' }).stdout) as Report);
+    const key = reports[2].rows[0].key;
+    // Asked at once with a moment: the helper serves both (one reader at a time holds the file).
+    const [series, moment] = await Promise.all([
+      helper.request({ id: nextId++, type: 'recordingSeries', path: file, key, from: null, to: null, points: 100 }),
+      ask(file, times[1], false),
+    ]);
+    expect(ok(moment).at).toBe(times[1]);
+    if (series.type !== 'recordingSeries' || !series.result.ok) throw new Error(`no series: ${JSON.stringify(series).slice(0, 300)}`);
+    expect(series.result.series.times).toEqual(times);
+    expect(series.result.series.mem.ptotal).toEqual(reports.map((r) => r.rows.find((x) => x.key === key && x.type !== 'x')?.mem.ptotal ?? 0));
+    const bad = await helper.request({ id: nextId++, type: 'recordingSeries', path: file, key, from: times[2], to: times[0], points: 100 });
+    expect(bad.type === 'error' && bad.code).toBe('invalid');
+    const link = await helper.request({ id: nextId++, type: 'recordingSeries', path: done, key, from: null, to: null, points: 100 });
+    expect(link.type === 'recordingSeries' && !link.result.ok && link.result.message).toContain('is not a regular file');
   });
 
   it('rejects a relative path, a .. and a bad moment as invalid requests', async () => {

@@ -16,7 +16,8 @@ import type { Log } from '../../src/host/log';
 import { Sampler } from '../../src/sampler/sampler';
 import { baseProcs, sample } from './webview-fixtures';
 import { stub } from './vscode-stub';
-import type { RecordingResult } from '../../src/shared/recordingSchema';
+import type { RecordingResult, RecordingSeriesQuery, RecordingSeriesResult } from '../../src/shared/recordingSchema';
+import { readRecordingSeries } from '../../src/recorder/seriesRead';
 import { readRecording } from '../../src/recorder/recordingRead';
 import { openWasmDb } from '../../src/recorder/wasmDb';
 import { defaultEngineOptions, reportOptionsOf, validEngineOptions } from '../../src/shared/engineOptions';
@@ -85,6 +86,14 @@ export class FakeHelper implements HelperLike {
     if (this.disposed) throw new Error('disposed');
     this.recordingCalls.push({ path, at, timeline });
     return readRecording({ path, at, timeline }, defaultEngineOptions(), openWasmDb);
+  }
+
+  seriesCalls: RecordingSeriesQuery[] = [];
+  /** A group's series, read from the real file as the helper reads it. */
+  async recordingSeries(q: RecordingSeriesQuery): Promise<RecordingSeriesResult> {
+    if (this.disposed) throw new Error('disposed');
+    this.seriesCalls.push(q);
+    return readRecordingSeries(q, defaultEngineOptions(), openWasmDb);
   }
 
   onExit(cb: (reason: string) => void): void {

@@ -61,6 +61,8 @@ describe('the OOM notification', () => {
     expect(ran[0].id).toBe('pmemstat.openRecording');
     expect((ran[0].args[0] as Uri).fsPath).toBe(file);
     expect(ran[0].args[1]).toBe(T);
+    // The moment of the kill, not of the notice: the panel finds the recorded kill (host-recording.test.ts).
+    expect(ran[0].args[2]).toBe(true);
   });
 
   it('does nothing when the notification is dismissed', async () => {

@@ -10,8 +10,10 @@ import { tmpDir } from '../support';
 vi.mock('vscode', () => import('./vscode-stub'));
 
 import { openRecording, RECORDING_VIEW_TYPE, type RecordingDeps } from '../../src/host/recordingPanel';
+import { activateWith, COMMANDS } from '../../src/extension';
 import { fakeLauncher, recordingLog } from './host-fakes';
 import { makeRecording } from './recordingFixture';
+import { openDb } from '../../src/recorder/db';
 import { FakePanel, resetStub, stub, Uri } from './vscode-stub';
 
 const ROOT = join(__dirname, '../..');
@@ -112,6 +114,75 @@ describe('pmemstat: Open Recording', () => {
     expect(p.sent.map((m) => m.type)).toEqual(['timeline', 'moment']);
     expect(p.sentOf('moment')[0].at).toBe(times[1]);
     rec!.dispose();
+  });
+
+  it('answers the page\u2019s request for a group\u2019s series with the helper\u2019s, and drops a malformed one', async () => {
+    const d = deps();
+    await openRecording(d, Uri.file(file) as never);
+    const p = d.panels[0];
+    p.fromWebview({ type: 'ready' });
+    await settle();
+    const key = (p.sentOf('timeline')[0].report as { rows: { key: string }[] }).rows[0].key;
+    p.fromWebview({ type: 'getSeries', key, from: times[1], to: null, points: 300 });
+    await settle();
+    const [s] = p.sentOf('series');
+    expect(s).toMatchObject({ from: times[1], to: null });
+    expect((s.series as { key: string; times: number[] }).times).toEqual([times[1], times[2]]);
+    expect(d.l.helpers[0].seriesCalls).toEqual([{ path: file, key, from: times[1], to: null, points: 300 }]);
+    p.fromWebview({ type: 'getSeries', key, from: 9, to: 1, points: 300 });
+    p.fromWebview({ type: 'getSeries', key, from: null, to: null, points: 300, path: '/etc/shadow' });
+    await settle();
+    expect(d.l.helpers[0].seriesCalls).toHaveLength(1);
+  });
+
+  it('opens the moment of the OOM kill a notification told of, with its victim selected, not the moment of the notice', async () => {
+    // A recording whose kill (recorded with the second sample) took a process of the first: 7285.
+    const kdir = tmpDir('hostreckill');
+    const k = await makeRecording(kdir);
+    const db = await openDb(k.file, true);
+    db.prepare('INSERT INTO events (t, kind, pid, name, cgroup, detail) VALUES (?, ?, ?, ?, ?, ?)').run(k.times[1], 'oom-kill', 7285, 'victim', null, '{}');
+    db.close();
+    const d = deps();
+    const rec = await openRecording(d, Uri.file(k.file) as never);
+    const p = d.panels[0];
+    // The notification came 4 s after the recorder's record of the kill (the panel opens later still).
+    await rec!.seek(k.times[1] + 4000, true);
+    p.fromWebview({ type: 'ready' });
+    await settle();
+    const [m] = p.sentOf('moment');
+    expect(m.at).toBe(k.times[0]);
+    expect(m.focus).toBe(7285);
+    // Once open, the same again: the victim's last sample.
+    await rec!.seek(k.times[2], true);
+    await settle();
+    expect(p.sentOf('moment').at(-1)).toMatchObject({ at: k.times[0], focus: 7285 });
+    rec!.dispose();
+    // The command as the notification's action runs it: (uri, the time of the notice, true).
+    const ctx = { subscriptions: [] as { dispose(): unknown }[], extensionUri: Uri.file(ROOT), extension: { packageJSON: { version: '9.9.9' } } };
+    activateWith(ctx as never, { platform: 'linux', launch: fakeLauncher().launch, procRoot: join(ROOT, 'fixtures/tree-a') });
+    const opened = stub.commands.get(COMMANDS.openRecording)?.(Uri.file(k.file), k.times[1] + 4000, true) as Promise<unknown>;
+    await vi.waitFor(() => expect(stub.panels.filter((x) => x.viewType === RECORDING_VIEW_TYPE)).toHaveLength(1));
+    const page = stub.panels.filter((x) => x.viewType === RECORDING_VIEW_TYPE)[0];
+    await opened;
+    page.fromWebview({ type: 'ready' });
+    await settle();
+    expect(page.sentOf('moment').at(-1)).toMatchObject({ at: k.times[0], focus: 7285 });
+    for (const sub of ctx.subscriptions) sub.dispose();
+    // A kill whose victim no sample holds (4242): the sample just before the kill was recorded, no one selected.
+    const d2 = deps();
+    const rec2 = await openRecording(d2, Uri.file(file) as never);
+    d2.panels[0].fromWebview({ type: 'ready' });
+    await settle();
+    await rec2!.seek(times[1] + 2000, true);
+    await settle();
+    const last = d2.panels[0].sentOf('moment').at(-1)!;
+    expect(last.at).toBe(times[0]);
+    expect(last.focus).toBeUndefined();
+    // No recorded kill near the notice: the moment of the notice.
+    await rec2!.seek(times[2] + 10 * 60_000, true);
+    await settle();
+    expect(d2.panels[0].sentOf('moment').at(-1)?.at).toBe(times[2]);
+    rec2!.dispose();
   });
 
   it('offers to open a recording only root may read as root, and opens it with the root helper', async () => {

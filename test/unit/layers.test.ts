@@ -76,11 +76,11 @@ describe('layers', () => {
     { layer: 'src/shared', files: () => tsFiles(join(ROOT, 'src/shared')), may: ['src/core', 'src/shared'] },
     { layer: 'src/proc', files: () => tsFiles(join(ROOT, 'src/proc')), may: ['src/core', 'src/proc'] },
     { layer: 'src/sampler (reading)', files: () => tsFiles(join(ROOT, 'src/sampler')).filter((f) => !HELPER_FILES.includes(relative(ROOT, f))), may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'package.json'] },
-    // The helper's `recording` request reads through the recorder's reader (src/recorder/recordingRead.ts, wasmDb.ts).
+    // The helper's `recording` and `recordingSeries` requests read through the recorder's readers (src/recorder/recordingRead.ts, seriesRead.ts, wasmDb.ts).
     {
       layer: 'src/sampler (the helper)',
       files: () => HELPER_FILES.map((f) => join(ROOT, f)),
-      may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'src/engine', 'src/recorder/recordingRead', 'src/recorder/wasmDb', 'package.json'],
+      may: ['src/core', 'src/shared', 'src/proc', 'src/sampler', 'src/engine', 'src/recorder/recordingRead', 'src/recorder/seriesRead', 'src/recorder/wasmDb', 'package.json'],
     },
     { layer: 'src/engine', files: () => tsFiles(join(ROOT, 'src/engine')), may: ['src/core', 'src/shared', 'src/proc', ...READING_FILES] },
     { layer: 'src/cli', files: () => tsFiles(join(ROOT, 'src/cli')), may: ['src/core', 'src/shared', 'src/proc', 'src/engine', 'src/sampler', 'src/cli', 'src/exporter', 'src/recorder/commands'] },

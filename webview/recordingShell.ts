@@ -1,0 +1,65 @@
+// The recording panel's fixed DOM: the recording's name and the moment, the timeline, the
+// leader, the live panel's table (the same ids, so the same styles: style.css) and the selected
+// group's chart. createElement/textContent only, never innerHTML.
+import { buildChartDom, type ChartElements } from './chart';
+import type { TimelineView } from './timelineView';
+
+export interface RecordingShell {
+  root: HTMLElement;
+  title: HTMLElement;
+  /** Where the moment stands: its time, its place, its events. */
+  moment: HTMLElement;
+  search: HTMLInputElement;
+  problem: HTMLElement;
+  leader: HTMLElement;
+  scroll: HTMLElement;
+  table: HTMLTableElement;
+  thead: HTMLTableSectionElement;
+  headRow: HTMLTableRowElement;
+  tbody: HTMLTableSectionElement;
+  chart: ChartElements;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, id?: string, className?: string): HTMLElementTagNameMap[K] {
+  const e = doc.createElement(tag);
+  if (id) e.id = id;
+  if (className) e.className = className;
+  return e;
+}
+
+export function buildRecordingShell(doc: Document, mount: HTMLElement, timeline: TimelineView): RecordingShell {
+  const root = el(doc, 'div', 'pm-root', 'pm-recording');
+  const head = el(doc, 'div', 'pm-rec-head');
+  const title = el(doc, 'span', 'pm-rec-title');
+  const moment = el(doc, 'span', 'pm-rec-moment');
+  moment.setAttribute('role', 'status');
+  moment.setAttribute('aria-live', 'polite');
+  const search = el(doc, 'input', 'pm-search');
+  search.type = 'search';
+  search.placeholder = 'Search (/)';
+  search.setAttribute('aria-label', 'Search the rows of this moment (/)');
+  search.spellcheck = false;
+  search.autocomplete = 'off';
+  head.append(title, moment, search);
+  const problem = el(doc, 'div', 'pm-rec-problem');
+  problem.setAttribute('role', 'alert');
+  const leader = el(doc, 'div', 'pm-leader');
+  leader.setAttribute('aria-label', 'Memory summary at this moment');
+  const scroll = el(doc, 'div', 'pm-scroll');
+  const table = el(doc, 'table', 'pm-table');
+  table.setAttribute('role', 'treegrid');
+  table.setAttribute('aria-label', 'Processes by proportional memory at the recorded moment');
+  table.tabIndex = 0;
+  const thead = el(doc, 'thead');
+  const headRow = el(doc, 'tr', undefined, 'pm-head');
+  thead.append(headRow);
+  const tbody = el(doc, 'tbody');
+  table.append(thead, tbody);
+  scroll.append(table);
+  const chart = buildChartDom(doc);
+  chart.root.setAttribute('aria-label', 'Memory of the selected group over the recording');
+  chart.exportButton.hidden = true; // (the live history's export: a recording is queried with sqlite3)
+  root.append(head, timeline.root, problem, leader, scroll, chart.root);
+  mount.append(root);
+  return { root, title, moment, search, problem, leader, scroll, table, thead, headRow, tbody, chart };
+}
