@@ -11,13 +11,15 @@
 // no message is larger than a chunk's. One message of a worker's whole share (megabytes at
 // 10,000 processes) left about 20 MB in the allocator's arenas for the helper's lifetime.
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PidStat } from '../core/types';
 import { closeFd } from '../proc/readfile';
 import { useTree } from '../proc/tree';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import { defaultWorkerCount, startWorker, takePrestarted } from './prestart';
+
+export { defaultWorkerCount };
 
 /** Pids taken per claim: small enough to balance, large enough that claiming costs nothing. */
 const CHUNK = 16;
@@ -129,12 +131,6 @@ export function defaultWorkerScript(): string | null {
   return existsSync(p) ? p : null;
 }
 
-export function defaultWorkerCount(): number {
-  const env = process.env.PMEMSTAT_WORKERS;
-  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
-  return Math.max(0, Math.min(availableParallelism() - 1, 3));
-}
-
 export class ParallelReader {
   private pool: Worker[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
@@ -142,20 +138,28 @@ export class ParallelReader {
   readonly workers: number;
   /** How many processes each thread read in the last full sample (main thread first). */
   lastShares: number[] = [];
+  /** How many of the workers were started by the command's first line (prestart.ts), not here. */
+  adopted = 0;
 
   constructor(private readonly opts: ParallelOptions) {
     this.workers = opts.script ? (opts.workers ?? defaultWorkerCount()) : 0;
   }
 
-  /** Start the workers ahead of a full sample (their start-up then overlaps other work). */
+  /**
+   * Start the workers ahead of a full sample (their start-up then overlaps other work); those
+   * the command started at its first line (prestart.ts) are taken first.
+   */
   warm(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    while (this.pool.length < this.workers && this.opts.script) {
-      // The fds a worker opens are kept by the sampler after the worker ends: Node must not
-      // close them at its exit (its default), or a kept fd's number could name another file.
-      const w = new Worker(this.opts.script, { trackUnmanagedFds: false });
-      w.unref();
+    const script = this.opts.script;
+    if (!script || this.pool.length >= this.workers) return;
+    // The fds a worker opens are kept by the sampler after the worker ends: Node must not
+    // close them at its exit (its default), or a kept fd's number could name another file.
+    const fresh = takePrestarted(script, this.workers - this.pool.length);
+    this.adopted += fresh.length;
+    while (fresh.length + this.pool.length < this.workers) fresh.push(startWorker(script));
+    for (const w of fresh) {
       w.on('error', () => this.drop(w));
       this.pool.push(w);
     }
