@@ -81,6 +81,9 @@ export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne
         e.mem = typeof mem === 'object' ? mem : null;
         e.memDetail = job.detail;
       }
+      // The bytes last read are kept to tell the next tick's read unchanged; a one-shot report
+      // has no next tick, and a worker's copies would only be cloned to the main thread.
+      if (job.oneShot && slot > 0) e.statMemo.raw = e.rollupMemo.raw = null;
       out.push({ pid, e, st: got.st });
     }
     chunkDone(out);
