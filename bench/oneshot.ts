@@ -8,6 +8,7 @@
 // `pmemstat` is bin/pmemstat, the command as installed (its launcher starts the workers first
 // and loads the bundle through its code cache, which the warm-up round writes); `-o, 1 thread`
 // is the same without worker threads (PMEMSTAT_WORKERS=0), what a worker costs and saves.
+// BENCH_BASE names another build's dist/sampler.js, run beside in the same turns.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,10 +95,16 @@ async function measure(label: string, rounds: number): Promise<string[]> {
   const has = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
   const node = process.execPath;
   const load0 = loadavg();
+  const base = process.env.BENCH_BASE;
   const parts: [string, () => Cost][] = [
     ['pmemstat -o', () => run(node, [command, '-U', '-o'])],
     ['pmemstat (fast)', () => run(node, [command, '-U'])],
     ['pmemstat -o, 1 thread', () => run(node, [command, '-U', '-o'], { PMEMSTAT_WORKERS: '0' })],
+    // Another build's bundle (BENCH_BASE=path/to/dist/sampler.js), run directly as it ran then.
+    ...(base ? ([
+      ['base -o', () => run(node, [base, '-U', '-o'])],
+      ['base (fast)', () => run(node, [base, '-U'])],
+    ] as [string, () => Cost][]) : []),
     ...(has('smemstat') ? ([['smemstat', () => run('smemstat', [])]] as [string, () => Cost][]) : []),
     ...(has('smem') ? ([['smem', () => run('smem', [])]] as [string, () => Cost][]) : []),
     ['read floor (1 thread)', floor],
