@@ -18,6 +18,7 @@ import { closeFd } from '../proc/readfile';
 import { useTree } from '../proc/tree';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 import { defaultWorkerCount, startWorker, takePrestarted } from './prestart';
+import { packChunk, unpackChunk } from './chunkWire';
 
 export { defaultWorkerCount };
 
@@ -91,19 +92,8 @@ export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne
   return true;
 }
 
-/** A Buffer again after the structured clone made it a Uint8Array. */
-function revive(r: ReadOne): ReadOne {
-  for (const m of [r.e.statMemo, r.e.rollupMemo]) {
-    if (m.raw && !Buffer.isBuffer(m.raw)) {
-      const u = m.raw as Uint8Array;
-      m.raw = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-    }
-  }
-  return r;
-}
-
-/** What a worker sends on a job's port: a chunk's results, then null when it has read its last. */
-type ChunkMessage = ReadOne[] | null;
+/** What a worker sends on a job's port: a chunk's results (chunkWire.ts), then null when it has read its last. */
+type ChunkMessage = unknown[] | null;
 
 /** The worker side: dist/procworker.js runs this. A job without pids (or port) is a ping. */
 export function serveWorker(): void {
@@ -112,7 +102,7 @@ export function serveWorker(): void {
   parent.on('message', (m: { id: number; job: ReadJob | null; slot: number; port?: MessagePort }) => {
     const port = m.port;
     if (m.job && port) {
-      readClaimed(m.job, m.slot, (got) => port.postMessage(got satisfies ChunkMessage));
+      readClaimed(m.job, m.slot, (got) => port.postMessage(packChunk(got) satisfies ChunkMessage));
       port.postMessage(null satisfies ChunkMessage);
     }
     parent.postMessage({ id: m.id });
@@ -210,8 +200,9 @@ export class ParallelReader {
         ended[i] = true;
         return false;
       }
-      shares[i] += m.length;
-      for (const r of m) all.push(revive(r));
+      const got = unpackChunk(m);
+      shares[i] += got.length;
+      for (const r of got) all.push(r);
       return true;
     };
     /** Take what each worker has sent so far. */
