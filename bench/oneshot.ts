@@ -3,9 +3,14 @@
 // 2,000 processes of two kinds: realistic (`sleep`, dynamically linked, ~20 mappings) and
 // minimal static ones (bench/idle.c, ~5 mappings: what a reader pays per process, not per
 // mapping). Taken in turns, several rounds; medians of wall time and of CPU time (user +
-// system of the command and its threads, from its parent shell's cutime + cstime).
+// system of the command and its threads, from its parent shell's cutime + cstime), with the
+// range of the wall times and the load average before and after (the machine is shared).
+// `pmemstat` is bin/pmemstat, the command as installed (its launcher starts the workers first
+// and loads the bundle through its code cache, which the warm-up round writes); `-o, 1 thread`
+// is the same without worker threads (PMEMSTAT_WORKERS=0), what a worker costs and saves.
+// BENCH_BASE names another build's dist/sampler.js, run beside in the same turns.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readShared } from '../src/proc/readfile';
@@ -50,9 +55,9 @@ interface Cost {
 }
 
 /** Run a command (output discarded) under a shell that then prints its own stat: the child's CPU is its cutime + cstime. */
-function run(cmd: string, args: string[]): Cost {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Cost {
   const t0 = performance.now();
-  const r = spawnSync('sh', ['-c', '"$@" >/dev/null || exit 9; cat /proc/$$/stat', 'sh', cmd, ...args], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync('sh', ['-c', '"$@" >/dev/null || exit 9; cat /proc/$$/stat', 'sh', cmd, ...args], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const wall = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
   const f = r.stdout.slice(r.stdout.lastIndexOf(')') + 2).split(' ');
@@ -68,13 +73,38 @@ function floor(): Cost {
   return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
+/** The most common commands in /proc ("3,925 sleep, 1,000 idle, …"): other work on a shared machine changes the mix. */
+function mix(): string {
+  const n = new Map<string, number>();
+  for (const p of pids()) {
+    try {
+      const s = readFileSync(`/proc/${p}/stat`, 'latin1');
+      const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+      n.set(comm, (n.get(comm) ?? 0) + 1);
+    } catch {
+      /* gone */
+    }
+  }
+  return [...n].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c, k]) => `${k.toLocaleString('en-US')} ${c}`).join(', ');
+}
+
+const loadavg = () => readFileSync('/proc/loadavg', 'latin1').split(' ').slice(0, 3).join(' ');
+
 async function measure(label: string, rounds: number): Promise<string[]> {
-  const helper = join(REPO, 'dist', 'sampler.js');
+  const command = join(REPO, 'bin', 'pmemstat');
   const has = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
   const node = process.execPath;
+  const load0 = loadavg();
+  const base = process.env.BENCH_BASE;
   const parts: [string, () => Cost][] = [
-    ['pmemstat -o', () => run(node, [helper, '-U', '-o'])],
-    ['pmemstat (fast)', () => run(node, [helper, '-U'])],
+    ['pmemstat -o', () => run(node, [command, '-U', '-o'])],
+    ['pmemstat (fast)', () => run(node, [command, '-U'])],
+    ['pmemstat -o, 1 thread', () => run(node, [command, '-U', '-o'], { PMEMSTAT_WORKERS: '0' })],
+    // Another build's bundle (BENCH_BASE=path/to/dist/sampler.js), run directly as it ran then.
+    ...(base ? ([
+      ['base -o', () => run(node, [base, '-U', '-o'])],
+      ['base (fast)', () => run(node, [base, '-U'])],
+    ] as [string, () => Cost][]) : []),
     ...(has('smemstat') ? ([['smemstat', () => run('smemstat', [])]] as [string, () => Cost][]) : []),
     ...(has('smem') ? ([['smem', () => run('smem', [])]] as [string, () => Cost][]) : []),
     ['read floor (1 thread)', floor],
@@ -87,12 +117,13 @@ async function measure(label: string, rounds: number): Promise<string[]> {
       if (r > 0) got[i].push(c); // round 0 warms the page cache and the kernel's slab caches
     });
   }
-  const m = got.map((cs) => ({ wall: median(cs.map((c) => c.wall)), cpu: median(cs.map((c) => c.cpu)) }));
+  const m = got.map((cs) => ({ wall: median(cs.map((c) => c.wall)), cpu: median(cs.map((c) => c.cpu)), lo: Math.min(...cs.map((c) => c.wall)), hi: Math.max(...cs.map((c) => c.wall)) }));
   const sm = parts.findIndex(([n]) => n === 'smemstat');
-  const out = [`${label}, ${pids().length} processes in /proc, medians of ${rounds} rounds taken in turns (wall / CPU of the command):`];
+  const out = [`${label}, ${pids().length} processes in /proc (${mix()}, …), medians of ${rounds} rounds taken in turns (wall [range] / CPU of the command); load average ${load0} before, ${loadavg()} after:`];
   parts.forEach(([name], i) => {
     const vs = sm >= 0 && i !== sm ? `   = ${(m[i].wall / m[sm].wall).toFixed(2)}x smemstat wall, ${(m[i].cpu / m[sm].cpu).toFixed(2)}x its CPU` : '';
-    out.push(`  ${name.padEnd(22)} ${m[i].wall.toFixed(0).padStart(5)} ms / ${m[i].cpu.toFixed(0).padStart(5)} ms${vs}`);
+    const range = `[${m[i].lo.toFixed(0)}-${m[i].hi.toFixed(0)}]`;
+    out.push(`  ${name.padEnd(22)} ${m[i].wall.toFixed(0).padStart(5)} ms ${range.padEnd(11)} / ${m[i].cpu.toFixed(0).padStart(5)} ms${vs}`);
   });
   return out;
 }

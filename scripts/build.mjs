@@ -9,6 +9,8 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/sampler.js', platform: 'node', format: 'cjs', external: ['better-sqlite3'] },
   { entryPoints: ['src/host/sudoPromptChild.ts'], outfile: 'dist/sudoprompt.js', platform: 'node', format: 'cjs' },
+  // bin/pmemstat's first lines: start the workers, then load dist/sampler.js through a code cache.
+  { entryPoints: ['src/cli/launch.ts'], outfile: 'dist/launch.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['src/sampler/procworker.ts'], outfile: 'dist/procworker.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['webview/recordingMain.ts'], outfile: 'dist/recording.js', platform: 'browser', format: 'iife' },

@@ -4,6 +4,9 @@ import { runCli } from './cli';
 import { runServe } from '../sampler/serve';
 import { isSamplingWorker } from '../exporter/role';
 import { recorderCommand } from '../recorder/commands';
+import { defaultWorkerScript } from '../sampler/parallel';
+import { countPids, defaultWorkerCount, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
+import { wantsPrestart } from './prestartRule';
 
 function main(): void {
   if (isSamplingWorker()) {
@@ -14,10 +17,16 @@ function main(): void {
     );
     return;
   }
+  const argv = process.argv.slice(2);
+  // Run directly (not through dist/launch.js, which has done this already): the workers boot
+  // while the arguments are parsed and /proc is listed.
+  const script = defaultWorkerScript();
+  if (script && wantsPrestart(argv, process.getuid?.()) && countPids('/proc', PRESTART_MIN_PIDS) >= PRESTART_MIN_PIDS) {
+    prestartWorkers(script, defaultWorkerCount());
+  }
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 3));
   process.on('SIGINT', () => process.exit(130));
-  const argv = process.argv.slice(2);
   if (argv[0] === 'metrics') {
     // Loaded only here: the helper and the CLI do not carry the exporter's libraries.
     import('../exporter/main')

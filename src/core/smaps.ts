@@ -4,28 +4,25 @@
 // regex, no split into lines, no substring allocation per line.
 
 import type { Mem, Rollup } from './types';
+import { CAT_DATA, CAT_SHOTH, CAT_STACK, CAT_SYSV, headerCategory, matchAt, SHMEM_FLAG } from './smapsHeader';
 
-const CR = 13; // '\r'
+export { headerNameAt, headerNameEnd, isSysvName } from './smapsHeader';
+
 const SP = 32; // ' '
 const TAB = 9; // '\t'
 const COLON = 58; // ':'
-const DASH = 45; // '-'
 const D0 = 48; // '0'
 const D9 = 57; // '9'
 const UA = 65; // 'A'
-const UF = 70; // 'F'
 const LA = 97; // 'a'
 const LF = 102; // 'f'
 
 const C_P = 80; // 'P'
 const C_S = 83; // 'S'
 const C_s = 115; // 's'
-const C_w = 119; // 'w'
 const C_r = 114; // 'r'
 const C_C = 67; // 'C'
 const C_V = 86; // 'V'
-const C_d = 100; // 'd'
-const C_m = 109; // 'm'
 
 /**
  * Parse the decimal number that follows position `pos` (after optional blanks),
@@ -132,118 +129,15 @@ export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
   };
 }
 
-// Mapping categories (docs/columns.md#detail-mode-every-mapping).
-const CAT_SYSV = 0;
-const CAT_SHOTH = 1;
-const CAT_STACK = 2;
-const CAT_DATA = 3;
-const CAT_TEXT = 4;
-/** Added to a header's category when the mapping is of shared memory (see isShmemName). */
-const SHMEM_FLAG = 8;
-
-/**
- * Names of mappings whose pages are shmem (what the rollup counts as Pss_Shmem): SysV
- * segments (`/SYSV0000002a (deleted)`), POSIX shared memory in /dev/shm, memfds
- * (`/memfd:name (deleted)`), shared anonymous memory (`/dev/zero (deleted)`, or
- * `[anon_shmem:name]` when named). An approximation: a mapping of a file in another
- * tmpfs (/tmp, /run) is shmem too but cannot be told from a disk file by its name, and
- * pages a private mapping of these has copied on write are anonymous, not shmem.
- */
-const SHMEM_PREFIXES = ['/SYSV', '/dev/shm/', '/memfd:', '/dev/zero (deleted)', '[anon_shmem'];
-
-function isShmemName(text: string, start: number, end: number): boolean {
-  // Most names are libraries and files: one compare rules them out.
-  const c = text.charCodeAt(start + 1);
-  if (end <= start || !(c === C_S || c === C_d || c === C_m || c === LA)) return false;
-  for (const p of SHMEM_PREFIXES) if (end - start >= p.length && matchAt(text, start, p)) return true;
-  return false;
-}
-
-/** text.startsWith(word, pos) without a call into the runtime (on the parse's hot path). */
-function matchAt(text: string, pos: number, word: string): boolean {
-  if (pos + word.length > text.length) return false;
-  for (let i = 0; i < word.length; i++) if (text.charCodeAt(pos + i) !== word.charCodeAt(i)) return false;
-  return true;
-}
-
-function isHex(c: number): boolean {
-  return (c >= D0 && c <= D9) || (c >= LA && c <= LF) || (c >= UA && c <= UF);
-}
-
-/**
- * Where the name of a mapping header line `start-end perms offset dev inode [name]`
- * spanning [pos, eol) starts (eol when it has none); -1 when the line is not a header.
- * The perms are the four characters at the first space + 1.
- */
-export function headerNameAt(text: string, pos: number, eol: number): number {
-  // start-end: hex digits, a '-', hex digits, then a space.
-  const sp = text.indexOf(' ', pos);
-  if (sp < 0 || sp >= eol) return -1;
-  let dash = -1;
-  for (let i = pos; i < sp; i++) {
-    const c = text.charCodeAt(i);
-    if (c === DASH) {
-      if (dash >= 0) return -1;
-      dash = i;
-    } else if (!isHex(c)) {
-      return -1;
-    }
-  }
-  if (dash <= pos || dash === sp - 1) return -1;
-  // perms: 4 characters, e.g. "rw-p", "r--s", "---p".
-  if (sp + 5 > eol) return -1;
-  // Skip perms, offset, dev, inode (4 fields) to the name.
-  let i = sp + 1;
-  for (let f = 0; f < 4; f++) {
-    while (i < eol && text.charCodeAt(i) !== SP) i++;
-    while (i < eol && text.charCodeAt(i) === SP) i++;
-  }
-  return i;
-}
-
-/** The end of a header's name: eol without trailing blanks (and a CR). */
-export function headerNameEnd(text: string, nameAt: number, eol: number): number {
-  let nameEnd = eol;
-  while (nameEnd > nameAt) {
-    const c = text.charCodeAt(nameEnd - 1);
-    if (c !== SP && c !== TAB && c !== CR) break;
-    nameEnd--;
-  }
-  return nameEnd;
-}
-
-/** Whether a mapping's name [i, end) holds "SYSV" (e.g. "/SYSV0000002a (deleted)"). */
-export function isSysvName(text: string, i: number, end: number): boolean {
-  for (let j = i; j + 4 <= end; j++) {
-    if (text.charCodeAt(j) === C_S && text.startsWith('SYSV', j)) return true;
-  }
-  return false;
-}
-
-/**
- * Categorise a mapping header line that spans [pos, eol). Returns -1 when the line
- * is not a header.
- */
-function headerCategory(text: string, pos: number, eol: number): number {
-  const i = headerNameAt(text, pos, eol);
-  if (i < 0) return -1;
-  const p = text.indexOf(' ', pos) + 1;
-  const p1 = text.charCodeAt(p + 1);
-  const shared = text.charCodeAt(p + 3) === C_s;
-  const nameEnd = headerNameEnd(text, i, eol);
-  const shm = isShmemName(text, i, nameEnd) ? SHMEM_FLAG : 0;
-  if (shared) return (isSysvName(text, i, nameEnd) ? CAT_SYSV : CAT_SHOTH) | shm;
-  if (nameEnd - i === 7 && text.startsWith('[stack]', i)) return CAT_STACK;
-  if (p1 === C_w) return CAT_DATA | shm;
-  // Guard pages ("---p") have Pss 0; they go with data.
-  if (text.startsWith('---p', p)) return CAT_DATA;
-  return CAT_TEXT | shm;
-}
-
 /** What parseSmapsDetail can tell besides the categories. */
 export interface SmapsExtra {
   /** Estimated Pss_Shmem (KB): the Pss of the mappings isShmemName names. smaps has no Pss_Shmem line per mapping. */
   pssShmem: number;
+  /**
+   * The sum of the `AnonHugePages:` lines (KB), what the rollup's one line says (the `thp`
+   * column): read in the same pass (a second scan of the text was ~2 % of a one-shot -o).
+   */
+  anonHuge?: number;
 }
 
 /**
@@ -255,6 +149,8 @@ export interface SmapsExtra {
  */
 interface RecordLayout {
   pss: number;
+  /** -1: the record had no such line (it is then not read). */
+  anonHuge: number;
   privateClean: number;
   privateDirty: number;
   swapPss: number;
@@ -265,11 +161,13 @@ const NL_PSS = '\nPss:';
 const NL_PRIVATE_CLEAN = '\nPrivate_Clean:';
 const NL_PRIVATE_DIRTY = '\nPrivate_Dirty:';
 const NL_SWAP_PSS = '\nSwapPss:';
+const NL_ANON_HUGE = '\nAnonHugePages:';
 const NL_VMFLAGS = '\nVmFlags:';
 
 /** What one record's attribute lines gave (-1: that line was absent). */
 interface RecordFigures {
   pss: number;
+  anonHuge: number;
   uss: number;
   swapPss: number;
 }
@@ -284,7 +182,8 @@ function readByLayout(text: string, h: number, lay: RecordLayout, out: RecordFig
     !matchAt(text, h + lay.pss, NL_PSS) ||
     !matchAt(text, h + lay.privateClean, NL_PRIVATE_CLEAN) ||
     !matchAt(text, h + lay.privateDirty, NL_PRIVATE_DIRTY) ||
-    !matchAt(text, h + lay.swapPss, NL_SWAP_PSS)
+    !matchAt(text, h + lay.swapPss, NL_SWAP_PSS) ||
+    (lay.anonHuge >= 0 && !matchAt(text, h + lay.anonHuge, NL_ANON_HUGE))
   ) {
     return -1;
   }
@@ -293,6 +192,7 @@ function readByLayout(text: string, h: number, lay: RecordLayout, out: RecordFig
   out.uss = Math.max(0, numberAt(text, h + lay.privateClean + NL_PRIVATE_CLEAN.length, len)) +
     Math.max(0, numberAt(text, h + lay.privateDirty + NL_PRIVATE_DIRTY.length, len));
   out.swapPss = numberAt(text, h + lay.swapPss + NL_SWAP_PSS.length, len);
+  out.anonHuge = lay.anonHuge >= 0 ? numberAt(text, h + lay.anonHuge + NL_ANON_HUGE.length, len) : -1;
   const end = text.indexOf('\n', h + lay.vmFlags + 1);
   return end < 0 ? len : end + 1;
 }
@@ -320,6 +220,7 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
   let txt = 0;
   let pswap = 0;
   let uss = 0;
+  let anonHuge = 0;
   let cat = -1;
   const add = (v: number) => {
     if (shm) shmemPss += v;
@@ -335,7 +236,7 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
   let lay: RecordLayout | null = null;
   let h = -1;
   let learn: RecordLayout | null = null;
-  const fig: RecordFigures = { pss: -1, uss: 0, swapPss: -1 };
+  const fig: RecordFigures = { pss: -1, anonHuge: -1, uss: 0, swapPss: -1 };
   const len = text.length;
   let pos = 0;
   while (pos < len) {
@@ -364,6 +265,13 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
         if (v > 0) pswap += v;
         if (learn) learn.swapPss = pos - 1 - h;
       }
+    } else if (c === UA) {
+      // "AnonHugePages:", counted as smapsAnonHugeKb counts it: any such line after the first.
+      if (pos > 0 && text.startsWith('AnonHugePages:', pos)) {
+        const v = numberAt(text, pos + 14, eol);
+        if (v > 0) anonHuge += v;
+        if (learn) learn.anonHuge = pos - 1 - h;
+      }
     } else if (c === C_V) {
       if (learn && text.startsWith('VmFlags:', pos)) {
         learn.vmFlags = pos - 1 - h;
@@ -384,17 +292,21 @@ export function parseSmapsDetail(text: string, zramActive: boolean, extra?: Smap
             if (fig.pss > 0) add(fig.pss);
             uss += fig.uss;
             if (fig.swapPss > 0) pswap += fig.swapPss;
+            if (fig.anonHuge > 0) anonHuge += fig.anonHuge;
             pos = next;
             continue;
           }
         } else {
-          learn = { pss: -1, privateClean: -1, privateDirty: -1, swapPss: -1, vmFlags: -1 };
+          learn = { pss: -1, anonHuge: -1, privateClean: -1, privateDirty: -1, swapPss: -1, vmFlags: -1 };
         }
       }
     }
     pos = eol + 1;
   }
-  if (extra) extra.pssShmem = shmemPss;
+  if (extra) {
+    extra.pssShmem = shmemPss;
+    extra.anonHuge = anonHuge;
+  }
   const pss = sysv + shOth + stack + txt + data;
   return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal: pss + (zramActive ? pswap : 0), uss, epss: pss + pswap };
 }

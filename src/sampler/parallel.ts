@@ -11,13 +11,16 @@
 // no message is larger than a chunk's. One message of a worker's whole share (megabytes at
 // 10,000 processes) left about 20 MB in the allocator's arenas for the helper's lifetime.
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PidStat } from '../core/types';
 import { closeFd } from '../proc/readfile';
 import { useTree } from '../proc/tree';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import { defaultWorkerCount, startWorker, takePrestarted } from './prestart';
+import { packChunk, unpackChunk } from './chunkWire';
+
+export { defaultWorkerCount };
 
 /** Pids taken per claim: small enough to balance, large enough that claiming costs nothing. */
 const CHUNK = 16;
@@ -79,6 +82,9 @@ export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne
         e.mem = typeof mem === 'object' ? mem : null;
         e.memDetail = job.detail;
       }
+      // The bytes last read are kept to tell the next tick's read unchanged; a one-shot report
+      // has no next tick, and a worker's copies would only be cloned to the main thread.
+      if (job.oneShot && slot > 0) e.statMemo.raw = e.rollupMemo.raw = null;
       out.push({ pid, e, st: got.st });
     }
     chunkDone(out);
@@ -86,19 +92,8 @@ export function readClaimed(job: ReadJob, slot: number, chunkDone: (got: ReadOne
   return true;
 }
 
-/** A Buffer again after the structured clone made it a Uint8Array. */
-function revive(r: ReadOne): ReadOne {
-  for (const m of [r.e.statMemo, r.e.rollupMemo]) {
-    if (m.raw && !Buffer.isBuffer(m.raw)) {
-      const u = m.raw as Uint8Array;
-      m.raw = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-    }
-  }
-  return r;
-}
-
-/** What a worker sends on a job's port: a chunk's results, then null when it has read its last. */
-type ChunkMessage = ReadOne[] | null;
+/** What a worker sends on a job's port: a chunk's results (chunkWire.ts), then null when it has read its last. */
+type ChunkMessage = unknown[] | null;
 
 /** The worker side: dist/procworker.js runs this. A job without pids (or port) is a ping. */
 export function serveWorker(): void {
@@ -107,7 +102,7 @@ export function serveWorker(): void {
   parent.on('message', (m: { id: number; job: ReadJob | null; slot: number; port?: MessagePort }) => {
     const port = m.port;
     if (m.job && port) {
-      readClaimed(m.job, m.slot, (got) => port.postMessage(got satisfies ChunkMessage));
+      readClaimed(m.job, m.slot, (got) => port.postMessage(packChunk(got) satisfies ChunkMessage));
       port.postMessage(null satisfies ChunkMessage);
     }
     parent.postMessage({ id: m.id });
@@ -129,12 +124,6 @@ export function defaultWorkerScript(): string | null {
   return existsSync(p) ? p : null;
 }
 
-export function defaultWorkerCount(): number {
-  const env = process.env.PMEMSTAT_WORKERS;
-  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
-  return Math.max(0, Math.min(availableParallelism() - 1, 3));
-}
-
 export class ParallelReader {
   private pool: Worker[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
@@ -142,20 +131,28 @@ export class ParallelReader {
   readonly workers: number;
   /** How many processes each thread read in the last full sample (main thread first). */
   lastShares: number[] = [];
+  /** How many of the workers were started by the command's first line (prestart.ts), not here. */
+  adopted = 0;
 
   constructor(private readonly opts: ParallelOptions) {
     this.workers = opts.script ? (opts.workers ?? defaultWorkerCount()) : 0;
   }
 
-  /** Start the workers ahead of a full sample (their start-up then overlaps other work). */
+  /**
+   * Start the workers ahead of a full sample (their start-up then overlaps other work); those
+   * the command started at its first line (prestart.ts) are taken first.
+   */
   warm(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    while (this.pool.length < this.workers && this.opts.script) {
-      // The fds a worker opens are kept by the sampler after the worker ends: Node must not
-      // close them at its exit (its default), or a kept fd's number could name another file.
-      const w = new Worker(this.opts.script, { trackUnmanagedFds: false });
-      w.unref();
+    const script = this.opts.script;
+    if (!script || this.pool.length >= this.workers) return;
+    // The fds a worker opens are kept by the sampler after the worker ends: Node must not
+    // close them at its exit (its default), or a kept fd's number could name another file.
+    const fresh = takePrestarted(script, this.workers - this.pool.length);
+    this.adopted += fresh.length;
+    while (fresh.length + this.pool.length < this.workers) fresh.push(startWorker(script));
+    for (const w of fresh) {
       w.on('error', () => this.drop(w));
       this.pool.push(w);
     }
@@ -203,8 +200,9 @@ export class ParallelReader {
         ended[i] = true;
         return false;
       }
-      shares[i] += m.length;
-      for (const r of m) all.push(revive(r));
+      const got = unpackChunk(m);
+      shares[i] += got.length;
+      for (const r of got) all.push(r);
       return true;
     };
     /** Take what each worker has sent so far. */

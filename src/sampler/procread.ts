@@ -7,7 +7,6 @@ import { printable } from '../core/printable';
 import { treeRegularFile, underTree } from '../proc/tree';
 import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
-import { smapsAnonHugeKb } from '../core/procExtras';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
@@ -268,7 +267,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
   const mem = parseSmapsDetail(st.text, zramActive, extra);
   // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.
   e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
-  e.anonHuge = rollup ? rollup.anonHuge : smapsAnonHugeKb(st.text);
+  e.anonHuge = rollup ? rollup.anonHuge : (extra.anonHuge ?? 0);
   e.detailFor = rollup;
   e.detailZram = zramActive;
   e.detailMem = mem;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startSleepers, type ProcessZoo } from '../../bench/procs';
 import { ParallelReader } from '../../src/sampler/parallel';
+import { dropPrestarted, prestartWorkers } from '../../src/sampler/prestart';
 import { REPO } from '../support';
 import { testSampler } from './live';
 
@@ -104,6 +105,30 @@ describe('parallel full sample', () => {
       expect(fds()).toBeLessThanOrEqual(fdsBefore + 2);
     }, 60_000);
   }
+
+  it('takes the workers the command started at its first line, and they read their share', async () => {
+    onTestFinished(() => dropPrestarted());
+    expect(prestartWorkers(script, 1)).toBe(1);
+    const reader = new ParallelReader({ script, workers: 2, idleMs: 60_000 });
+    onTestFinished(() => reader.close());
+    await reader.warmed();
+    expect(reader.adopted).toBe(1); // the second is started here
+    const s = testSampler({ detail: true });
+    s.useParallel(reader);
+    const a = await s.sampleAsync();
+    s.close();
+    expect(reader.lastShares).toHaveLength(3);
+    expect(reader.lastShares[1] + reader.lastShares[2]).toBeGreaterThan(0);
+    const got = a.procs.filter((p) => sleepers.includes(p.pid));
+    expect(got).toHaveLength(300);
+    for (const p of got) expect([p.exe, p.mem.ptotal > 0]).toEqual(['sleep', true]);
+    // A worker of another script is not taken.
+    expect(prestartWorkers(script, 1)).toBe(1);
+    const other = new ParallelReader({ script: join(REPO, 'dist', 'sampler.js'), workers: 1 });
+    onTestFinished(() => other.close());
+    other.warm();
+    expect(other.adopted).toBe(0);
+  }, 60_000);
 
   it('a worker that dies after its first chunk costs time, not processes: the sample is whole, in pid order', async () => {
     // A worker that ends itself once it has sent its first chunk of results.

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRollup, rollupToMem, parseSmapsDetail } from '../../src/core/smaps';
+import { parseRollup, rollupToMem, parseSmapsDetail, type SmapsExtra } from '../../src/core/smaps';
+import { smapsAnonHugeKb } from '../../src/core/procExtras';
 
 const SNIP = join(__dirname, '..', '..', 'fixtures', 'snippets');
 const snip = (name: string): string => readFileSync(join(SNIP, name), 'utf8');
@@ -238,6 +239,9 @@ describe('parseSmapsDetail: records read at the offsets the first record showed'
       if (text === '') continue;
       // Both must see the same bytes: the file is read once and parsed twice.
       expect(whole(text), pid).toEqual(byRecord(text));
+      const extra: SmapsExtra = { pssShmem: 0 };
+      parseSmapsDetail(text, false, extra);
+      expect(extra.anonHuge, pid).toBe(smapsAnonHugeKb(text));
       n++;
     }
     expect(n).toBeGreaterThan(0);
@@ -264,5 +268,37 @@ describe('parseSmapsDetail: records read at the offsets the first record showed'
     expect(f.stack).toBe(30);
     expect(f.pssShmem).toBe(40);
     expect(f.pswap).toBe(1 + 2 + 3);
+  });
+});
+
+describe('parseSmapsDetail: AnonHugePages in the same pass', () => {
+  it('sums what smapsAnonHugeKb sums, on every captured smaps and on records the layout reads', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === 'smaps' || e.name.endsWith('.smaps')) files.push(p);
+      }
+    };
+    walk(join(__dirname, '../../fixtures'));
+    expect(files.length).toBeGreaterThan(10);
+    let withThp = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'latin1');
+      const extra: SmapsExtra = { pssShmem: 0 };
+      parseSmapsDetail(text, false, extra);
+      expect(extra.anonHuge, f).toBe(smapsAnonHugeKb(text));
+      if (smapsAnonHugeKb(text) > 0) withThp++;
+    }
+    expect(withThp).toBeGreaterThan(0);
+    // Many records alike (read through the learnt layout), one with huge pages among them.
+    const rec = (addr: string, huge: number) =>
+      `${addr}-${addr.slice(0, -4)}ffff rw-p 00000000 00:00 0 \nSize:                132 kB\nPss:                  12 kB\nPrivate_Clean:         0 kB\nPrivate_Dirty:        12 kB\nAnonHugePages: ${String(huge).padStart(8)} kB\nSwapPss:               0 kB\nVmFlags: rd wr mr mw me ac \n`;
+    const text = [rec('7f0000010000', 0), rec('7f0000020000', 2048), rec('7f0000030000', 0), rec('7f0000040000', 4096)].join('');
+    const extra: SmapsExtra = { pssShmem: 0 };
+    expect(parseSmapsDetail(text, false, extra).data).toBe(48);
+    expect(extra.anonHuge).toBe(6144);
+    expect(smapsAnonHugeKb(text)).toBe(6144);
   });
 });
