@@ -14,7 +14,10 @@ interface Contender {
   cmd: string;
 }
 
-/** `base`: another build's dist/sampler.js, whose window runs beside this one's (a change's before and after in one run). */
+/**
+ * `base`: another build's dist/sampler.js, whose window runs beside this one's (a change's
+ * before and after in one run); several, comma-separated, run beside each other.
+ */
 export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler = join(REPO, 'dist', 'sampler.js'), base?: string): Promise<string[]> {
   const have = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status === 0;
   if (!have('tmux')) return ['live view: tmux is not installed (apt-get install tmux)'];
@@ -30,7 +33,10 @@ export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler 
   const all: Contender[] = [
     { name: 'pmemstat window (-l 1)', cmd: `${node} ${sampler} -U -l 1` },
     { name: 'pmemstat -l 1 --json', cmd: `${node} ${sampler} -U -l 1 -W --json >/dev/null` },
-    ...(base ? [{ name: 'base build window (-l 1)', cmd: `${node} ${base} -U -l 1` }] : []),
+    ...(base ?? '')
+      .split(',')
+      .filter((b) => b !== '')
+      .map((b, i, all) => ({ name: `base build${all.length > 1 ? ` ${i + 1}` : ''} window (-l 1)`, cmd: `${node} ${b} -U -l 1` })),
     { name: 'top -d 1', cmd: 'top -d 1' },
     // htop's delay is in tenths of a second.
     { name: 'htop -d 10', cmd: 'htop -d 10' },
@@ -54,10 +60,11 @@ export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler 
     }
     const pct = (i: number) => (100 * median(used[i])) / (seconds * 1000);
     const top = runs.findIndex((c) => c.name.startsWith('top'));
+    if (base) base.split(',').forEach((b, i) => out.push(`  base build ${i + 1}: ${b}`));
     out.push(`live view, ${n} processes in /proc (mostly idle sleeps), 1 s refresh, side by side in one run: CPU of a core, median of ${rounds} rounds of ${seconds} s`);
     runs.forEach((c, i) => {
       const vsTop = top >= 0 && i !== top ? ` = ${(pct(i) / pct(top)).toFixed(2)}x top${i === 0 ? ' (target ≤ 1.0x)' : ''}` : '';
-      out.push(`  ${c.name.padEnd(24)} ${pct(i).toFixed(1).padStart(5)} %${vsTop}   (rounds: ${used[i].map((u) => `${u} ms`).join(', ')})`);
+      out.push(`  ${c.name.padEnd(28)} ${pct(i).toFixed(1).padStart(5)} %${vsTop}   (rounds: ${used[i].map((u) => `${u} ms`).join(', ')})`);
     });
   } finally {
     try {
