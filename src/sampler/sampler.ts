@@ -124,7 +124,8 @@ export class Sampler {
     if (this.pending === 0) {
       const pids = this.listPids();
       const r = this.parallel;
-      const unknown = r && r.workers > 0 ? pids.filter((p) => !this.cache.has(p)) : [];
+      // The listing before, used again, holds only processes known since.
+      const unknown = r && r.workers > 0 && pids !== this.listed ? pids.filter((p) => !this.cache.has(p)) : [];
       if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now ?? Date.now(), undefined, pids);
       listed = pids; // nothing runs before it: the listing is still the latest
     }
@@ -372,6 +373,8 @@ export class Sampler {
   /** Release every kept fd (the sampler stays usable). */
   close(): void {
     for (const [pid, e] of this.cache) this.forget(pid, e);
+    this.listed = [];
+    this.listedLastPid = null;
   }
 
   private keep(fd: number): number {
