@@ -2,7 +2,9 @@
 // window and the report loop at a 1 s refresh run side by side with `top -d 1` and `htop -d 10`
 // (each in a tmux pane of its own, as on a terminal), and each one's CPU time over the same
 // seconds is read from /proc. Several rounds; medians. top reads stat and statm of every
-// process every tick; we read stat and walk only what moved, within the walk budget.
+// process every tick; we read stat and walk only what moved, within the walk budget. Each
+// pmemstat beside walks the others (busy node processes) every tick: BENCH_LIVE_NO_LOOP=1 leaves
+// the report loop out, so that the window runs alone beside top and htop (with BENCH_BASE unset).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpuMs, fillTo, median, pids as procPids, sleep } from './scale';
@@ -32,7 +34,7 @@ export async function benchLive(total = 2000, rounds = 3, seconds = 10, sampler 
   const node = process.execPath;
   const all: Contender[] = [
     { name: 'pmemstat window (-l 1)', cmd: `${node} ${sampler} -U -l 1` },
-    { name: 'pmemstat -l 1 --json', cmd: `${node} ${sampler} -U -l 1 -W --json >/dev/null` },
+    ...(process.env.BENCH_LIVE_NO_LOOP ? [] : [{ name: 'pmemstat -l 1 --json', cmd: `${node} ${sampler} -U -l 1 -W --json >/dev/null` }]),
     ...(base ?? '')
       .split(',')
       .filter((b) => b !== '')
