@@ -14,22 +14,31 @@ export function cpuSinceStart(ticks: number, starttime: number, uptimeSecs: numb
   return elapsed > 0 && ticks > 0 ? (100 * ticks) / elapsed : 0;
 }
 
-interface Point {
-  time: number;
-  ticks: number;
-  total: number;
+/**
+ * One process's points (time, ticks, total ticks), oldest first, in a ring of triples: the
+ * tracker is updated for every process every tick, and a ring that only moves its head makes
+ * no garbage once it has grown to the window's length.
+ */
+interface Points {
+  /** The sample that last updated it (see beginSample). */
+  stamp: number;
+  head: number;
+  len: number;
+  ring: number[];
 }
+
+const at = (p: Points, k: number, field: number): number => p.ring[((p.head + k) % (p.ring.length / 3)) * 3 + field];
 
 /** Keeps a short history per process (pid + start time) and answers its CPU%. */
 export class CpuTracker {
-  private hist = new Map<string, Point[]>();
-  private seen = new Set<string>();
+  private hist = new Map<string, Points>();
+  private stamp = 0;
 
   constructor(public avgSecs = 20) {}
 
   /** Start a sample: processes not updated before `endSample` are forgotten. */
   beginSample(): void {
-    this.seen.clear();
+    this.stamp++;
   }
 
   /**
@@ -37,24 +46,41 @@ export class CpuTracker {
    * (0 for a process seen for the first time).
    */
   update(id: string, time: number, ticks: number, totalTicks: number, ncpu: number): number {
-    this.seen.add(id);
     let pts = this.hist.get(id);
     if (!pts) {
-      pts = [];
+      pts = { stamp: 0, head: 0, len: 0, ring: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] };
       this.hist.set(id, pts);
     }
-    pts.push({ time, ticks, total: totalTicks });
+    pts.stamp = this.stamp;
+    let cap = pts.ring.length / 3;
+    if (pts.len === cap) {
+      const ring: number[] = [];
+      for (let k = 0; k < pts.len; k++) ring.push(at(pts, k, 0), at(pts, k, 1), at(pts, k, 2));
+      for (let k = 0; k < cap; k++) ring.push(0, 0, 0);
+      pts.ring = ring;
+      pts.head = 0;
+      cap *= 2;
+    }
+    const i = ((pts.head + pts.len) % cap) * 3;
+    pts.ring[i] = time;
+    pts.ring[i + 1] = ticks;
+    pts.ring[i + 2] = totalTicks;
+    pts.len++;
     // Keep the newest point that is at least the window old, as the base.
     const horizon = time - this.avgSecs * 1000;
-    while (pts.length > 2 && pts[1].time <= horizon) pts.shift();
-    const base = pts[0];
-    const dTotal = totalTicks - base.total;
-    if (pts.length < 2 || dTotal <= 0) return 0;
-    const pct = (ncpu * 100 * (ticks - base.ticks)) / dTotal;
+    while (pts.len > 2 && at(pts, 1, 0) <= horizon) {
+      pts.head = (pts.head + 1) % cap;
+      pts.len--;
+    }
+    const dTotal = totalTicks - at(pts, 0, 2);
+    if (pts.len < 2 || dTotal <= 0) return 0;
+    const pct = (ncpu * 100 * (ticks - at(pts, 0, 1))) / dTotal;
     return pct > 0 ? pct : 0;
   }
 
   endSample(): void {
-    for (const id of this.hist.keys()) if (!this.seen.has(id)) this.hist.delete(id);
+    this.hist.forEach((pts, id) => {
+      if (pts.stamp !== this.stamp) this.hist.delete(id);
+    });
   }
 }

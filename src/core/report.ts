@@ -58,38 +58,45 @@ export function groupKeyOf(p: ProcSample, groupBy: GroupBy, cmdlen: number): { k
 /** The group of a process whose tree had no /proc/PID/cgroup (a captured tree, an old kernel). */
 export const UNKNOWN_CGROUP = '(cgroup unknown)';
 
+/**
+ * Each process's member entry, made once per ProcSample: the sampler hands over the same
+ * ProcSample while nothing in it changed (an idle process), and neither is mutated after.
+ */
+const memberOf = new WeakMap<ProcSample, GroupMember>();
+
+function member(p: ProcSample): GroupMember {
+  let m = memberOf.get(p);
+  if (m) return m;
+  m = { pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu };
+  if (p.oom !== undefined) m.oom = p.oom;
+  if (p.thp !== undefined) m.thp = p.thp;
+  if (p.ksm !== undefined) m.ksm = p.ksm;
+  if (p.asOf !== undefined) m.asOf = p.asOf;
+  memberOf.set(p, m);
+  return m;
+}
+
 /** Group processes (ascending pid order in, first-seen order out). */
 export function groupProcs(procs: readonly ProcSample[], groupBy: GroupBy, cmdlen: number): GroupRow[] {
   const byKey = new Map<string, GroupRow>();
   for (const p of procs) {
-    const { key, info } = groupKeyOf(p, groupBy, cmdlen);
+    // By exe (the default) key and info are the exe: no object per process for them.
+    const ki = groupBy === 'exe' ? null : groupKeyOf(p, groupBy, cmdlen);
+    const key = ki === null ? p.exe : ki.key;
     let g = byKey.get(key);
     if (!g) {
-      g = { key, info, type: '', delta: 0, mem: zeroMem(), cpu: 0, count: 0, pid: null, members: [] };
+      g = { key, info: ki === null ? p.exe : ki.info, type: '', delta: 0, mem: zeroMem(), cpu: 0, count: 0, pid: null, members: [] };
       byKey.set(key, g);
     }
     addMem(g.mem, p.mem);
     g.cpu += p.cpu;
     g.count++;
-    const m: GroupMember = { pid: p.pid, starttime: p.starttime, cmd: p.cmd, mem: p.mem, cpu: p.cpu };
-    if (p.oom !== undefined) {
-      m.oom = p.oom;
-      g.oom = Math.max(g.oom ?? 0, p.oom);
-    }
+    if (p.oom !== undefined) g.oom = Math.max(g.oom ?? 0, p.oom);
     // The extras are sums (not proportional); absent (not read) stays absent, not 0.
-    if (p.thp !== undefined) {
-      m.thp = p.thp;
-      g.thp = (g.thp ?? 0) + p.thp;
-    }
-    if (p.ksm !== undefined) {
-      m.ksm = p.ksm;
-      g.ksm = (g.ksm ?? 0) + p.ksm;
-    }
-    if (p.asOf !== undefined) {
-      m.asOf = p.asOf;
-      g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
-    }
-    g.members.push(m);
+    if (p.thp !== undefined) g.thp = (g.thp ?? 0) + p.thp;
+    if (p.ksm !== undefined) g.ksm = (g.ksm ?? 0) + p.ksm;
+    if (p.asOf !== undefined) g.asOf = Math.min(g.asOf ?? p.asOf, p.asOf);
+    g.members.push(member(p));
   }
   for (const g of byKey.values()) g.pid = g.count === 1 ? g.members[0].pid : null;
   return [...byKey.values()];

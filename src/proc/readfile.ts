@@ -224,6 +224,54 @@ export function readFdParsed<T>(fd: number, memo: Memo<T>, parse: (text: string)
   return { ok: true, value, bytes: d.length, changed: true };
 }
 
+/** What `rereadFd` found. */
+export const SAME = 0;
+export const CHANGED = 1;
+export const FAILED = -1;
+/** The error code of the last `rereadFd` that returned FAILED. */
+export let rereadError = '';
+
+/**
+ * readFdParsed for the live view's hot path: every process's kept stat fd, read every tick.
+ * Returns SAME (the bytes parsed last time: the memo holds their value), CHANGED (parsed anew
+ * into the memo) or FAILED (the memo is untouched; `rereadError` says why). The unchanged
+ * case, an idle process's, allocates nothing: no view of the buffer, no result object.
+ */
+export function rereadFd<T>(fd: number, memo: Memo<T>, parse: (text: string) => T | null): number {
+  let n: number;
+  if (treeFileCap(fd) !== Infinity) {
+    const r = readFd(fd, true);
+    if (!r.ok) {
+      rereadError = r.code;
+      return FAILED;
+    }
+    n = r.data.length;
+  } else {
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } catch (e) {
+      rereadError = errCode(e);
+      return FAILED;
+    }
+    // Not one record after all (a buffer's worth): the general reader, which grows the buffer.
+    if (n === buf.length) {
+      const r = readFd(fd, true);
+      if (!r.ok) {
+        rereadError = r.code;
+        return FAILED;
+      }
+      n = r.data.length;
+    }
+  }
+  const raw = memo.raw;
+  if (raw !== null && raw.length === n && buf.compare(raw, 0, n, 0, n) === 0) return SAME;
+  const d = buf.subarray(0, n);
+  const value = parse(latin1(d));
+  memo.raw = value === null ? null : Buffer.from(d);
+  memo.value = value;
+  return CHANGED;
+}
+
 /**
  * A private copy of a file's bytes. cmdline is read from the process's memory in one go
  * up to the size asked for, so pass `true` there: a short read is its end.

@@ -8,12 +8,14 @@ import { treeRegularFile, underTree } from '../proc/tree';
 import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
 import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
-import type { Mem, PidStat, Rollup } from '../core/types';
+import type { Mem, PidStat, ProcSample, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
+import type { WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup } from '../proc/cgroupfs';
 import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, SMAPS_READ_MAX, type Memo } from '../proc/readfile';
 
 export interface ProcEntry {
+  pid: number;
   starttime: number;
   /** Kept open across samples (-1 = none): a re-read at offset 0 costs one syscall, not four. */
   statFd: number;
@@ -52,6 +54,20 @@ export interface ProcEntry {
   pssShmem: number;
   /** AnonHugePages (KB) as last read, likewise (the `thp` column). */
   anonHuge: number;
+  /**
+   * The live view's per-tick bookkeeping, kept on the entry so that a tick allocates nothing for
+   * a process that did not change: the tick that last listed it, what its stat said then (null
+   * when gone), whether it was read afresh or its memory moved, its CPU tracker's key and the
+   * ProcSample it gave last (reused while every figure in it is the same).
+   */
+  seenTick: number;
+  st: PidStat | null;
+  fresh: boolean;
+  moved: boolean;
+  cpuKey: string;
+  last: ProcSample | null;
+  /** What the walk budget weighs of it, refilled each tick (src/core/walkbudget.ts). */
+  cand: WalkCandidate;
 }
 
 /** Counters of the work one sample did (for tests and benchmarks). */
@@ -119,6 +135,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
   const cl = readBytes(`${dir}/cmdline`, true, CMDLINE_READ_MAX);
   const args = cl.bytes ? parseCmdline(cl.bytes) : [];
   const base: ProcEntry = {
+    pid,
     starttime,
     statFd: -1,
     rollupFd: -1,
@@ -143,6 +160,13 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     cgroup: undefined,
     pssShmem: 0,
     anonHuge: 0,
+    seenTick: -1,
+    st: null,
+    fresh: false,
+    moved: false,
+    cpuKey: `${pid}:${starttime}`,
+    last: null,
+    cand: { pid, fresh: false, moved: false, movedBefore: false, walkedAt: 0, costMs: 0 },
   };
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;

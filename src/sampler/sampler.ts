@@ -3,7 +3,6 @@
 // detail mode smaps is re-read only for processes whose rollup changed; with a walk
 // budget, page tables are walked only for processes whose counters moved, plus the
 // oldest others the budget allows (src/core/walkbudget.ts).
-import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { CpuTracker, cpuSinceStart } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
@@ -12,26 +11,22 @@ import { memoryMoved } from '../core/statmem';
 import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
 import { readKsmKb } from '../proc/ksm';
+import { listPidDir, procIsOurPidNs, readLastPid } from '../proc/pidlist';
 import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
-import { closeFd, openFilesLimit, openRead, readFdParsed, readText, type ParsedRead } from '../proc/readfile';
+import { CHANGED, closeFd, FAILED, openFilesLimit, openRead, readText, rereadFd } from '../proc/readfile';
 import { commText, execedWithoutFd, openProcess, procPath, readMem, renameAfterExec, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
 import type { ParallelReader, ReadOne } from './parallel';
 import { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
+
+/** The longest a listing of /proc is used again (see listPids). */
+const RELIST_MS = 10_000;
 
 /** Fewer unknown processes than this are read on the main thread alone (a worker's start costs more). */
 const PARALLEL_MIN_PIDS = 256;
 
 export type { SampleStats } from './procread';
 export { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
-
-interface Todo {
-  pid: number;
-  e: ProcEntry;
-  st: PidStat;
-  fresh: boolean;
-  moved: boolean;
-}
 
 export class Sampler {
   private cache = new Map<number, ProcEntry>();
@@ -42,6 +37,15 @@ export class Sampler {
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private lastZram: boolean | null = null;
+  /** Samples taken (an entry listed by the latest carries its number). */
+  private tickNo = 0;
+  /** The pids the latest sample listed and found. */
+  private listed: number[] = [];
+  /** The last pid allocated when /proc was last listed (null: list it next time), and when. */
+  private listedLastPid: number | null = null;
+  private listedAt = 0;
+  /** How many times /proc was listed (tests). */
+  relists = 0;
   /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
   private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
   readonly opts: SamplerOptions;
@@ -78,7 +82,10 @@ export class Sampler {
 
   setOptions(o: Partial<SamplerOptions>): void {
     // Kept fds belong to the old tree; the per-process cache (pid + start time) stays.
-    if (o.root !== undefined && o.root !== this.opts.root) for (const e of this.cache.values()) this.closeFds(e);
+    if (o.root !== undefined && o.root !== this.opts.root) {
+      for (const e of this.cache.values()) this.closeFds(e);
+      this.listedLastPid = null;
+    }
     Object.assign(this.opts, o);
     useTree(this.opts.root);
     this.cpu.avgSecs = this.opts.cpuAvgSecs;
@@ -117,7 +124,8 @@ export class Sampler {
     if (this.pending === 0) {
       const pids = this.listPids();
       const r = this.parallel;
-      const unknown = r && r.workers > 0 ? pids.filter((p) => !this.cache.has(p)) : [];
+      // The listing before, used again, holds only processes known since.
+      const unknown = r && r.workers > 0 && pids !== this.listed ? pids.filter((p) => !this.cache.has(p)) : [];
       if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now ?? Date.now(), undefined, pids);
       listed = pids; // nothing runs before it: the listing is still the latest
     }
@@ -174,8 +182,9 @@ export class Sampler {
     const inaccessibleProcs: NamedPid[] = [];
     let filtered = 0;
     let kernelCpu = 0;
-    const seen = new Set<number>();
-    const todo: Todo[] = [];
+    const tick = ++this.tickNo;
+    const todo: ProcEntry[] = [];
+    const listed: number[] = [];
     this.cpu.beginSample();
     const uptime = this.opts.cpuSinceStart ? parseUptime(readText(this.path('proc/uptime')).text ?? '') : null;
 
@@ -186,11 +195,12 @@ export class Sampler {
       let moved = false;
       if (known) {
         // Through the kept fd; with none (no room), open it again: the memo still tells a change.
-        const before = known.statMemo.raw; // a read that changes the bytes replaces, not overwrites, them
-        const kept = known.statFd >= 0 ? readFdParsed(known.statFd, known.statMemo, parsePidStat) : this.readStatOnce(pid, known);
-        if (kept.ok && kept.value && kept.value.starttime === known.starttime) {
-          st = kept.value;
-          moved = kept.changed && memoryMoved(before, known.statMemo.raw);
+        const memo = known.statMemo;
+        const before = memo.raw; // a read that changes the bytes replaces, not overwrites, them
+        const r = known.statFd >= 0 ? rereadFd(known.statFd, memo, parsePidStat) : this.readStatOnce(pid, known);
+        if (r !== FAILED && memo.value !== null && memo.value.starttime === known.starttime) {
+          st = memo.value;
+          moved = r === CHANGED && memoryMoved(before, memo.raw);
         } // else the process we knew is gone
       }
       let fresh = false;
@@ -209,10 +219,11 @@ export class Sampler {
         this.cache.set(pid, e);
         fresh = true;
       }
-      seen.add(pid);
+      e.seenTick = tick;
+      listed.push(pid);
       if (e.nonUser) {
         if (e.kthread && this.opts.kernelCpu) {
-          const c = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+          const c = this.cpu.update(e.cpuKey, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
           kernelCpu += c;
           if (c > 0) kthreads.push({ pid, comm: e.comm, cpu: c });
         }
@@ -223,22 +234,27 @@ export class Sampler {
         filtered++;
         continue;
       }
-      todo.push({ pid, e, st, fresh, moved });
+      e.st = st;
+      e.fresh = fresh;
+      e.moved = moved;
+      todo.push(e);
     }
+    this.listed = listed;
 
     // zRAM turning on or off changes what ptotal counts (SwapPss): read every figure again.
-    const walk = budgeted && zramActive === this.lastZram ? new Set(this.chooseWalks(todo, now)) : null;
+    const walk = budgeted && zramActive === this.lastZram ? this.chooseWalks(todo, now) : null;
     this.lastZram = zramActive;
     const procs: ProcSample[] = [];
-    for (const t of todo) {
-      const { pid, e, st } = t;
-      e.movedLast = t.moved;
+    for (const e of todo) {
+      const st = e.st as PidStat;
+      const pid = e.pid;
+      e.movedLast = e.moved;
       let mem: Mem | 'denied' | null;
       let asOf: number | undefined;
       if (e.mem && e.memDetail === this.opts.detail && walk && !walk.has(pid)) {
         mem = e.mem;
         asOf = e.walkedAt;
-      } else if (t.fresh && e.mem && pre?.get(pid)?.e === e) {
+      } else if (e.fresh && e.mem && pre?.get(pid)?.e === e) {
         mem = e.mem; // read for this very sample by the parallel prefetch
         e.walkedAt = now;
         stats.walkedPids.push(pid);
@@ -263,25 +279,46 @@ export class Sampler {
         totalUser--; // vanished: as if never listed
         continue;
       }
-      const windowed = this.cpu.update(`${pid}:${st.starttime}`, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
+      const windowed = this.cpu.update(e.cpuKey, now, st.ticks, cpuStat.totalTicks, cpuStat.ncpu);
       const cpu = uptime === null ? windowed : cpuSinceStart(st.ticks, st.starttime, uptime);
+      if (this.opts.cgroups && e.cgroup === undefined) e.cgroup = readProcCgroup(this.opts.root, pid);
+      const oom = this.opts.oom ? readOom(procPath(this.ctx, pid, 'oom_score')) : undefined;
+      const thp = this.opts.thp ? e.anonHuge : undefined;
+      const ksm = this.opts.ksm ? readKsmKb(procPath(this.ctx, pid, 'ksm_stat')) : undefined;
+      const cgroup = e.cgroup ?? undefined;
+      const prev = e.last;
+      // Nothing in it changed (an idle process between its walks): the same object again.
+      if (
+        prev !== null &&
+        prev.mem === mem &&
+        prev.cpu === cpu &&
+        prev.ticks === st.ticks &&
+        prev.asOf === asOf &&
+        prev.exe === e.exe &&
+        prev.cmd === e.cmd &&
+        prev.pssShmem === e.pssShmem &&
+        prev.cgroup === cgroup &&
+        prev.oom === oom &&
+        prev.thp === thp &&
+        prev.ksm === ksm
+      ) {
+        procs.push(prev);
+        continue;
+      }
       const p: ProcSample = { pid, starttime: st.starttime, exe: e.exe, cmd: e.cmd, mem, ticks: st.ticks, cpu, pssShmem: e.pssShmem };
       if (asOf !== undefined) p.asOf = asOf;
-      if (this.opts.cgroups && e.cgroup === undefined) e.cgroup = readProcCgroup(this.opts.root, pid);
-      if (e.cgroup) p.cgroup = e.cgroup;
-      if (this.opts.oom) {
-        const oom = Number(readText(procPath(this.ctx, pid, 'oom_score')).text ?? NaN);
-        if (Number.isSafeInteger(oom) && oom >= 0) p.oom = oom;
-      }
-      if (this.opts.thp) p.thp = e.anonHuge;
-      if (this.opts.ksm) {
-        const ksm = readKsmKb(procPath(this.ctx, pid, 'ksm_stat'));
-        if (ksm !== undefined) p.ksm = ksm;
-      }
+      if (cgroup) p.cgroup = cgroup;
+      if (oom !== undefined) p.oom = oom;
+      if (thp !== undefined) p.thp = thp;
+      if (ksm !== undefined) p.ksm = ksm;
+      e.last = p;
       procs.push(p);
     }
+    for (const e of todo) e.st = null; // no PidStat held past its tick
     this.cpu.endSample();
-    for (const [pid, e] of this.cache) if (!seen.has(pid)) this.forget(pid, e);
+    this.cache.forEach((e, pid) => {
+      if (e.seenTick !== tick) this.forget(pid, e);
+    });
 
     let majfaultsPerSec = 0;
     if (this.prevMajf && now > this.prevMajf.time) {
@@ -310,23 +347,25 @@ export class Sampler {
     };
   }
 
-  private chooseWalks(todo: readonly Todo[], now: number): number[] {
-    const cands: WalkCandidate[] = todo.map((t) => ({
-      pid: t.pid,
-      fresh: t.fresh || t.e.mem === null || t.e.memDetail !== this.opts.detail,
-      moved: t.moved,
-      movedBefore: t.e.movedLast,
-      walkedAt: t.e.walkedAt,
-      costMs: t.e.walkMs,
-    }));
+  private chooseWalks(todo: readonly ProcEntry[], now: number): Set<number> {
+    const cands: WalkCandidate[] = [];
+    for (const e of todo) {
+      const c = e.cand;
+      c.fresh = e.fresh || e.mem === null || e.memDetail !== this.opts.detail;
+      c.moved = e.moved;
+      c.movedBefore = e.movedLast;
+      c.walkedAt = e.walkedAt;
+      c.costMs = e.walkMs;
+      cands.push(c);
+    }
     const tickMs = this.prevTime > 0 ? Math.max(0, now - this.prevTime) : 0;
-    return chooseWalks(cands, now, tickMs, { budgetMs: this.opts.walkBudgetMs, maxAgeMs: this.opts.maxAgeSeconds * 1000 });
+    return new Set(chooseWalks(cands, now, tickMs, { budgetMs: this.opts.walkBudgetMs, maxAgeMs: this.opts.maxAgeSeconds * 1000 }));
   }
 
-  private readStatOnce(pid: number, e: ProcEntry): ParsedRead<PidStat> {
+  private readStatOnce(pid: number, e: ProcEntry): number {
     const o = openRead(procPath(this.ctx, pid, 'stat'));
-    if (o.code !== null) return { ok: false, code: o.code };
-    const r = readFdParsed(o.fd, e.statMemo, parsePidStat);
+    if (o.code !== null) return FAILED;
+    const r = rereadFd(o.fd, e.statMemo, parsePidStat);
     e.statFd = this.keep(o.fd); // room again, perhaps
     return r;
   }
@@ -334,6 +373,8 @@ export class Sampler {
   /** Release every kept fd (the sampler stays usable). */
   close(): void {
     for (const [pid, e] of this.cache) this.forget(pid, e);
+    this.listed = [];
+    this.listedLastPid = null;
   }
 
   private keep(fd: number): number {
@@ -362,20 +403,29 @@ export class Sampler {
     this.cache.delete(pid);
   }
 
+  /**
+   * The pids of /proc, ascending. Listing it is a fifth of a tick's reading at 2,000 processes,
+   * so on the live system the listing before is used again while no pid has been allocated
+   * since it was made (/proc/loadavg's last pid: a new process, or a reused pid, takes one); a
+   * process that exited fails its stat read. Listed anyway every RELIST_MS, for what allocates
+   * a pid without moving that figure (a checkpoint restored at a chosen pid).
+   */
   private listPids(): number[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.path('proc'));
-    } catch {
-      return [];
-    }
-    const pids: number[] = [];
-    for (const n of names) {
-      const c = n.charCodeAt(0);
-      if (c >= 48 && c <= 57 && /^\d+$/.test(n)) pids.push(Number(n));
-    }
-    return pids.sort((a, b) => a - b);
+    const t = Date.now();
+    const lastPid = this.opts.root === '/' && !this.opts.oneShot && procIsOurPidNs() ? readLastPid() : null;
+    if (lastPid !== null && lastPid === this.listedLastPid && t - this.listedAt < RELIST_MS) return this.listed;
+    const pids = listPidDir(this.path('proc'));
+    this.listedLastPid = lastPid;
+    this.listedAt = t;
+    this.relists++;
+    return pids;
   }
+}
+
+/** /proc/PID/oom_score; undefined when unreadable. */
+function readOom(path: string): number | undefined {
+  const oom = Number(readText(path).text ?? NaN);
+  return Number.isSafeInteger(oom) && oom >= 0 ? oom : undefined;
 }
 
 /** A process we may not read, named by its command line (world-readable), else comm; cut short. */

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Reporter } from '../../src/core/report';
 import type { Report } from '../../src/core/types';
 import { buildMemtest, buildStaticIdle, Procs, publicSamplerCopy, sampleOnce, testSampler } from './live';
@@ -153,9 +153,22 @@ describe('incremental detail sampling', () => {
     const grow = procs.start(memtest, ['-i', '400', '-s', '-k', key(0x80)]);
     await Procs.waitFor(grow, /step 1\//);
     const sampler = testSampler({ detail: true, filter: [String(idle.pid), String(grow.pid)] });
+    // Held still for the first sample, its output drained first: a step line that a slow first
+    // sample (thousands of other processes) kept in the pipe cannot pass for one after it.
+    process.kill(grow.pid!, 'SIGSTOP');
+    onTestFinished(() => {
+      try {
+        process.kill(grow.pid!, 'SIGCONT'); // a stopped process would not heed the SIGTERM that ends it
+      } catch {
+        /* gone */
+      }
+    });
+    await sleep(300);
     sampler.sample();
     expect(sampler.lastStats.smapsPids.sort()).toEqual([idle.pid!, grow.pid!].sort());
-    await Procs.waitFor(grow, /step \d+\//); // a step after that sample, however slow the machine
+    const stepped = Procs.waitFor(grow, /step \d+\//);
+    process.kill(grow.pid!, 'SIGCONT');
+    await stepped; // a step after that sample, however slow the machine
     // Held still (SIGSTOP) from here: the incremental figure and a fresh one see the same memory.
     process.kill(grow.pid!, 'SIGSTOP');
     try {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePidStat } from '../../src/core/procfiles';
-import { closeFd, emptyMemo, openRead, readFdParsed, readText, resetSmapsEnd, smapsEnd } from '../../src/proc/readfile';
+import { CHANGED, closeFd, emptyMemo, FAILED, openRead, readFdParsed, readText, rereadError, rereadFd, resetSmapsEnd, SAME, smapsEnd } from '../../src/proc/readfile';
 
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-readfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +50,51 @@ describe('readFdParsed', () => {
     expect(memo.raw).toBeNull();
     closeFd(o.fd);
     expect(readFdParsed(o.fd, memo, parsePidStat)).toEqual({ ok: false, code: 'EBADF' });
+  });
+});
+
+describe('rereadFd', () => {
+  it('says SAME without parsing while the bytes stay, CHANGED (parsed) when one digit moves, FAILED with the code on a bad fd', () => {
+    const f = join(dir, 'stat2');
+    writeFileSync(f, STAT + '\n');
+    const o = openRead(f);
+    if (o.code !== null) throw new Error(o.code);
+    let parses = 0;
+    const parse = (t: string) => {
+      parses++;
+      return parsePidStat(t);
+    };
+    const memo = emptyMemo<ReturnType<typeof parsePidStat>>();
+    expect(rereadFd(o.fd, memo, parse)).toBe(CHANGED);
+    const first = memo.value;
+    expect(first).toMatchObject({ pid: 4242, ticks: 10, starttime: 987654 });
+    expect(rereadFd(o.fd, memo, parse)).toBe(SAME);
+    expect(memo.value).toBe(first);
+    expect(parses).toBe(1);
+    writeFileSync(f, STAT.replace(' 7 3 ', ' 8 3 ') + '\n');
+    expect(rereadFd(o.fd, memo, parse)).toBe(CHANGED);
+    expect(memo.value).toMatchObject({ ticks: 11 });
+    expect(parses).toBe(2);
+    closeFd(o.fd);
+    const kept = memo.value;
+    expect(rereadFd(o.fd, memo, parse)).toBe(FAILED);
+    expect(rereadError).toBe('EBADF');
+    expect(memo.value).toBe(kept); // untouched
+  });
+
+  it('sees a live process exit through its kept fd (ESRCH), never the next owner of the pid', async () => {
+    const c = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    await vi.waitFor(() => expect(readText(`/proc/${c.pid}/comm`).text).toBe('sleep\n'));
+    const o = openRead(`/proc/${c.pid}/stat`);
+    if (o.code !== null) throw new Error(o.code);
+    const memo = emptyMemo<ReturnType<typeof parsePidStat>>();
+    expect(rereadFd(o.fd, memo, parsePidStat)).toBe(CHANGED);
+    expect(rereadFd(o.fd, memo, parsePidStat)).toBe(SAME);
+    c.kill('SIGKILL');
+    await new Promise((r) => c.once('exit', r));
+    await vi.waitFor(() => expect(rereadFd(o.fd, memo, parsePidStat)).toBe(FAILED));
+    expect(rereadError).toBe('ESRCH');
+    closeFd(o.fd);
   });
 });
 
