@@ -65,8 +65,11 @@ export function unpackChunk(a: readonly unknown[]): WireOne[] {
     };
     const m = mem(a[i + 24]);
     const dm = a[i + 22];
+    const pid = a[i] as number;
+    const starttime = a[i + 7] as number;
     const e: ProcEntry = {
-      starttime: a[i + 7] as number,
+      pid,
+      starttime,
       statFd: a[i + 8] as number,
       rollupFd: a[i + 9] as number,
       statMemo: { raw: buffer(a[i + 10] as Raw), value: st },
@@ -90,8 +93,16 @@ export function unpackChunk(a: readonly unknown[]): WireOne[] {
       cgroup: a[i + 29] as ProcCgroup | null | undefined,
       pssShmem: a[i + 30] as number,
       anonHuge: a[i + 31] as number,
+      // The live view's per-tick bookkeeping starts afresh on the main thread.
+      seenTick: -1,
+      st: null,
+      fresh: false,
+      moved: false,
+      cpuKey: `${pid}:${starttime}`,
+      last: null,
+      cand: { pid, fresh: false, moved: false, movedBefore: false, walkedAt: 0, costMs: 0 },
     };
-    got.push({ pid: a[i] as number, e, st });
+    got.push({ pid, e, st });
   }
   return got;
 }
