@@ -174,7 +174,8 @@ export class RecordingApp {
   /** The selection and the expanded groups after a new grouping: the followed process's, or none. */
   private followInto(report: Report): void {
     const { selected, expand } = followed(report, this.follow);
-    this.follow = null;
+    // A grouping on the way to the one asked for last (g pressed again meanwhile) keeps following.
+    if (this.regrouping === null) this.follow = null;
     this.expanded.clear();
     if (expand !== null) this.expanded.add(expand);
     this.state.selected = selected;
@@ -216,6 +217,7 @@ export class RecordingApp {
 
   select(ref: RowRef | null): void {
     this.state.selected = ref;
+    if (this.regrouping !== null) this.follow = this.report ? followOf(this.report, ref) : null;
     this.save();
     this.render();
   }

@@ -291,6 +291,17 @@ describe('the recording panel', () => {
     expect(app.selected).toEqual({ key: byPid.report.rows.find((r) => r.pid === largest.pid)!.key, pid: null });
     expect(api.of('getSeries').at(-1)).toMatchObject({ key: app.selected!.key, from: null, to: null });
     expect((api.state as RecordingState).groupBy).toBe('pid');
+    // g twice before the host answers: the grouping between passes the selection on.
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: times[2], report })));
+    app.select({ key: group.key, pid: null });
+    press('g');
+    press('g');
+    expect(api.of('options').slice(-2)).toEqual([{ type: 'options', groupBy: 'cmd' }, { type: 'options', groupBy: 'pid' }]);
+    const byCmd = await moment(times[2], false, 'cmd');
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: byCmd.at, report: byCmd.report })));
+    expect(select.value).toBe('pid');
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: byPid.at, report: byPid.report })));
+    expect(app.selected).toEqual({ key: byPid.report.rows.find((r) => r.pid === largest.pid)!.key, pid: null });
     // A process selected follows itself.
     const member = byPid.report.rows.find((r) => r.type !== 'x' && r.pid !== null)!;
     app.select({ key: member.key, pid: null });
