@@ -31,6 +31,8 @@ export async function findKill(
   noticed: number,
   waitMs = KILL_WAIT_MS,
   everyMs = KILL_RETRY_MS,
+  /** Called once, when the first read found no kill and the waiting starts. */
+  onWait: () => void = () => {},
 ): Promise<FoundKill | { kill: null; timeline: RecordedTimeline | null }> {
   let last: RecordedTimeline | null = null;
   const tries = Math.max(0, Math.ceil(waitMs / everyMs));
@@ -40,6 +42,7 @@ export async function findKill(
     const kill = got ? killEventNear(got.events, noticed) : null;
     if (got && kill) return { ...got, kill };
     if (i >= tries) return { kill: null, timeline: last };
+    if (i === 0) onWait();
     await sleep(everyMs);
   }
 }

@@ -15,7 +15,7 @@ import { parseRecordingViewMessage, parseSavedRecording, type RecordingHostMessa
 import type { LaunchFn } from './helperSession';
 import type { Log } from './log';
 import { makeNonce, noticeHtml, panelHtml, webviewOptions, type PanelLike } from './panel';
-import { findKill, type RecordedTimeline } from './recordingKill';
+import { findKill, KILL_RETRY_MS, KILL_WAIT_MS, type RecordedTimeline } from './recordingKill';
 
 export const RECORDING_VIEW_TYPE = 'pmemstat.recording';
 
@@ -296,7 +296,7 @@ export class RecordingPanel {
     const found = await findKill(async () => {
       const r = await this.helper.recording(this.path, null, true).catch(() => null);
       return r?.ok && r.times && r.events ? { times: r.times, events: r.events } : null;
-    }, noticed);
+    }, noticed, KILL_WAIT_MS, KILL_RETRY_MS, () => this.post({ type: 'problem', message: `the OOM kill of ${localIso(noticed)} is not recorded yet: waiting a few seconds for the recorder\u2026` }));
     const timeline = found.kill ? found : found.timeline;
     const grown = timeline && (timeline.times.length !== this.sent.times || timeline.events.length !== this.sent.events) ? timeline : undefined;
     if (!found.kill) return this.show(noticed, undefined, grown);

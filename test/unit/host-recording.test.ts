@@ -353,6 +353,7 @@ describe('waiting for the recorder to write the kill', () => {
       // Three looks find no kill near the notice (the recorder has not written it yet)…
       await vi.advanceTimersByTimeAsync(2500);
       expect(p.sentOf('moment')).toHaveLength(0);
+      expect(String(p.sentOf('problem')[0]?.message)).toContain('is not recorded yet: waiting a few seconds for the recorder');
       const db = await openDb(k.file, true);
       db.prepare('INSERT INTO events (t, kind, pid, name, cgroup, detail) VALUES (?, ?, ?, ?, ?, ?)').run(k.times[1], 'oom-kill', 7285, 'victim', null, '{}');
       db.close();
