@@ -2,7 +2,7 @@
 // and the helper launcher together. Everything with logic lives in src/host/.
 import * as vscode from 'vscode';
 import { detectGraphicalSession, launchHelper } from './host/launcher';
-import { openRecording } from './host/recordingPanel';
+import { openRecording, RECORDING_VIEW_TYPE, restoreRecording, type RecordingDeps } from './host/recordingPanel';
 import { OomNotifier } from './host/oomNotifier';
 import { createLog, type Log } from './host/log';
 import { unsupportedHtml, VIEW_TYPE } from './host/panel';
@@ -69,14 +69,15 @@ function activateUnsupported(context: vscode.ExtensionContext, log: Log, platfor
       }),
     );
   }
-  context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        panel.webview.options = { enableScripts: false };
-        panel.webview.html = unsupportedHtml(platform);
-      },
-    }),
-  );
+  for (const viewType of [VIEW_TYPE, RECORDING_VIEW_TYPE])
+    context.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(viewType, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+          panel.webview.options = { enableScripts: false };
+          panel.webview.html = unsupportedHtml(platform);
+        },
+      }),
+    );
   return { controller: null, statusBar: null };
 }
 
@@ -108,6 +109,13 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     },
   });
   statusBar.onRefresh = () => void oom.check();
+  const recordingDeps: RecordingDeps = {
+    extensionUri: context.extensionUri,
+    launch: opts.launch ?? defaultLaunch(context, log),
+    runAsUser: () => settings.runAsUser,
+    groupBy: () => settings.panel.groupBy,
+    log,
+  };
   context.subscriptions.push(
     settings,
     statusBar,
@@ -131,10 +139,7 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     // (uri, at, kill): the notifications' action opens the recording at that moment, or (kill) at
     // the moment of the OOM kill noticed then.
     vscode.commands.registerCommand(COMMANDS.openRecording, (uri?: unknown, at?: unknown, kill?: unknown) =>
-      openRecording(
-        { extensionUri: context.extensionUri, launch: opts.launch ?? defaultLaunch(context, log), runAsUser: () => settings.runAsUser, log },
-        uri instanceof vscode.Uri ? uri : undefined,
-      ).then(async (p) => {
+      openRecording(recordingDeps, uri instanceof vscode.Uri ? uri : undefined).then(async (p) => {
         if (p) context.subscriptions.push({ dispose: () => p.dispose() });
         if (p && typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) await p.seek(at, kill === true);
         return p;
@@ -143,6 +148,13 @@ export function activateWith(context: vscode.ExtensionContext, opts: ActivateOpt
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         controller.restore(panel);
+      },
+    }),
+    // A recording panel open before a window reload: the same recording, moment and grouping.
+    vscode.window.registerWebviewPanelSerializer(RECORDING_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const p = await restoreRecording(recordingDeps, panel, state);
+        if (p) context.subscriptions.push({ dispose: () => p.dispose() });
       },
     }),
   );

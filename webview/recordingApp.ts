@@ -4,7 +4,9 @@
 // (src/shared/recordingView.ts); the UI state is kept with getState/setState (recordingState.ts).
 import { momentText, stepIndex, type TimelineEvent, type TimeStep } from '../src/core/timeline';
 import { printable } from '../src/core/printable';
-import type { Report } from '../src/core/types';
+import type { GroupBy, Report } from '../src/core/types';
+import { keyAction } from '../src/shared/keymap';
+import { optionChange, validSetting } from '../src/shared/options';
 import { parseRecordingHostMessage, type RecordingHostMessage, type RecordingViewMessage } from '../src/shared/recordingView';
 import { DEFAULT_PANEL_SETTINGS, type PanelSettings } from '../src/shared/webviewProtocol';
 import { keptSelection, moveIndex, navList, sameRef, type RowRef } from '../src/shared/rowOrder';
@@ -14,6 +16,7 @@ import { listenToWindow } from './frames';
 import { DomMetrics, type Metrics } from './metrics';
 import { clickSort, computeView, effectiveSort, naturalSort, tableModel } from './model';
 import { RecordingChart } from './recordingChart';
+import { followed, followOf, type Follow } from './recordingGroup';
 import { buildRecordingShell, type RecordingShell } from './recordingShell';
 import { emptyRecordingState, parseRecordingState, type RecordingState } from './recordingState';
 import { leaderTooltip, leaderView } from './statusText';
@@ -44,6 +47,12 @@ export class RecordingApp {
   index = 0;
   report: Report | null = null;
   private scrollQueued = false;
+  /** A grouping asked for and not shown yet. */
+  private regrouping: GroupBy | null = null;
+  /** The process the selection follows into the grouping asked for (`group`: select its group). */
+  private follow: Follow | null = null;
+  /** Whether the page has had its first timeline (a reload's page goes back to its own moment then). */
+  private hadTimeline = false;
   /** The group the chart shows. */
   private charted: { key: string; info: string } | null = null;
   private readonly cleanup: (() => void)[] = [];
@@ -110,7 +119,9 @@ export class RecordingApp {
         this.show(m.at, m.report, m.focus);
         this.timeline.setZoom(zoom, true);
         // The page was made again (a reload) on a moment of its own: back to it.
-        if (restored && back !== null && back !== m.at && m.focus === undefined) this.api.postMessage({ type: 'seek', at: back });
+        const first = !this.hadTimeline;
+        this.hadTimeline = true;
+        if (first && restored && back !== null && back !== m.at && m.focus === undefined) this.api.postMessage({ type: 'seek', at: back });
         return;
       }
       case 'moment':
@@ -122,7 +133,14 @@ export class RecordingApp {
   /** Show the report of the sample at `at`; `focus`: select that process (an OOM kill's victim). */
   private show(at: number, report: Report, focus?: number): void {
     setText(this.shell.problem, '');
-    this.report = report;
+    const regrouped = this.report !== null && this.report.options.groupBy !== report.options.groupBy;
+    // How many processes' figures the live loop had left from an earlier tick is not said of a
+    // recorded moment: each figure is the last recorded at or before it (docs/recorder.md).
+    const { stale: _stale, ...leader } = report.leader;
+    this.report = { ...report, leader };
+    if (this.regrouping === report.options.groupBy) this.regrouping = null;
+    this.state.groupBy = report.options.groupBy;
+    if (regrouped) this.followInto(report);
     const i = this.times.indexOf(at);
     this.index = i >= 0 ? i : Math.max(0, nearestSample(this.times, at));
     this.state.at = at;
@@ -137,6 +155,37 @@ export class RecordingApp {
     this.save();
     this.render();
     if (focus !== undefined) this.reveal();
+  }
+
+  /**
+   * Group by `groupBy` (the live panel's Group drop-down and key g): the host reads the moment
+   * again so grouped; the selection follows its process (a group's: its largest) into its new group.
+   */
+  setGroupBy(groupBy: GroupBy): void {
+    const report = this.report;
+    if (!report || groupBy === (this.regrouping ?? report.options.groupBy)) return;
+    this.follow = followOf(report, this.state.selected);
+    this.regrouping = groupBy;
+    this.syncGroupBy();
+    setText(this.shell.problem, `Grouping by ${groupBy}\u2026`);
+    this.api.postMessage({ type: 'options', groupBy });
+  }
+
+  /** The selection and the expanded groups after a new grouping: the followed process's, or none. */
+  private followInto(report: Report): void {
+    const { selected, expand } = followed(report, this.follow);
+    // A grouping on the way to the one asked for last (g pressed again meanwhile) keeps following.
+    if (this.regrouping === null) this.follow = null;
+    this.expanded.clear();
+    if (expand !== null) this.expanded.add(expand);
+    this.state.selected = selected;
+    this.chart.forget();
+    this.charted = null;
+  }
+
+  private syncGroupBy(): void {
+    const v = this.regrouping ?? this.report?.options.groupBy;
+    if (v !== undefined && this.shell.groupBy.value !== v) this.shell.groupBy.value = v;
   }
 
   /** Stand at sample i; `commit`: ask the host for its report (a scrub only moves the cursor until let go). */
@@ -168,6 +217,7 @@ export class RecordingApp {
 
   select(ref: RowRef | null): void {
     this.state.selected = ref;
+    if (this.regrouping !== null) this.follow = this.report ? followOf(this.report, ref) : null;
     this.save();
     this.render();
   }
@@ -205,6 +255,7 @@ export class RecordingApp {
     const viewport = { first: this.metrics.firstVisibleRow(), count: this.metrics.pageRows() + 1 };
     const rowHeight = this.metrics.rowHeight();
     setText(s.moment, momentText(this.times, this.events, this.index));
+    this.syncGroupBy();
     const lines = leaderView(report, view, this.state.search, settings.showCpu, 0);
     syncPieces(s.leader, lines.map((parts) => parts.map((p) => ({ text: p.text, title: leaderTooltip(p, report?.leader ?? null) }))));
     if (view) this.state.selected = keptSelection(view.rows, this.expanded, this.state.selected);
@@ -254,7 +305,9 @@ export class RecordingApp {
       }
       return;
     }
-    if ((target?.tagName === 'BUTTON' && (e.key === 'Enter' || e.key === ' ')) || !this.runKey(e.key)) return;
+    // The Group drop-down keeps its own Enter, Space and arrows, as the live panel's toolbar does.
+    const inSelect = target !== null && this.shell.groupBy.contains(target) && (e.key === 'Enter' || e.key === ' ' || e.key.startsWith('Arrow'));
+    if (inSelect || (target?.tagName === 'BUTTON' && (e.key === 'Enter' || e.key === ' ')) || !this.runKey(e.key)) return;
     e.preventDefault();
     e.stopPropagation();
   }
@@ -264,6 +317,13 @@ export class RecordingApp {
     const step = key === 'ArrowLeft' ? 'back' : key === 'ArrowRight' ? 'forward' : STEP_BUTTONS.find((b) => b.key === key)?.step;
     if (step) {
       this.step(step);
+      return true;
+    }
+    // The live panel's Group key (its other option keys change what a recording does not hold).
+    const option = keyAction({ key, ctrlKey: false, altKey: false, metaKey: false });
+    if (option?.kind === 'option' && option.option === 'groupBy') {
+      const report = this.report;
+      if (report) this.setGroupBy(optionChange('groupBy', { ...this.settings(), groupBy: this.regrouping ?? report.options.groupBy }).groupBy ?? report.options.groupBy);
       return true;
     }
     const zoom = key === '=' ? 'in' : ZOOM_BUTTONS.find((b) => b.key === key)?.zoom;
@@ -297,6 +357,10 @@ export class RecordingApp {
     this.doc.addEventListener('keydown', onKey);
     this.cleanup.push(() => this.doc.removeEventListener('keydown', onKey));
     s.search.addEventListener('input', () => this.setSearch(s.search.value));
+    s.groupBy.addEventListener('change', () => {
+      const v = validSetting('groupBy', s.groupBy.value);
+      if (v !== undefined) this.setGroupBy(v);
+    });
     s.chart.closeButton.addEventListener('click', () => this.select(null));
     s.scroll.addEventListener('scroll', () => {
       if (this.scrollQueued) return;

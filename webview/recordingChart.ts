@@ -85,6 +85,13 @@ export class RecordingChart {
     return true;
   }
 
+  /** Drop the series held and asked for: a new grouping's keys name other groups. */
+  forget(): void {
+    this.asked = null;
+    this.got = null;
+    this.spec = null;
+  }
+
   /** The theme changed. */
   themeChanged(): void {
     this.view.draw(true);

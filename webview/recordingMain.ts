@@ -1,5 +1,7 @@
 // Entry point of dist/recording.js (and, from its CSS, dist/recording.css): the recording panel's
 // page (src/host/recordingPanel.ts).
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import './style.css';
 import './recording.css';
 import { RecordingApp, type RecordingApi } from './recordingApp';

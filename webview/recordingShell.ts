@@ -1,7 +1,8 @@
-// The recording panel's fixed DOM: the recording's name and the moment, the timeline, the
+// The recording panel's fixed DOM: the recording's name and the moment, the grouping, the timeline, the
 // leader, the live panel's table (the same ids, so the same styles: style.css) and the selected
 // group's chart. createElement/textContent only, never innerHTML.
 import { buildChartDom, type ChartElements } from './chart';
+import { optionSelect, type ValueControl } from './shell';
 import type { TimelineView } from './timelineView';
 
 export interface RecordingShell {
@@ -10,6 +11,8 @@ export interface RecordingShell {
   /** Where the moment stands: its time, its place, its events. */
   moment: HTMLElement;
   search: HTMLInputElement;
+  /** The live panel's Group drop-down (key g). */
+  groupBy: ValueControl;
   problem: HTMLElement;
   leader: HTMLElement;
   scroll: HTMLElement;
@@ -40,7 +43,9 @@ export function buildRecordingShell(doc: Document, mount: HTMLElement, timeline:
   search.setAttribute('aria-label', 'Search the rows of this moment (/)');
   search.spellcheck = false;
   search.autocomplete = 'off';
-  head.append(title, moment, search);
+  const group = optionSelect(doc, 'groupBy');
+  if (!group) throw new Error('the groupBy option has no drop-down');
+  head.append(title, moment, group.wrap, search);
   const problem = el(doc, 'div', 'pm-rec-problem');
   problem.setAttribute('role', 'alert');
   const leader = el(doc, 'div', 'pm-leader');
@@ -61,5 +66,5 @@ export function buildRecordingShell(doc: Document, mount: HTMLElement, timeline:
   chart.exportButton.hidden = true; // (the live history's export: a recording is queried with sqlite3)
   root.append(head, timeline.root, problem, leader, scroll, chart.root);
   mount.append(root);
-  return { root, title, moment, search, problem, leader, scroll, table, thead, headRow, tbody, chart };
+  return { root, title, moment, search, groupBy: group.select, problem, leader, scroll, table, thead, headRow, tbody, chart };
 }

@@ -1,7 +1,11 @@
 // The recording panel's own state, kept across hide/show and reloads with the webview's
-// getState/setState: the moment shown, the zoomed span, the selected row, the expanded groups,
-// a column's sort, the search. Validated on the way in: getState() returns whatever was stored.
+// getState/setState: the moment shown, the grouping, the zoomed span, the selected row, the
+// expanded groups, a column's sort, the search. Validated on the way in: getState() returns
+// whatever was stored. After a window reload the host reads the recording, the moment and the
+// grouping from it too (src/shared/recordingView.ts parseSavedRecording, the serializer).
 import { isObject } from '../src/shared/validate';
+import type { GroupBy } from '../src/core/types';
+import { parseSavedRecording } from '../src/shared/recordingView';
 import type { RowRef } from '../src/shared/rowOrder';
 import { SORTABLE_COLUMNS, type SortableColumn } from './columns';
 import type { ColumnSort } from './model';
@@ -13,6 +17,8 @@ export interface RecordingState {
   path: string;
   /** The moment shown (ms; null: the one the host shows first). */
   at: number | null;
+  /** The grouping shown (null: the one the host shows first). */
+  groupBy: GroupBy | null;
   zoom: Span | null;
   selected: RowRef | null;
   expanded: string[];
@@ -21,7 +27,7 @@ export interface RecordingState {
 }
 
 export function emptyRecordingState(path = ''): RecordingState {
-  return { v: 1, path, at: null, zoom: null, selected: null, expanded: [], local: null, search: '' };
+  return { v: 1, path, at: null, groupBy: null, zoom: null, selected: null, expanded: [], local: null, search: '' };
 }
 
 const MAX_EXPANDED = 1000;
@@ -32,8 +38,12 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isSa
 export function parseRecordingState(x: unknown): RecordingState {
   const s = emptyRecordingState();
   if (!isObject(x) || x.v !== 1) return s;
-  if (typeof x.path === 'string' && x.path.length <= MAX_TEXT) s.path = x.path;
-  if (isTime(x.at)) s.at = x.at;
+  // The recording, its moment and grouping as the host reads them when it restores the panel.
+  const saved = parseSavedRecording(x);
+  if (!saved) return s;
+  s.path = saved.path;
+  s.at = saved.at;
+  s.groupBy = saved.groupBy;
   if (isObject(x.zoom) && isTime(x.zoom.from) && isTime(x.zoom.to) && x.zoom.from < x.zoom.to) s.zoom = { from: x.zoom.from, to: x.zoom.to };
   if (isObject(x.selected) && typeof x.selected.key === 'string' && x.selected.key.length <= MAX_TEXT) {
     const pid = x.selected.pid;

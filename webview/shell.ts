@@ -90,6 +90,31 @@ function checkbox(doc: Document, id: string, name: string, key: string): CheckCo
   return c;
 }
 
+/**
+ * The drop-down of an enum option, labelled with its words and key (the toolbar's; the recording
+ * panel's grouping too), or null for an option that is not an enum.
+ */
+export function optionSelect(doc: Document, key: PanelSettingKey): { wrap: HTMLElement; select: ValueControl } | null {
+  const c = controlOf(key);
+  const values = PANEL_OPTIONS[key].values;
+  if (values.kind !== 'enum') return null;
+  const wrap = el(doc, 'span', { className: 'pm-ctl' });
+  const lab = el(doc, 'span', { className: 'pm-ctl-label' });
+  labelText(doc, lab, c.label, c.hotkey);
+  lab.id = `pm-lbl-${key}`;
+  const sel = doc.createElement('vscode-single-select') as unknown as ValueControl;
+  sel.id = `pm-opt-${key}`;
+  sel.setAttribute('label', `${c.label} (${c.hotkey})`);
+  sel.setAttribute('aria-labelledby', lab.id);
+  for (const v of values.values) {
+    const o = custom(doc, 'vscode-option', { text: `${v}${c.valueSuffix ?? ''}` });
+    o.setAttribute('value', String(v));
+    sel.append(o);
+  }
+  wrap.append(lab, sel);
+  return { wrap, select: sel };
+}
+
 export function buildShell(doc: Document, mount: HTMLElement): Shell {
   const root = el(doc, 'div', { id: 'pm-root' });
 
@@ -108,30 +133,16 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   for (const key of TOOLBAR_OPTIONS) {
     const c = controlOf(key);
     const values = PANEL_OPTIONS[key].values;
-    const label = `${c.label} (${c.hotkey})`;
     if (values.kind === 'boolean') {
       const cb = checkbox(doc, `pm-opt-${key}`, c.label, c.hotkey);
       toolbar.append(cb);
       checks[key] = cb;
       continue;
     }
-    if (values.kind !== 'enum') continue;
-    const wrap = el(doc, 'span', { className: 'pm-ctl' });
-    const lab = el(doc, 'span', { className: 'pm-ctl-label' });
-    labelText(doc, lab, c.label, c.hotkey);
-    lab.id = `pm-lbl-${key}`;
-    const sel = doc.createElement('vscode-single-select') as unknown as ValueControl;
-    sel.id = `pm-opt-${key}`;
-    sel.setAttribute('label', label);
-    sel.setAttribute('aria-labelledby', lab.id);
-    for (const v of values.values) {
-      const o = custom(doc, 'vscode-option', { text: `${v}${c.valueSuffix ?? ''}` });
-      o.setAttribute('value', String(v));
-      sel.append(o);
-    }
-    wrap.append(lab, sel);
-    toolbar.append(wrap);
-    selects[key] = sel;
+    const made = optionSelect(doc, key);
+    if (!made) continue;
+    toolbar.append(made.wrap);
+    selects[key] = made.select;
   }
 
   const searchWrap = el(doc, 'span', { className: 'pm-ctl pm-search-wrap' });

@@ -112,3 +112,16 @@ export function unsupportedHtml(platform: string): string {
 <p>Open a folder on a Linux machine (Remote-SSH, WSL, Dev Containers or Codespaces) to use it there.</p>
 </body></html>`;
 }
+
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A page of a few lines of text and nothing else (no script): why a panel shows nothing. */
+export function noticeHtml(title: string, lines: readonly string[]): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapeText(title)}</title></head>
+<body style="font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1em">
+${lines.map((l) => `<p>${escapeText(l)}</p>`).join('\n')}
+</body></html>`;
+}

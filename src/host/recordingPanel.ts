@@ -5,19 +5,24 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Report } from '../core/types';
+import type { GroupBy, Report } from '../core/types';
 import { localIso } from '../core/isotime';
+import { printable } from '../core/printable';
+import type { HelperConfig } from '../shared/protocol';
 import type { RecordingResult, RecordingSeriesQuery, RecordingSeriesResult } from '../shared/recordingSchema';
-import { killEventNear, killMomentCandidates } from '../core/timeline';
-import { parseRecordingViewMessage, type RecordingHostMessage } from '../shared/recordingView';
+import { killMomentCandidates } from '../core/timeline';
+import { parseRecordingViewMessage, parseSavedRecording, type RecordingHostMessage } from '../shared/recordingView';
 import type { LaunchFn } from './helperSession';
 import type { Log } from './log';
-import { makeNonce, panelHtml, webviewOptions, type PanelLike } from './panel';
+import { makeNonce, noticeHtml, panelHtml, webviewOptions, type PanelLike } from './panel';
+import { findKill, KILL_RETRY_MS, KILL_WAIT_MS, type RecordedTimeline } from './recordingKill';
 
 export const RECORDING_VIEW_TYPE = 'pmemstat.recording';
 
 /** What the panel needs of a helper. */
 export interface RecordingHelper {
+  /** The grouping of the moments and series it reads (the helper's `configure`). */
+  configure(c: Partial<HelperConfig>): Promise<void>;
   recording(path: string, at: number | null, timeline: boolean): Promise<RecordingResult<Report>>;
   recordingSeries(q: RecordingSeriesQuery): Promise<RecordingSeriesResult>;
   dispose(): void;
@@ -31,6 +36,8 @@ export interface RecordingDeps {
   launch: LaunchFn;
   runAsUser: () => boolean;
   log: Log;
+  /** The grouping a recording opens with (the pmemstat.groupBy setting); default exe. */
+  groupBy?: () => GroupBy;
   /** Default: a new vscode.WebviewPanel. */
   createPanel?: () => PanelLike;
 }
@@ -65,6 +72,44 @@ async function launchFor(deps: RecordingDeps, elevate: boolean): Promise<Recordi
 
 const denied = (m: string) => /permission denied|EACCES|unable to open|cannot open/i.test(m);
 
+type OkRecording = Extract<RecordingResult<Report>, { ok: true }>;
+type Loaded = { ok: true; helper: RecordingHelper; first: OkRecording } | { ok: false; message: string };
+
+/** The moment `at` (null: the last; a moment no longer recorded: the last too) under `groupBy`, with the timeline. */
+async function readFirst(helper: RecordingHelper, path: string, at: number | null, groupBy: GroupBy): Promise<RecordingResult<Report>> {
+  await helper.configure({ groupBy });
+  const r = await helper.recording(path, at, true);
+  return !r.ok && at !== null && !denied(r.message) ? helper.recording(path, null, true) : r;
+}
+
+/**
+ * A helper reading `path` and its first moment; a recording root alone may read offers to read it
+ * as root. Null: the user declined. Throws when no helper starts.
+ */
+async function load(deps: RecordingDeps, path: string, at: number | null, groupBy: GroupBy): Promise<Loaded | null> {
+  let helper = await launchFor(deps, false);
+  try {
+    let first = await readFirst(helper, path, at, groupBy);
+    // A recording is readable by root only by default (docs/recorder.md): offer to read it as root.
+    if (!first.ok && denied(first.message)) {
+      const pick = await vscode.window.showErrorMessage(`pmemstat: ${first.message}`, 'Open as Root');
+      helper.dispose();
+      if (pick !== 'Open as Root') return null;
+      helper = await launchFor(deps, true);
+      first = await readFirst(helper, path, at, groupBy);
+    }
+    if (first.ok) return { ok: true, helper, first };
+    helper.dispose();
+    return { ok: false, message: first.message };
+  } catch (e) {
+    helper.dispose();
+    throw e;
+  }
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const titleOf = (path: string) => `pmemstat: ${basename(dirname(path))}/${basename(path)}`;
+
 /**
  * Ask for a recording (unless `uri` names one), read its last moment and timeline, and show
  * them in a panel; resolves to the panel, or null when nothing was opened (the user was told why).
@@ -84,35 +129,54 @@ export async function openRecording(deps: RecordingDeps, uri?: vscode.Uri): Prom
   }
   if (!file) return null;
   const path = file.fsPath;
-  let helper: RecordingHelper;
-  let first: RecordingResult<Report>;
+  let loaded: Loaded | null;
   try {
-    helper = await launchFor(deps, false);
-    first = await helper.recording(path, null, true);
-    // A recording is readable by root only by default (docs/recorder.md): offer to read it as root.
-    if (!first.ok && denied(first.message)) {
-      const pick = await vscode.window.showErrorMessage(`pmemstat: ${first.message}`, 'Open as Root');
-      if (pick !== 'Open as Root') {
-        helper.dispose();
-        return null;
-      }
-      helper.dispose();
-      helper = await launchFor(deps, true);
-      first = await helper.recording(path, null, true);
-    }
+    loaded = await load(deps, path, null, deps.groupBy?.() ?? 'exe');
   } catch (e) {
-    void vscode.window.showErrorMessage(`pmemstat: cannot read the recording: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`pmemstat: cannot read the recording: ${errorText(e)}`);
     return null;
   }
-  if (!first.ok) {
-    helper.dispose();
-    void vscode.window.showErrorMessage(`pmemstat: ${first.message}`);
+  if (!loaded) return null;
+  if (!loaded.ok) {
+    void vscode.window.showErrorMessage(`pmemstat: ${loaded.message}`);
     return null;
   }
   const panel =
     deps.createPanel?.() ??
     vscode.window.createWebviewPanel(RECORDING_VIEW_TYPE, `pmemstat: ${basename(path)}`, vscode.ViewColumn.Active, { ...webviewOptions(deps.extensionUri), retainContextWhenHidden: true });
-  return new RecordingPanel(panel, deps, helper, path, first);
+  return new RecordingPanel(panel, deps, loaded.helper, path, loaded.first);
+}
+
+/**
+ * A recording panel VS Code restores after a window reload (its serializer): the recording its
+ * page's saved state names, at the moment and in the grouping it showed (the page itself keeps the
+ * zoom, the selection, the sort and the search). The state comes from disk and is checked; what
+ * cannot be shown says why in the panel. Resolves to the panel, or null when it shows a notice.
+ */
+export async function restoreRecording(deps: RecordingDeps, panel: PanelLike, state: unknown): Promise<RecordingPanel | null> {
+  const notice = (lines: string[]) => {
+    panel.webview.options = { enableScripts: false };
+    panel.webview.html = noticeHtml('pmemstat recording', [...lines, 'Open a recording with pmemstat: Open Recording\u2026']);
+    return null;
+  };
+  const saved = parseSavedRecording(state);
+  if (!saved) return notice(['This recording panel cannot be reopened: its saved state names no recording.']);
+  panel.title = titleOf(saved.path);
+  let closed = false;
+  const sub = panel.onDidDispose(() => (closed = true));
+  let loaded: Loaded | null;
+  try {
+    loaded = await load(deps, saved.path, saved.at, saved.groupBy ?? deps.groupBy?.() ?? 'exe');
+  } catch (e) {
+    loaded = { ok: false, message: `cannot read the recording: ${errorText(e)}` };
+  } finally {
+    sub.dispose();
+  }
+  if (loaded?.ok && closed) loaded.helper.dispose();
+  if (closed) return null;
+  if (!loaded) return notice([`${printable(saved.path)} was not opened: only root may read it.`]);
+  if (!loaded.ok) return notice([`The recording ${printable(saved.path)} cannot be shown again: ${printable(loaded.message)}`]);
+  return new RecordingPanel(panel, deps, loaded.helper, saved.path, loaded.first);
 }
 
 export class RecordingPanel {
@@ -124,6 +188,10 @@ export class RecordingPanel {
   private wantedSeries = 0;
   /** A moment asked for before the page was ready: shown once it is. */
   private startAt: { at: number; kill: boolean } | null = null;
+  /** How many sample times and events the page's timeline has. */
+  private sent = { times: 0, events: 0 };
+  /** The moment shown last (a new grouping shows it again). */
+  private at: number;
 
   constructor(
     readonly panel: PanelLike,
@@ -132,8 +200,9 @@ export class RecordingPanel {
     readonly path: string,
     private readonly first: Extract<RecordingResult<Report>, { ok: true }>,
   ) {
+    this.at = first.at;
     panel.webview.options = webviewOptions(deps.extensionUri);
-    panel.title = `pmemstat: ${basename(dirname(path))}/${basename(path)}`;
+    panel.title = titleOf(path);
     panel.webview.html = recordingHtml(panel, deps.extensionUri);
     this.subs.push(
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
@@ -155,7 +224,10 @@ export class RecordingPanel {
       case 'ready': {
         this.ready = true;
         const f = this.first;
-        this.post({ type: 'timeline', title: this.path, times: f.times ?? [f.at], events: f.events ?? [], at: f.at, report: f.report });
+        const times = f.times ?? [f.at];
+        const events = f.events ?? [];
+        this.sent = { times: times.length, events: events.length };
+        this.post({ type: 'timeline', title: this.path, times, events, at: f.at, report: f.report });
         const start = this.startAt;
         this.startAt = null;
         if (start?.kill) await this.showKill(start.at);
@@ -166,20 +238,40 @@ export class RecordingPanel {
         return this.show(m.at);
       case 'getSeries':
         return this.series({ path: this.path, key: m.key, from: m.from, to: m.to, points: m.points });
+      case 'options':
+        return this.regroup(m.groupBy);
     }
   }
 
-  /** Show the sample at or before `at`, selecting `focus` (a pid) when it is there. */
-  private async show(at: number, focus?: number): Promise<void> {
+  /**
+   * Show the sample at or before `at`, selecting `focus` (a pid) when it is there; with
+   * `timeline`, the page's timeline is replaced by it.
+   */
+  private async show(at: number, focus?: number, timeline?: RecordedTimeline): Promise<void> {
     const n = ++this.wanted;
     try {
       const r = await this.helper.recording(this.path, at, false);
       if (n !== this.wanted) return;
       if (!r.ok) this.post({ type: 'problem', message: r.message });
-      else this.post(focus !== undefined && hasProcess(r.report, focus) ? { type: 'moment', at: r.at, report: r.report, focus } : { type: 'moment', at: r.at, report: r.report });
+      else this.at = r.at;
+      if (!r.ok) return;
+      const moment = focus !== undefined && hasProcess(r.report, focus) ? { at: r.at, report: r.report, focus } : { at: r.at, report: r.report };
+      if (timeline) this.sent = { times: timeline.times.length, events: timeline.events.length };
+      this.post(timeline ? { type: 'timeline', title: this.path, ...timeline, ...moment } : { type: 'moment', ...moment });
     } catch (e) {
       if (n === this.wanted) this.post({ type: 'problem', message: `cannot read ${localIso(at)}: ${e instanceof Error ? e.message : String(e)}` });
     }
+  }
+
+  /** Group the moments and the series by `groupBy` from now on, and show the moment again so. */
+  private async regroup(groupBy: GroupBy): Promise<void> {
+    try {
+      await this.helper.configure({ groupBy });
+    } catch (e) {
+      this.post({ type: 'problem', message: `cannot group by ${groupBy}: ${errorText(e)}` });
+      return;
+    }
+    return this.show(this.at);
   }
 
   private async series(q: RecordingSeriesQuery): Promise<void> {
@@ -196,22 +288,27 @@ export class RecordingPanel {
   /**
    * The moment of the OOM kill a notification at `noticed` told of: the sample that shows its
    * victim (the one just before the kill was recorded, or the one it was recorded at), with the
-   * victim selected; the moment of the notice when the recording has no such kill.
+   * victim selected; the moment of the notice when the recording has no such kill after a few
+   * seconds' wait for the recorder to write it (recordingKill.ts). The page's timeline is brought
+   * up to the recording's when it has grown meanwhile (a sample or an event more).
    */
   async showKill(noticed: number): Promise<void> {
-    const fresh = await this.helper.recording(this.path, null, true).catch(() => null);
-    const times = (fresh?.ok ? fresh.times : undefined) ?? this.first.times ?? [];
-    const events = (fresh?.ok ? fresh.events : undefined) ?? this.first.events ?? [];
-    const e = killEventNear(events, noticed);
-    if (!e) return this.show(noticed);
-    const candidates = killMomentCandidates(times, e).map((i) => times[i]);
+    const found = await findKill(async () => {
+      const r = await this.helper.recording(this.path, null, true).catch(() => null);
+      return r?.ok && r.times && r.events ? { times: r.times, events: r.events } : null;
+    }, noticed, KILL_WAIT_MS, KILL_RETRY_MS, () => this.post({ type: 'problem', message: `the OOM kill of ${localIso(noticed)} is not recorded yet: waiting a few seconds for the recorder\u2026` }));
+    const timeline = found.kill ? found : found.timeline;
+    const grown = timeline && (timeline.times.length !== this.sent.times || timeline.events.length !== this.sent.events) ? timeline : undefined;
+    if (!found.kill) return this.show(noticed, undefined, grown);
+    const e = found.kill;
+    const candidates = killMomentCandidates(found.times, e).map((i) => found.times[i]);
     if (e.pid !== null) {
       for (const t of candidates) {
         const r = await this.helper.recording(this.path, t, false).catch(() => null);
-        if (r?.ok && hasProcess(r.report, e.pid)) return this.show(t, e.pid);
+        if (r?.ok && hasProcess(r.report, e.pid)) return this.show(t, e.pid, grown);
       }
     }
-    return this.show(candidates[0] ?? noticed);
+    return this.show(candidates[0] ?? noticed, undefined, grown);
   }
 
   /** Show the moment `at`, or (`kill`) the moment of the OOM kill noticed at `at` (the notification's action). */

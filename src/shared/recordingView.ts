@@ -2,10 +2,11 @@
 // each validated where it arrives: the webview checks the host's, the host the webview's.
 // Pure and browser-safe.
 import type { TimelineEvent } from '../core/timeline';
-import type { Report } from '../core/types';
+import type { GroupBy, Report } from '../core/types';
+import { validSetting } from './options';
 import { checkReport } from './reportSchema';
 import { arrayOf, count, describe, isObject, nullable, object, passes, type Check } from './validate';
-import { checkRecordingSeriesResult, MAX_EVENTS, MAX_TIMELINE, recordingSeriesRequestShape, seriesQueryProblem, type RecordingSeries } from './recordingSchema';
+import { checkRecordingSeriesResult, MAX_EVENTS, MAX_TIMELINE, recordingPathProblem, recordingSeriesRequestShape, seriesQueryProblem, type RecordingSeries } from './recordingSchema';
 
 /** host → webview */
 export type RecordingHostMessage =
@@ -26,7 +27,9 @@ export type RecordingViewMessage =
   | { type: 'ready' }
   | { type: 'seek'; at: number }
   /** A group's memory over [from, to] (null: the recording's either end), at most `points` samples. */
-  | { type: 'getSeries'; key: string; from: number | null; to: number | null; points: number };
+  | { type: 'getSeries'; key: string; from: number | null; to: number | null; points: number }
+  /** Group the moments (and a group's series) by this, as the live panel's Group option does. */
+  | { type: 'options'; groupBy: GroupBy };
 
 const time: Check = count;
 const text = (max: number): Check => (v, path) => (typeof v === 'string' && v.length <= max ? null : `${path} must be a string of at most ${max} characters, not ${describe(v)}`);
@@ -67,5 +70,29 @@ export function parseRecordingViewMessage(x: unknown): RecordingViewMessage | nu
     const q = { from: x.from as number | null, to: x.to as number | null };
     return seriesQueryProblem(q) ? null : { type: 'getSeries', key: x.key as string, ...q, points: x.points as number };
   }
+  if (x.type === 'options' && Object.keys(x).length === 2) {
+    const groupBy = validSetting('groupBy', x.groupBy);
+    return groupBy === undefined ? null : { type: 'options', groupBy };
+  }
   return null;
+}
+
+/** What the host needs of the page's saved state to open the recording again after a reload. */
+export interface SavedRecording {
+  path: string;
+  /** The moment shown (null: the last). */
+  at: number | null;
+  /** The grouping shown (null: the default). */
+  groupBy: GroupBy | null;
+}
+
+/**
+ * The recording, moment and grouping of a recording page's saved state (webview/recordingState.ts),
+ * or null when it names no recording the helper may be asked for. The state comes from disk:
+ * anything in it is checked here.
+ */
+export function parseSavedRecording(x: unknown): SavedRecording | null {
+  if (!isObject(x) || x.v !== 1 || recordingPathProblem(x.path) !== null) return null;
+  const at = typeof x.at === 'number' && Number.isSafeInteger(x.at) && x.at >= 0 ? x.at : null;
+  return { path: x.path as string, at, groupBy: validSetting('groupBy', x.groupBy) ?? null };
 }

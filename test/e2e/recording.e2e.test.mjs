@@ -5,7 +5,8 @@
 // Recording" opens it; the table shows that moment's rows; scrubbing the timeline shows another
 // sample's figures (those `pmemstat replay --at` prints for it); the OOM kill's marker leads to
 // the kill, the sample before it shows the victim; its group's chart over the recording has
-// points; recording.png is taken for the README (PICTURES: see harness.mjs).
+// points; recording.png is taken for the README (PICTURES: see harness.mjs); key g regroups the
+// moment by unit and the selection follows its process; Reload Window reopens the same moment.
 //
 // Issue 23. The tests run in order and build on each other.
 import assert from 'node:assert/strict';
@@ -246,4 +247,40 @@ t('screenshot: the recording panel, dark theme (recording.png)', async (ctx) => 
   await page.locator('#workbench\\.parts\\.editor').screenshot({ path: SHOT });
   ctx.diagnostic(`wrote ${path.relative(ROOT, SHOT)}`);
   assert.ok(readFileSync(SHOT).length > 10_000);
+});
+
+t('key g regroups the moment as the live panel does (by unit); the selection and its chart follow its process', async (ctx) => {
+  const at = /^(\S+)/.exec(await momentText())[1];
+  const selected = () => wv().locator('tr.pm-row.pm-selected').getAttribute('data-key');
+  const was = await selected();
+  const group = replay(['--at', at, '--json', '-u', 'KB'])[0].rows.find((r) => r.key === was);
+  assert.ok(group, `the selected row ${was} is not in replay's report`);
+  const pid = group.members.reduce((a, b) => (b.mem.ptotal > a.mem.ptotal ? b : a)).pid;
+  const want = replay(['--at', at, '--json', '-u', 'KB', '-g', 'unit'])[0].rows.find((r) => r.type !== 'x' && r.members.some((m) => m.pid === pid));
+  assert.ok(want, `pid ${pid} has no unit row in replay's report`);
+  await wv().locator('table#pm-table').focus();
+  for (const g of ['cmd', 'pid', 'unit']) {
+    await page.keyboard.press('g');
+    await waitUntil(async () => (await wv().locator('#pm-opt-groupBy').evaluate((e) => e.value)) === g, { timeout: 5000, what: `Group ${g}` });
+  }
+  await waitUntil(async () => (await selected()) === want.key, { timeout: 15_000, what: `the selection in ${want.key}` });
+  await waitUntil(async () => (await chart().locator('.pm-chart-title').innerText()) === want.info && /^\d+ samples?/.test(await chart().locator('.pm-chart-note').innerText()), {
+    timeout: 15_000,
+    what: 'the chart of the unit',
+  });
+  ctx.diagnostic(`${was} (pid ${pid}) -> unit ${want.key}: ${await chart().locator('.pm-chart-note').innerText()}`);
+});
+
+t('Reload Window reopens the recording at the same moment, in the same grouping, with the same selection', async (ctx) => {
+  const moment = await momentText();
+  const key = await wv().locator('tr.pm-row.pm-selected').getAttribute('data-key');
+  await runCommand(page, 'Developer: Reload Window');
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.tab', { hasText: 'pmemstat.db' }).first().waitFor({ timeout: 60_000 });
+  await wv().locator('tr.pm-row').first().waitFor({ timeout: 60_000 });
+  await waitUntil(async () => (await momentText()) === moment, { timeout: 15_000, what: `the moment ${moment}` });
+  assert.equal(await wv().locator('#pm-opt-groupBy').evaluate((e) => e.value), 'unit');
+  await waitUntil(async () => (await wv().locator('tr.pm-row.pm-selected').getAttribute('data-key')) === key, { timeout: 15_000, what: `the selection ${key}` });
+  await chart().waitFor({ state: 'visible', timeout: 15_000 });
+  ctx.diagnostic(`after the reload: ${await momentText()}, ${key} selected`);
 });

@@ -113,7 +113,7 @@ describe('activation elsewhere', () => {
 
 describe('the manifest', () => {
   it('activates on startup (status bar) and when a panel is restored', () => {
-    expect(pkg.activationEvents).toEqual(expect.arrayContaining(['onStartupFinished', 'onWebviewPanel:pmemstat.panel']));
+    expect(pkg.activationEvents).toEqual(expect.arrayContaining(['onStartupFinished', 'onWebviewPanel:pmemstat.panel', 'onWebviewPanel:pmemstat.recording']));
     expect(pkg.main).toBe('./dist/extension.js');
     expect(pkg.extensionKind).toEqual(['workspace']);
   });

@@ -81,11 +81,11 @@ export class FakeHelper implements HelperLike {
   }
 
   recordingCalls: Array<{ path: string; at: number | null; timeline: boolean }> = [];
-  /** The helper's own reading of a recording: the real file through the WebAssembly SQLite, as the helper reads it. */
+  /** The helper's own reading of a recording (under the options configured): the real file through the WebAssembly SQLite, as the helper reads it. */
   async recording(path: string, at: number | null, timeline: boolean): Promise<RecordingResult<Report>> {
     if (this.disposed) throw new Error('disposed');
     this.recordingCalls.push({ path, at, timeline });
-    return readRecording({ path, at, timeline }, defaultEngineOptions(), openWasmDb);
+    return readRecording({ path, at, timeline }, this.options, openWasmDb);
   }
 
   seriesCalls: RecordingSeriesQuery[] = [];
@@ -93,7 +93,7 @@ export class FakeHelper implements HelperLike {
   async recordingSeries(q: RecordingSeriesQuery): Promise<RecordingSeriesResult> {
     if (this.disposed) throw new Error('disposed');
     this.seriesCalls.push(q);
-    return readRecordingSeries(q, defaultEngineOptions(), openWasmDb);
+    return readRecordingSeries(q, this.options, openWasmDb);
   }
 
   onExit(cb: (reason: string) => void): void {

@@ -9,7 +9,8 @@ import { tmpDir } from '../support';
 
 vi.mock('vscode', () => import('./vscode-stub'));
 
-import { openRecording, RECORDING_VIEW_TYPE, type RecordingDeps } from '../../src/host/recordingPanel';
+import { openRecording, RECORDING_VIEW_TYPE, restoreRecording, type RecordingDeps } from '../../src/host/recordingPanel';
+import { findKill } from '../../src/host/recordingKill';
 import { activateWith, COMMANDS } from '../../src/extension';
 import { fakeLauncher, recordingLog } from './host-fakes';
 import { makeRecording } from './recordingFixture';
@@ -178,9 +179,17 @@ describe('pmemstat: Open Recording', () => {
     const last = d2.panels[0].sentOf('moment').at(-1)!;
     expect(last.at).toBe(times[0]);
     expect(last.focus).toBeUndefined();
-    // No recorded kill near the notice: the moment of the notice.
-    await rec2!.seek(times[2] + 10 * 60_000, true);
-    await settle();
+    // No recorded kill near the notice: the moment of the notice, once the recorder had time to write one.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const n = d2.l.helpers[0].recordingCalls.length;
+      const shown = rec2!.seek(times[2] + 10 * 60_000, true);
+      await vi.advanceTimersByTimeAsync(20_000);
+      await shown;
+      expect(d2.l.helpers[0].recordingCalls.length - n).toBe(10); // 9 looks at the timeline over 8 s, then the moment
+    } finally {
+      vi.useRealTimers();
+    }
     expect(d2.panels[0].sentOf('moment').at(-1)?.at).toBe(times[2]);
     rec2!.dispose();
   });
@@ -225,3 +234,173 @@ describe('pmemstat: Open Recording', () => {
     expect(d.l.calls).toHaveLength(0);
   });
 });
+
+const okRecording = (r: Awaited<ReturnType<FakeLauncherHelper['recording']>>) => {
+  if (!r.ok) throw new Error(r.message);
+  return r;
+};
+type FakeLauncherHelper = ReturnType<typeof fakeLauncher>['helpers'][number];
+
+describe('a recording panel after a window reload (its serializer)', () => {
+  const state = (over: Record<string, unknown> = {}) => ({ v: 1, path: file, at: times[0], groupBy: 'unit', zoom: null, selected: null, expanded: [], local: null, search: '', ...over });
+
+  it('is registered for its view type, and reopens the same recording at the same moment in the same grouping', async () => {
+    const l = fakeLauncher();
+    const ctx = { subscriptions: [] as { dispose(): unknown }[], extensionUri: Uri.file(ROOT), extension: { packageJSON: { version: '9.9.9' } } };
+    activateWith(ctx as never, { platform: 'linux', launch: l.launch, procRoot: join(ROOT, 'fixtures/tree-a') });
+    const serializer = stub.serializers.get(RECORDING_VIEW_TYPE);
+    expect(serializer).toBeDefined();
+    const panel = new FakePanel(RECORDING_VIEW_TYPE, 'restored');
+    await serializer!.deserializeWebviewPanel(panel, state());
+    expect(panel.webview.html).toContain('dist/recording.js');
+    expect(panel.title).toContain('pmemstat.db');
+    const h = l.helpers[0];
+    expect(h.configured).toEqual([{ groupBy: 'unit' }]);
+    expect(h.recordingCalls).toEqual([{ path: file, at: times[0], timeline: true }]);
+    panel.fromWebview({ type: 'ready' });
+    await settle();
+    const [tl] = panel.sentOf('timeline');
+    expect(tl.at).toBe(times[0]);
+    expect(tl.times).toEqual(times);
+    expect((tl.report as { options: { groupBy: string } }).options.groupBy).toBe('unit');
+    // It ends with the extension.
+    for (const sub of ctx.subscriptions) sub.dispose();
+    expect(h.disposed).toBe(true);
+  });
+
+  it('shows the last moment when the one saved is no longer recorded (retention cut it)', async () => {
+    const d = deps();
+    const panel = new FakePanel(RECORDING_VIEW_TYPE, 'restored');
+    const rec = await restoreRecording(d, panel as never, state({ at: 5, groupBy: 'nonsense' }));
+    expect(rec).not.toBeNull();
+    expect(d.l.helpers[0].configured).toEqual([{ groupBy: 'exe' }]);
+    expect(d.l.helpers[0].recordingCalls.map((c) => c.at)).toEqual([5, null]);
+    panel.fromWebview({ type: 'ready' });
+    await settle();
+    expect(panel.sentOf('timeline')[0].at).toBe(times[2]);
+    rec!.dispose();
+  });
+
+  it('says in the panel, without a script, why a recording gone or a state not valid cannot be shown again', async () => {
+    const gone = join(dir, 'gone', 'pmemstat.db');
+    for (const [saved, why] of [
+      [state({ path: gone }), `cannot be shown again: cannot read ${gone}: no such file`],
+      [state({ path: '../etc/passwd' }), 'names no recording'],
+      [state({ path: '/tmp/a\0b' }), 'names no recording'],
+      [{ v: 2, path: file }, 'names no recording'],
+      [null, 'names no recording'],
+      ['<script>', 'names no recording'],
+    ] as const) {
+      const d = deps();
+      const panel = new FakePanel(RECORDING_VIEW_TYPE, 'restored');
+      expect(await restoreRecording(d, panel as never, saved)).toBeNull();
+      expect(panel.webview.html).toContain(why);
+      expect(panel.webview.html).not.toContain('<script');
+      expect(panel.webview.options).toEqual({ enableScripts: false });
+      expect(d.l.helpers.every((h) => h.disposed)).toBe(true);
+    }
+  });
+});
+
+describe('the recording panel\u2019s grouping', () => {
+  it('groups the moment and the series as the page asks (validated), and shows the moment again so', async () => {
+    const d = deps();
+    await openRecording(d, Uri.file(file) as never);
+    const p = d.panels[0];
+    p.fromWebview({ type: 'ready' });
+    await settle();
+    p.fromWebview({ type: 'seek', at: times[1] });
+    await settle();
+    p.fromWebview({ type: 'options', groupBy: 'pid' });
+    await settle();
+    const h = d.l.helpers[0];
+    expect(h.configured.at(-1)).toEqual({ groupBy: 'pid' });
+    const m = p.sentOf('moment').at(-1)!;
+    expect(m.at).toBe(times[1]);
+    const report = m.report as { options: { groupBy: string }; rows: { key: string }[] };
+    expect(report.options.groupBy).toBe('pid');
+    expect(report.rows.filter((r) => r.key !== 'O').every((r) => /^\d+$/.test(r.key))).toBe(true);
+    p.fromWebview({ type: 'getSeries', key: report.rows[0].key, from: null, to: null, points: 100 });
+    await settle();
+    const s = p.sentOf('series').at(-1)!.series as { times: number[]; mem: { ptotal: number[] } };
+    const mine = okRecording(await h.recording(file, times[1], false));
+    const row = mine.report.rows.find((r) => r.key === report.rows[0].key)!;
+    expect(s.mem.ptotal[s.times.indexOf(times[1])]).toBe(row.mem.ptotal);
+    // Not a grouping, or more than one: dropped.
+    const n = h.configured.length;
+    p.fromWebview({ type: 'options', groupBy: 'nope' });
+    p.fromWebview({ type: 'options', groupBy: 'cmd', sortBy: 'cpu' });
+    await settle();
+    expect(h.configured).toHaveLength(n);
+  });
+});
+
+describe('waiting for the recorder to write the kill', () => {
+  it('opens the kill\u2019s moment when the recorder writes it after the panel opened, with the timeline brought up to date', async () => {
+    const kdir = tmpDir('hostreclate');
+    const k = await makeRecording(kdir);
+    const db0 = await openDb(k.file, true);
+    db0.prepare('DELETE FROM events').run(); // (the fixture's own kill)
+    db0.close();
+    const d = deps();
+    const rec = await openRecording(d, Uri.file(k.file) as never);
+    const p = d.panels[0];
+    p.fromWebview({ type: 'ready' });
+    await settle();
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const shown = rec!.seek(k.times[1] + 3000, true);
+      // Three looks find no kill near the notice (the recorder has not written it yet)…
+      await vi.advanceTimersByTimeAsync(2500);
+      expect(p.sentOf('moment')).toHaveLength(0);
+      expect(String(p.sentOf('problem')[0]?.message)).toContain('is not recorded yet: waiting a few seconds for the recorder');
+      const db = await openDb(k.file, true);
+      db.prepare('INSERT INTO events (t, kind, pid, name, cgroup, detail) VALUES (?, ?, ?, ?, ?, ?)').run(k.times[1], 'oom-kill', 7285, 'victim', null, '{}');
+      db.close();
+      // …the next finds it.
+      await vi.advanceTimersByTimeAsync(1000);
+      await shown;
+    } finally {
+      vi.useRealTimers();
+    }
+    const last = p.sent.at(-1)!;
+    expect(last).toMatchObject({ type: 'timeline', at: k.times[0], focus: 7285 });
+    expect((last.events as { kind: string; pid: number }[]).map((e) => [e.kind, e.pid])).toEqual([['oom-kill', 7285]]);
+    rec!.dispose();
+  });
+
+  const kill = { t: 10_000, kind: 'oom-kill', pid: 7, name: 'hog', cgroup: null };
+  it('reads the recording again each second until the kill is there', async () => {
+    vi.useFakeTimers();
+    try {
+      let reads = 0;
+      const found = findKill(async () => ({ times: [1], events: ++reads >= 3 ? [kill] : [] }), 12_000);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(reads).toBe(1);
+      await vi.advanceTimersByTimeAsync(1001);
+      expect(await found).toMatchObject({ kill, times: [1] });
+      expect(reads).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('gives up after a bounded wait with the last timeline it read, and takes no kill far from the notice', async () => {
+    vi.useFakeTimers();
+    try {
+      let reads = 0;
+      const far = { ...kill, t: 12_000 + 61_000 };
+      const found = findKill(async () => (++reads === 2 ? null : { times: [reads], events: [far] }), 12_000, 5000, 1000);
+      let done = false;
+      void found.then(() => (done = true));
+      await vi.advanceTimersByTimeAsync(4999);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await found).toEqual({ kill: null, timeline: { times: [6], events: [far] } });
+      expect(reads).toBe(6);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+

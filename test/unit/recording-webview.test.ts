@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../support';
 import { localIso } from '../../src/core/isotime';
-import type { Report } from '../../src/core/types';
+import type { GroupBy, Report } from '../../src/core/types';
 import { readRecording } from '../../src/recorder/recordingRead';
 import { readRecordingSeries } from '../../src/recorder/seriesRead';
 import { openWasmDb } from '../../src/recorder/wasmDb';
@@ -42,8 +42,8 @@ class Api implements RecordingApi {
   }
 }
 
-async function moment(at: number | null, timeline = false) {
-  const r = await readRecording({ path: file, at, timeline }, defaultEngineOptions(), openWasmDb);
+async function moment(at: number | null, timeline = false, groupBy: GroupBy = 'exe') {
+  const r = await readRecording({ path: file, at, timeline }, { ...defaultEngineOptions(), groupBy }, openWasmDb);
   if (!r.ok) throw new Error(r.message);
   return r;
 }
@@ -266,4 +266,61 @@ describe('the recording panel', () => {
     expect(p.textContent).toBe('<b>no</b> such file');
     expect(p.children).toHaveLength(0);
   });
+
+  it('offers the live panel\u2019s Group drop-down and key g: asks the host, and the selection and its chart follow a process into its new group', async () => {
+    const { app, api } = await open();
+    const select = document.getElementById('pm-opt-groupBy') as HTMLElement & { value: string };
+    expect(select.tagName.toLowerCase()).toBe('vscode-single-select');
+    expect(select.value).toBe('exe');
+    expect(document.getElementById('pm-lbl-groupBy')?.textContent).toBe('Group (g)');
+    const report = app.report!;
+    const group = report.rows.find((r) => r.type !== 'x' && r.count > 1)!;
+    const largest = group.members.reduce((a, b) => (b.mem.ptotal > a.mem.ptotal ? b : a));
+    app.select({ key: group.key, pid: null });
+    // Key g: the next grouping, as in the live panel.
+    press('g');
+    expect(api.posted.at(-1)).toEqual({ type: 'options', groupBy: 'cmd' });
+    expect(select.value).toBe('cmd');
+    // The drop-down: any grouping.
+    select.value = 'pid';
+    select.dispatchEvent(new Event('change'));
+    expect(api.posted.at(-1)).toEqual({ type: 'options', groupBy: 'pid' });
+    const byPid = await moment(times[2], false, 'pid');
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: byPid.at, report: byPid.report })));
+    expect(select.value).toBe('pid');
+    expect(app.selected).toEqual({ key: byPid.report.rows.find((r) => r.pid === largest.pid)!.key, pid: null });
+    expect(api.of('getSeries').at(-1)).toMatchObject({ key: app.selected!.key, from: null, to: null });
+    expect((api.state as RecordingState).groupBy).toBe('pid');
+    // g twice before the host answers: the grouping between passes the selection on.
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: times[2], report })));
+    app.select({ key: group.key, pid: null });
+    press('g');
+    press('g');
+    expect(api.of('options').slice(-2)).toEqual([{ type: 'options', groupBy: 'cmd' }, { type: 'options', groupBy: 'pid' }]);
+    const byCmd = await moment(times[2], false, 'cmd');
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: byCmd.at, report: byCmd.report })));
+    expect(select.value).toBe('pid');
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: byPid.at, report: byPid.report })));
+    expect(app.selected).toEqual({ key: byPid.report.rows.find((r) => r.pid === largest.pid)!.key, pid: null });
+    // A process selected follows itself.
+    const member = byPid.report.rows.find((r) => r.type !== 'x' && r.pid !== null)!;
+    app.select({ key: member.key, pid: null });
+    press('g'); // pid → unit
+    expect(api.posted.at(-1)).toEqual({ type: 'options', groupBy: 'unit' });
+    const byUnit = await moment(times[2], false, 'unit');
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: byUnit.at, report: byUnit.report })));
+    const unitRow = byUnit.report.rows.find((r) => r.members.some((p) => p.pid === member.pid))!;
+    expect(app.selected?.key).toBe(unitRow.key);
+  });
+
+  it('does not say how many figures the live loop had left from an earlier tick: a recorded moment\u2019s figures are the last recorded', async () => {
+    const { app } = await open();
+    const m = await moment(times[1]);
+    app.receive(JSON.parse(JSON.stringify({ type: 'moment', at: m.at, report: { ...m.report, leader: { ...m.report.leader, stale: 3 } } })));
+    const leader = document.getElementById('pm-leader')?.textContent ?? '';
+    expect(leader).toContain('PIDs=');
+    expect(leader).not.toContain('older than');
+    expect(leader).not.toContain('[3');
+  });
 });
+
