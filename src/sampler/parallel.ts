@@ -17,7 +17,7 @@ import type { PidStat } from '../core/types';
 import { closeFd } from '../proc/readfile';
 import { useTree } from '../proc/tree';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
-import { defaultWorkerCount, startWorker, takePrestarted } from './prestart';
+import { defaultWorkerCount, plannedWorkers, startWorker, takePrestarted } from './prestart';
 import { packChunk, unpackChunk } from './chunkWire';
 
 export { defaultWorkerCount };
@@ -135,7 +135,8 @@ export class ParallelReader {
   adopted = 0;
 
   constructor(private readonly opts: ParallelOptions) {
-    this.workers = opts.script ? (opts.workers ?? defaultWorkerCount()) : 0;
+    // The command's first line counted the free cores (prestart.ts): no more are started here.
+    this.workers = opts.script ? (opts.workers ?? plannedWorkers(opts.script) ?? defaultWorkerCount()) : 0;
   }
 
   /**
