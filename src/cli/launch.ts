@@ -8,14 +8,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadBundle } from './codeCache';
 import { wantsPrestart } from './prestartRule';
-import { countPids, freeCoreWorkerCount, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
+import { countPids, defaultWorkerCount, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
 
 const bundle = join(__dirname, 'sampler.js');
 const worker = join(__dirname, 'procworker.js');
 const argv = process.argv.slice(2);
 if (wantsPrestart(argv, process.getuid?.()) && existsSync(worker)) {
-  // As many as cores are free now (0 on a busy machine: the sample is then read on this thread).
-  if (countPids('/proc', PRESTART_MIN_PIDS) >= PRESTART_MIN_PIDS) prestartWorkers(worker, freeCoreWorkerCount());
+  const n = defaultWorkerCount();
+  if (n > 0 && countPids('/proc', PRESTART_MIN_PIDS) >= PRESTART_MIN_PIDS) prestartWorkers(worker, n);
 }
 // A re-run under sudo (src/cli/cli.ts) runs process.argv[1]: this launcher again.
 process.argv[1] = __filename;

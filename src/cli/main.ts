@@ -5,7 +5,7 @@ import { runServe } from '../sampler/serve';
 import { isSamplingWorker } from '../exporter/role';
 import { recorderCommand } from '../recorder/commands';
 import { defaultWorkerScript } from '../sampler/parallel';
-import { countPids, freeCoreWorkerCount, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
+import { countPids, defaultWorkerCount, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
 import { wantsPrestart } from './prestartRule';
 
 function main(): void {
@@ -22,7 +22,7 @@ function main(): void {
   // while the arguments are parsed and /proc is listed.
   const script = defaultWorkerScript();
   if (script && wantsPrestart(argv, process.getuid?.()) && countPids('/proc', PRESTART_MIN_PIDS) >= PRESTART_MIN_PIDS) {
-    prestartWorkers(script, freeCoreWorkerCount());
+    prestartWorkers(script, defaultWorkerCount());
   }
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 3));

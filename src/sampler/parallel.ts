@@ -17,7 +17,7 @@ import type { PidStat } from '../core/types';
 import { closeFd } from '../proc/readfile';
 import { useTree } from '../proc/tree';
 import { openProcess, readMem, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
-import { defaultWorkerCount, plannedWorkers, startWorker, takePrestarted } from './prestart';
+import { defaultWorkerCount, startWorker, takePrestarted } from './prestart';
 import { packChunk, unpackChunk } from './chunkWire';
 
 export { defaultWorkerCount };
@@ -135,8 +135,7 @@ export class ParallelReader {
   adopted = 0;
 
   constructor(private readonly opts: ParallelOptions) {
-    // The command's first line counted the free cores (prestart.ts): no more are started here.
-    this.workers = opts.script ? (opts.workers ?? plannedWorkers(opts.script) ?? defaultWorkerCount()) : 0;
+    this.workers = opts.script ? (opts.workers ?? defaultWorkerCount()) : 0;
   }
 
   /**

@@ -4,10 +4,9 @@
 // ready when the first full sample is read (src/sampler/parallel.ts adopts it), instead of
 // joining that sample 50–100 ms late. This file imports only node's built-ins: the launcher
 // bundles it without the rest of the sampler.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { workersForFreeCores } from '../core/workerPlan';
 
 /**
  * Fewer processes than this are read on the main thread alone (a worker's start costs more
@@ -21,36 +20,13 @@ const KEY = Symbol.for('pmemstat.prestartedWorkers');
 interface Registry {
   script: string;
   workers: Worker[];
-  /** How many the first line decided on (0: none, the cores being busy); the reader starts no more. */
-  planned: number;
 }
 type Holder = { [KEY]?: Registry };
 
-/** PMEMSTAT_WORKERS=N, when set: the count, whatever the load. */
-function workersFromEnv(): number | null {
-  const env = process.env.PMEMSTAT_WORKERS;
-  return env !== undefined && /^\d+$/.test(env) ? Math.min(Number(env), 16) : null;
-}
-
-/** Workers of a long-lived reader (the helper, the exporter): a worker on every core but one. */
 export function defaultWorkerCount(): number {
-  return workersFromEnv() ?? workersForFreeCores(availableParallelism(), null);
-}
-
-/**
- * Workers of the sample a command is about to read: as many as cores are free now
- * (src/core/workerPlan.ts), from /proc/loadavg's runnable count.
- */
-export function freeCoreWorkerCount(): number {
-  const env = workersFromEnv();
-  if (env !== null) return env;
-  let loadavg: string | null = null;
-  try {
-    loadavg = readFileSync('/proc/loadavg', 'latin1');
-  } catch {
-    /* no /proc/loadavg: a worker on every core but one */
-  }
-  return workersForFreeCores(availableParallelism(), loadavg);
+  const env = process.env.PMEMSTAT_WORKERS;
+  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
+  return Math.max(0, Math.min(availableParallelism() - 1, 3));
 }
 
 /** How many numeric entries (processes) a directory like /proc lists, counting no further than `upTo`. */
@@ -77,13 +53,13 @@ export function startWorker(script: string): Worker {
 }
 
 /**
- * Start `n` workers of `script` now, for the first full sample to adopt (0: the sample is to be
- * read on the main thread alone); none when some are waiting already. Returns how many are waiting.
+ * Start `n` workers of `script` now, for the first full sample to adopt; none when some are
+ * waiting already. Returns how many are waiting.
  */
 export function prestartWorkers(script: string, n: number): number {
   const g = globalThis as Holder;
   if (g[KEY] && g[KEY].workers.length > 0) return g[KEY].workers.length;
-  const reg: Registry = { script, workers: [], planned: n };
+  const reg: Registry = { script, workers: [] };
   g[KEY] = reg;
   for (let i = 0; i < n; i++) {
     const w = startWorker(script);
@@ -94,12 +70,6 @@ export function prestartWorkers(script: string, n: number): number {
     reg.workers.push(w);
   }
   return reg.workers.length;
-}
-
-/** How many workers of `script` the command's first line decided on; null when it decided nothing. */
-export function plannedWorkers(script: string): number | null {
-  const reg = (globalThis as Holder)[KEY];
-  return reg && reg.script === script ? reg.planned : null;
 }
 
 /** Take the waiting workers of `script` (none when there are none, or of another script). */
@@ -114,6 +84,5 @@ export function dropPrestarted(): Promise<void> {
   const reg = (globalThis as Holder)[KEY];
   if (!reg) return Promise.resolve();
   const ws = reg.workers.splice(0);
-  delete (globalThis as Holder)[KEY];
   return Promise.all(ws.map((w) => w.terminate())).then(() => undefined);
 }

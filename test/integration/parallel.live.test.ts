@@ -130,24 +130,6 @@ describe('parallel full sample', () => {
     expect(other.adopted).toBe(0);
   }, 60_000);
 
-  it('none when the first line found no free core: the reader starts none and reads the sample alone', async () => {
-    onTestFinished(() => dropPrestarted());
-    expect(prestartWorkers(script, 0)).toBe(0);
-    const reader = new ParallelReader({ script, idleMs: 60_000 });
-    onTestFinished(() => reader.close());
-    expect(reader.workers).toBe(0);
-    const s = testSampler({ detail: true });
-    s.useParallel(reader);
-    const a = await s.sampleAsync();
-    s.close();
-    expect(reader.lastShares.slice(1).every((n) => n === 0)).toBe(true);
-    expect(a.procs.filter((p) => sleepers.includes(p.pid))).toHaveLength(300);
-    // A reader told its count (the helper's) is not held to the first line's plan.
-    const told = new ParallelReader({ script, workers: 1 });
-    onTestFinished(() => told.close());
-    expect(told.workers).toBe(1);
-  }, 60_000);
-
   it('a worker that dies after its first chunk costs time, not processes: the sample is whole, in pid order', async () => {
     // A worker that ends itself once it has sent its first chunk of results.
     const dir = mkdtempSync(join(tmpdir(), 'pmemstat-worker-'));
