@@ -8,13 +8,15 @@
 // `pmemstat` is bin/pmemstat, the command as installed (its launcher starts the workers first
 // and loads the bundle through its code cache, which the warm-up round writes); `-o, 1 thread`
 // is the same without worker threads (PMEMSTAT_WORKERS=0), what a worker costs and saves.
-// BENCH_BASE names another build's dist/sampler.js, run beside in the same turns.
+// BENCH_BASE names another build's dist/sampler.js, run beside in the same turns (through the
+// dist/launch.js beside it when there is one, as bin/pmemstat runs it).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readShared } from '../src/proc/readfile';
-import { fillTo, median, pids, sleep } from './scale';
+import { median, pids, sleep } from './scale';
+import { startSleepers } from './procs';
 import type { ProcessZoo } from './procs';
 
 const REPO = join(__dirname, '..');
@@ -88,6 +90,12 @@ function mix(): string {
   return [...n].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c, k]) => `${k.toLocaleString('en-US')} ${c}`).join(', ');
 }
 
+/** dist/launch.js beside another build's dist/sampler.js, when it has one. */
+const baseEntry = (sampler: string): string => {
+  const launch = join(dirname(sampler), 'launch.js');
+  return existsSync(launch) ? launch : sampler;
+};
+
 const loadavg = () => readFileSync('/proc/loadavg', 'latin1').split(' ').slice(0, 3).join(' ');
 
 async function measure(label: string, rounds: number): Promise<string[]> {
@@ -100,10 +108,11 @@ async function measure(label: string, rounds: number): Promise<string[]> {
     ['pmemstat -o', () => run(node, [command, '-U', '-o'])],
     ['pmemstat (fast)', () => run(node, [command, '-U'])],
     ['pmemstat -o, 1 thread', () => run(node, [command, '-U', '-o'], { PMEMSTAT_WORKERS: '0' })],
-    // Another build's bundle (BENCH_BASE=path/to/dist/sampler.js), run directly as it ran then.
+    // Another build's bundle (BENCH_BASE=path/to/dist/sampler.js), through its launcher when
+    // it has one (as bin/pmemstat runs it: prestarted workers, code cache), else directly.
     ...(base ? ([
-      ['base -o', () => run(node, [base, '-U', '-o'])],
-      ['base (fast)', () => run(node, [base, '-U'])],
+      ['base -o', () => run(node, [baseEntry(base), '-U', '-o'])],
+      ['base (fast)', () => run(node, [baseEntry(base), '-U'])],
     ] as [string, () => Cost][]) : []),
     ...(has('smemstat') ? ([['smemstat', () => run('smemstat', [])]] as [string, () => Cost][]) : []),
     ...(has('smem') ? ([['smem', () => run('smem', [])]] as [string, () => Cost][]) : []),
@@ -128,10 +137,15 @@ async function measure(label: string, rounds: number): Promise<string[]> {
   return out;
 }
 
-/** Both kinds of 2,000 processes, one after the other (the realistic ones topping /proc up to `total`). */
+/** Both kinds of 2,000 processes, one after the other. */
 export async function benchOneShot(total = 2000, rounds = 5): Promise<string[]> {
   const out: string[] = [];
-  let zoo = await fillTo(total);
+  // `total` sleeps of its own, whatever else runs (topping /proc up to `total` measured other
+  // engineers' minimal processes when their zoos were up): their share of /proc is printed.
+  await sleep(1000); // let the processes of the part before exit
+  const had = pids().length;
+  let zoo: ProcessZoo | null = await startSleepers(total);
+  for (let i = 0; i < 600 && pids().length < had + total - 20; i++) await sleep(100);
   try {
     out.push(...(await measure('one-shot, realistic processes (sleep, ~20 mappings)', rounds)));
   } finally {

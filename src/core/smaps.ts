@@ -4,25 +4,19 @@
 // regex, no split into lines, no substring allocation per line.
 
 import type { Mem, Rollup } from './types';
-import { CAT_DATA, CAT_SHOTH, CAT_STACK, CAT_SYSV, headerCategory, matchAt, SHMEM_FLAG } from './smapsHeader';
+import { latin1Bytes, parseSmapsDetailBytes } from './smapsBytes';
 
 export { headerNameAt, headerNameEnd, isSysvName } from './smapsHeader';
 
 const SP = 32; // ' '
 const TAB = 9; // '\t'
-const COLON = 58; // ':'
 const D0 = 48; // '0'
 const D9 = 57; // '9'
 const UA = 65; // 'A'
-const LA = 97; // 'a'
-const LF = 102; // 'f'
 
 const C_P = 80; // 'P'
 const C_S = 83; // 'S'
-const C_s = 115; // 's'
 const C_r = 114; // 'r'
-const C_C = 67; // 'C'
-const C_V = 86; // 'V'
 
 /**
  * Parse the decimal number that follows position `pos` (after optional blanks),
@@ -131,70 +125,13 @@ export function rollupToMem(r: Rollup, zramActive: boolean): Mem {
 
 /** What parseSmapsDetail can tell besides the categories. */
 export interface SmapsExtra {
-  /** Estimated Pss_Shmem (KB): the Pss of the mappings isShmemName names. smaps has no Pss_Shmem line per mapping. */
+  /** Estimated Pss_Shmem (KB): the Pss of the mappings smapsBytes.ts's SHMEM_PREFIXES name. smaps has no Pss_Shmem line per mapping. */
   pssShmem: number;
   /**
    * The sum of the `AnonHugePages:` lines (KB), what the rollup's one line says (the `thp`
    * column): read in the same pass (a second scan of the text was ~2 % of a one-shot -o).
    */
   anonHuge?: number;
-}
-
-/**
- * Where the lines parseSmapsDetail reads sit in a record, as offsets from the newline that
- * ends its header: the kernel prints every record's attribute lines in one order and, while
- * each figure fits its 8-character column, at the same widths. Learnt from the first record
- * read line by line; each later record is checked against it (the label at each offset,
- * and `VmFlags:`, the last line, after every figure) and read line by line when it differs.
- */
-interface RecordLayout {
-  pss: number;
-  /** -1: the record had no such line (it is then not read). */
-  anonHuge: number;
-  privateClean: number;
-  privateDirty: number;
-  swapPss: number;
-  vmFlags: number;
-}
-
-const NL_PSS = '\nPss:';
-const NL_PRIVATE_CLEAN = '\nPrivate_Clean:';
-const NL_PRIVATE_DIRTY = '\nPrivate_Dirty:';
-const NL_SWAP_PSS = '\nSwapPss:';
-const NL_ANON_HUGE = '\nAnonHugePages:';
-const NL_VMFLAGS = '\nVmFlags:';
-
-/** What one record's attribute lines gave (-1: that line was absent). */
-interface RecordFigures {
-  pss: number;
-  anonHuge: number;
-  uss: number;
-  swapPss: number;
-}
-
-/**
- * Read the record whose header line ends at `h` through a learnt layout; null when it does not
- * match (the caller then reads the record line by line). Returns where the next record starts.
- */
-function readByLayout(text: string, h: number, lay: RecordLayout, out: RecordFigures): number {
-  if (
-    !matchAt(text, h + lay.vmFlags, NL_VMFLAGS) ||
-    !matchAt(text, h + lay.pss, NL_PSS) ||
-    !matchAt(text, h + lay.privateClean, NL_PRIVATE_CLEAN) ||
-    !matchAt(text, h + lay.privateDirty, NL_PRIVATE_DIRTY) ||
-    !matchAt(text, h + lay.swapPss, NL_SWAP_PSS) ||
-    (lay.anonHuge >= 0 && !matchAt(text, h + lay.anonHuge, NL_ANON_HUGE))
-  ) {
-    return -1;
-  }
-  const len = text.length;
-  out.pss = numberAt(text, h + lay.pss + NL_PSS.length, len);
-  out.uss = Math.max(0, numberAt(text, h + lay.privateClean + NL_PRIVATE_CLEAN.length, len)) +
-    Math.max(0, numberAt(text, h + lay.privateDirty + NL_PRIVATE_DIRTY.length, len));
-  out.swapPss = numberAt(text, h + lay.swapPss + NL_SWAP_PSS.length, len);
-  out.anonHuge = lay.anonHuge >= 0 ? numberAt(text, h + lay.anonHuge + NL_ANON_HUGE.length, len) : -1;
-  const end = text.indexOf('\n', h + lay.vmFlags + 1);
-  return end < 0 ? len : end + 1;
 }
 
 /**
@@ -207,106 +144,11 @@ function readByLayout(text: string, h: number, lay: RecordLayout, out: RecordFig
  * Only these lines are looked at: headers (first character a hex digit, a '-' in
  * the first field), `Pss:`, `SwapPss:` and `Private_Clean:`/`Private_Dirty:` (for
  * uss). Every other attribute line (Pss_Dirty:, VmFlags:, …) is skipped after one
- * or two charCodeAt. After the first record, records the kernel printed alike are read
- * at the offsets it showed (RecordLayout): finding each line end was most of the parse.
+ * or two byte compares. After the first record, records the kernel printed alike are read
+ * at the offsets it showed (smapsBytes.ts): finding each line end was most of the parse.
+ * The sampler parses the bytes it read (parseSmapsDetailBytes); this is the same parse of a
+ * latin1 string, as readFileSync(…, 'latin1') gives.
  */
 export function parseSmapsDetail(text: string, zramActive: boolean, extra?: SmapsExtra): Mem {
-  let shmemPss = 0;
-  let shm = false;
-  let sysv = 0;
-  let shOth = 0;
-  let stack = 0;
-  let data = 0;
-  let txt = 0;
-  let pswap = 0;
-  let uss = 0;
-  let anonHuge = 0;
-  let cat = -1;
-  const add = (v: number) => {
-    if (shm) shmemPss += v;
-    switch (cat) {
-      case CAT_SYSV: sysv += v; break;
-      case CAT_SHOTH: shOth += v; break;
-      case CAT_STACK: stack += v; break;
-      case CAT_DATA: data += v; break;
-      default: txt += v; break;
-    }
-  };
-  // The layout being learnt from the record read line by line (offsets from its header's newline; -1 = not seen).
-  let lay: RecordLayout | null = null;
-  let h = -1;
-  let learn: RecordLayout | null = null;
-  const fig: RecordFigures = { pss: -1, anonHuge: -1, uss: 0, swapPss: -1 };
-  const len = text.length;
-  let pos = 0;
-  while (pos < len) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = len;
-    const c = text.charCodeAt(pos);
-    if (c === C_P) {
-      // "Pss:" (not "Pss_Dirty:", …), "Private_Clean:" and "Private_Dirty:"
-      if (cat >= 0 && text.charCodeAt(pos + 1) === C_r) {
-        const v = privateAt(text, pos, eol);
-        if (v > 0) uss += v;
-        if (learn && v >= 0) {
-          if (text.charCodeAt(pos + 8) === C_C) learn.privateClean = pos - 1 - h;
-          else learn.privateDirty = pos - 1 - h;
-        }
-      } else if (cat >= 0 && text.charCodeAt(pos + 3) === COLON && text.charCodeAt(pos + 1) === C_s &&
-          text.charCodeAt(pos + 2) === C_s) {
-        const v = numberAt(text, pos + 4, eol);
-        if (v > 0) add(v);
-        if (learn) learn.pss = pos - 1 - h;
-      }
-    } else if (c === C_S) {
-      // "SwapPss:" (not "Swap:", "Size:", "Shared_*:")
-      if (cat >= 0 && text.charCodeAt(pos + 7) === COLON && text.startsWith('SwapPss:', pos)) {
-        const v = numberAt(text, pos + 8, eol);
-        if (v > 0) pswap += v;
-        if (learn) learn.swapPss = pos - 1 - h;
-      }
-    } else if (c === UA) {
-      // "AnonHugePages:", counted as smapsAnonHugeKb counts it: any such line after the first.
-      if (pos > 0 && text.startsWith('AnonHugePages:', pos)) {
-        const v = numberAt(text, pos + 14, eol);
-        if (v > 0) anonHuge += v;
-        if (learn) learn.anonHuge = pos - 1 - h;
-      }
-    } else if (c === C_V) {
-      if (learn && text.startsWith('VmFlags:', pos)) {
-        learn.vmFlags = pos - 1 - h;
-        if (learn.pss >= 0 && learn.privateClean >= 0 && learn.privateDirty >= 0 && learn.swapPss >= 0) lay = learn;
-        learn = null;
-      }
-    } else if ((c >= D0 && c <= D9) || (c >= LA && c <= LF)) {
-      // Kernels print addresses in lower-case hex; attribute names start upper-case.
-      const k = headerCategory(text, pos, eol);
-      if (k >= 0) {
-        cat = k & ~SHMEM_FLAG;
-        shm = (k & SHMEM_FLAG) !== 0;
-        h = eol;
-        learn = null;
-        if (lay) {
-          const next = readByLayout(text, h, lay, fig);
-          if (next >= 0) {
-            if (fig.pss > 0) add(fig.pss);
-            uss += fig.uss;
-            if (fig.swapPss > 0) pswap += fig.swapPss;
-            if (fig.anonHuge > 0) anonHuge += fig.anonHuge;
-            pos = next;
-            continue;
-          }
-        } else {
-          learn = { pss: -1, anonHuge: -1, privateClean: -1, privateDirty: -1, swapPss: -1, vmFlags: -1 };
-        }
-      }
-    }
-    pos = eol + 1;
-  }
-  if (extra) {
-    extra.pssShmem = shmemPss;
-    extra.anonHuge = anonHuge;
-  }
-  const pss = sysv + shOth + stack + txt + data;
-  return { pswap, shSYSV: sysv, shOth, stack, text: txt, data, ptotal: pss + (zramActive ? pswap : 0), uss, epss: pss + pswap };
+  return parseSmapsDetailBytes(latin1Bytes(text), zramActive, extra);
 }

@@ -7,12 +7,13 @@ import { printable } from '../core/printable';
 import { treeRegularFile, underTree } from '../proc/tree';
 import { capText, CMDLINE_READ_MAX, TEXT_CAP } from '../core/capText';
 import { parseCmdline, parsePidStat } from '../core/procfiles';
-import { parseRollup, parseSmapsDetail, rollupToMem, type SmapsExtra } from '../core/smaps';
+import { parseRollup, rollupToMem, type SmapsExtra } from '../core/smaps';
+import { parseSmapsDetailBytes } from '../core/smapsBytes';
 import type { Mem, PidStat, ProcSample, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
 import type { WalkCandidate } from '../core/walkbudget';
 import { readProcCgroup } from '../proc/cgroupfs';
-import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readText, smapsEnd, SMAPS_READ_MAX, type Memo } from '../proc/readfile';
+import { closeFd, emptyMemo, isDenied, openRead, readBytes, readFdParsed, readLink, readShared, readText, smapsEnd, SMAPS_READ_MAX, type Memo } from '../proc/readfile';
 
 export interface ProcEntry {
   pid: number;
@@ -272,13 +273,14 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     if (!ctx.detail || e.smapsTooLarge) return rollupToMem(rollup, zramActive);
     if (e.detailMem && e.detailFor && e.detailZram === zramActive && sameRollup(e.detailFor, rollup)) return e.detailMem;
   }
-  const st = readText(procPath(ctx, pid, 'smaps'), smapsEnd, SMAPS_READ_MAX);
+  // Parsed as bytes, in the shared buffer: not decoded to a string first (smapsBytes.ts).
+  const st = readShared(procPath(ctx, pid, 'smaps'), smapsEnd, SMAPS_READ_MAX);
   stats.smapsPids.push(pid);
-  if (st.text === null) {
+  if (!st.ok) {
     e.denied = isDenied(st.code);
     return e.denied ? 'denied' : null;
   }
-  if (st.text.length === 0) return null;
+  if (st.data.length === 0) return null;
   if (st.cut) {
     // Too large to read whole (readfile.ts): the rollup's exact figures, without the split,
     // and no second try each tick.
@@ -288,7 +290,7 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
     return r ? rollupToMem(r, zramActive) : null;
   }
   const extra: SmapsExtra = { pssShmem: 0 };
-  const mem = parseSmapsDetail(st.text, zramActive, extra);
+  const mem = parseSmapsDetailBytes(st.data, zramActive, extra);
   // The rollup's figure is exact; smaps alone (a one-shot detail report) gives an estimate.
   e.pssShmem = rollup ? rollup.pssShmem : extra.pssShmem;
   e.anonHuge = rollup ? rollup.anonHuge : (extra.anonHuge ?? 0);

@@ -182,6 +182,14 @@ describe('parseSmapsDetail (detail mode)', () => {
     const cut = real.slice(0, real.indexOf('/SYSV'));
     expect(parseSmapsDetail(cut, false).ptotal).toBe(sumOf(cut, 'Pss'));
   });
+
+  it('a name with a character above latin1 (a caller\'s UTF-8 string) does not break its line', () => {
+    // U+010A's low byte is a newline; the parse is of bytes (smapsBytes.ts), so the string goes as UTF-8.
+    const head = (a: number, name: string) => `${(0x7f0000 + a).toString(16)}000-${(0x7f0000 + a + 1).toString(16)}000 rw-p 00000000 00:00 0 ${name}`;
+    const text = block(head(0, '/lib/a.so'), 10) + block(head(2, '/tmp/\u010aPss: 999 kB'), 20) + block(head(4, '[stack]'), 30);
+    const m = parseSmapsDetail(text, false);
+    expect([m.ptotal, m.data, m.stack]).toEqual([60, 30, 30]);
+  });
 });
 
 describe('parseSmapsDetail: records read at the offsets the first record showed', () => {
