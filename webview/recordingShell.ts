@@ -1,11 +1,11 @@
 // The recording panel's fixed DOM: the recording's name and the moment, the grouping, the timeline, the
 // leader, the live panel's table (the same ids, so the same styles: style.css) and the selected
 // group's chart. createElement/textContent only, never innerHTML.
-import { buildChartDom, type ChartElements } from './chart';
-import { optionSelect, type ValueControl } from './shell';
+import { buildChartDom } from './chart';
+import { el, optionSelect, type TableElements, type ValueControl } from './shell';
 import type { TimelineView } from './timelineView';
 
-export interface RecordingShell {
+export interface RecordingShell extends TableElements {
   root: HTMLElement;
   title: HTMLElement;
   /** Where the moment stands: its time, its place, its events. */
@@ -15,29 +15,17 @@ export interface RecordingShell {
   groupBy: ValueControl;
   problem: HTMLElement;
   leader: HTMLElement;
-  scroll: HTMLElement;
-  table: HTMLTableElement;
-  thead: HTMLTableSectionElement;
-  headRow: HTMLTableRowElement;
-  tbody: HTMLTableSectionElement;
-  chart: ChartElements;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, id?: string, className?: string): HTMLElementTagNameMap[K] {
-  const e = doc.createElement(tag);
-  if (id) e.id = id;
-  if (className) e.className = className;
-  return e;
-}
 
 export function buildRecordingShell(doc: Document, mount: HTMLElement, timeline: TimelineView): RecordingShell {
-  const root = el(doc, 'div', 'pm-root', 'pm-recording');
-  const head = el(doc, 'div', 'pm-rec-head');
-  const title = el(doc, 'span', 'pm-rec-title');
-  const moment = el(doc, 'span', 'pm-rec-moment');
+  const root = el(doc, 'div', { id: 'pm-root', className: 'pm-recording' });
+  const head = el(doc, 'div', { id: 'pm-rec-head' });
+  const title = el(doc, 'span', { id: 'pm-rec-title' });
+  const moment = el(doc, 'span', { id: 'pm-rec-moment' });
   moment.setAttribute('role', 'status');
   moment.setAttribute('aria-live', 'polite');
-  const search = el(doc, 'input', 'pm-search');
+  const search = el(doc, 'input', { id: 'pm-search' });
   search.type = 'search';
   search.placeholder = 'Search (/)';
   search.setAttribute('aria-label', 'Search the rows of this moment (/)');
@@ -46,17 +34,17 @@ export function buildRecordingShell(doc: Document, mount: HTMLElement, timeline:
   const group = optionSelect(doc, 'groupBy');
   if (!group) throw new Error('the groupBy option has no drop-down');
   head.append(title, moment, group.wrap, search);
-  const problem = el(doc, 'div', 'pm-rec-problem');
+  const problem = el(doc, 'div', { id: 'pm-rec-problem' });
   problem.setAttribute('role', 'alert');
-  const leader = el(doc, 'div', 'pm-leader');
+  const leader = el(doc, 'div', { id: 'pm-leader' });
   leader.setAttribute('aria-label', 'Memory summary at this moment');
-  const scroll = el(doc, 'div', 'pm-scroll');
-  const table = el(doc, 'table', 'pm-table');
+  const scroll = el(doc, 'div', { id: 'pm-scroll' });
+  const table = el(doc, 'table', { id: 'pm-table' });
   table.setAttribute('role', 'treegrid');
   table.setAttribute('aria-label', 'Processes by proportional memory at the recorded moment');
   table.tabIndex = 0;
   const thead = el(doc, 'thead');
-  const headRow = el(doc, 'tr', undefined, 'pm-head');
+  const headRow = el(doc, 'tr', { className: 'pm-head' });
   thead.append(headRow);
   const tbody = el(doc, 'tbody');
   table.append(thead, tbody);

@@ -15,7 +15,18 @@ export interface CheckControl extends HTMLElement {
   checked: boolean;
 }
 
-export interface Shell {
+/** The table and the selected group's chart, the same in the live and the recording panel. */
+export interface TableElements {
+  scroll: HTMLElement;
+  table: HTMLTableElement;
+  thead: HTMLTableSectionElement;
+  headRow: HTMLTableRowElement;
+  tbody: HTMLTableSectionElement;
+  /** The selected group's chart (#pm-chart), under the table. */
+  chart: ChartElements;
+}
+
+export interface Shell extends TableElements {
   root: HTMLElement;
   toolbar: HTMLElement;
   /** The drop-downs of the enum options (src/shared/options.ts), by setting. */
@@ -39,18 +50,11 @@ export interface Shell {
   /** “Regrouping…” while the table shows the previous grouping. */
   regroup: HTMLElement;
   status: HTMLElement;
-  scroll: HTMLElement;
-  table: HTMLTableElement;
-  thead: HTMLTableSectionElement;
-  headRow: HTMLTableRowElement;
-  tbody: HTMLTableSectionElement;
-  /** The selected group's chart (#pm-chart), under the table. */
-  chart: ChartElements;
   help: HTMLElement;
   helpClose: HTMLElement;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, props: { id?: string; className?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, props: { id?: string; className?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
   if (props.id) e.id = props.id;
   if (props.className) e.className = props.className;

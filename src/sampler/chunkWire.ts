@@ -5,7 +5,7 @@
 // files. A flat array clones in a tenth of the time and a fifth of the bytes.
 import type { Mem, PidStat, Rollup } from '../core/types';
 import type { ProcCgroup } from '../core/cgroup';
-import type { ProcEntry } from './procread';
+import { freshBookkeeping, type ProcEntry } from './procread';
 
 /** A process read by a worker (the same as parallel.ts's ReadOne). */
 export interface WireOne {
@@ -94,13 +94,7 @@ export function unpackChunk(a: readonly unknown[]): WireOne[] {
       pssShmem: a[i + 30] as number,
       anonHuge: a[i + 31] as number,
       // The live view's per-tick bookkeeping starts afresh on the main thread.
-      seenTick: -1,
-      st: null,
-      fresh: false,
-      moved: false,
-      cpuKey: `${pid}:${starttime}`,
-      last: null,
-      cand: { pid, fresh: false, moved: false, movedBefore: false, walkedAt: 0, costMs: 0 },
+      ...freshBookkeeping(pid, starttime),
     };
     got.push({ pid, e, st });
   }

@@ -129,6 +129,21 @@ export function openProcess(ctx: ReadCtx, pid: number): { e: ProcEntry; st: PidS
   return { e, st };
 }
 
+type Bookkeeping = Pick<ProcEntry, 'seenTick' | 'st' | 'fresh' | 'moved' | 'cpuKey' | 'last' | 'cand'>;
+
+/** The live view's per-tick bookkeeping of a process not seen by a tick yet (also for an entry a worker read). */
+export function freshBookkeeping(pid: number, starttime: number): Bookkeeping {
+  return {
+    seenTick: -1,
+    st: null,
+    fresh: false,
+    moved: false,
+    cpuKey: `${pid}:${starttime}`,
+    last: null,
+    cand: { pid, fresh: false, moved: false, movedBefore: false, walkedAt: 0, costMs: 0 },
+  };
+}
+
 export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: string, kthread: boolean): ProcEntry | null {
   const dir = procDir(ctx.root, pid);
   // A head of it: the command line is capped when shown (capText.ts), and reading or escaping
@@ -161,13 +176,7 @@ export function newEntry(ctx: ReadCtx, pid: number, starttime: number, comm: str
     cgroup: undefined,
     pssShmem: 0,
     anonHuge: 0,
-    seenTick: -1,
-    st: null,
-    fresh: false,
-    moved: false,
-    cpuKey: `${pid}:${starttime}`,
-    last: null,
-    cand: { pid, fresh: false, moved: false, movedBefore: false, walkedAt: 0, costMs: 0 },
+    ...freshBookkeeping(pid, starttime),
   };
   if (cl.bytes === null) {
     if (!isDenied(cl.code)) return null;
