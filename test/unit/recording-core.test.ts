@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { localIso, parseTime } from '../../src/core/isotime';
 import { mergeOomLines, parseOomKillCount, parseOomLine } from '../../src/core/oomlog';
-import { changedBeyond, coarse, EXACT, figuresOf, identityOf, sampleFrom, systemOf } from '../../src/core/recording';
+import { asOfAt, changedBeyond, coarse, EXACT, figuresOf, identityOf, readTime, sampleFrom, systemOf } from '../../src/core/recording';
 import { DEFAULT_RETENTION, expiryCut, oldestStretchCut, thinPlan, type RetentionPolicy } from '../../src/core/retention';
-import { zeroMem, type ProcSample, type Sample } from '../../src/core/types';
+import { ALL_MEM_KEYS, zeroMem, type ProcSample, type Sample } from '../../src/core/types';
 
 const proc = (pid: number, ptotal: number, cpu = 0): ProcSample => ({ pid, starttime: pid * 10, exe: `e${pid}`, cmd: `cmd ${pid}`, mem: { ...zeroMem(), ptotal, data: ptotal }, ticks: 5, cpu });
 
@@ -15,7 +15,18 @@ describe('changedBeyond', () => {
     expect(changedBeyond(a, figuresOf(proc(1, 100)), EXACT)).toBe(false);
     expect(changedBeyond(a, figuresOf(proc(1, 101)), EXACT)).toBe(true);
     expect(changedBeyond(a, figuresOf(proc(1, 100, 0.5)), EXACT)).toBe(true);
-    expect(changedBeyond(a, { ...a, asOf: 5 }, EXACT)).toBe(true);
+    for (const k of ALL_MEM_KEYS) expect(changedBeyond(a, { ...a, mem: { ...a.mem, [k]: a.mem[k] + 1 } }, EXACT), k).toBe(true);
+    expect(changedBeyond(a, { ...a, pssShmem: 1 }, EXACT)).toBe(true);
+    expect(changedBeyond(a, { ...a, oom: 3 }, EXACT)).toBe(true);
+    // When the figures were read is kept apart (a `reads` row), not as changed figures.
+    expect(changedBeyond(a, { ...a, asOf: 5 }, EXACT)).toBe(false);
+  });
+  it('the read time of figures, and the asOf a replay gives them', () => {
+    const a = figuresOf(proc(1, 100));
+    expect(readTime(a, 2000)).toBe(2000);
+    expect(readTime({ ...a, asOf: 1500 }, 2000)).toBe(1500);
+    expect(asOfAt(2000, 2000)).toBeNull();
+    expect(asOfAt(1500, 2000)).toBe(1500);
   });
   it('a threshold ignores moves within it, and figures only read again', () => {
     const a = figuresOf(proc(1, 100));
