@@ -99,3 +99,10 @@ export function sampleFrom(time: number, sys: SystemFigures, procs: readonly { i
   out.sort((a, b) => a.pid - b.pid);
   return { ...sys, time, procs: out };
 }
+
+/** FNV-1a of a name's UTF-16 code units, 32 bits: finds a name again without an index of the names themselves. */
+export function nameHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}

@@ -16,7 +16,9 @@ export const RECORDING_FILE = 'pmemstat.db';
 // command lines of short-lived processes repeat, so they are kept once in `names`, and the view
 // `procs` gives users' queries the columns they had. A figure read again unchanged (the walk
 // budget re-reads every process at least once per max age) is one id in a `reads` row, not a
-// figures row of its own (docs/recorder.md#the-schema).
+// figures row of its own (docs/recorder.md#the-schema). A name is found again by a hash of it
+// (`h`): a UNIQUE index would hold every command line a second time, and a build's compiler runs
+// each name a file of their own.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ticks (
@@ -32,7 +34,8 @@ CREATE TABLE IF NOT EXISTS ticks (
 );
 CREATE INDEX IF NOT EXISTS ticks_full ON ticks (t) WHERE full = 1;
 CREATE TABLE IF NOT EXISTS places (id INTEGER PRIMARY KEY, cgroup TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, h INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS names_h ON names (h);
 CREATE TABLE IF NOT EXISTS proc (
   id INTEGER PRIMARY KEY,
   pid INTEGER NOT NULL,

@@ -1,7 +1,7 @@
 // Writes a recording: one transaction per sample, so a sample is in the file whole or not at
 // all; and carries out the retention plan (src/core/retention.ts) and the size cap.
 import type { CgroupCounters } from '../core/cgroup';
-import type { ProcFigureRow, ProcIdentity, SystemFigures } from '../core/recording';
+import { nameHash, type ProcFigureRow, type ProcIdentity, type SystemFigures } from '../core/recording';
 import { expiryCut, oldestStretchCut, thinPlan, type RetentionPolicy } from '../core/retention';
 import type { Db } from './db';
 
@@ -52,7 +52,8 @@ export class RecordingWriter {
     this.st = {
       tick: db.prepare('INSERT OR REPLACE INTO ticks (t, full, mem_total, mem_available, swap_used, shmem, pressure_some, procs, sys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       proc: db.prepare('INSERT INTO proc (pid, starttime, exe, cmd, place, start_t) VALUES (?, ?, ?, ?, ?, ?)'),
-      name: db.prepare('INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id'),
+      nameFind: db.prepare('SELECT id FROM names WHERE h = ? AND name = ?').pluck(),
+      nameAdd: db.prepare('INSERT INTO names (h, name) VALUES (?, ?)'),
       reads: db.prepare('INSERT OR REPLACE INTO reads (t, procs) VALUES (?, ?)'),
       place: db.prepare('INSERT INTO places (cgroup) VALUES (?) ON CONFLICT (cgroup) DO UPDATE SET cgroup = excluded.cgroup RETURNING id'),
       end: db.prepare('UPDATE proc SET end_t = ? WHERE id = ?'),
@@ -124,7 +125,8 @@ export class RecordingWriter {
   private nameOf(name: string): number {
     let id = this.names.get(name) ?? this.newNames.get(name);
     if (id === undefined) {
-      id = this.st.name.pluck().get(name) as number;
+      const h = nameHash(name);
+      id = (this.st.nameFind.get(h, name) as number | undefined) ?? Number(this.st.nameAdd.run(h, name).lastInsertRowid);
       this.newNames.set(name, id);
     }
     return id;

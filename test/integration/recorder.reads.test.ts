@@ -70,6 +70,13 @@ describe('figures read again unchanged', () => {
     expect(stale).toBeGreaterThan(0); // the walk budget left figures from earlier samples
   });
 
+  it('keeps each name once, however many processes bear it', () => {
+    const names = db.prepare('SELECT count(*) AS n, count(DISTINCT name) AS d FROM names').get() as { n: number; d: number };
+    expect(names.n).toBe(names.d);
+    const procs = db.prepare('SELECT count(*) AS n, count(DISTINCT exe) AS exes FROM procs').get() as { n: number; exes: number };
+    expect(procs.exes).toBeLessThan(procs.n); // many processes share an exe key (kernel workers aside, at least a shell and node)
+  });
+
   it('replay the same after thinning to one sample a minute', () => {
     const kept = new Map(reader.times().map((t) => [t, figures(reader.sampleAt(t))]));
     const policy: RetentionPolicy = { tiers: [{ olderThanMs: 0, everyMs: MIN }], retainMs: 30 * 24 * 60 * MIN, eventBeforeMs: 0, eventAfterMs: 0 };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { localIso, parseTime } from '../../src/core/isotime';
 import { mergeOomLines, parseOomKillCount, parseOomLine } from '../../src/core/oomlog';
-import { asOfAt, changedBeyond, coarse, EXACT, figuresOf, identityOf, readTime, sampleFrom, systemOf } from '../../src/core/recording';
+import { asOfAt, changedBeyond, coarse, EXACT, figuresOf, identityOf, nameHash, readTime, sampleFrom, systemOf } from '../../src/core/recording';
 import { DEFAULT_RETENTION, expiryCut, oldestStretchCut, thinPlan, type RetentionPolicy } from '../../src/core/retention';
 import { ALL_MEM_KEYS, zeroMem, type ProcSample, type Sample } from '../../src/core/types';
 
@@ -36,6 +36,16 @@ describe('changedBeyond', () => {
     expect(changedBeyond(a, figuresOf(proc(1, 100, 0.4)), t)).toBe(false);
     expect(changedBeyond(a, figuresOf(proc(1, 100, 2)), t)).toBe(true);
     expect(changedBeyond({ ...a, asOf: 5 }, a, t)).toBe(false);
+  });
+});
+
+describe('nameHash', () => {
+  it('gives a name the same 32-bit integer each time, and names that differ by a character others', () => {
+    const names = ['cc1 -O2 src/module1.c', 'cc1 -O2 src/module2.c', 'cc1 -O2 src/module12.c', 'sleep', 'sleep ', '', 'é', '\u{1f600}'];
+    const hs = names.map(nameHash);
+    expect(new Set(hs).size).toBe(names.length);
+    expect(names.map(nameHash)).toEqual(hs);
+    for (const h of hs) expect(Number.isInteger(h) && h >= -(2 ** 31) && h < 2 ** 31).toBe(true);
   });
 });
 
