@@ -2,6 +2,7 @@
 // are ids in a `reads` row, not figures rows: the live /proc recorded on a clock of 5 s a sample
 // for longer than two max ages, each replayed sample against the live sample (asOf included),
 // then thinned to one a minute and replayed again.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { DEFAULT_RECORDER_OPTIONS, Recorder } from '../../src/recorder/recorder'
 import type { RecordTick, TickSource } from '../../src/recorder/source';
 import { RecordingWriter } from '../../src/recorder/writer';
 import { Sampler } from '../../src/sampler/sampler';
+import { reapedEnv } from '../support/reaped';
 
 const MIN = 60_000;
 const START = Date.UTC(2026, 0, 1, 3);
@@ -26,11 +28,16 @@ const live = new Map<number, Sample>();
 let db: Db;
 let writer: RecordingWriter;
 let reader: RecordingReader;
+let sleepers: ChildProcess[] = [];
 
 /** What a replay must give of a sample: each process's figures and when they were read. */
 const figures = (s: Sample) => s.procs.map((p) => ({ pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, mem: p.mem, cpu: p.cpu, asOf: p.asOf ?? null, pssShmem: p.pssShmem ?? 0 }));
 
 beforeAll(async () => {
+  // Idle processes of its own, whose figures the walk budget reads again unchanged, whatever
+  // else this machine runs.
+  sleepers = Array.from({ length: 20 }, () => spawn('sleep', ['600'], { stdio: 'ignore', env: reapedEnv() }));
+  await new Promise((r) => setTimeout(r, 200));
   db = await openDb(join(dir, RECORDING_FILE), true);
   writer = new RecordingWriter(db);
   writer.beginSession(START);
@@ -53,14 +60,18 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
+  for (const c of sleepers) c.kill('SIGKILL');
   db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('figures read again unchanged', () => {
   it('are ids in reads rows, and every sample replays with the figures and read times the live sample had', () => {
-    const reads = db.prepare('SELECT count(*) FROM reads').pluck().get() as number;
-    expect(reads).toBeGreaterThan(0);
+    const reads = db.prepare('SELECT procs FROM reads').pluck().all() as string[];
+    const reread = new Set(reads.flatMap((r) => JSON.parse(r) as number[]));
+    const ours = db.prepare(`SELECT id FROM procs WHERE pid IN (${sleepers.map((c) => c.pid).join(',')})`).pluck().all() as number[];
+    expect(ours.length).toBe(sleepers.length);
+    for (const id of ours) expect(reread.has(id)).toBe(true); // each sleeper's figures read again unchanged
     let stale = 0;
     for (const t of reader.times()) {
       const got = figures(reader.sampleAt(t));
