@@ -34,10 +34,16 @@ export function cgroupDirsOf(procs: readonly ProcSample[]): Map<string, FigureDi
   return dirsOfCgroups(distinctCgroups(procs).values());
 }
 
-/** The processes' cgroups, one of each (groupFigureDirs gives the same for one as for many alike). */
+/**
+ * The processes' cgroups, one of each (groupFigureDirs gives the same for one as for many alike):
+ * keyed by every field it reads (a container may be named by another hierarchy than the path's).
+ */
 function distinctCgroups(procs: readonly ProcSample[]): Map<string, ProcCgroup> {
   const out = new Map<string, ProcCgroup>();
-  for (const p of procs) if (p.cgroup) out.set(`${p.cgroup.path}\0${p.cgroup.memory ?? ''}`, p.cgroup);
+  for (const p of procs) {
+    const c = p.cgroup;
+    if (c) out.set(`${c.path}\0${c.memory ?? ''}\0${c.unit.key}\0${c.unit.dir ?? ''}\0${c.container.key}\0${c.container.dir ?? ''}`, c);
+  }
   return out;
 }
 

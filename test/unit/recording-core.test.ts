@@ -5,7 +5,10 @@ import { localIso, parseTime } from '../../src/core/isotime';
 import { mergeOomLines, parseOomKillCount, parseOomLine } from '../../src/core/oomlog';
 import { asOfAt, changedBeyond, coarse, EXACT, figuresOf, identityOf, nameHash, readTime, sampleFrom, systemOf } from '../../src/core/recording';
 import { DEFAULT_RETENTION, expiryCut, oldestStretchCut, thinPlan, type RetentionPolicy } from '../../src/core/retention';
-import { ALL_MEM_KEYS, zeroMem, type ProcSample, type Sample } from '../../src/core/types';
+import { ALL_MEM_KEYS, CGROUP_GROUP_BYS, zeroMem, type ProcSample, type Sample } from '../../src/core/types';
+import { groupFigureDirs, procCgroup } from '../../src/core/cgroup';
+import { dirsKey } from '../../src/recorder/reader';
+import { cgroupDirsOf } from '../../src/recorder/recorder';
 
 const proc = (pid: number, ptotal: number, cpu = 0): ProcSample => ({ pid, starttime: pid * 10, exe: `e${pid}`, cmd: `cmd ${pid}`, mem: { ...zeroMem(), ptotal, data: ptotal }, ticks: 5, cpu });
 
@@ -167,5 +170,27 @@ describe('times', () => {
     const t = new Date(2026, 11, 4, 3, 4, 5, 67).getTime();
     expect(localIso(t)).toBe('2026-12-04T03:04:05.067');
     expect(parseTime(localIso(t), now)).toBe(t);
+  });
+});
+
+describe('cgroupDirsOf', () => {
+  it('gives for one process of each cgroup what groupFigureDirs gives over every process', () => {
+    const texts = [
+      '0::/system.slice/nginx.service\n',
+      '0::/system.slice/nginx.service\n',
+      '0::/user.slice/user-1000.slice/session-2.scope\n',
+      '0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n',
+      // Hybrid: the unified line names the runtime's service, v1 memory the container.
+      '12:memory:/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n1:name=systemd:/system.slice/containerd.service\n0::/system.slice/containerd.service\n',
+      '12:memory:/system.slice/containerd.service\n1:name=systemd:/system.slice/containerd.service\n0::/system.slice/containerd.service\n',
+      // The same path, one of them in a container only another hierarchy names.
+      '1:name=systemd:/docker/fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\n0::/shared.slice\n',
+      '0::/shared.slice\n',
+    ];
+    const procs = texts.map((t, i) => ({ ...proc(i + 1, 100), cgroup: procCgroup(t) }));
+    const naive = new Map<string, unknown>();
+    for (const by of CGROUP_GROUP_BYS) for (const d of groupFigureDirs(procs.map((p) => p.cgroup), by).values()) if (d) naive.set(dirsKey(d), d);
+    expect(cgroupDirsOf(procs)).toEqual(naive);
+    expect(naive.size).toBeGreaterThan(2);
   });
 });
