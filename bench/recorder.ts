@@ -21,6 +21,7 @@ import { replayReport } from '../src/recorder/replayCommand';
 import type { TickSource } from '../src/recorder/source';
 import { RecordingWriter } from '../src/recorder/writer';
 import { startSleepers } from './procs';
+import { isolatedCases, runIsolated, type Case } from './recorderIsolated';
 
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -250,8 +251,30 @@ async function benchReplay(base: readonly ProcSample[], template: Sample): Promi
   }
 }
 
+/** Part 5's cases: idle, normal and heavy churn at 1,000 processes; normal churn at 3,000. */
+const ISOLATED: Case[] = [
+  { procs: 1000, churnPerMin: 0 },
+  { procs: 1000, churnPerMin: 60 },
+  { procs: 1000, churnPerMin: 1200 },
+  { procs: 3000, churnPerMin: 60 },
+];
+
 async function main(): Promise<void> {
-  const parts = (process.env.BENCH ?? 'store,record,overhead,replay').split(',');
+  const inner = process.env.PMEMSTAT_BENCH_NS;
+  if (inner) {
+    const { cases, secs, atop } = JSON.parse(inner) as { cases: Case[]; secs: number; atop: boolean };
+    await isolatedCases(cases, secs, atop);
+    return;
+  }
+  const parts = (process.env.BENCH ?? 'store,record,overhead,replay,isolated').split(',');
+  if (parts.includes('isolated')) {
+    // BENCH_ISOLATED=1000:0,3000:60 (processes:churn a minute) names other cases.
+    const cases = process.env.BENCH_ISOLATED?.split(',').map((c): Case => ({ procs: Number(c.split(':')[0]), churnPerMin: Number(c.split(':')[1] ?? 0) })) ?? ISOLATED;
+    runIsolated(cases, Number(process.env.BENCH_RECORD_SECS ?? 120));
+  }
+  // The anchor: atop's raw file at 5 s and 60 s over the same cases (BENCH=atop; atop installed).
+  if (parts.includes('atop')) runIsolated(ISOLATED.filter((c) => c.procs === 1000), Number(process.env.BENCH_ATOP_SECS ?? 200), true);
+  if (parts.every((p) => p === 'isolated' || p === 'atop')) return;
   const zoo = await startSleepers(1000);
   try {
     const m = newMonitor();

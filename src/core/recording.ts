@@ -34,9 +34,10 @@ export interface Thresholds {
   /** Percentage points cpu must move by. */
   cpu: number;
   /**
-   * Whether figures read again but unchanged count (their time moves: the live view stops
+   * Whether figures read again but unchanged are recorded (their time moves: the live view stops
    * dimming them). With the walk budget every process is read again at least every max-age
-   * seconds, so this is most of what an idle machine writes.
+   * seconds, so this is most of what an idle machine writes: one process id in the sample's
+   * `reads` row, not a figures row.
    */
   readAgain: boolean;
 }
@@ -54,14 +55,28 @@ export function identityOf(p: ProcSample): ProcIdentity {
   return { pid: p.pid, starttime: p.starttime, exe: p.exe, cmd: p.cmd, cgroup: p.cgroup ?? null };
 }
 
-/** Whether `now` differs from the figures last written beyond the thresholds. */
+/**
+ * Whether `now`'s figures differ from those last written beyond the thresholds. When they were
+ * read is not a figure: a recording keeps the time of each read (`readTime`) apart.
+ */
 export function changedBeyond(was: ProcFigureRow, now: ProcFigureRow, t: Thresholds): boolean {
-  const k = Object.keys(now.mem) as (keyof Mem)[];
-  if (k.some((key) => Math.abs(now.mem[key] - was.mem[key]) > t.kb)) return true;
-  if (Math.abs(now.pssShmem - was.pssShmem) > t.kb) return true;
+  const m = now.mem;
+  const w = was.mem;
+  const kb = t.kb;
+  // Unrolled: this runs for every process of every sample.
+  if (Math.abs(m.ptotal - w.ptotal) > kb || Math.abs(m.data - w.data) > kb || Math.abs(m.text - w.text) > kb) return true;
+  if (Math.abs(m.shOth - w.shOth) > kb || Math.abs(m.shSYSV - w.shSYSV) > kb || Math.abs(m.stack - w.stack) > kb) return true;
+  if (Math.abs(m.pswap - w.pswap) > kb || Math.abs(m.uss - w.uss) > kb || Math.abs(m.epss - w.epss) > kb) return true;
+  if (Math.abs(now.pssShmem - was.pssShmem) > kb) return true;
   if (Math.abs(now.cpu - was.cpu) > t.cpu) return true;
-  return now.oom !== was.oom || (t.readAgain && now.asOf !== was.asOf);
+  return now.oom !== was.oom;
 }
+
+/** When a sample's figures of a process were read: the sample's own time unless they are older. */
+export const readTime = (f: ProcFigureRow, sampleTime: number): number => f.asOf ?? sampleTime;
+
+/** The `asOf` a replay at `t` gives figures read at `read`: none when read at that very sample. */
+export const asOfAt = (read: number, t: number): number | null => (read < t ? read : null);
 
 /** The process key a recording uses: pid and start time identify a process. */
 export const procKey = (pid: number, starttime: number): string => `${pid}:${starttime}`;
@@ -83,4 +98,11 @@ export function sampleFrom(time: number, sys: SystemFigures, procs: readonly { i
   });
   out.sort((a, b) => a.pid - b.pid);
   return { ...sys, time, procs: out };
+}
+
+/** FNV-1a of a name's UTF-16 code units, 32 bits: finds a name again without an index of the names themselves. */
+export function nameHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
 }

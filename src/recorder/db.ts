@@ -6,9 +6,19 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export type Db = BetterSqlite3.Database;
 
-export const SCHEMA_VERSION = 1;
+/** 2: names interned, a process's cgroup only through its place, figures read again unchanged in `reads`. */
+export const SCHEMA_VERSION = 2;
+/** The oldest schema `replay` still reads (1: the same tables, names inline, every read a figures row). */
+export const OLDEST_READABLE_SCHEMA = 1;
 export const RECORDING_FILE = 'pmemstat.db';
 
+// Under churn most bytes were each new process's names and cgroup path written out again: the
+// command lines of short-lived processes repeat, so they are kept once in `names`, and the view
+// `procs` gives users' queries the columns they had. A figure read again unchanged (the walk
+// budget re-reads every process at least once per max age) is one id in a `reads` row, not a
+// figures row of its own (docs/recorder.md#the-schema). A name is found again by a hash of it
+// (`h`): a UNIQUE index would hold every command line a second time, and a build's compiler runs
+// each name a file of their own.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ticks (
@@ -24,17 +34,21 @@ CREATE TABLE IF NOT EXISTS ticks (
 );
 CREATE INDEX IF NOT EXISTS ticks_full ON ticks (t) WHERE full = 1;
 CREATE TABLE IF NOT EXISTS places (id INTEGER PRIMARY KEY, cgroup TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS procs (
+CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, h INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS names_h ON names (h);
+CREATE TABLE IF NOT EXISTS proc (
   id INTEGER PRIMARY KEY,
   pid INTEGER NOT NULL,
   starttime INTEGER NOT NULL,
-  exe TEXT NOT NULL,
-  cmd TEXT NOT NULL,
-  cgroup TEXT,
+  exe INTEGER NOT NULL,
+  cmd INTEGER NOT NULL,
   place INTEGER,
   start_t INTEGER NOT NULL,
   end_t INTEGER
 );
+CREATE VIEW IF NOT EXISTS procs AS
+  SELECT p.id, p.pid, p.starttime, e.name AS exe, c.name AS cmd, json_extract(pl.cgroup, '$.path') AS cgroup, p.place, p.start_t, p.end_t
+  FROM proc p JOIN names e ON e.id = p.exe JOIN names c ON c.id = p.cmd LEFT JOIN places pl ON pl.id = p.place;
 CREATE TABLE IF NOT EXISTS figs (
   proc INTEGER NOT NULL,
   t INTEGER NOT NULL,
@@ -53,6 +67,7 @@ CREATE TABLE IF NOT EXISTS figs (
   as_of INTEGER,
   PRIMARY KEY (t, proc)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reads (t INTEGER PRIMARY KEY, procs TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cgroups (
   dirs TEXT NOT NULL,
   t INTEGER NOT NULL,
@@ -106,14 +121,21 @@ export async function openDb(file: string, write: boolean): Promise<Db> {
       // it returns, so kill -9 loses at most the sample being written.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // An older recording is refused before any table of this schema is added to it.
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").pluck().get() !== undefined;
+      const v = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined) : undefined;
+      if (v !== undefined && Number(v) !== SCHEMA_VERSION) {
+        throw new StoreError(
+          `${file} is a recording of schema ${v}; this pmemstat writes schema ${SCHEMA_VERSION}${Number(v) < SCHEMA_VERSION ? ' (replay still reads it): move it away, or record with another --dir' : ', written by a newer pmemstat'}`,
+        );
+      }
       db.exec(SCHEMA);
-      const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined;
       if (v === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
-      else if (Number(v) !== SCHEMA_VERSION) throw new StoreError(`${file} is a recording of schema ${v}; this pmemstat writes schema ${SCHEMA_VERSION}`);
     } else {
       const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").pluck().get() !== undefined;
       const v = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined) : undefined;
       if (v === undefined) throw new StoreError(`${file} is not a pmemstat recording`);
+      if (Number(v) > SCHEMA_VERSION) throw new StoreError(`${file} is a recording of schema ${v}, written by a newer pmemstat; this one reads schemas ${OLDEST_READABLE_SCHEMA} to ${SCHEMA_VERSION}`);
     }
   } catch (e) {
     db.close();

@@ -107,10 +107,19 @@ export class EventWatcher {
   check(t: number, before: ReadonlyMap<string, Known>, now: ReadonlyMap<string, Known>, gone: readonly string[], pressureSome: number | null): RecordedEvent[] {
     const out: RecordedEvent[] = [];
     const lines = this.log?.drain() ?? [];
-    // A victim killed as this sample was taken may be in it, still exiting.
-    const byPid = new Map<number, Known>();
-    for (const k of now.values()) byPid.set(k.id.pid, k);
-    for (const k of before.values()) byPid.set(k.id.pid, k);
+    // A victim killed as this sample was taken may be in it, still exiting. Looked up only when
+    // the kernel killed something: built on every sample, it was most of this method's cost.
+    let pids: Map<number, Known> | null = null;
+    const byPid = {
+      get(pid: number): Known | undefined {
+        if (pids === null) {
+          pids = new Map();
+          for (const k of now.values()) pids.set(k.id.pid, k);
+          for (const k of before.values()) pids.set(k.id.pid, k);
+        }
+        return pids.get(pid);
+      },
+    };
     const vanished = gone.map((g) => before.get(g)).filter((k): k is Known => k !== undefined);
     let explained = 0;
     // Per cgroup: each cgroup a process of the last sample ran in.

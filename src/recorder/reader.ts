@@ -1,10 +1,11 @@
 // Reads a recording back: the sample at a moment (the nearest recorded at or before it), the
 // kernel figures of the cgroups then, and the events.
 import type { CgroupCounters, CgroupReader, FigureDirs, ProcCgroup } from '../core/cgroup';
-import { sampleFrom, type ProcFigureRow, type ProcIdentity, type SystemFigures } from '../core/recording';
+import { asOfAt, sampleFrom, type ProcFigureRow, type ProcIdentity, type SystemFigures } from '../core/recording';
+import { OLDEST_READABLE_SCHEMA, SCHEMA_VERSION, StoreError } from './db';
 import type { Sample } from '../core/types';
 import type { ReadDb } from './readDb';
-import type { RecordedEvent } from './writer';
+import { parseIds, type RecordedEvent } from './writer';
 
 interface FigRow {
   proc: number;
@@ -64,7 +65,15 @@ function parseCgroup(json: string | null): ProcCgroup | null {
 }
 
 export class RecordingReader {
-  constructor(private readonly db: ReadDb) {}
+  /** The recording's schema (db.ts): 1 kept no `reads`, and a figures row's as_of held as it was at every sample up to the next row. */
+  private readonly schema: number;
+
+  constructor(private readonly db: ReadDb) {
+    const v = Number(db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get());
+    if (!Number.isInteger(v) || v < OLDEST_READABLE_SCHEMA) throw new StoreError(`this is not a pmemstat recording pmemstat reads (schema ${String(v)})`);
+    if (v > SCHEMA_VERSION) throw new StoreError(`this recording is of schema ${v}, written by a newer pmemstat; this one reads schemas ${OLDEST_READABLE_SCHEMA} to ${SCHEMA_VERSION}`);
+    this.schema = v;
+  }
 
   /** The recorded sample times in [from, to], ascending. */
   times(from = -Infinity, to = Infinity): number[] {
@@ -105,13 +114,30 @@ export class RecordingReader {
         'SELECT procs.*, places.cgroup AS place_json FROM procs LEFT JOIN places ON places.id = procs.place WHERE start_t <= ? AND (end_t IS NULL OR end_t > ?) AND procs.id IN (SELECT value FROM json_each(?))',
       )
       .all(t, t, JSON.stringify([...latest.keys()])) as ProcRow[];
+    const readAt = this.schema >= 2 ? this.readsAt(from, t, latest) : null;
     const procs: { id: ProcIdentity; f: ProcFigureRow }[] = [];
     for (const p of alive) {
       const f = latest.get(p.id);
       if (!f) continue;
-      procs.push({ id: { pid: n(p.pid), starttime: n(p.starttime), exe: String(p.exe), cmd: String(p.cmd), cgroup: parseCgroup(p.place_json) }, f: figureRow(f) });
+      const row = figureRow(f);
+      // Schema 2: the newest read of the figures, from their row or a `reads` row after it.
+      if (readAt) row.asOf = asOfAt(Math.max(row.asOf ?? n(f.t), readAt.get(p.id) ?? -Infinity), t);
+      procs.push({ id: { pid: n(p.pid), starttime: n(p.starttime), exe: String(p.exe), cmd: String(p.cmd), cgroup: parseCgroup(p.place_json) }, f: row });
     }
     return sampleFrom(t, sys, procs);
+  }
+
+  /**
+   * The newest `reads` time at or before `t` of each process of `latest`. From the sample before
+   * the whole frame: thinning moves a whole frame forward, and reads after its original time matter.
+   */
+  private readsAt(from: number, t: number, latest: ReadonlyMap<number, FigRow>): Map<number, number> {
+    const lower = this.before(from) ?? Number.MIN_SAFE_INTEGER;
+    const out = new Map<number, number>();
+    for (const r of this.db.prepare('SELECT t, procs FROM reads WHERE t > ? AND t <= ? ORDER BY t').iterate(lower, t) as IterableIterator<{ t: number; procs: string }>) {
+      for (const id of parseIds(r.procs)) if (latest.has(id)) out.set(id, n(r.t));
+    }
+    return out;
   }
 
   /** The Reporter's cgroup reader as of `t`: the counters recorded last at or before it. */

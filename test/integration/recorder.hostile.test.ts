@@ -29,7 +29,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('replay of an edited recording', () => {
   it('shows names with escapes and bidi controls made visible, in text and in --json', () => {
-    edit("UPDATE procs SET exe = 'evil\u001b]0;pwned\u0007', cmd = 'evil \u001b[2J\u202egnp.exe' WHERE id = (SELECT min(id) FROM procs)");
+    // Names are kept once each in `names` (the view `procs` shows them by process).
+    edit("UPDATE names SET name = 'evil\u001b]0;pwned\u0007' WHERE id = (SELECT exe FROM proc WHERE id = (SELECT min(id) FROM proc))");
+    edit("UPDATE names SET name = 'evil \u001b[2J\u202egnp.exe' WHERE id = (SELECT cmd FROM proc WHERE id = (SELECT min(id) FROM proc))");
     for (const args of [['-g', 'exe'], ['-g', 'cmd'], ['-g', 'pid'], ['--json', '-g', 'cmd']]) {
       const r = run(['replay', '--dir', dir, '--at', 'now', ...args]);
       expect(r.status, r.stderr).toBe(0);

@@ -3,9 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { localIso, parseTime } from '../../src/core/isotime';
 import { mergeOomLines, parseOomKillCount, parseOomLine } from '../../src/core/oomlog';
-import { changedBeyond, coarse, EXACT, figuresOf, identityOf, sampleFrom, systemOf } from '../../src/core/recording';
+import { asOfAt, changedBeyond, coarse, EXACT, figuresOf, identityOf, nameHash, readTime, sampleFrom, systemOf } from '../../src/core/recording';
 import { DEFAULT_RETENTION, expiryCut, oldestStretchCut, thinPlan, type RetentionPolicy } from '../../src/core/retention';
-import { zeroMem, type ProcSample, type Sample } from '../../src/core/types';
+import { ALL_MEM_KEYS, CGROUP_GROUP_BYS, zeroMem, type ProcSample, type Sample } from '../../src/core/types';
+import { groupFigureDirs, procCgroup } from '../../src/core/cgroup';
+import { dirsKey } from '../../src/recorder/reader';
+import { cgroupDirsOf } from '../../src/recorder/recorder';
 
 const proc = (pid: number, ptotal: number, cpu = 0): ProcSample => ({ pid, starttime: pid * 10, exe: `e${pid}`, cmd: `cmd ${pid}`, mem: { ...zeroMem(), ptotal, data: ptotal }, ticks: 5, cpu });
 
@@ -15,7 +18,18 @@ describe('changedBeyond', () => {
     expect(changedBeyond(a, figuresOf(proc(1, 100)), EXACT)).toBe(false);
     expect(changedBeyond(a, figuresOf(proc(1, 101)), EXACT)).toBe(true);
     expect(changedBeyond(a, figuresOf(proc(1, 100, 0.5)), EXACT)).toBe(true);
-    expect(changedBeyond(a, { ...a, asOf: 5 }, EXACT)).toBe(true);
+    for (const k of ALL_MEM_KEYS) expect(changedBeyond(a, { ...a, mem: { ...a.mem, [k]: a.mem[k] + 1 } }, EXACT), k).toBe(true);
+    expect(changedBeyond(a, { ...a, pssShmem: 1 }, EXACT)).toBe(true);
+    expect(changedBeyond(a, { ...a, oom: 3 }, EXACT)).toBe(true);
+    // When the figures were read is kept apart (a `reads` row), not as changed figures.
+    expect(changedBeyond(a, { ...a, asOf: 5 }, EXACT)).toBe(false);
+  });
+  it('the read time of figures, and the asOf a replay gives them', () => {
+    const a = figuresOf(proc(1, 100));
+    expect(readTime(a, 2000)).toBe(2000);
+    expect(readTime({ ...a, asOf: 1500 }, 2000)).toBe(1500);
+    expect(asOfAt(2000, 2000)).toBeNull();
+    expect(asOfAt(1500, 2000)).toBe(1500);
   });
   it('a threshold ignores moves within it, and figures only read again', () => {
     const a = figuresOf(proc(1, 100));
@@ -25,6 +39,16 @@ describe('changedBeyond', () => {
     expect(changedBeyond(a, figuresOf(proc(1, 100, 0.4)), t)).toBe(false);
     expect(changedBeyond(a, figuresOf(proc(1, 100, 2)), t)).toBe(true);
     expect(changedBeyond({ ...a, asOf: 5 }, a, t)).toBe(false);
+  });
+});
+
+describe('nameHash', () => {
+  it('gives a name the same 32-bit integer each time, and names that differ by a character others', () => {
+    const names = ['cc1 -O2 src/module1.c', 'cc1 -O2 src/module2.c', 'cc1 -O2 src/module12.c', 'sleep', 'sleep ', '', 'é', '\u{1f600}'];
+    const hs = names.map(nameHash);
+    expect(new Set(hs).size).toBe(names.length);
+    expect(names.map(nameHash)).toEqual(hs);
+    for (const h of hs) expect(Number.isInteger(h) && h >= -(2 ** 31) && h < 2 ** 31).toBe(true);
   });
 });
 
@@ -146,5 +170,27 @@ describe('times', () => {
     const t = new Date(2026, 11, 4, 3, 4, 5, 67).getTime();
     expect(localIso(t)).toBe('2026-12-04T03:04:05.067');
     expect(parseTime(localIso(t), now)).toBe(t);
+  });
+});
+
+describe('cgroupDirsOf', () => {
+  it('gives for one process of each cgroup what groupFigureDirs gives over every process', () => {
+    const texts = [
+      '0::/system.slice/nginx.service\n',
+      '0::/system.slice/nginx.service\n',
+      '0::/user.slice/user-1000.slice/session-2.scope\n',
+      '0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n',
+      // Hybrid: the unified line names the runtime's service, v1 memory the container.
+      '12:memory:/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n1:name=systemd:/system.slice/containerd.service\n0::/system.slice/containerd.service\n',
+      '12:memory:/system.slice/containerd.service\n1:name=systemd:/system.slice/containerd.service\n0::/system.slice/containerd.service\n',
+      // The same path, one of them in a container only another hierarchy names.
+      '1:name=systemd:/docker/fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\n0::/shared.slice\n',
+      '0::/shared.slice\n',
+    ];
+    const procs = texts.map((t, i) => ({ ...proc(i + 1, 100), cgroup: procCgroup(t) }));
+    const naive = new Map<string, unknown>();
+    for (const by of CGROUP_GROUP_BYS) for (const d of groupFigureDirs(procs.map((p) => p.cgroup), by).values()) if (d) naive.set(dirsKey(d), d);
+    expect(cgroupDirsOf(procs)).toEqual(naive);
+    expect(naive.size).toBeGreaterThan(2);
   });
 });
