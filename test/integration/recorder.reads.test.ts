@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetentionPolicy } from '../../src/core/retention';
-import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_WALK_BUDGET_MS } from '../../src/core/walkbudget';
+import { DEFAULT_MAX_AGE_SECONDS } from '../../src/core/walkbudget';
 import type { Sample } from '../../src/core/types';
 import { cgroupReader } from '../../src/proc/cgroupfs';
 import { openDb, RECORDING_FILE, type Db } from '../../src/recorder/db';
@@ -22,6 +22,8 @@ import { reapedEnv } from '../support/reaped';
 
 const MIN = 60_000;
 const START = Date.UTC(2026, 0, 1, 3);
+/** Less than the walks of the test's 20 idle sleepers cost together (each ~0.02–0.1 ms). */
+const TIGHT_BUDGET_MS = 0.05;
 const SAMPLES = 40; // 200 s on the test's clock: every process read again at least twice
 const dir = mkdtempSync(join(tmpdir(), 'pmemstat-reads-'));
 const live = new Map<number, Sample>();
@@ -41,8 +43,10 @@ beforeAll(async () => {
   db = await openDb(join(dir, RECORDING_FILE), true);
   writer = new RecordingWriter(db);
   writer.beginSession(START);
-  // The default walk budget and max age (60 s), as `pmemstat record` samples.
-  const sampler = new Sampler({ root: '/', cgroups: true, walkBudgetMs: DEFAULT_WALK_BUDGET_MS, maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS });
+  // The default max age (60 s), as `pmemstat record` samples, and a budget too small for every
+  // walk: with the default one a quiet machine (a CI runner's hundred processes) is read whole
+  // every tick, by design, and no figure would be left from an earlier sample.
+  const sampler = new Sampler({ root: '/', cgroups: true, walkBudgetMs: TIGHT_BUDGET_MS, maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS });
   let n = 0;
   const source: TickSource = {
     done: false,
