@@ -2,7 +2,7 @@
 // leader, the live panel's table (the same ids, so the same styles: style.css) and the selected
 // group's chart. createElement/textContent only, never innerHTML.
 import { buildChartDom } from './chart';
-import { el, optionSelect, type TableElements, type ValueControl } from './shell';
+import { buildTableDom, el, optionSelect, type TableElements, type ValueControl } from './shell';
 import type { TimelineView } from './timelineView';
 
 export interface RecordingShell extends TableElements {
@@ -38,17 +38,7 @@ export function buildRecordingShell(doc: Document, mount: HTMLElement, timeline:
   problem.setAttribute('role', 'alert');
   const leader = el(doc, 'div', { id: 'pm-leader' });
   leader.setAttribute('aria-label', 'Memory summary at this moment');
-  const scroll = el(doc, 'div', { id: 'pm-scroll' });
-  const table = el(doc, 'table', { id: 'pm-table' });
-  table.setAttribute('role', 'treegrid');
-  table.setAttribute('aria-label', 'Processes by proportional memory at the recorded moment');
-  table.tabIndex = 0;
-  const thead = el(doc, 'thead');
-  const headRow = el(doc, 'tr', { className: 'pm-head' });
-  thead.append(headRow);
-  const tbody = el(doc, 'tbody');
-  table.append(thead, tbody);
-  scroll.append(table);
+  const { scroll, table, thead, headRow, tbody } = buildTableDom(doc, 'Processes by proportional memory at the recorded moment');
   const chart = buildChartDom(doc);
   chart.root.setAttribute('aria-label', 'Memory of the selected group over the recording');
   chart.exportButton.hidden = true; // (the live history's export: a recording is queried with sqlite3)

@@ -54,6 +54,22 @@ export interface Shell extends TableElements {
   helpClose: HTMLElement;
 }
 
+/** The scrolled tree-grid both panels show their groups in (the same ids: style.css). */
+export function buildTableDom(doc: Document, label: string): Omit<TableElements, 'chart'> {
+  const scroll = el(doc, 'div', { id: 'pm-scroll' });
+  const table = el(doc, 'table', { id: 'pm-table' });
+  table.setAttribute('role', 'treegrid');
+  table.setAttribute('aria-label', label);
+  table.tabIndex = 0;
+  const thead = el(doc, 'thead');
+  const headRow = el(doc, 'tr', { className: 'pm-head' });
+  thead.append(headRow);
+  const tbody = el(doc, 'tbody');
+  table.append(thead, tbody);
+  scroll.append(table);
+  return { scroll, table, thead, headRow, tbody };
+}
+
 export function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, props: { id?: string; className?: string; text?: string } = {}): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
   if (props.id) e.id = props.id;
@@ -194,17 +210,7 @@ export function buildShell(doc: Document, mount: HTMLElement): Shell {
   regroup.hidden = true;
 
   // The table.
-  const scroll = el(doc, 'div', { id: 'pm-scroll' });
-  const table = el(doc, 'table', { id: 'pm-table' });
-  table.setAttribute('role', 'treegrid');
-  table.setAttribute('aria-label', 'Processes by proportional memory');
-  table.tabIndex = 0;
-  const thead = el(doc, 'thead');
-  const headRow = el(doc, 'tr', { className: 'pm-head' });
-  thead.append(headRow);
-  const tbody = el(doc, 'tbody');
-  table.append(thead, tbody);
-  scroll.append(table);
+  const { scroll, table, thead, headRow, tbody } = buildTableDom(doc, 'Processes by proportional memory');
 
   const status = el(doc, 'div', { id: 'pm-status' });
   status.setAttribute('role', 'status');

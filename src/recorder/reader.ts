@@ -25,7 +25,8 @@ interface FigRow {
   as_of: number | null;
 }
 
-interface ProcRow {
+/** A process as the `procs` view gives it, its place's cgroup as recorded (JSON). */
+export interface ProcRow {
   id: number;
   pid: number;
   starttime: number;
@@ -55,7 +56,7 @@ export function figureRow(r: FigRow): ProcFigureRow {
   };
 }
 
-function parseCgroup(json: string | null): ProcCgroup | null {
+export function parseCgroup(json: string | null): ProcCgroup | null {
   if (json === null) return null;
   try {
     return JSON.parse(json) as ProcCgroup;

@@ -3,34 +3,14 @@
 // recordingRead.ts). The group is found as the replayed reports group (the helper's grouping and
 // filter); its members' figures are read in one pass over the span of the figures table, one row
 // at a time, and summed per sample and cut down by src/core/recordingSeries.ts.
-import type { ProcCgroup } from '../core/cgroup';
 import { downsampleSeries, sweepSeries, type FigureRow } from '../core/recordingSeries';
 import { groupKeyOf } from '../core/report';
 import { zeroMem } from '../core/types';
 import type { EngineOptions } from '../shared/engineOptions';
 import type { RecordingSeriesQuery, RecordingSeriesResult } from '../shared/recordingSchema';
 import type { ReadDb } from './readDb';
+import { parseCgroup, type ProcRow } from './reader';
 import { withRecording } from './recordingRead';
-
-interface ProcRow {
-  id: number;
-  pid: number;
-  starttime: number;
-  exe: string;
-  cmd: string;
-  place_json: string | null;
-  start_t: number;
-  end_t: number | null;
-}
-
-function parseCgroup(json: string | null): ProcCgroup | null {
-  if (json === null) return null;
-  try {
-    return JSON.parse(json) as ProcCgroup;
-  } catch {
-    return null;
-  }
-}
 
 const SAFE = (t: number | null, dflt: number) => (t === null ? dflt : t);
 
