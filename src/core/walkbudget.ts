@@ -83,3 +83,31 @@ export function chooseWalks(cands: readonly WalkCandidate[], now: number, tickMs
   return chosen.sort((a, b) => a - b);
 }
 
+/** What the walk budget weighs of a process the sampler keeps (its candidate is refilled each tick). */
+export interface Walkable {
+  cand: WalkCandidate;
+  /** Read afresh this tick (new, or its program changed). */
+  fresh: boolean;
+  /** Its figures, if any were read, and in which mode. */
+  mem: object | null;
+  memDetail: boolean;
+  moved: boolean;
+  movedLast: boolean;
+  walkedAt: number;
+  walkMs: number;
+}
+
+/** chooseWalks over the sampler's processes: the pids to walk this tick, as a set. */
+export function chooseEntryWalks(todo: readonly Walkable[], detail: boolean, now: number, tickMs: number, p: WalkPolicy): Set<number> {
+  const cands: WalkCandidate[] = [];
+  for (const e of todo) {
+    const c = e.cand;
+    c.fresh = e.fresh || e.mem === null || e.memDetail !== detail;
+    c.moved = e.moved;
+    c.movedBefore = e.movedLast;
+    c.walkedAt = e.walkedAt;
+    c.costMs = e.walkMs;
+    cands.push(c);
+  }
+  return new Set(chooseWalks(cands, now, tickMs, p));
+}

@@ -24,34 +24,11 @@ import { DEFAULT_KILL_SIGNAL, killTargetsCheck, type KillSignal } from '../share
 import { explain, isObject } from '../shared/validate';
 import { recordingPathProblem, type RecordingResult, type RecordingSeriesQuery, type RecordingSeriesResult } from '../shared/recordingSchema';
 
+import { HelperError } from './helperError';
+
 export type { HelloInfo, HelperConfig, KillOutcome, KillResult, KillTarget } from '../shared/protocol';
 
-export type HelperErrorCode =
-  | 'too-long'
-  | 'not-json'
-  | 'invalid'
-  | 'unknown-type'
-  | 'failed'
-  /** The helper's reply broke the protocol. */
-  | 'protocol'
-  /** No reply in time. */
-  | 'timeout'
-  /** The helper exited or the connection closed. */
-  | 'exited'
-  /** dispose() was called. */
-  | 'disposed'
-  /** The connect-back hello carried a wrong token, or another protocol version. */
-  | 'auth';
-
-export class HelperError extends Error {
-  constructor(
-    readonly code: HelperErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HelperError';
-  }
-}
+export { HelperError, type HelperErrorCode } from './helperError';
 
 /** The byte streams to a helper, and how to stop it. */
 export interface HelperTransport {

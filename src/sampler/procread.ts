@@ -312,3 +312,15 @@ export function readMem(ctx: ReadCtx, pid: number, e: ProcEntry, zramActive: boo
 function sameRollup(a: Rollup, b: Rollup): boolean {
   return a.pssAnon === b.pssAnon && a.pssFile === b.pssFile && a.pssShmem === b.pssShmem && a.swapPss === b.swapPss && a.uss === b.uss;
 }
+
+/** /proc/PID/oom_score; undefined when unreadable. */
+export function readOom(path: string): number | undefined {
+  const oom = Number(readText(path).text ?? NaN);
+  return Number.isSafeInteger(oom) && oom >= 0 ? oom : undefined;
+}
+
+/** A process we may not read, named by its command line (world-readable), else comm; cut short. */
+export function inaccessibleName(e: ProcEntry): string {
+  const name = e.cmd || e.comm;
+  return name.length > 120 ? `${name.slice(0, 119)}\u2026` : name;
+}

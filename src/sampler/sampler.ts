@@ -8,14 +8,15 @@ import { CpuTracker, cpuSinceStart } from '../core/cpu';
 import { parseCpuStat, parseMeminfo, parsePidStat, parseUptime, parseVmstat } from '../core/procfiles';
 import { MAX_NAMED_INACCESSIBLE, type KernelThreadCpu, type Mem, type NamedPid, type PidStat, type ProcSample, type Sample } from '../core/types';
 import { memoryMoved } from '../core/statmem';
-import { chooseWalks, type WalkCandidate } from '../core/walkbudget';
+import { chooseEntryWalks } from '../core/walkbudget';
 import { readProcCgroup, readSystemPressure } from '../proc/cgroupfs';
 import { readKsmKb } from '../proc/ksm';
 import { listPidDir, procIsOurPidNs, readLastPid } from '../proc/pidlist';
 import { useTree } from '../proc/tree';
 import { readZramStats } from '../proc/zramfs';
 import { CHANGED, closeFd, FAILED, openFilesLimit, openRead, readText, rereadFd } from '../proc/readfile';
-import { commText, execedWithoutFd, openProcess, procPath, readMem, renameAfterExec, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import { commText, execedWithoutFd, inaccessibleName, openProcess, procPath, readMem, readOom, renameAfterExec, type ProcEntry, type ReadCtx, type SampleStats } from './procread';
+import { FdBudget } from './fdBudget';
 import type { ParallelReader, ReadOne } from './parallel';
 import { defaultSamplerOptions, type SamplerOptions } from './samplerOptions';
 
@@ -46,8 +47,8 @@ export class Sampler {
   private listedAt = 0;
   /** How many times /proc was listed (tests). */
   relists = 0;
-  /** How many more fds we may keep open (half the soft limit, the rest is the host's). */
-  private fdBudget = Math.max(0, Math.floor(openFilesLimit() / 2) - 64);
+  /** The fds kept open across samples: half the soft limit, the rest is the host's. */
+  private fds = new FdBudget(Math.max(0, Math.floor(openFilesLimit() / 2) - 64));
   readonly opts: SamplerOptions;
   lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
   protected readonly ctx: ReadCtx;
@@ -73,17 +74,17 @@ export class Sampler {
       get cgroups() {
         return opt.cgroups;
       },
-      keep: (fd) => this.keep(fd),
+      keep: (fd) => this.fds.keep(fd),
       // Leave room for a stat fd per process: that one is read every tick.
-      keepRollup: (fd) => (this.fdBudget > this.cache.size ? this.keep(fd) : (closeFd(fd), -1)),
-      release: (fd) => this.release(fd),
+      keepRollup: (fd) => (this.fds.left > this.cache.size ? this.fds.keep(fd) : (closeFd(fd), -1)),
+      release: (fd) => this.fds.release(fd),
     };
   }
 
   setOptions(o: Partial<SamplerOptions>): void {
     // Kept fds belong to the old tree; the per-process cache (pid + start time) stays.
     if (o.root !== undefined && o.root !== this.opts.root) {
-      for (const e of this.cache.values()) this.closeFds(e);
+      for (const e of this.cache.values()) this.fds.closeFds(e);
       this.listedLastPid = null;
     }
     Object.assign(this.opts, o);
@@ -141,10 +142,10 @@ export class Sampler {
     if (!r || unknown.length < PARALLEL_MIN_PIDS) return this.sample(now, undefined, pids);
     // The workers keep fds on our behalf: reserve them (a stat fd first), give back the rest.
     const n = unknown.length;
-    const keepStat = this.fdBudget >= n;
-    const keepRollup = keepStat && this.fdBudget - n > n + this.cache.size;
+    const keepStat = this.fds.left >= n;
+    const keepRollup = keepStat && this.fds.left - n > n + this.cache.size;
     const reserved = (keepStat ? n : 0) + (keepRollup ? n : 0);
-    this.fdBudget -= reserved;
+    this.fds.left -= reserved;
     const o = this.opts;
     const zramActive = readZramStats(o.root) !== null;
     const got = await r.read({ pids: unknown, root: o.root, detail: o.detail, oneShot: o.oneShot, filter: o.filter, cgroups: o.cgroups, zramActive, keepStat, keepRollup });
@@ -158,7 +159,7 @@ export class Sampler {
         if (this.cache.get(g.pid) === g.e) kept += fds.length;
         else fds.forEach(closeFd); // listed by the prefetch, gone by the sample
       }
-      this.fdBudget += reserved - kept;
+      this.fds.left += reserved - kept;
     }
   }
 
@@ -348,25 +349,15 @@ export class Sampler {
   }
 
   private chooseWalks(todo: readonly ProcEntry[], now: number): Set<number> {
-    const cands: WalkCandidate[] = [];
-    for (const e of todo) {
-      const c = e.cand;
-      c.fresh = e.fresh || e.mem === null || e.memDetail !== this.opts.detail;
-      c.moved = e.moved;
-      c.movedBefore = e.movedLast;
-      c.walkedAt = e.walkedAt;
-      c.costMs = e.walkMs;
-      cands.push(c);
-    }
     const tickMs = this.prevTime > 0 ? Math.max(0, now - this.prevTime) : 0;
-    return new Set(chooseWalks(cands, now, tickMs, { budgetMs: this.opts.walkBudgetMs, maxAgeMs: this.opts.maxAgeSeconds * 1000 }));
+    return chooseEntryWalks(todo, this.opts.detail, now, tickMs, { budgetMs: this.opts.walkBudgetMs, maxAgeMs: this.opts.maxAgeSeconds * 1000 });
   }
 
   private readStatOnce(pid: number, e: ProcEntry): number {
     const o = openRead(procPath(this.ctx, pid, 'stat'));
     if (o.code !== null) return FAILED;
     const r = rereadFd(o.fd, e.statMemo, parsePidStat);
-    e.statFd = this.keep(o.fd); // room again, perhaps
+    e.statFd = this.fds.keep(o.fd); // room again, perhaps
     return r;
   }
 
@@ -377,29 +368,11 @@ export class Sampler {
     this.listedLastPid = null;
   }
 
-  private keep(fd: number): number {
-    if (this.fdBudget > 0) {
-      this.fdBudget--;
-      return fd;
-    }
-    closeFd(fd);
-    return -1;
-  }
 
-  private release(fd: number): void {
-    if (fd < 0) return;
-    closeFd(fd);
-    this.fdBudget++;
-  }
 
-  private closeFds(e: ProcEntry): void {
-    this.release(e.statFd);
-    this.release(e.rollupFd);
-    e.statFd = e.rollupFd = -1;
-  }
 
   private forget(pid: number, e: ProcEntry): void {
-    this.closeFds(e);
+    this.fds.closeFds(e);
     this.cache.delete(pid);
   }
 
@@ -420,16 +393,4 @@ export class Sampler {
     this.relists++;
     return pids;
   }
-}
-
-/** /proc/PID/oom_score; undefined when unreadable. */
-function readOom(path: string): number | undefined {
-  const oom = Number(readText(path).text ?? NaN);
-  return Number.isSafeInteger(oom) && oom >= 0 ? oom : undefined;
-}
-
-/** A process we may not read, named by its command line (world-readable), else comm; cut short. */
-function inaccessibleName(e: ProcEntry): string {
-  const name = e.cmd || e.comm;
-  return name.length > 120 ? `${name.slice(0, 119)}\u2026` : name;
 }

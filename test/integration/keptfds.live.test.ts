@@ -76,7 +76,7 @@ describe('kept fds and the reused listing, as processes come and go', () => {
 
   it('with no room for more fds, reads the others by open, read and close, and still sees each change', async () => {
     const sampler = testSampler({ walkBudgetMs: 10, maxAgeSeconds: 60 });
-    (sampler as unknown as { fdBudget: number }).fdBudget = 0;
+    (sampler as unknown as { fds: { left: number } }).fds.left = 0;
     const before = keptFds();
     const first = startSleeps(3);
     await sleep(300);

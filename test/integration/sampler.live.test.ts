@@ -207,7 +207,7 @@ describe('incremental detail sampling', () => {
     await Procs.waitFor(c, /up/);
     const sampler = testSampler({ detail: false, filter: [String(c.pid)] });
     // What a machine of some 3,300 processes leaves of the default limit: no fd kept, stat or rollup.
-    (sampler as unknown as { fdBudget: number }).fdBudget = 0;
+    (sampler as unknown as { fds: { left: number } }).fds.left = 0;
     const before = sampler.sample().procs.find((p) => p.pid === c.pid);
     expect(before?.exe).toBe('sh');
     writeFileSync(go, '');

@@ -132,7 +132,7 @@ describe('walk budget', () => {
     const all = [db.parent, ...db.backends].sort((a, b) => a - b);
     const s = new Sampler({ walkBudgetMs: 0.0001, filter: all.map(String) });
     // As when the open-files limit is reached (10,000 processes): every file is opened, read, closed.
-    (s as unknown as { fdBudget: number }).fdBudget = 0;
+    (s as unknown as { fds: { left: number } }).fds.left = 0;
     const t = Date.now();
     s.sample(t);
     expect(s.lastStats.walkedPids).toEqual(all);
