@@ -18,6 +18,7 @@ import { EventWatcher } from '../src/recorder/events';
 import { RecordingReader } from '../src/recorder/reader';
 import { DEFAULT_RECORDER_OPTIONS, Recorder } from '../src/recorder/recorder';
 import { replayReport } from '../src/recorder/replayCommand';
+import { daySource } from './daySource';
 import type { TickSource } from '../src/recorder/source';
 import { RecordingWriter } from '../src/recorder/writer';
 import { startSleepers } from './procs';
@@ -195,25 +196,9 @@ async function benchOverhead(ticks: number): Promise<void> {
 /** 4. A day at 5 s of 1,000 processes (5 % change per tick, one replaced a minute), thinned as the recorder does; then replay --at. */
 async function benchReplay(base: readonly ProcSample[], template: Sample): Promise<void> {
   const N = 1000;
-  const procs = Array.from({ length: N }, (_, i) => ({ ...base[i % base.length], pid: 100_000 + i, mem: { ...base[i % base.length].mem } }));
   const DAY = 86_400_000;
   const start = Date.now() - DAY;
-  let tick = 0;
-  let nextPid = 200_000;
-  const source: TickSource = {
-    done: false,
-    tick: async () => {
-      tick++;
-      for (let i = tick % 20; i < N; i += 20) {
-        procs[i].mem.ptotal += (tick % 3) - 1;
-        procs[i].mem.data += (tick % 3) - 1;
-        procs[i].cpu = (tick % 7) / 10;
-      }
-      if (tick % 12 === 0) procs[tick % N] = { ...procs[tick % N], pid: nextPid++, starttime: tick };
-      return { sample: { ...template, time: start + tick * 5000, procs: [...procs].sort((a, b) => a.pid - b.pid) }, newSuspects: [] };
-    },
-    close: () => undefined,
-  };
+  const { source } = daySource(base, template, N, start);
   const f = join(tmp(), RECORDING_FILE);
   const { rec, writer, close } = await recorderOn(f, source);
   const w0 = performance.now();

@@ -22,35 +22,19 @@ import { EventWatcher } from '../src/recorder/events';
 import { DEFAULT_RECORDER_OPTIONS, Recorder } from '../src/recorder/recorder';
 import { readRecording } from '../src/recorder/recordingRead';
 import { readRecordingSeries } from '../src/recorder/seriesRead';
-import type { TickSource } from '../src/recorder/source';
 import { openWasmDb } from '../src/recorder/wasmDb';
 import { RecordingWriter } from '../src/recorder/writer';
 import { defaultEngineOptions } from '../src/shared/engineOptions';
+import { daySource } from './daySource';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const N = 1000;
 const DAY = 86_400_000;
 
-/** A day at 5 s of N processes (5 % change per tick, one replaced a minute), as bench/recorder.ts builds it. */
+/** A day at 5 s of N processes (5 % change per tick, one replaced a minute: bench/daySource.ts). */
 async function dayRecording(file: string, base: readonly ProcSample[], template: Sample): Promise<{ start: number; procs: ProcSample[] }> {
-  const procs = Array.from({ length: N }, (_, i) => ({ ...base[i % base.length], pid: 100_000 + i, mem: { ...base[i % base.length].mem } }));
   const start = Date.now() - DAY;
-  let tick = 0;
-  let nextPid = 200_000;
-  const source: TickSource = {
-    done: false,
-    tick: async () => {
-      tick++;
-      for (let i = tick % 20; i < N; i += 20) {
-        procs[i].mem.ptotal += (tick % 3) - 1;
-        procs[i].mem.data += (tick % 3) - 1;
-        procs[i].cpu = (tick % 7) / 10;
-      }
-      if (tick % 12 === 0) procs[tick % N] = { ...procs[tick % N], pid: nextPid++, starttime: tick };
-      return { sample: { ...template, time: start + tick * 5000, procs: [...procs].sort((a, b) => a.pid - b.pid) }, newSuspects: [] };
-    },
-    close: () => undefined,
-  };
+  const { source, procs } = daySource(base, template, N, start);
   const db = await openDb(file, true);
   const writer = new RecordingWriter(db);
   writer.beginSession(Date.now());
