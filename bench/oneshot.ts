@@ -10,44 +10,21 @@
 // is the same without worker threads (PMEMSTAT_WORKERS=0), what a worker costs and saves.
 // BENCH_BASE names another build's dist/sampler.js, run beside in the same turns (through the
 // dist/launch.js beside it when there is one, as bin/pmemstat runs it).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readShared } from '../src/proc/readfile';
 import { median, pids, sleep } from './scale';
-import { startSleepers } from './procs';
+import { buildIdle, startGroup, startSleepers } from './procs';
 import type { ProcessZoo } from './procs';
 
 const REPO = join(__dirname, '..');
 
-/** bench/idle.c built static without libc (once per change of the source). */
-function buildIdle(): string {
-  const dir = join(REPO, '.cache');
-  mkdirSync(dir, { recursive: true });
-  const exe = join(dir, 'idle');
-  const src = join(REPO, 'bench', 'idle.c');
-  if (!existsSync(exe) || statSync(exe).mtimeMs < statSync(src).mtimeMs) {
-    execFileSync('cc', ['-static', '-nostdlib', '-fno-stack-protector', '-O2', '-Wall', '-Wl,-N', '-Wl,--no-warn-rwx-segments', '-o', exe, src]);
-  }
-  return exe;
-}
 
 /** `n` minimal static processes in one new process group. */
 async function startIdle(n: number): Promise<ProcessZoo> {
-  const c = spawn(buildIdle(), [String(n)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    c.once('error', reject);
-    c.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-  });
-  const stop = () => {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  };
-  process.once('exit', stop);
+  const { c, stop } = await startGroup(buildIdle(), [String(n)], true);
   return { pids: [c.pid!], stop };
 }
 

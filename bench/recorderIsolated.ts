@@ -5,8 +5,8 @@
 // process's CPU (its /proc/PID/stat utime + stime, threads included, after its first samples),
 // what it adds to the file per hour, and the same samples timed in process to split the CPU into
 // the sampling (the engine's Monitor, shared with every live view) and the recorder's own part.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePidStat } from '../src/core/procfiles';
@@ -15,6 +15,7 @@ import { openDb, RECORDING_FILE } from '../src/recorder/db';
 import { EventWatcher } from '../src/recorder/events';
 import { DEFAULT_RECORDER_OPTIONS, Recorder } from '../src/recorder/recorder';
 import { monitorSource, type TickSource } from '../src/recorder/source';
+import { buildIdle, startGroup } from './procs';
 import { RecordingWriter } from '../src/recorder/writer';
 
 const REPO = join(__dirname, '..');
@@ -36,34 +37,7 @@ export function runIsolated(cases: readonly Case[], secs: number, atop = false):
   if (r.status !== 0) console.log(`5. not measured: unshare --pid --mount-proc failed (${r.error?.message ?? `status ${String(r.status)}`}; it needs root)`);
 }
 
-function buildIdle(): string {
-  const dir = join(REPO, '.cache');
-  mkdirSync(dir, { recursive: true });
-  const exe = join(dir, 'idle');
-  const src = join(REPO, 'bench', 'idle.c');
-  if (!existsSync(exe) || statSync(exe).mtimeMs < statSync(src).mtimeMs) {
-    execFileSync('cc', ['-static', '-nostdlib', '-fno-stack-protector', '-O2', '-Wall', '-Wl,-N', '-Wl,--no-warn-rwx-segments', '-o', exe, src]);
-  }
-  return exe;
-}
 
-/** Start a child in a process group of its own; `ready` resolves when it prints that word (or at once). */
-async function group(cmd: string, args: string[], waitReady: boolean): Promise<{ c: ChildProcess; stop: () => void }> {
-  const c = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  if (waitReady) await new Promise<void>((res, rej) => {
-    c.once('error', rej);
-    c.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && res());
-  });
-  const stop = () => {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  };
-  process.once('exit', stop);
-  return { c, stop };
-}
 
 const cpuTicks = (pid: number): number => {
   const st = parsePidStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
@@ -205,8 +179,8 @@ export async function isolatedCases(cases: readonly Case[], secs: number, atop =
   if (atop) {
     console.log(`5a. atop ${spawnSync('atop', ['-V'], { encoding: 'utf8' }).stdout.split(' ')[1] ?? ''}'s raw file over the same processes, ${secs} s a case:`);
     for (const k of cases) {
-      const zoo = await group(idle, [String(k.procs)], true);
-      const churn = await group(process.execPath, [join(REPO, 'bench', 'churn.mjs'), String(k.churnPerMin)], false);
+      const zoo = await startGroup(idle, [String(k.procs)], true);
+      const churn = await startGroup(process.execPath, [join(REPO, 'bench', 'churn.mjs'), String(k.churnPerMin)], false);
       try {
         console.log(`  ${k.procs} idle processes, churn ${k.churnPerMin} a minute: ${await atopFiles(secs)}`);
       } finally {
@@ -219,8 +193,8 @@ export async function isolatedCases(cases: readonly Case[], secs: number, atop =
   }
   console.log(`5. pmemstat record every ${INTERVAL} s in a PID namespace of its own (only these processes in its /proc), ${secs} s a case after its first samples:`);
   for (const k of cases) {
-    const zoo = await group(idle, [String(k.procs)], true);
-    const churn = await group(process.execPath, [join(REPO, 'bench', 'churn.mjs'), String(k.churnPerMin)], false);
+    const zoo = await startGroup(idle, [String(k.procs)], true);
+    const churn = await startGroup(process.execPath, [join(REPO, 'bench', 'churn.mjs'), String(k.churnPerMin)], false);
     try {
       // BENCH_BASE_SAMPLER: an older build's dist/sampler.js, recorded in turn with this one.
       const base = process.env.BENCH_BASE_SAMPLER;
