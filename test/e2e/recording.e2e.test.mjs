@@ -146,17 +146,30 @@ t('Open Recording shows the last recorded moment in the table', async (ctx) => {
   await waitUntil(async () => (await input.inputValue()).startsWith('/'), { timeout: 10_000, what: 'the dialog\u2019s starting directory' });
   const file = path.join(recDir, 'pmemstat.db');
   const qi = page.locator('.quick-input-widget');
+  // The dialog may still be filling in its own starting directory (a busy machine): its listing
+  // then replaces the typed path's. Typed again until the listing is the recording's directory.
+  const seen = async () =>
+    `the box says ${JSON.stringify(await input.inputValue())}, the list shows ${JSON.stringify(await qi.locator('.monaco-list-row').allInnerTexts())}`;
   for (let tries = 0; ; tries++) {
+    const last = tries >= 7;
     await input.fill(file);
-    await qi.locator('.monaco-list-row', { hasText: 'pmemstat.db' }).first().waitFor();
+    try {
+      await qi.locator('.monaco-list-row', { hasText: 'pmemstat.db' }).first().waitFor({ timeout: 5000 });
+    } catch {
+      if (last) throw new Error(`the dialog does not list ${file}: ${await seen()}`);
+      continue;
+    }
     await sleep(300);
-    if ((await input.inputValue()) !== file) continue;
+    if ((await input.inputValue()) !== file) {
+      if (last) throw new Error(`the dialog does not keep ${file}: ${await seen()}`);
+      continue;
+    }
     await qi.locator('.monaco-button', { hasText: 'OK' }).first().click();
     try {
       await qi.waitFor({ state: 'hidden', timeout: 3000 });
       break;
-    } catch (e) {
-      if (tries >= 4) throw e;
+    } catch {
+      if (last) throw new Error(`OK did not open ${file}: ${await seen()}`);
     }
   }
   await page.locator('.tab', { hasText: 'pmemstat.db' }).first().waitFor({ timeout: 30_000 });
