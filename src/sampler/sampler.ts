@@ -48,13 +48,19 @@ export class Sampler {
   /** How many times /proc was listed (tests). */
   relists = 0;
   /** The fds kept open across samples: half the soft limit, the rest is the host's. */
-  private fds = new FdBudget(Math.max(0, Math.floor(openFilesLimit() / 2) - 64));
+  /**
+   * None kept by a one-shot report: there is no next tick to re-read them, and each fd kept
+   * grows the fd table, which a threaded process pays for with a wait on every doubling (a
+   * third of a one-shot's read time at 2,000 processes).
+   */
+  private fds: FdBudget;
   readonly opts: SamplerOptions;
   lastStats: SampleStats = { smapsPids: [], rollupReads: 0, walkedPids: [], walkMs: 0 };
   protected readonly ctx: ReadCtx;
 
   constructor(opts: Partial<SamplerOptions> = {}) {
     this.opts = { ...defaultSamplerOptions(), ...opts };
+    this.fds = new FdBudget(this.opts.oneShot ? 0 : Math.max(0, Math.floor(openFilesLimit() / 2) - 64));
     useTree(this.opts.root);
     this.cpu = new CpuTracker(this.opts.cpuAvgSecs);
     const opt = this.opts;

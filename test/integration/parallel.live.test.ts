@@ -106,6 +106,25 @@ describe('parallel full sample', () => {
     }, 60_000);
   }
 
+  it('a one-shot report (two threads) keeps no fd open on any process it read', async () => {
+    // Each fd kept grows the fd table, which a threaded process pays a wait for at each doubling;
+    // a one-shot report has no next tick to re-read them with.
+    const reader = new ParallelReader({ script, workers: 1, idleMs: 60_000 });
+    onTestFinished(() => reader.close());
+    await reader.warmed();
+    for (const detail of [false, true]) {
+      const s = testSampler({ detail, oneShot: true });
+      s.useParallel(reader);
+      const a = await s.sampleAsync();
+      expect(reader.lastShares[1]).toBeGreaterThan(0);
+      const got = a.procs.filter((p) => sleepers.includes(p.pid));
+      expect(got).toHaveLength(300);
+      for (const p of got) expect([p.exe, p.mem.ptotal > 0]).toEqual(['sleep', true]);
+      expect(sleeperFds()).toEqual([]);
+      s.close();
+    }
+  }, 60_000);
+
   it('takes the workers the command started at its first line, and they read their share', async () => {
     onTestFinished(() => dropPrestarted());
     expect(prestartWorkers(script, 1)).toBe(1);
