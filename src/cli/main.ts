@@ -5,7 +5,7 @@ import { runServe } from '../sampler/serve';
 import { isSamplingWorker } from '../exporter/role';
 import { recorderCommand } from '../recorder/commands';
 import { defaultWorkerScript } from '../sampler/parallel';
-import { countPids, defaultWorkerCount, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
+import { countPids, defaultWorkerCount, hasPrestarted, prestartWorkers, PRESTART_MIN_PIDS } from '../sampler/prestart';
 import { wantsPrestart } from './prestartRule';
 
 function main(): void {
@@ -21,7 +21,7 @@ function main(): void {
   // Run directly (not through dist/launch.js, which has done this already): the workers boot
   // while the arguments are parsed and /proc is listed.
   const script = defaultWorkerScript();
-  if (script && wantsPrestart(argv, process.getuid?.()) && countPids('/proc', PRESTART_MIN_PIDS) >= PRESTART_MIN_PIDS) {
+  if (script && !hasPrestarted(script) && wantsPrestart(argv, process.getuid?.()) && countPids('/proc', PRESTART_MIN_PIDS) >= PRESTART_MIN_PIDS) {
     prestartWorkers(script, defaultWorkerCount());
   }
   // `pmemstat … | head` closes the pipe early: that is a normal end, not an error.

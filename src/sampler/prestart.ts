@@ -4,7 +4,7 @@
 // ready when the first full sample is read (src/sampler/parallel.ts adopts it), instead of
 // joining that sample 50–100 ms late. This file imports only node's built-ins: the launcher
 // bundles it without the rest of the sampler.
-import { readdirSync } from 'node:fs';
+import { opendirSync, type Dir } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -31,18 +31,31 @@ export function defaultWorkerCount(): number {
 
 /** How many numeric entries (processes) a directory like /proc lists, counting no further than `upTo`. */
 export function countPids(procDir: string, upTo: number): number {
-  let names: string[];
+  // Read only as far as needed (not all of a /proc of thousands): the sampler lists it whole soon after.
+  let dir: Dir;
   try {
-    names = readdirSync(procDir);
+    dir = opendirSync(procDir, { bufferSize: 256 });
   } catch {
     return 0;
   }
   let n = 0;
-  for (const s of names) {
-    const c = s.charCodeAt(0);
-    if (c >= 48 && c <= 57 && ++n >= upTo) break;
+  try {
+    for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
+      const c = e.name.charCodeAt(0);
+      if (c >= 48 && c <= 57 && ++n >= upTo) break;
+    }
+  } catch {
+    /* unreadable half way: what was counted */
+  } finally {
+    dir.closeSync();
   }
   return n;
+}
+
+/** Whether workers of `script` are waiting already (started by dist/launch.js): no need to count /proc again. */
+export function hasPrestarted(script: string): boolean {
+  const reg = (globalThis as Holder)[KEY];
+  return reg !== undefined && reg.script === script && reg.workers.length > 0;
 }
 
 /** A new worker of `script` that neither keeps the process alive nor closes the fds it opens (they are the sampler's). */
