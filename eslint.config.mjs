@@ -30,4 +30,6 @@ export default tseslint.config(
   },
   // TypeScript checks names itself (and knows the DOM and Node types ESLint's list lacks).
   { files: ['**/*.ts'], rules: { 'no-undef': 'off' } },
+  // CommonJS on purpose (a script preloaded with `node -r`).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -12,6 +12,7 @@ import { benchWindowDb } from './window';
 import { benchLive } from './live';
 import { benchOneShot } from './oneshot';
 import { benchSoak } from './soak';
+import { benchHour } from './hour';
 
 const RUNS = 15;
 
@@ -92,7 +93,9 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
  * window and the loop against top and htop at 2,000 processes (BENCH_ROUNDS; BENCH_BASE: another build's window beside); db: the database load
  * (BENCH_DB_MB, BENCH_DB_K); panel: 10,000 processes for the helper (BENCH_PANEL_N); window:
  * the terminal window on the database load (not in the default set; BENCH_SAMPLER: another build);
- * soak: the helper's RSS over BENCH_SAMPLES (600) samples of 2,000 groups (not in the default set).
+ * soak: the helper's RSS over BENCH_SAMPLES (600) samples of 2,000 groups (not in the default set);
+ * hour: an hour compressed, BENCH_HOUR_SAMPLES (3,600) samples under BENCH_CHURN (1,200) process
+ * starts a minute, in the helper and in the window: RSS, heap, fds, timers, threads (not in the default set).
  */
 async function main(): Promise<void> {
   const parts = (process.env.BENCH ?? 'base,idle,oneshot,live,db,panel').split(',');
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
   if (parts.includes('db')) for (const l of await benchDatabase(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16))) console.log(l);
   if (parts.includes('panel')) for (const l of await benchPanel10k(num('BENCH_PANEL_N', 10_000))) console.log(l);
   if (parts.includes('soak')) for (const l of await benchSoak(2000, num('BENCH_SAMPLES', 600))) console.log(l);
+  if (parts.includes('hour')) for (const l of await benchHour(2000, num('BENCH_HOUR_SAMPLES', 3600), num('BENCH_CHURN', 1200))) console.log(l);
   if (parts.includes('window')) {
     for (const l of await benchWindowDb(num('BENCH_DB_MB', 1536), num('BENCH_DB_K', 16), num('BENCH_SECONDS', 15), process.env.BENCH_SAMPLER, process.env.BENCH_BASE)) console.log(l);
   }
