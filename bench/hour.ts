@@ -5,7 +5,8 @@
 // 3,600 ticks). Each is started with
 // bench/soakProbe.cjs preloaded, which on SIGUSR2 reports what only the process can: its timers
 // and handles by kind, heap, fds and (the window) frames written. Printed at marks of the run:
-// RSS, heap, fds, timers, threads must be flat after the warm-up.
+// RSS, heap (and what of it is live: the probe collects it whole, node being started with
+// --expose-gc), fds, timers, threads must be flat after the warm-up.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ interface Probe {
   writes: number;
   rss: number;
   heapUsed: number;
+  /** After a full collection (-1 without --expose-gc). */
+  liveHeap: number;
   fds: number;
   resources: Record<string, number>;
 }
@@ -51,11 +54,11 @@ async function probe(pid: number, file: string): Promise<Probe> {
 const MB = (b: number) => (b / 1048576).toFixed(0);
 const timers = (p: Probe) => p.resources.Timeout ?? 0;
 const handles = (p: Probe) => Object.entries(p.resources).filter(([k]) => k !== 'Timeout').reduce((a, [, n]) => a + n, 0);
-const row = (at: string, p: Probe, th: number) => `${at}: RSS ${MB(p.rss)} MB, heap ${MB(p.heapUsed)} MB, ${p.fds} fds, ${timers(p)} timers, ${handles(p)} other handles, ${th} threads`;
+const row = (at: string, p: Probe, th: number) => `${at}: RSS ${MB(p.rss)} MB, heap ${MB(p.heapUsed)} MB (live ${MB(p.liveHeap)}), ${p.fds} fds, ${timers(p)} timers, ${handles(p)} other handles, ${th} threads`;
 
 async function helperHour(samples: number, marks: number[], dir: string): Promise<string[]> {
   const file = join(dir, 'helper.jsonl');
-  const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, '-r', PROBE, HELPER, '--serve'], {
+  const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, '--expose-gc', '-r', PROBE, HELPER, '--serve'], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, PMEMSTAT_SOAK_PROBE: file },
   });
@@ -77,7 +80,7 @@ async function windowHour(ticks: number, marks: number[], dir: string): Promise<
   const file = join(dir, 'window.jsonl');
   const socket = `pmemstat-hour-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  const cmd = `TERM=xterm-256color PMEMSTAT_SOAK_PROBE=${file} exec ${process.execPath} -r ${PROBE} ${join(REPO, 'dist', 'launch.js')} -U -l 0.5`;
+  const cmd = `TERM=xterm-256color PMEMSTAT_SOAK_PROBE=${file} exec ${process.execPath} --expose-gc -r ${PROBE} ${join(REPO, 'dist', 'launch.js')} -U -l 0.5`;
   const out: string[] = [];
   const t0 = Date.now();
   try {
@@ -112,7 +115,9 @@ export async function benchHour(total = 2000, samples = 3600, churn = 1200): Pro
   try {
     await sleep(3000); // the churn under way
     const out = [`an hour of sampling compressed: ${pids().length} processes in /proc, ${churn} starting and exiting a minute (bench/churn.mjs)`];
-    const [helper, window] = await Promise.all([helperHour(samples, marks, dir), windowHour(samples, marks, dir)]);
+    // BENCH_HOUR_ONLY=helper or =window runs one of them.
+    const only = process.env.BENCH_HOUR_ONLY;
+    const [helper, window] = await Promise.all([only === 'window' ? [] : helperHour(samples, marks, dir), only === 'helper' ? [] : windowHour(samples, marks, dir)]);
     return [...out, ...helper, ...window];
   } finally {
     ch.stop();

@@ -24,7 +24,13 @@ if (out) {
     } catch {
       /* no /proc: left out */
     }
-    const line = { t: Date.now(), writes, rss: m.rss, heapUsed: m.heapUsed, external: m.external, fds, resources: kinds };
+    // Started with --expose-gc: the heap also after a full collection, what is live of it.
+    let live = -1;
+    if (typeof global.gc === 'function') {
+      global.gc();
+      live = process.memoryUsage().heapUsed;
+    }
+    const line = { t: Date.now(), writes, rss: m.rss, heapUsed: m.heapUsed, liveHeap: live, external: m.external, fds, resources: kinds };
     fs.appendFileSync(out, `${JSON.stringify(line)}\n`);
   };
   process.on('SIGUSR2', report);

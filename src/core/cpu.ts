@@ -29,6 +29,15 @@ interface Points {
 
 const at = (p: Points, k: number, field: number): number => p.ring[((p.head + k) % (p.ring.length / 3)) * 3 + field];
 
+/**
+ * Points kept apart by at least the window over this: a client asking for samples back to back
+ * (20 ms apart at 2,000 processes) grew each ring to the window's thousand points, 50 MB in
+ * all. The newest point moves until the next is this far on, so a ring holds at most this
+ * many and two (the base's precision a 32nd of the window; at a 1 s tick of a 20 s window
+ * every point is kept, as before).
+ */
+export const CPU_WINDOW_POINTS = 32;
+
 /** Keeps a short history per process (pid + start time) and answers its CPU%. */
 export class CpuTracker {
   private hist = new Map<string, Points>();
@@ -53,6 +62,8 @@ export class CpuTracker {
     }
     pts.stamp = this.stamp;
     let cap = pts.ring.length / 3;
+    // Close behind the point before the newest: the newest moves on (see CPU_WINDOW_POINTS).
+    if (pts.len >= 2 && time - at(pts, pts.len - 2, 0) < (this.avgSecs * 1000) / CPU_WINDOW_POINTS) pts.len--;
     if (pts.len === cap) {
       const ring: number[] = [];
       for (let k = 0; k < pts.len; k++) ring.push(at(pts, k, 0), at(pts, k, 1), at(pts, k, 2));

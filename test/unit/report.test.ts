@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuTracker } from '../../src/core/cpu';
+import { CPU_WINDOW_POINTS, CpuTracker } from '../../src/core/cpu';
 import { headerLine, leaderLines, rowLine } from '../../src/core/format';
 import { applyView, deltaType, groupProcs, Reporter, sortRows } from '../../src/core/report';
 import type { ProcSample, Sample } from '../../src/core/types';
@@ -193,6 +193,28 @@ describe('CpuTracker', () => {
     c.update('p', 0, 0, 0, 1);
     c.update('p', 5000, 100, 100, 1); // 100 %
     expect(c.update('p', 10000, 100, 200, 1)).toBeCloseTo(0); // idle for the last 5 s
+  });
+  it('samples back to back (20 ms apart) keep a ring of at most CPU_WINDOW_POINTS + 2 points, and the same CPU% as a sparse ring', () => {
+    const dense = new CpuTracker(20);
+    const sparse = new CpuTracker(20);
+    // A process using half a CPU (of 2): 1 tick of its own every 10 ms of wall, 2 ticks of the machine's.
+    let last = 0;
+    let lastSparse = 0;
+    for (let t = 0; t <= 60_000; t += 20) {
+      last = dense.update('p', t, t / 20, t / 5, 2);
+      if (t % 1000 === 0) lastSparse = sparse.update('p', t, t / 20, t / 5, 2);
+    }
+    expect(last).toBeCloseTo(50);
+    expect(lastSparse).toBeCloseTo(50);
+    const ring = (c: CpuTracker) => (c as unknown as { hist: Map<string, { ring: number[]; len: number }> }).hist.get('p')!;
+    expect(ring(dense).len).toBeLessThanOrEqual(CPU_WINDOW_POINTS + 2);
+    expect(ring(dense).ring.length).toBeLessThanOrEqual(3 * 64);
+    // A change in the last seconds shows the same in both: the base is within a 32nd of the window.
+    for (let t = 60_020, k = 0; t <= 70_000; t += 20, k++) {
+      last = dense.update('p', t, 3000 + (t - 60_000) / 10, t / 5, 2);
+      if (t % 1000 === 0) lastSparse = sparse.update('p', t, 3000 + (t - 60_000) / 10, t / 5, 2);
+    }
+    expect(Math.abs(last - lastSparse)).toBeLessThan(100 / CPU_WINDOW_POINTS);
   });
   it('forgets processes not seen in a sample', () => {
     const c = new CpuTracker(20);
