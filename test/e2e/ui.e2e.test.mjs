@@ -19,6 +19,7 @@ import {
   PICTURES,
   readUserSettings,
   runCommand,
+  sleep,
   statusItem,
   waitUntil,
   writeUserSettings,
@@ -264,6 +265,17 @@ t('u cycles the units: mB, KB, human, MB; each shows the same T ptotal as the on
 
 async function unitsOfOneSample(view, inKb, ctx) {
   const ORDER = ['MB', 'mB', 'KB', 'human'];
+  // The settings written take effect when the workbench notices the file (seconds, on a busy
+  // machine): until then the 1 s loop and the automatic minDeltaKb (a resample at each switch
+  // to KB) still run. In force once the leader stands still.
+  await waitUntil(
+    async () => {
+      const a = await view('MB');
+      await sleep(2500);
+      return (await view('MB')).leader === a.leader;
+    },
+    { timeout: 60_000, what: 'sampling held still (loopSeconds 3600 in force)' },
+  );
   let prev = await view('MB');
   const agreed = new Set();
   for (let i = 0; i < 40 && (agreed.size < ORDER.length || prev.units !== 'MB'); i++) {
