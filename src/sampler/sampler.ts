@@ -47,11 +47,9 @@ export class Sampler {
   private listedAt = 0;
   /** How many times /proc was listed (tests). */
   relists = 0;
-  /** The fds kept open across samples: half the soft limit, the rest is the host's. */
   /**
-   * None kept by a one-shot report: there is no next tick to re-read them, and each fd kept
-   * grows the fd table, which a threaded process pays for with a wait on every doubling (a
-   * third of a one-shot's read time at 2,000 processes).
+   * Fds kept open across samples: half the soft limit (the rest is the host's); none in a one-shot
+   * report, with no next tick to re-read them (each fd kept grows the fd table: a wait at each doubling).
    */
   private fds: FdBudget;
   readonly opts: SamplerOptions;
