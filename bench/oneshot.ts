@@ -5,6 +5,8 @@
 // mapping). Taken in turns, several rounds; medians of wall time and of CPU time (user +
 // system of the command and its threads, from its parent shell's cutime + cstime), with the
 // range of the wall times and the load average before and after (the machine is shared).
+// The node floor (bench/oneshotFloor.ts, dist/bench-floor.js) is node doing only what `-o` must:
+// start, read every process's three files on two threads, and parse them with the command's parsers.
 // `pmemstat` is bin/pmemstat, the command as installed (its launcher starts the workers first
 // and loads the bundle through its code cache, which the warm-up round writes); `-o, 1 thread`
 // is the same without worker threads (PMEMSTAT_WORKERS=0), what a worker costs and saves.
@@ -20,6 +22,7 @@ import { buildIdle, startGroup, startSleepers } from './procs';
 import type { ProcessZoo } from './procs';
 
 const REPO = join(__dirname, '..');
+const FLOOR = join(REPO, 'dist', 'bench-floor.js');
 
 
 /** `n` minimal static processes in one new process group. */
@@ -94,6 +97,12 @@ async function measure(label: string, rounds: number): Promise<string[]> {
     ...(has('smemstat') ? ([['smemstat', () => run('smemstat', [])]] as [string, () => Cost][]) : []),
     ...(has('smem') ? ([['smem', () => run('smem', [])]] as [string, () => Cost][]) : []),
     ['read floor (1 thread)', floor],
+    // Node doing only what -o must (bench/oneshotFloor.ts): its start-up, a worker, the reads,
+    // and with parse the command's own stat and smaps parse; what it costs beyond these is ours.
+    ...(existsSync(FLOOR) ? ([
+      ['node floor: read', () => run(node, [FLOOR])],
+      ['node floor: + parse', () => run(node, [FLOOR], { FLOOR_PARSE: '1' })],
+    ] as [string, () => Cost][]) : []),
     ['node -e 0 (start-up)', () => run(node, ['-e', '0'])],
   ];
   const got: Cost[][] = parts.map(() => []);

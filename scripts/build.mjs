@@ -15,6 +15,8 @@ const entries = [
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['webview/recordingMain.ts'], outfile: 'dist/recording.js', platform: 'browser', format: 'iife' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs' },
+  // The one-shot benchmark's node floor, run as a command of its own (bench/oneshotFloor.ts).
+  { entryPoints: ['bench/oneshotFloor.ts'], outfile: 'dist/bench-floor.js', platform: 'node', format: 'cjs' },
   { entryPoints: ['bench/recorder.ts'], outfile: 'dist/bench-recorder.js', platform: 'node', format: 'cjs', external: ['better-sqlite3', 'node-sqlite3-wasm'] },
   { entryPoints: ['bench/recordingSeries.ts'], outfile: 'dist/bench-series.js', platform: 'node', format: 'cjs', external: ['better-sqlite3'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
