@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { HelperClient } from '../src/host/helperClient';
 import { HELPER_NODE_FLAGS } from '../src/host/launcher';
 import { startGroup } from './procs';
-import { fillTo, pids, sleep } from './scale';
+import { fillTo, pids, sleep, statusFields } from './scale';
 
 const REPO = join(__dirname, '..');
 const HELPER = join(REPO, 'dist', 'sampler.js');
@@ -31,10 +31,7 @@ interface Probe {
   resources: Record<string, number>;
 }
 
-function threads(pid: number): number {
-  const m = /^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
-  return m ? Number(m[1]) : -1;
-}
+const threads = (pid: number): number => statusFields(pid, 'Threads').Threads;
 
 /** Ask the process for a probe line and wait for it (the file grows by one line). */
 async function probe(pid: number, file: string): Promise<Probe> {

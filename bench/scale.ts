@@ -245,11 +245,18 @@ export async function benchDatabase(mb = 1536, backends = 16, seconds = 15): Pro
   return out;
 }
 
+/** Numeric fields of /proc/PID/status (`VmRSS` in KB, `Threads`, …); NaN for one it lacks. */
+export function statusFields<K extends string>(pid: number, ...keys: K[]): Record<K, number> {
+  const s = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const out = {} as Record<K, number>;
+  for (const k of keys) out[k] = Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+  return out;
+}
+
 /** VmRSS and VmHWM of a process (KB). */
 function rss(pid: number): { rss: number; hwm: number } {
-  const s = readFileSync(`/proc/${pid}/status`, 'latin1');
-  const f = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
-  return { rss: f('VmRSS'), hwm: f('VmHWM') };
+  const f = statusFields(pid, 'VmRSS', 'VmHWM');
+  return { rss: f.VmRSS, hwm: f.VmHWM };
 }
 
 /** One helper's figures at this many processes: started with `node ARGS`, sampled like the panel does. */

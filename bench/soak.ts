@@ -4,19 +4,17 @@
 // grouping (one group a process: about 2,000 groups and their members in every reply). Prints
 // RSS and its peak (VmHWM) at a few points: it must stay flat after the warm-up.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HelperClient } from '../src/host/helperClient';
 import { HELPER_NODE_FLAGS } from '../src/host/launcher';
-import { fillTo, median, pids } from './scale';
+import { fillTo, median, pids, statusFields } from './scale';
 
 const HELPER = join(__dirname, '..', 'dist', 'sampler.js');
 const BEFORE = ['--max-semi-space-size=1'];
 
 function rssMb(pid: number): { rss: number; hwm: number } {
-  const s = readFileSync(`/proc/${pid}/status`, 'latin1');
-  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
-  return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
+  const kb = statusFields(pid, 'VmRSS', 'VmHWM');
+  return { rss: Math.round(kb.VmRSS / 1024), hwm: Math.round(kb.VmHWM / 1024) };
 }
 
 async function soak(flags: readonly string[], samples: number, marks: readonly number[]) {
